@@ -1,0 +1,16 @@
+//! `gen`: a YAML spec of an API's resources in, a FastAPI project out.
+//!
+//! The pipeline is pure until the last step:
+//! [`spec::load`] → [`validate::validate`] → [`render::render`] → [`write`].
+
+pub mod diagnostics;
+pub mod error;
+pub mod spec;
+pub mod model;
+pub mod names;
+pub mod python;
+pub mod types;
+pub mod validate;
+pub mod render;
+pub mod app;
+pub mod write;

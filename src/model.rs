@@ -1,0 +1,247 @@
+//! The resolved model: everything the templates need, decided once.
+//!
+//! Built only by [`crate::validate::validate`]; every name is here in each
+//! case it is used in, every Python, SQLAlchemy, Alembic and Pydantic type
+//! already chosen, every declaration already laid out as `ruff format`
+//! would. Templates only place these pieces.
+
+use serde::Serialize;
+
+/// A validated spec, ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    /// Project metadata.
+    pub project: Project,
+    /// Authentication settings.
+    pub auth: Auth,
+    /// Resources in spec order.
+    pub resources: Vec<Resource>,
+    /// Tables in creation order (parents before children), `users` first.
+    pub tables: Vec<Table>,
+    /// The spec text, copied verbatim to `gen.yaml`.
+    pub spec_text: String,
+    /// Import block of `app/main.py`.
+    pub main_imports: String,
+    /// Import block of `app/models.py`.
+    pub models_imports: String,
+}
+
+/// Project metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    /// Distribution name (`blog`).
+    pub name: String,
+    /// OpenAPI title as a Python string literal.
+    pub title_py: String,
+    /// Plain title, for Markdown.
+    pub title: String,
+    /// OpenAPI description as a Python string literal.
+    pub description_py: String,
+    /// Plain description, for Markdown.
+    pub description: String,
+    /// Version string.
+    pub version: String,
+    /// Route prefix (`/api/v1`, or empty).
+    pub api_prefix: String,
+    /// SQLite file the default `DATABASE_URL` points at (`blog.db`).
+    pub db_file: String,
+}
+
+/// Authentication settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Auth {
+    /// Roles, `admin` first.
+    pub roles: Vec<String>,
+    /// Role given at signup.
+    pub default_role: String,
+    /// Roles as a Python `Literal[...]` type.
+    pub role_literal: String,
+    /// Access token lifetime in minutes.
+    pub access_token_minutes: u32,
+}
+
+/// One resource, with every name it needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    /// Model class name (`OrderItem`).
+    pub class_name: String,
+    /// snake_case singular (`order_item`): package and variable name.
+    pub snake: String,
+    /// snake_case plural (`order_items`): function names.
+    pub plural: String,
+    /// Words, singular (`Order item`).
+    pub words: String,
+    /// Words, plural, lower case (`order items`).
+    pub plural_words: String,
+    /// Route path under the prefix (`/order-items`).
+    pub url: String,
+    /// Table name (`order_items`).
+    pub table: String,
+    /// OpenAPI tag (`order-items`).
+    pub tag: String,
+    /// Path parameter (`order_item_id`).
+    pub id_param: String,
+    /// Tag description as a Python string literal.
+    pub description_py: String,
+    /// Rows belong to the user who created them.
+    pub owned: bool,
+    /// GET endpoints need no token.
+    pub public_read: bool,
+    /// `created_at` and `updated_at` columns.
+    pub timestamps: bool,
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Many-to-one relations in spec order.
+    pub relations: Vec<Relation>,
+    /// Enum classes defined in the models module.
+    pub enums: Vec<EnumType>,
+    /// Import block of `models.py`.
+    pub model_imports: String,
+    /// Import block of `schemas.py`.
+    pub schema_imports: String,
+    /// Import block of `service.py`.
+    pub service_imports: String,
+    /// Import block of the tests module.
+    pub test_imports: String,
+    /// Import block of `dependencies.py`.
+    pub dependency_imports: String,
+    /// Import block of `router.py`.
+    pub router_imports: String,
+    /// Reads are limited to the caller's rows (owned and not public).
+    pub read_scoped: bool,
+    /// Some relation points at owned rows, so writes check the caller may use them.
+    pub scoped_references: bool,
+    /// The create endpoint needs the caller (to own the row or check references).
+    pub create_needs_user: bool,
+    /// `model_config = ConfigDict(...)` of the Create schema, with an example body.
+    pub create_config: String,
+    /// `TAGS` entry in `app/main.py`, laid out at 4 spaces.
+    pub tag_entry: String,
+    /// Python tuple of the attributes that may not be set to null on update,
+    /// or empty when there are none.
+    pub not_null_on_update: String,
+    /// Fields with `unique: true`.
+    pub unique_fields: Vec<String>,
+    /// What the generated tests need.
+    pub tests: ResourceTests,
+}
+
+/// A model field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// Python attribute and JSON name.
+    pub name: String,
+    /// Words for docstrings (`Published at`).
+    pub words: String,
+    /// `name: Mapped[...] = mapped_column(...)`, laid out at 4 spaces.
+    pub model_decl: String,
+    /// Create schema declaration.
+    pub create_decl: String,
+    /// Update schema declaration.
+    pub update_decl: String,
+    /// Read schema declaration.
+    pub read_decl: String,
+    /// `sa.Column(...)` for the initial revision, laid out at 8 spaces.
+    pub migration_column: String,
+    /// Unique constraint.
+    pub unique: bool,
+    /// Plain (non-unique) index.
+    pub index: bool,
+}
+
+/// A many-to-one relation: a foreign key column and a relationship.
+#[derive(Debug, Clone, Serialize)]
+pub struct Relation {
+    /// Relationship attribute (`category`).
+    pub name: String,
+    /// Foreign key column and JSON name (`category_id`).
+    pub column: String,
+    /// Words (`Category`).
+    pub words: String,
+    /// Target class (`Category`, `User`).
+    pub target_class: String,
+    /// Module defining the target (`app.category.models`).
+    pub target_module: String,
+    /// Target table.
+    pub target_table: String,
+    /// The target rows are owned: only their owner (or an admin) may point at them.
+    pub target_owned: bool,
+    /// The column may be null.
+    pub nullable: bool,
+    /// SQL `ON DELETE` action (`SET NULL`, `CASCADE`, `RESTRICT`).
+    pub on_delete: String,
+    /// Declarations, as for fields.
+    pub model_decl: String,
+    /// Relationship declaration.
+    pub relationship_decl: String,
+    /// Create schema declaration.
+    pub create_decl: String,
+    /// Update schema declaration.
+    pub update_decl: String,
+    /// Read schema declaration.
+    pub read_decl: String,
+    /// `sa.Column(...)` for the initial revision.
+    pub migration_column: String,
+    /// The service statement that checks the referenced row exists.
+    pub check_stmt: String,
+}
+
+/// A Python `enum.StrEnum` for an enum field.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumType {
+    /// Class name (`PostStatus`).
+    pub class_name: String,
+    /// Docstring words.
+    pub words: String,
+    /// `(MEMBER, "value")` pairs, value as a Python literal.
+    pub members: Vec<(String, String)>,
+}
+
+/// A table of the initial revision.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    /// Table name.
+    pub name: String,
+    /// `sa.Column(...)` lines, laid out at 8 spaces.
+    pub columns: Vec<String>,
+    /// Constraint lines (`sa.PrimaryKeyConstraint(...)`), laid out at 8 spaces.
+    pub constraints: Vec<String>,
+    /// `op.create_index(...)` statements, laid out at 4 spaces.
+    pub indexes: Vec<String>,
+    /// Index names, for the downgrade.
+    pub index_names: Vec<String>,
+}
+
+/// Data the generated tests of one resource use.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceTests {
+    /// Rows the pagination test creates (2 or 3).
+    pub rows: usize,
+    /// Sample payloads as Python dict literals (exploded, 4-space indent
+    /// inside a list), one per row a test may create.
+    pub samples: Vec<String>,
+    /// Required relations the factory must fill: (column, factory function
+    /// or `None` for the calling user).
+    pub parents: Vec<Parent>,
+    /// `pytest.param(...)` lines of invalid create payloads.
+    pub invalid: Vec<String>,
+    /// A field and a new value for the update test.
+    pub update_field: String,
+    /// Python literal of that new value.
+    pub update_value: String,
+    /// A field the update test sets to null to get a 422, if any is non-nullable.
+    pub not_null_field: Option<String>,
+    /// Relations whose target is owned: (column, target factory).
+    pub owned_targets: Vec<Parent>,
+    /// Every relation: (column, target factory), for 422 on a missing id.
+    pub references: Vec<Parent>,
+}
+
+/// A relation the tests fill with a row they create first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parent {
+    /// Foreign key column.
+    pub column: String,
+    /// Factory creating the target (`create_category`), empty for `User`.
+    pub factory: String,
+}

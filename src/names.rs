@@ -1,0 +1,190 @@
+//! Names: case conversion (heck), English plurals, and the words Python,
+//! SQLAlchemy, Pydantic and the generated project reserve.
+
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// `OrderItem`, `order_item`, `order-item` → `order_item`.
+pub fn snake(name: &str) -> String {
+    name.to_snake_case()
+}
+
+/// `order_item` → `OrderItem`.
+pub fn pascal(name: &str) -> String {
+    name.to_upper_camel_case()
+}
+
+/// `order_items` → `order-items`.
+pub fn kebab(name: &str) -> String {
+    name.to_kebab_case()
+}
+
+/// `in-progress` → `IN_PROGRESS`; a leading digit gets a `V_` prefix so
+/// the result is a Python identifier.
+pub fn enum_member(value: &str) -> String {
+    let s = value.to_shouty_snake_case();
+    if s.is_empty() {
+        "EMPTY".to_owned()
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V_{s}")
+    } else {
+        s
+    }
+}
+
+/// `order_item` → `Order item`: words for docstrings and titles.
+pub fn words(snake: &str) -> String {
+    let spaced = snake.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+/// Irregular English plurals, singular first.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("person", "people"),
+    ("child", "children"),
+    ("man", "men"),
+    ("woman", "women"),
+    ("mouse", "mice"),
+    ("goose", "geese"),
+    ("tooth", "teeth"),
+    ("foot", "feet"),
+    ("ox", "oxen"),
+    ("index", "indices"),
+    ("matrix", "matrices"),
+    ("vertex", "vertices"),
+    ("criterion", "criteria"),
+    ("phenomenon", "phenomena"),
+    ("datum", "data"),
+    ("medium", "media"),
+    ("leaf", "leaves"),
+    ("life", "lives"),
+    ("knife", "knives"),
+    ("wife", "wives"),
+    ("half", "halves"),
+    ("shelf", "shelves"),
+    ("wolf", "wolves"),
+    ("calf", "calves"),
+    ("hero", "heroes"),
+    ("potato", "potatoes"),
+    ("tomato", "tomatoes"),
+    ("echo", "echoes"),
+    ("quiz", "quizzes"),
+];
+
+/// Words whose plural is the word itself.
+const UNCOUNTABLE: &[&str] = &[
+    "sheep", "fish", "series", "species", "news", "information", "equipment", "data", "feedback",
+    "metadata", "software", "hardware", "staff", "deer", "aircraft",
+];
+
+/// English plural of a snake_case name; only the last word changes
+/// (`order_item` → `order_items`, `category` → `categories`).
+pub fn plural(snake: &str) -> String {
+    let (head, last) = match snake.rfind('_') {
+        Some(i) => (&snake[..=i], &snake[i + 1..]),
+        None => ("", snake),
+    };
+    format!("{head}{}", plural_word(last))
+}
+
+fn plural_word(word: &str) -> String {
+    if UNCOUNTABLE.contains(&word) {
+        return word.to_owned();
+    }
+    if let Some((_, p)) = IRREGULAR.iter().find(|(s, _)| *s == word) {
+        return (*p).to_owned();
+    }
+    let vowel = |c: char| "aeiou".contains(c);
+    if let Some(stem) = word.strip_suffix("sis") {
+        return format!("{stem}ses");
+    }
+    if word.ends_with('s') || word.ends_with('x') || word.ends_with('z') || word.ends_with("ch") || word.ends_with("sh") {
+        return format!("{word}es");
+    }
+    if let Some(stem) = word.strip_suffix('y') {
+        if !stem.ends_with(vowel) && !stem.is_empty() {
+            return format!("{stem}ies");
+        }
+    }
+    format!("{word}s")
+}
+
+/// Python's hard keywords: never valid as identifiers.
+pub const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with",
+    "yield",
+];
+
+/// Is `name` a Python hard keyword?
+pub fn is_python_keyword(name: &str) -> bool {
+    PYTHON_KEYWORDS.contains(&name)
+}
+
+/// Attribute names SQLAlchemy's declarative base or Pydantic's BaseModel
+/// reserve, with the library that reserves them.
+pub fn framework_reserved(name: &str) -> Option<&'static str> {
+    match name {
+        "metadata" | "registry" | "query" => Some("SQLAlchemy declarative models"),
+        "model_config" | "model_fields" | "model_computed_fields" | "model_extra" => Some("Pydantic models"),
+        _ if name.starts_with("model_") => Some("Pydantic models (every `model_` name)"),
+        _ if name.starts_with('_') => Some("Python (a leading underscore makes an attribute private)"),
+        _ => None,
+    }
+}
+
+/// Module names already taken inside the generated `app` package or by the
+/// built-in user model, so no resource may use them as its package name.
+pub const RESERVED_MODULES: &[&str] = &[
+    "auth", "cli", "config", "database", "errors", "main", "models", "schemas", "user", "users",
+    "security", "health", "api", "tests", "migrations",
+];
+
+/// Is `name` a lowercase snake_case identifier (`a-z`, digits, `_`)?
+pub fn is_snake_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !name.ends_with('_')
+        && !name.contains("__")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals() {
+        for (s, p) in [
+            ("category", "categories"),
+            ("person", "people"),
+            ("status", "statuses"),
+            ("address", "addresses"),
+            ("index", "indices"),
+            ("child", "children"),
+            ("post", "posts"),
+            ("order_item", "order_items"),
+            ("day", "days"),
+            ("box", "boxes"),
+            ("analysis", "analyses"),
+            ("sheep", "sheep"),
+            ("todo", "todos"),
+        ] {
+            assert_eq!(plural(s), p, "{s}");
+        }
+    }
+
+    #[test]
+    fn cases() {
+        for n in ["OrderItem", "order_item", "order-item"] {
+            assert_eq!(snake(n), "order_item");
+            assert_eq!(pascal(n), "OrderItem");
+        }
+        assert_eq!(enum_member("in-progress"), "IN_PROGRESS");
+        assert_eq!(enum_member("1st"), "V_1ST");
+    }
+}

@@ -1,0 +1,187 @@
+//! Pieces of Python source: literals, calls wrapped the way `ruff format`
+//! wraps them, and import blocks sorted the way ruff's isort rules sort them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+/// `ruff format`'s default line length.
+pub const LINE_LENGTH: usize = 88;
+
+/// A Python string literal in double quotes (ruff's preferred quote),
+/// escaping what must be escaped.
+pub fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A regular expression as a Python raw string when it can be one, else a
+/// plain escaped string.
+pub fn regex(pattern: &str) -> String {
+    if pattern.contains('"') || pattern.ends_with('\\') || pattern.contains('\n') {
+        string(pattern)
+    } else {
+        format!("r\"{pattern}\"")
+    }
+}
+
+/// A JSON value as a Python literal (`true` → `True`, `null` → `None`).
+pub fn literal(value: &Value) -> String {
+    match value {
+        Value::Null => "None".to_owned(),
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => string(s),
+        Value::Array(items) => format!("[{}]", items.iter().map(literal).collect::<Vec<_>>().join(", ")),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", string(k), literal(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// `head(arg, arg)tail` on one line when it fits in [`LINE_LENGTH`] at
+/// `indent` spaces, else one argument per line with a trailing comma (the
+/// magic trailing comma keeps `ruff format` from joining them again).
+pub fn call(head: &str, args: &[String], tail: &str, indent: usize) -> String {
+    let one_line = format!("{head}({}){tail}", args.join(", "));
+    if indent + one_line.chars().count() <= LINE_LENGTH && !one_line.contains('\n') {
+        return one_line;
+    }
+    let pad = " ".repeat(indent + 4);
+    let mut out = format!("{head}(\n");
+    for arg in args {
+        out.push_str(&format!("{pad}{arg},\n"));
+    }
+    out.push_str(&format!("{}){tail}", " ".repeat(indent)));
+    out
+}
+
+/// Import sections in ruff isort's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Section {
+    Future,
+    StandardLibrary,
+    ThirdParty,
+    FirstParty,
+}
+
+const STDLIB: &[&str] = &[
+    "argparse", "asyncio", "collections", "contextlib", "dataclasses", "datetime", "decimal", "enum",
+    "functools", "json", "logging", "os", "pathlib", "secrets", "sys", "tempfile", "typing", "uuid",
+];
+
+fn section(module: &str) -> Section {
+    let top = module.split('.').next().unwrap_or(module);
+    if top == "__future__" {
+        Section::Future
+    } else if STDLIB.contains(&top) {
+        Section::StandardLibrary
+    } else if top == "app" || top == "tests" {
+        Section::FirstParty
+    } else {
+        Section::ThirdParty
+    }
+}
+
+/// ruff isort's `order-by-type` key: CONSTANTS, then Classes, then names.
+fn member_key(name: &str) -> (u8, String) {
+    let kind = if name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+        0
+    } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        1
+    } else {
+        2
+    };
+    (kind, name.to_owned())
+}
+
+/// A set of `from module import name` and `import module` lines.
+#[derive(Debug, Clone, Default)]
+pub struct Imports {
+    modules: BTreeSet<String>,
+    names: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Imports {
+    /// Adds `from module import name`.
+    pub fn from(&mut self, module: &str, name: &str) -> &mut Self {
+        self.names.entry(module.to_owned()).or_default().insert(name.to_owned());
+        self
+    }
+
+    /// Adds `import module`.
+    pub fn module(&mut self, module: &str) -> &mut Self {
+        self.modules.insert(module.to_owned());
+        self
+    }
+
+    /// The import block: sections separated by a blank line, plain imports
+    /// before from-imports in each, long lines wrapped.
+    pub fn render(&self) -> String {
+        let mut sections: BTreeMap<Section, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        for m in &self.modules {
+            sections.entry(section(m)).or_default().0.push(format!("import {m}"));
+        }
+        for (m, names) in &self.names {
+            let mut names: Vec<&String> = names.iter().collect();
+            names.sort_by_key(|n| member_key(n));
+            let args: Vec<String> = names.into_iter().cloned().collect();
+            let line = format!("from {m} import {}", args.join(", "));
+            let line = if line.len() <= LINE_LENGTH {
+                line
+            } else {
+                call(&format!("from {m} import "), &args, "", 0)
+            };
+            sections.entry(section(m)).or_default().1.push(line);
+        }
+        sections
+            .into_values()
+            .map(|(plain, from)| plain.into_iter().chain(from).collect::<Vec<_>>().join("\n"))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_long_calls() {
+        let short = call("x = f", &["1".into(), "b=2".into()], "", 4);
+        assert_eq!(short, "x = f(1, b=2)");
+        let args: Vec<String> = (0..12).map(|i| format!("argument_{i}")).collect();
+        let long = call("x = f", &args, "", 4);
+        assert!(long.starts_with("x = f(\n        argument_0,\n"));
+        assert!(long.ends_with("        argument_11,\n    )"));
+    }
+
+    #[test]
+    fn sorts_imports() {
+        let mut i = Imports::default();
+        i.from("sqlalchemy", "func").from("sqlalchemy", "String").from("app.database", "Base");
+        i.from("uuid", "UUID").from("datetime", "datetime").module("enum");
+        assert_eq!(
+            i.render(),
+            "import enum\nfrom datetime import datetime\nfrom uuid import UUID\n\nfrom sqlalchemy import String, func\n\nfrom app.database import Base"
+        );
+    }
+}

@@ -1,0 +1,234 @@
+//! Reading a spec file: YAML text in, [`RawSpec`] and node positions out.
+//!
+//! serde_yaml sits behind [`parse`] alone, so the YAML library can be
+//! swapped without touching validation.
+
+pub mod raw;
+pub mod spans;
+
+use std::path::Path;
+
+pub use raw::{RawAuth, RawField, RawProject, RawRelation, RawResource, RawSpec};
+use serde_path_to_error::Segment;
+use serde_yaml::Value;
+pub use spans::Spans;
+
+use crate::diagnostics::{Diagnostic, SpecErrors, did_you_mean};
+use crate::error::Error;
+
+/// A spec as read from disk: its text, the file name to report, and the
+/// parsed data with node positions.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file as the user named it, used in messages.
+    pub file: String,
+    /// The exact text, copied to `gen.yaml` in the project.
+    pub text: String,
+    /// The parsed spec.
+    pub raw: RawSpec,
+    /// Node positions for messages.
+    pub spans: Spans,
+}
+
+/// Reads and parses the spec at `path`.
+///
+/// Errors: [`Error::Io`] when the file cannot be read, [`Error::Spec`] with
+/// every problem serde could find when it is not a well-formed spec.
+pub fn load(path: &Path) -> Result<Spec, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let file = path.display().to_string();
+    let (raw, spans) = parse(&file, &text)?;
+    Ok(Spec {
+        file,
+        text,
+        raw,
+        spans,
+    })
+}
+
+/// Most problems reported from one document before giving up.
+const MAX_SHAPE_ERRORS: usize = 50;
+
+/// Parses spec `text` (named `file` in messages).
+///
+/// YAML syntax errors stop at the first; unknown keys are all reported (each
+/// is removed and parsing retried); a value of the wrong YAML type is
+/// reported and ends the pass.
+pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
+    let diag = |location, path: &str, message: String, help: Option<String>| Diagnostic {
+        file: file.to_owned(),
+        location,
+        path: if path.is_empty() { ".".to_owned() } else { path.to_owned() },
+        message,
+        help,
+    };
+    let mut value: Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let location = e.location().map(|l| (l.line(), l.column()));
+            let message = strip_position(&e.to_string());
+            return Err(SpecErrors(vec![diag(
+                location,
+                "",
+                format!("invalid YAML: {message}"),
+                Some("fix the YAML syntax at the position shown (indentation, quotes, colons)".to_owned()),
+            )]));
+        }
+    };
+    if value.is_null() {
+        return Err(SpecErrors(vec![diag(
+            Some((1, 1)),
+            "",
+            "the spec is empty".to_owned(),
+            Some("start from `gen new DIR`, which writes a commented starter spec".to_owned()),
+        )]));
+    }
+    let spans = Spans::index(text);
+    let mut errors = Vec::new();
+    loop {
+        match serde_path_to_error::deserialize::<_, RawSpec>(value.clone()) {
+            Ok(raw) if errors.is_empty() => return Ok((raw, spans)),
+            Ok(_) => return Err(SpecErrors(errors)),
+            Err(e) => {
+                let segments: Vec<&Segment> = e.path().iter().collect();
+                let path = path_string(&segments);
+                let message = e.inner().to_string();
+                if let Some(unknown) = unknown_field(&message) {
+                    let expected = expected_fields(&message);
+                    let help = match did_you_mean(&unknown, expected.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`? Allowed keys: {}", expected.join(", ")),
+                        None => format!("remove it; allowed keys: {}", expected.join(", ")),
+                    };
+                    let path = if path.ends_with(&unknown) { path } else { spans::join_key(&path, &unknown) };
+                    errors.push(diag(spans.key_or_value(&path), &path, format!("unknown key `{unknown}`"), Some(help)));
+                    let removed = remove(&mut value, &segments, &unknown);
+                    if !removed || errors.len() >= MAX_SHAPE_ERRORS {
+                        return Err(SpecErrors(errors));
+                    }
+                } else {
+                    let (message, help) = explain(&path, &message);
+                    errors.push(diag(spans.value(&path), &path, message, help));
+                    return Err(SpecErrors(errors));
+                }
+            }
+        }
+    }
+}
+
+/// Formats serde_path_to_error segments the way [`Spans`] keys paths.
+fn path_string(segments: &[&Segment]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out = spans::join_key(&out, key);
+            }
+            Segment::Unknown => out = spans::join_key(&out, "?"),
+        }
+    }
+    out
+}
+
+/// Drops serde_yaml's trailing " at line L column C".
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The key named by serde's "unknown field `x`, expected ..." message.
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest[..rest.find('`')?].to_owned())
+}
+
+/// The keys listed after "expected" in serde's unknown-field message.
+fn expected_fields(message: &str) -> Vec<String> {
+    let Some(i) = message.find("expected") else {
+        return Vec::new();
+    };
+    message[i..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Removes the unknown key from the mapping `segments` leads to (the key
+/// itself may or may not be the last segment).
+fn remove(value: &mut Value, segments: &[&Segment], key: &str) -> bool {
+    let mut node = value;
+    let mut segments = segments.to_vec();
+    if let Some(Segment::Map { key: last }) = segments.last() {
+        if last == key {
+            segments.pop();
+        }
+    }
+    for segment in segments {
+        node = match (segment, node) {
+            (Segment::Map { key }, Value::Mapping(map)) => match map.get_mut(key.as_str()) {
+                Some(child) => child,
+                None => return false,
+            },
+            (Segment::Seq { index }, Value::Sequence(seq)) => match seq.get_mut(*index) {
+                Some(child) => child,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match node {
+        Value::Mapping(map) => map.remove(key).is_some(),
+        _ => false,
+    }
+}
+
+/// Rewrites serde's type errors in the spec's words, with a help line.
+fn explain(path: &str, message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = &rest[..rest.find('`').unwrap_or(rest.len())];
+        return (
+            format!("missing required key `{key}`"),
+            Some(format!("add `{key}:` here; docs/spec.md lists every key")),
+        );
+    }
+    if message.starts_with("invalid type") {
+        let help = if path.ends_with(".fields") || path.ends_with(".relations") || path == "resources" {
+            "this must be a mapping of names to definitions".to_owned()
+        } else {
+            "docs/spec.md gives the type each key takes".to_owned()
+        };
+        return (format!("wrong type: {message}"), Some(help));
+    }
+    (message.to_owned(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_every_unknown_key() {
+        let text = "version: 1\nproject:\n  name: x\n  titel: X\nresources:\n  Post:\n    fields:\n      title: {type: string, nulable: true}\n";
+        let errors = parse("s.yaml", text).unwrap_err().0;
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert_eq!(errors[0].path, "project.titel");
+        assert_eq!(errors[0].location, Some((4, 3)));
+        assert!(errors[0].help.as_deref().unwrap().contains("did you mean `title`"));
+        assert_eq!(errors[1].path, "resources.Post.fields.title.nulable");
+        assert_eq!(errors[1].location, Some((8, 29)));
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let errors = parse("s.yaml", "version: 1\nproject: [\n").unwrap_err().0;
+        assert!(errors[0].location.is_some());
+        assert!(errors[0].message.starts_with("invalid YAML"));
+    }
+}

@@ -1,0 +1,200 @@
+//! The spec exactly as written in YAML (format version 1).
+//!
+//! These types mirror the file: nothing here is checked beyond its YAML
+//! shape (`deny_unknown_fields` everywhere). `crate::validate` turns them
+//! into the resolved [`crate::model::Model`]. Enumerated words (field types,
+//! relation kinds, `on_delete`) stay strings here so that validation can
+//! report every bad one with a did-you-mean, not just the first.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_yaml::{Number, Value};
+
+/// A whole spec file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpec {
+    /// Spec format version; only `1` exists.
+    pub version: u32,
+    /// Project metadata.
+    pub project: RawProject,
+    /// Authentication settings; defaults when absent.
+    #[serde(default)]
+    pub auth: Option<RawAuth>,
+    /// Resources by singular PascalCase name, in file order.
+    #[serde(default)]
+    pub resources: IndexMap<String, RawResource>,
+}
+
+/// `project:` section.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProject {
+    /// Distribution name (PEP 508).
+    pub name: String,
+    /// OpenAPI title.
+    pub title: Option<String>,
+    /// OpenAPI description.
+    pub description: Option<String>,
+    /// Project version.
+    pub version: Option<String>,
+    /// Path prefix of every API route.
+    pub api_prefix: Option<String>,
+}
+
+/// `auth:` section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuth {
+    /// Role names; `admin` is always added.
+    pub roles: Option<Vec<String>>,
+    /// Role given at signup.
+    pub default_role: Option<String>,
+    /// Access token lifetime in minutes.
+    pub access_token_minutes: Option<u32>,
+}
+
+/// One resource.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResource {
+    /// Plural override.
+    pub plural: Option<String>,
+    /// Rows belong to the user who created them.
+    #[serde(default)]
+    pub owned: bool,
+    /// GET endpoints need no token.
+    #[serde(default)]
+    pub public_read: bool,
+    /// `created_at` / `updated_at` columns (default true).
+    pub timestamps: Option<bool>,
+    /// Shown in the OpenAPI tag description.
+    pub description: Option<String>,
+    /// Fields by name, in file order.
+    #[serde(default)]
+    pub fields: IndexMap<String, RawField>,
+    /// Relations by name, in file order.
+    #[serde(default)]
+    pub relations: IndexMap<String, RawRelation>,
+}
+
+/// One field: either the shorthand `body: text` or the full mapping.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RawField {
+    /// Field type name, checked by validation.
+    pub r#type: String,
+    /// `null` allowed; not required on create.
+    pub nullable: bool,
+    /// Unique across rows.
+    pub unique: bool,
+    /// Indexed column.
+    pub index: bool,
+    /// Default value on create.
+    pub default: Option<Value>,
+    /// Inclusive lower bound (numbers).
+    pub min: Option<Number>,
+    /// Inclusive upper bound (numbers).
+    pub max: Option<Number>,
+    /// Minimum length (strings).
+    pub min_length: Option<u64>,
+    /// Maximum length (strings).
+    pub max_length: Option<u64>,
+    /// Regular expression the whole value must match (strings).
+    pub pattern: Option<String>,
+    /// OpenAPI description.
+    pub description: Option<String>,
+    /// OpenAPI example; also used by the generated tests.
+    pub example: Option<Value>,
+    /// Allowed values (enums).
+    pub values: Option<Vec<String>>,
+    /// Total digits (decimals).
+    pub precision: Option<u32>,
+    /// Digits after the point (decimals).
+    pub scale: Option<u32>,
+}
+
+/// The full mapping form of a field, as serde reads it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FullField {
+    r#type: String,
+    #[serde(default)]
+    nullable: bool,
+    #[serde(default)]
+    unique: bool,
+    #[serde(default)]
+    index: bool,
+    #[serde(default, deserialize_with = "present")]
+    default: Option<Value>,
+    min: Option<Number>,
+    max: Option<Number>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    pattern: Option<String>,
+    description: Option<String>,
+    example: Option<Value>,
+    values: Option<Vec<String>>,
+    precision: Option<u32>,
+    scale: Option<u32>,
+}
+
+/// Keeps an explicit `default: null` as `Some(Value::Null)`.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+impl<'de> Deserialize<'de> for RawField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field type name (`body: text`) or a mapping with `type:`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawField, E> {
+                Ok(RawField {
+                    r#type: v.to_owned(),
+                    ..RawField::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawField, A::Error> {
+                let f = FullField::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawField {
+                    r#type: f.r#type,
+                    nullable: f.nullable,
+                    unique: f.unique,
+                    index: f.index,
+                    default: f.default,
+                    min: f.min,
+                    max: f.max,
+                    min_length: f.min_length,
+                    max_length: f.max_length,
+                    pattern: f.pattern,
+                    description: f.description,
+                    example: f.example,
+                    values: f.values,
+                    precision: f.precision,
+                    scale: f.scale,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// One relation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelation {
+    /// Relation kind (`many_to_one` in v1).
+    pub kind: String,
+    /// Target resource name, or `User`.
+    pub to: String,
+    /// The foreign key may be null.
+    #[serde(default)]
+    pub nullable: bool,
+    /// `cascade`, `set_null` or `restrict`.
+    pub on_delete: Option<String>,
+    /// OpenAPI description of the foreign key.
+    pub description: Option<String>,
+}

@@ -1,0 +1,1789 @@
+//! Checks a [`RawSpec`] and resolves it into a [`Model`].
+//!
+//! Every problem is collected, not just the first: [`validate`] returns all
+//! of them, each with its position, YAML path and a help line.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use regex::Regex;
+use serde_json::Value as Json;
+use serde_yaml::Value as Yaml;
+
+use crate::diagnostics::{Diagnostic, SpecErrors, allowed_help, did_you_mean};
+use crate::model::{
+    Auth, EnumType, Field, Model, Parent, Project, Relation, Resource, ResourceTests, Table,
+};
+use crate::names;
+use crate::python::{self, Imports, call};
+use crate::spec::{RawField, RawRelation, RawResource, Spec, spans::join_key};
+use crate::types::{self, Family, FieldType, TypeParams, TypeRow};
+
+/// How many sample rows the generated tests may create per resource.
+const SAMPLES: usize = 4;
+/// Names every resource's model defines itself.
+const GENERATED_COLUMNS: &[&str] = &["id", "owner_id", "owner", "created_at", "updated_at"];
+/// Relation kinds of spec v1.
+const RELATION_KINDS: &[&str] = &["many_to_one"];
+/// Relation kinds planned for a later spec version.
+const LATER_KINDS: &[&str] = &["one_to_many", "many_to_many", "one_to_one"];
+/// `on_delete` values and the SQL they become.
+const ON_DELETE: &[(&str, &str)] = &[("cascade", "CASCADE"), ("set_null", "SET NULL"), ("restrict", "RESTRICT")];
+
+/// Collects problems while validating.
+struct Checker<'a> {
+    spec: &'a Spec,
+    problems: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    /// Records a problem at the key of `path`.
+    fn at_key(&mut self, path: &str, message: impl Into<String>, help: impl Into<String>) {
+        let location = self.spec.spans.key_or_value(path);
+        self.push(path, location, message.into(), help.into());
+    }
+
+    /// Records a problem at the value of `path`.
+    fn at_value(&mut self, path: &str, message: impl Into<String>, help: impl Into<String>) {
+        let location = self.spec.spans.value(path);
+        self.push(path, location, message.into(), help.into());
+    }
+
+    fn push(&mut self, path: &str, location: Option<(usize, usize)>, message: String, help: String) {
+        self.problems.push(Diagnostic {
+            file: self.spec.file.clone(),
+            location,
+            path: path.to_owned(),
+            message,
+            help: (!help.is_empty()).then_some(help),
+        });
+    }
+}
+
+/// Validates `spec` and resolves it into a model.
+///
+/// Errors: [`SpecErrors`] listing every problem found, in file order.
+pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
+    let mut c = Checker {
+        spec,
+        problems: Vec::new(),
+    };
+    let raw = &spec.raw;
+    if raw.version != 1 {
+        c.at_value(
+            "version",
+            format!("unsupported spec version {}", raw.version),
+            "this gen reads `version: 1`",
+        );
+    }
+    let project = project(&mut c);
+    let auth = auth(&mut c);
+    let resources = resources(&mut c);
+    if c.problems.is_empty() {
+        let tables = tables(&resources, &raw.resources, &mut c);
+        if c.problems.is_empty() {
+            let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
+            let (main_imports, models_imports) = app_imports(&resources);
+            return Ok(Model {
+                project,
+                auth,
+                resources,
+                tables,
+                spec_text: spec.text.clone(),
+                main_imports,
+                models_imports,
+            });
+        }
+    }
+    c.problems.sort_by_key(|d| d.location.unwrap_or((usize::MAX, 0)));
+    Err(SpecErrors(c.problems))
+}
+
+fn project(c: &mut Checker) -> Project {
+    let p = &c.spec.raw.project;
+    let name_ok = Regex::new(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$").expect("static regex");
+    if !name_ok.is_match(&p.name) {
+        let suggestion = names::kebab(&p.name);
+        c.at_value(
+            "project.name",
+            format!("`{}` is not a valid Python distribution name", p.name),
+            format!(
+                "use letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508){}",
+                if name_ok.is_match(&suggestion) { format!(", e.g. `{suggestion}`") } else { String::new() }
+            ),
+        );
+    }
+    let version = p.version.clone().unwrap_or_else(|| "0.1.0".to_owned());
+    let version_ok = Regex::new(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$").expect("static regex");
+    if !version_ok.is_match(&version) {
+        c.at_value(
+            "project.version",
+            format!("`{version}` is not a PEP 440 version"),
+            "write it like `0.1.0` or `1.2.0rc1`",
+        );
+    }
+    let api_prefix = p.api_prefix.clone().unwrap_or_else(|| "/api/v1".to_owned());
+    let prefix_ok = Regex::new(r"^(/[A-Za-z0-9._~-]+)*$").expect("static regex");
+    if !prefix_ok.is_match(&api_prefix) {
+        c.at_value(
+            "project.api_prefix",
+            format!("`{api_prefix}` is not a usable route prefix"),
+            "start with `/`, no trailing `/`, no spaces or `{}` (for example `/api/v1`), or `\"\"` for none",
+        );
+    }
+    let snake = names::snake(&p.name);
+    let title = p.title.clone().unwrap_or_else(|| format!("{} API", names::words(&snake)));
+    let description = p.description.clone().unwrap_or_default();
+    Project {
+        name: p.name.clone(),
+        title_py: python::string(&title),
+        title,
+        description_py: python::string(&description),
+        description,
+        version,
+        api_prefix,
+        db_file: format!("{}.db", if snake.is_empty() { "app".to_owned() } else { snake }),
+    }
+}
+
+fn auth(c: &mut Checker) -> Auth {
+    let raw = c.spec.raw.auth.clone().unwrap_or_default();
+    let mut roles = vec!["admin".to_owned()];
+    let given = raw.roles.clone().unwrap_or_else(|| vec!["admin".to_owned(), "member".to_owned()]);
+    for (i, role) in given.iter().enumerate() {
+        let path = format!("auth.roles[{i}]");
+        if !names::is_snake_identifier(role) || role.len() > 50 {
+            c.at_value(
+                &path,
+                format!("role `{role}` is not a lowercase identifier"),
+                "use lowercase letters, digits and `_`, starting with a letter, at most 50 characters",
+            );
+        } else if roles.contains(role) && role != "admin" {
+            c.at_value(&path, format!("role `{role}` is listed twice"), "remove the repeat");
+        } else if role != "admin" {
+            roles.push(role.clone());
+        }
+    }
+    let default_role = match raw.default_role.clone() {
+        Some(r) => {
+            if r == "admin" {
+                c.at_value(
+                    "auth.default_role",
+                    "`default_role` cannot be `admin`: anyone who signs up would be an administrator",
+                    "pick a role with fewer rights, and create admins with `python -m app.cli create-admin`",
+                );
+            } else if !roles.contains(&r) {
+                let list: Vec<&str> = roles.iter().map(String::as_str).collect();
+                c.at_value(
+                    "auth.default_role",
+                    format!("`default_role` `{r}` is not one of the roles"),
+                    allowed_help(&r, &list),
+                );
+            }
+            r
+        }
+        None => match roles.iter().find(|r| *r != "admin") {
+            Some(r) if roles.contains(&"member".to_owned()) => {
+                let _ = r;
+                "member".to_owned()
+            }
+            Some(r) => r.clone(),
+            None => {
+                c.at_key(
+                    "auth.roles",
+                    "there is no role besides `admin` for new users to get at signup",
+                    "add a role such as `member` to `auth.roles`",
+                );
+                "member".to_owned()
+            }
+        },
+    };
+    let minutes = raw.access_token_minutes.unwrap_or(30);
+    if !(1..=43_200).contains(&minutes) {
+        c.at_value(
+            "auth.access_token_minutes",
+            format!("`access_token_minutes` {minutes} is out of range"),
+            "use 1 to 43200 (30 days); short-lived tokens (15 to 60 minutes) are the norm",
+        );
+    }
+    let role_literal = format!(
+        "Literal[{}]",
+        roles.iter().map(|r| python::string(r)).collect::<Vec<_>>().join(", ")
+    );
+    Auth {
+        roles,
+        default_role,
+        role_literal,
+        access_token_minutes: minutes,
+    }
+}
+
+/// A resource being resolved: the model part plus what later passes need.
+struct Resolved {
+    resource: Resource,
+    /// Required relations' targets (class names), for cycle checks and ordering.
+    required_targets: Vec<String>,
+    /// All relations' target tables, for table ordering.
+    target_tables: Vec<String>,
+    /// How many distinct rows the samples allow.
+    capacity: usize,
+}
+
+/// The names of resources as the user wrote them and as classes.
+struct Catalog {
+    /// Class name → (snake, table, owned).
+    by_class: BTreeMap<String, (String, String, bool)>,
+}
+
+fn resources(c: &mut Checker) -> Vec<Resolved> {
+    let raw = &c.spec.raw.resources;
+    if raw.is_empty() {
+        c.at_key(
+            "resources",
+            "the spec declares no resources",
+            "add at least one under `resources:`; `gen new DIR` writes a starter spec to copy from",
+        );
+        return Vec::new();
+    }
+    let mut catalog = Catalog {
+        by_class: BTreeMap::new(),
+    };
+    let mut seen_tables: HashMap<String, String> = HashMap::new();
+    seen_tables.insert("users".into(), "the built-in User".into());
+    seen_tables.insert("alembic_version".into(), "Alembic".into());
+    let mut heads = Vec::new();
+    for (key, r) in raw {
+        let path = join_key("resources", key);
+        let class = names::pascal(key);
+        let snake = names::snake(key);
+        let ident = Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$").expect("static regex");
+        if !ident.is_match(key) || class.is_empty() {
+            c.at_key(
+                &path,
+                format!("`{key}` is not a usable resource name"),
+                "use a singular name in PascalCase, like `OrderItem`",
+            );
+            continue;
+        }
+        if class == "User" {
+            c.at_key(
+                &path,
+                "`User` is built in: gen always generates it with email, password and role",
+                "pick another name, or relate to it with `{kind: many_to_one, to: User}`",
+            );
+            continue;
+        }
+        if names::is_python_keyword(&snake) || names::RESERVED_MODULES.contains(&snake.as_str()) {
+            c.at_key(
+                &path,
+                format!("resource `{key}` would become package `app/{snake}`, a name Python or the generated project already uses"),
+                format!("rename it, for example `{class}Item` or `{class}Entry`"),
+            );
+            continue;
+        }
+        if catalog.by_class.contains_key(&class) {
+            c.at_key(
+                &path,
+                format!("resource `{key}` is declared twice (as `{class}`)"),
+                "merge the two definitions",
+            );
+            continue;
+        }
+        let plural = match &r.plural {
+            Some(p) if !names::is_snake_identifier(p) => {
+                c.at_value(
+                    &join_key(&path, "plural"),
+                    format!("plural `{p}` is not a snake_case name"),
+                    format!("write it like `{}`", names::snake(p)),
+                );
+                names::plural(&snake)
+            }
+            Some(p) => p.clone(),
+            None => names::plural(&snake),
+        };
+        if plural == snake {
+            // Uncountable nouns: table and module would clash in names, not in files; fine.
+        }
+        if let Some(owner) = seen_tables.get(&plural) {
+            c.at_key(
+                &path,
+                format!("resource `{key}` would use table `{plural}`, already taken by {owner}"),
+                "set `plural:` to another name, or rename the resource",
+            );
+            continue;
+        }
+        seen_tables.insert(plural.clone(), format!("resource `{key}`"));
+        catalog.by_class.insert(class.clone(), (snake.clone(), plural.clone(), r.owned));
+        heads.push((key.clone(), class, snake, plural));
+    }
+    let mut out = Vec::new();
+    for (key, class, snake, plural) in heads {
+        let r = &raw[&key];
+        if let Some(res) = resource(c, &key, &class, &snake, &plural, r, &catalog) {
+            out.push(res);
+        }
+    }
+    required_cycles(c, &out);
+    propagate_capacity(&mut out);
+    finish_tests(&mut out);
+    out
+}
+
+/// Parsed numeric bounds and lengths of a field.
+#[derive(Debug, Clone, Default)]
+struct Bounds {
+    min: Option<f64>,
+    max: Option<f64>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    pattern: Option<Regex>,
+    values: Vec<String>,
+    precision: u32,
+    scale: u32,
+}
+
+/// A field after its checks, before layout.
+struct FieldPlan {
+    name: String,
+    row: &'static TypeRow,
+    raw: RawField,
+    bounds: Bounds,
+    mapping: types::Mapping,
+    default: Option<Json>,
+    example: Option<Json>,
+    enum_class: Option<String>,
+    samples_cache: Vec<Json>,
+}
+
+fn resource(
+    c: &mut Checker,
+    key: &str,
+    class: &str,
+    snake: &str,
+    plural: &str,
+    r: &RawResource,
+    catalog: &Catalog,
+) -> Option<Resolved> {
+    let path = join_key("resources", key);
+    if r.fields.is_empty() && r.relations.is_empty() {
+        c.at_key(
+            &path,
+            format!("resource `{key}` has no fields and no relations"),
+            "add at least one field, for example `fields: {name: string}`",
+        );
+        return None;
+    }
+    let before = c.problems.len();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut fields = Vec::new();
+    for (fkey, raw_field) in &r.fields {
+        let fpath = join_key(&join_key(&path, "fields"), fkey);
+        let Some(name) = member_name(c, &fpath, fkey, "field", &taken) else {
+            continue;
+        };
+        taken.insert(name.clone(), format!("field `{fkey}`"));
+        if let Some(plan) = field(c, &fpath, class, &name, raw_field) {
+            fields.push(plan);
+        }
+    }
+    let mut relations = Vec::new();
+    for (rkey, raw_rel) in &r.relations {
+        let rpath = join_key(&join_key(&path, "relations"), rkey);
+        let Some(name) = member_name(c, &rpath, rkey, "relation", &taken) else {
+            continue;
+        };
+        let column = format!("{name}_id");
+        if let Some(other) = taken.get(&column) {
+            c.at_key(
+                &rpath,
+                format!("relation `{rkey}` needs column `{column}`, which {other} already is"),
+                format!("rename the relation or {other}"),
+            );
+            continue;
+        }
+        taken.insert(name.clone(), format!("relation `{rkey}`"));
+        taken.insert(column.clone(), format!("the column of relation `{rkey}`"));
+        if let Some(rel) = relation(c, &rpath, &name, raw_rel, catalog, class) {
+            relations.push(rel);
+        }
+    }
+    if c.problems.len() > before {
+        return None;
+    }
+    Some(build_resource(class, snake, plural, r, fields, relations))
+}
+
+/// Normalizes a field or relation name and checks it is usable.
+fn member_name(c: &mut Checker, path: &str, key: &str, what: &str, taken: &BTreeMap<String, String>) -> Option<String> {
+    let name = names::snake(key);
+    let valid = Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$").expect("static regex").is_match(key);
+    if !valid || !names::is_snake_identifier(&name) {
+        c.at_key(
+            path,
+            format!("{what} name `{key}` is not a usable identifier"),
+            "use snake_case: lowercase letters, digits and `_`, starting with a letter",
+        );
+        return None;
+    }
+    if names::is_python_keyword(&name) {
+        c.at_key(
+            path,
+            format!("{what} name `{key}` is a Python keyword"),
+            format!("rename it, for example `{name}_value` or a more specific word"),
+        );
+        return None;
+    }
+    if GENERATED_COLUMNS.contains(&name.as_str()) {
+        c.at_key(
+            path,
+            format!("{what} name `{key}` collides with a column gen generates (`id`, `owner_id`, `created_at`, `updated_at`)"),
+            "remove it (gen adds it for you: `owned: true` adds `owner_id`, `timestamps` the dates) or rename it",
+        );
+        return None;
+    }
+    if let Some(lib) = names::framework_reserved(&name) {
+        c.at_key(
+            path,
+            format!("{what} name `{key}` is reserved by {lib}"),
+            format!("rename it, for example `{}_info`", name.trim_start_matches('_')),
+        );
+        return None;
+    }
+    if let Some(other) = taken.get(&name) {
+        c.at_key(
+            path,
+            format!("{what} `{key}` is declared twice (as `{name}`, like {other})"),
+            "field and relation names must be unique within a resource; remove or rename one",
+        );
+        return None;
+    }
+    Some(name)
+}
+
+fn number(n: &serde_yaml::Number) -> f64 {
+    n.as_f64().unwrap_or(f64::NAN)
+}
+
+fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -> Option<FieldPlan> {
+    let type_path = join_key(path, "type");
+    let Some(row) = types::lookup(&raw.r#type) else {
+        c.at_value(
+            &type_path,
+            format!("unknown field type `{}`", raw.r#type),
+            allowed_help(&raw.r#type, &types::names()),
+        );
+        return None;
+    };
+    let before = c.problems.len();
+    let ty = row.ty;
+    let only = |c: &mut Checker, present: bool, key: &str, allowed: bool, which: &str| {
+        if present && !allowed {
+            c.at_key(
+                &join_key(path, key),
+                format!("`{key}` does not apply to `{}` fields", row.name),
+                format!("`{key}` applies to {which}; remove it"),
+            );
+        }
+    };
+    let numeric = row.family == Family::Numeric;
+    let textual = row.family == Family::Textual;
+    only(c, raw.min.is_some(), "min", numeric, "int, bigint, float and decimal fields");
+    only(c, raw.max.is_some(), "max", numeric, "int, bigint, float and decimal fields");
+    only(c, raw.min_length.is_some(), "min_length", textual, "string and text fields");
+    only(c, raw.max_length.is_some(), "max_length", textual, "string and text fields");
+    only(c, raw.pattern.is_some(), "pattern", textual, "string and text fields");
+    only(c, raw.values.is_some(), "values", ty == FieldType::Enum, "enum fields");
+    only(c, raw.precision.is_some(), "precision", ty == FieldType::Decimal, "decimal fields");
+    only(c, raw.scale.is_some(), "scale", ty == FieldType::Decimal, "decimal fields");
+    if raw.unique && !row.uniquable {
+        c.at_key(
+            &join_key(path, "unique"),
+            format!("`{}` fields cannot be unique", row.name),
+            if ty == FieldType::Bool {
+                "a unique bool allows at most two rows; remove `unique`"
+            } else {
+                "databases cannot compare JSON documents for uniqueness; remove `unique`"
+            },
+        );
+    }
+    if raw.index && !row.indexable {
+        c.at_key(
+            &join_key(path, "index"),
+            format!("`{}` fields cannot be indexed", row.name),
+            "remove `index`",
+        );
+    }
+    let mut b = Bounds::default();
+    let (lo, hi) = match ty {
+        FieldType::Int => (Some(types::INT32.0 as f64), Some(types::INT32.1 as f64)),
+        FieldType::BigInt => (Some(types::INT64.0 as f64), Some(types::INT64.1 as f64)),
+        _ => (None, None),
+    };
+    for (key, value) in [("min", &raw.min), ("max", &raw.max)] {
+        if let (Some(n), true) = (value, numeric) {
+            let integral = matches!(ty, FieldType::Int | FieldType::BigInt);
+            if integral && !(n.is_i64() || n.is_u64()) {
+                c.at_value(&join_key(path, key), format!("`{key}` must be a whole number for `{}` fields", row.name), "drop the fraction");
+            } else if lo.is_some_and(|l| number(n) < l) || hi.is_some_and(|h| number(n) > h) {
+                c.at_value(
+                    &join_key(path, key),
+                    format!("`{key}` {n} does not fit a `{}` column", row.name),
+                    format!("stay within {} to {}, or use `bigint`", lo.unwrap_or_default(), hi.unwrap_or_default()),
+                );
+            } else if !number(n).is_finite() {
+                c.at_value(&join_key(path, key), format!("`{key}` must be a finite number"), "write a plain number");
+            }
+        }
+    }
+    b.min = raw.min.as_ref().map(number);
+    b.max = raw.max.as_ref().map(number);
+    if let (Some(min), Some(max)) = (b.min, b.max) {
+        if min > max {
+            c.at_value(
+                &join_key(path, "min"),
+                format!("`min` ({min}) is greater than `max` ({max})"),
+                "swap them, or fix the one that is wrong",
+            );
+        }
+    }
+    b.min_length = raw.min_length;
+    b.max_length = raw.max_length.or((ty == FieldType::String).then_some(255));
+    if let Some(max) = raw.max_length {
+        if max == 0 || (ty == FieldType::String && max > 10_485_760) {
+            c.at_value(
+                &join_key(path, "max_length"),
+                format!("`max_length` {max} is out of range"),
+                "use 1 to 10485760 for `string`; for longer text use `type: text`",
+            );
+        }
+    }
+    if let (Some(min), Some(max)) = (b.min_length, b.max_length) {
+        if min > max {
+            c.at_value(
+                &join_key(path, "min_length"),
+                format!("`min_length` ({min}) is greater than `max_length` ({max})"),
+                if raw.max_length.is_none() { "string fields default to `max_length: 255`; raise it" } else { "swap them, or fix the one that is wrong" },
+            );
+        }
+    }
+    if let Some(p) = &raw.pattern {
+        match Regex::new(p) {
+            Ok(re) => b.pattern = Some(re),
+            Err(e) => {
+                let detail = e.to_string();
+                let last = detail.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("invalid").trim().to_owned();
+                c.at_value(
+                    &join_key(path, "pattern"),
+                    format!("`pattern` is not a valid regular expression: {last}"),
+                    "Pydantic checks patterns with Rust's regex syntax (no look-around or backreferences); quote the pattern in YAML",
+                );
+            }
+        }
+    }
+    let mut enum_class = None;
+    if ty == FieldType::Enum {
+        match &raw.values {
+            None => c.at_key(path, "enum fields need `values`", "add `values: [first, second]`"),
+            Some(v) if v.is_empty() => c.at_value(&join_key(path, "values"), "`values` is empty", "list at least one value"),
+            Some(v) => {
+                let mut members: BTreeMap<String, &str> = BTreeMap::new();
+                for (i, value) in v.iter().enumerate() {
+                    let member = names::enum_member(value);
+                    let vpath = format!("{}[{i}]", join_key(path, "values"));
+                    if value.is_empty() || value.len() > 64 {
+                        c.at_value(&vpath, "enum values must be 1 to 64 characters", "shorten or fill in the value");
+                    } else if let Some(prev) = members.get(&member) {
+                        c.at_value(
+                            &vpath,
+                            format!("enum value `{value}` repeats `{prev}` (both become member `{member}`)"),
+                            "remove the repeat or make the values differ in more than case and punctuation",
+                        );
+                    } else {
+                        members.insert(member, value);
+                    }
+                }
+                b.values = v.clone();
+            }
+        }
+        enum_class = Some(format!("{class}{}", names::pascal(name)));
+    }
+    if ty == FieldType::Decimal {
+        b.precision = raw.precision.unwrap_or(10);
+        b.scale = raw.scale.unwrap_or(2);
+        if b.precision == 0 || b.precision > 1000 {
+            c.at_value(&join_key(path, "precision"), format!("`precision` {} is out of range", b.precision), "use 1 to 1000 digits");
+        }
+        if b.scale > b.precision {
+            c.at_value(
+                &join_key(path, "scale"),
+                format!("`scale` ({}) is greater than `precision` ({})", b.scale, b.precision),
+                "scale counts digits after the point and must not exceed precision",
+            );
+        }
+    }
+    if c.problems.len() > before {
+        return None;
+    }
+    let params = TypeParams {
+        max_length: b.max_length,
+        precision: b.precision,
+        scale: b.scale,
+        enum_class: enum_class.clone().unwrap_or_default(),
+        enum_length: b.values.iter().map(String::len).max().unwrap_or(1),
+    };
+    let mut mapping = types::mapping(ty, &params);
+    if ty == FieldType::Enum {
+        let values: Vec<String> = b.values.iter().map(|v| python::string(v)).collect();
+        mapping.migration = format!(
+            "sa.Enum({}, native_enum=False, length={})",
+            values.join(", "),
+            params.enum_length
+        );
+    }
+    let mut plan = FieldPlan {
+        name: name.to_owned(),
+        row,
+        raw: raw.clone(),
+        bounds: b,
+        mapping,
+        default: None,
+        example: None,
+        enum_class,
+        samples_cache: Vec::new(),
+    };
+    if let Some(d) = &raw.default {
+        let dpath = join_key(path, "default");
+        if d.is_null() {
+            if !raw.nullable {
+                c.at_value(&dpath, "`default: null` on a field that is not nullable", "add `nullable: true`, or give a real default");
+            }
+        } else if !row.defaultable {
+            c.at_value(
+                &dpath,
+                format!("`{}` fields cannot have a default in spec v1", row.name),
+                "make the field `nullable: true` and set it in the request instead",
+            );
+        } else {
+            match check_value(&plan, d) {
+                Ok(v) => plan.default = Some(v),
+                Err(why) => {
+                    let help = if ty == FieldType::Enum {
+                        let allowed: Vec<&str> = plan.bounds.values.iter().map(String::as_str).collect();
+                        allowed_help(d.as_str().unwrap_or_default(), &allowed)
+                    } else {
+                        "the default must satisfy the field's own type and constraints".to_owned()
+                    };
+                    c.at_value(&dpath, format!("default {}: {why}", show(d)), help);
+                }
+            }
+        }
+    }
+    if let Some(e) = &raw.example {
+        match check_value(&plan, e) {
+            Ok(v) => plan.example = Some(v),
+            Err(why) => c.at_value(
+                &join_key(path, "example"),
+                format!("example {}: {why}", show(e)),
+                "examples appear in /docs and in the generated tests, so they must be valid values",
+            ),
+        }
+    }
+    if c.problems.len() == before {
+        plan.samples_cache = samples(c, path, &plan);
+    }
+    (c.problems.len() == before).then_some(plan)
+}
+
+fn show(v: &Yaml) -> String {
+    serde_json::to_string(&yaml_to_json(v)).unwrap_or_else(|_| "?".to_owned())
+}
+
+fn yaml_to_json(v: &Yaml) -> Json {
+    serde_json::to_value(v).unwrap_or(Json::Null)
+}
+
+/// Checks a default or example against the field's type and constraints;
+/// returns it in the JSON form the API uses.
+fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
+    let b = &f.bounds;
+    let range = |x: f64| -> Result<(), String> {
+        if b.min.is_some_and(|m| x < m) {
+            return Err(format!("below `min` {}", b.min.unwrap_or_default()));
+        }
+        if b.max.is_some_and(|m| x > m) {
+            return Err(format!("above `max` {}", b.max.unwrap_or_default()));
+        }
+        Ok(())
+    };
+    match f.row.ty {
+        FieldType::String | FieldType::Text | FieldType::Email => {
+            let s = v.as_str().ok_or("not a string")?;
+            check_text(b, s)?;
+            if f.row.ty == FieldType::Email && !looks_like_email(s) {
+                return Err("not an email address".into());
+            }
+            Ok(Json::String(s.to_owned()))
+        }
+        FieldType::Int | FieldType::BigInt => {
+            let n = v.as_i64().ok_or("not a whole number")?;
+            range(n as f64)?;
+            if f.row.ty == FieldType::Int && (n < types::INT32.0 || n > types::INT32.1) {
+                return Err("does not fit a 32-bit int".into());
+            }
+            Ok(Json::from(n))
+        }
+        FieldType::Float => {
+            let n = v.as_f64().ok_or("not a number")?;
+            range(n)?;
+            Ok(serde_json::Number::from_f64(n).map(Json::Number).ok_or("not finite")?)
+        }
+        FieldType::Decimal => {
+            let text = match v {
+                Yaml::Number(n) => n.to_string(),
+                Yaml::String(s) => s.clone(),
+                _ => return Err("not a number".into()),
+            };
+            let canonical = decimal_text(&text, b.precision, b.scale)?;
+            range(canonical.parse::<f64>().map_err(|_| "not a number")?)?;
+            Ok(Json::String(canonical))
+        }
+        FieldType::Bool => v.as_bool().map(Json::Bool).ok_or_else(|| "not true or false".into()),
+        FieldType::Enum => {
+            let s = v.as_str().ok_or("not a string")?;
+            if b.values.iter().any(|x| x == s) {
+                Ok(Json::String(s.to_owned()))
+            } else {
+                Err(format!("not one of the values [{}]", b.values.join(", ")))
+            }
+        }
+        FieldType::Date => {
+            let s = v.as_str().ok_or("not a string")?;
+            let ok = Regex::new(r"^\d{4}-\d{2}-\d{2}$").expect("static regex").is_match(s);
+            ok.then(|| Json::String(s.to_owned())).ok_or_else(|| "not a date (YYYY-MM-DD)".into())
+        }
+        FieldType::DateTime => {
+            let s = v.as_str().ok_or("not a string")?;
+            let re = Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$").expect("static regex");
+            re.is_match(s)
+                .then(|| Json::String(s.to_owned()))
+                .ok_or_else(|| "not an ISO 8601 date-time with a UTC offset (like 2024-01-31T12:00:00Z)".into())
+        }
+        FieldType::Uuid => {
+            let s = v.as_str().ok_or("not a string")?;
+            let re = Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").expect("static regex");
+            re.is_match(s).then(|| Json::String(s.to_owned())).ok_or_else(|| "not a lowercase UUID".into())
+        }
+        FieldType::Json => Ok(yaml_to_json(v)),
+    }
+}
+
+fn check_text(b: &Bounds, s: &str) -> Result<(), String> {
+    let len = s.chars().count() as u64;
+    if b.min_length.is_some_and(|m| len < m) {
+        return Err(format!("shorter than `min_length` {}", b.min_length.unwrap_or_default()));
+    }
+    if b.max_length.is_some_and(|m| len > m) {
+        return Err(format!("longer than `max_length` {}", b.max_length.unwrap_or_default()));
+    }
+    if let Some(re) = &b.pattern {
+        if !re.is_match(s) {
+            return Err(format!("does not match `pattern` {}", re.as_str()));
+        }
+    }
+    Ok(())
+}
+
+fn looks_like_email(s: &str) -> bool {
+    Regex::new(r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
+        .expect("static regex")
+        .is_match(s)
+}
+
+/// A decimal in canonical text with exactly `scale` digits after the point,
+/// or why it does not fit `precision`/`scale`.
+fn decimal_text(text: &str, precision: u32, scale: u32) -> Result<String, String> {
+    let re = Regex::new(r"^(-?)(\d+)(?:\.(\d+))?$").expect("static regex");
+    let caps = re.captures(text.trim()).ok_or("not a decimal number")?;
+    let sign = &caps[1];
+    let whole = caps[2].trim_start_matches('0');
+    let frac = caps.get(3).map_or("", |m| m.as_str()).trim_end_matches('0');
+    if frac.len() > scale as usize {
+        return Err(format!("more than {scale} digits after the point (`scale`)"));
+    }
+    if whole.len() > (precision - scale) as usize {
+        return Err(format!("more than {} digits before the point (`precision` - `scale`)", precision - scale));
+    }
+    let whole = if whole.is_empty() { "0" } else { whole };
+    Ok(if scale == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac:0<width$}", width = scale as usize)
+    })
+}
+
+/// A relation after its checks.
+struct RelationPlan {
+    name: String,
+    target_class: String,
+    target_module: String,
+    target_table: String,
+    target_snake: Option<String>,
+    target_owned: bool,
+    nullable: bool,
+    on_delete: &'static str,
+    description: Option<String>,
+}
+
+fn relation(c: &mut Checker, path: &str, name: &str, raw: &RawRelation, catalog: &Catalog, class: &str) -> Option<RelationPlan> {
+    let before = c.problems.len();
+    if !RELATION_KINDS.contains(&raw.kind.as_str()) {
+        let help = if LATER_KINDS.contains(&raw.kind.as_str()) {
+            format!(
+                "spec v1 has only `many_to_one`; declare the relation on the other side as many_to_one (`{}` is planned for a later version)",
+                raw.kind
+            )
+        } else {
+            let all: Vec<&str> = RELATION_KINDS.iter().chain(LATER_KINDS).copied().collect();
+            match did_you_mean(&raw.kind, all) {
+                Some(s) => format!("did you mean `{s}`? Spec v1 allows: `many_to_one`"),
+                None => "spec v1 allows: `many_to_one`".to_owned(),
+            }
+        };
+        c.at_value(&join_key(path, "kind"), format!("unknown relation kind `{}`", raw.kind), help);
+    }
+    let to_class = names::pascal(&raw.to);
+    let (target_module, target_table, target_snake, target_owned) = if to_class == "User" {
+        ("app.auth.models".to_owned(), "users".to_owned(), None, false)
+    } else if let Some((snake, table, owned)) = catalog.by_class.get(&to_class) {
+        (format!("app.{snake}.models"), table.clone(), Some(snake.clone()), *owned)
+    } else {
+        let known: Vec<&str> = catalog.by_class.keys().map(String::as_str).chain(["User"]).collect();
+        c.at_value(
+            &join_key(path, "to"),
+            format!("relation target `{}` is not a resource", raw.to),
+            allowed_help(&raw.to, &known),
+        );
+        (String::new(), String::new(), None, false)
+    };
+    let on_delete = match raw.on_delete.as_deref() {
+        None if raw.nullable => "SET NULL",
+        None => "RESTRICT",
+        Some(given) => match ON_DELETE.iter().find(|(k, _)| *k == given) {
+            Some((_, sql)) => sql,
+            None => {
+                let allowed: Vec<&str> = ON_DELETE.iter().map(|(k, _)| *k).collect();
+                c.at_value(&join_key(path, "on_delete"), format!("unknown `on_delete` `{given}`"), allowed_help(given, &allowed));
+                "RESTRICT"
+            }
+        },
+    };
+    if on_delete == "SET NULL" && !raw.nullable {
+        c.at_value(
+            &join_key(path, "on_delete"),
+            "`on_delete: set_null` needs `nullable: true`",
+            "add `nullable: true`, or use `cascade` or `restrict`",
+        );
+    }
+    if to_class == class && !raw.nullable {
+        c.at_key(
+            path,
+            format!("relation `{name}` points at its own resource but is required: the first row could never be created"),
+            "add `nullable: true`",
+        );
+    }
+    (c.problems.len() == before).then(|| RelationPlan {
+        name: name.to_owned(),
+        target_class: to_class,
+        target_module,
+        target_table,
+        target_snake,
+        target_owned,
+        nullable: raw.nullable,
+        on_delete,
+        description: raw.description.clone(),
+    })
+}
+
+/// Required relations may not form a cycle: no row of the cycle could be created first.
+fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
+    let graph: BTreeMap<&str, Vec<&str>> = resolved
+        .iter()
+        .map(|r| (r.resource.class_name.as_str(), r.required_targets.iter().map(String::as_str).collect()))
+        .collect();
+    for start in graph.keys() {
+        let mut stack = vec![(*start, vec![*start])];
+        while let Some((node, trail)) = stack.pop() {
+            for next in graph.get(node).into_iter().flatten() {
+                if next == start {
+                    if trail.iter().min() == Some(start) {
+                        let cycle = trail.iter().chain([start]).copied().collect::<Vec<_>>().join(" -> ");
+                        let path = join_key(&join_key("resources", start), "relations");
+                        c.at_key(
+                            &path,
+                            format!("required relations form a cycle ({cycle}): no row could be created first"),
+                            "make one relation of the cycle `nullable: true`",
+                        );
+                    }
+                } else if !trail.contains(next) {
+                    let mut t = trail.clone();
+                    t.push(next);
+                    stack.push((next, t));
+                }
+            }
+        }
+    }
+}
+
+/// A resource can create only as many distinct sample rows as its required parents can.
+fn propagate_capacity(resolved: &mut [Resolved]) {
+    for _ in 0..resolved.len() {
+        let caps: HashMap<String, usize> = resolved.iter().map(|r| (r.resource.class_name.clone(), r.capacity)).collect();
+        for r in resolved.iter_mut() {
+            for t in &r.required_targets {
+                if let Some(cap) = caps.get(t) {
+                    r.capacity = r.capacity.min(*cap);
+                }
+            }
+        }
+    }
+}
+
+/// Fills in the test factories of required parents, once every resource is known.
+fn finish_tests(resolved: &mut [Resolved]) {
+    for r in resolved.iter_mut() {
+        r.resource.tests.samples.truncate(r.capacity.clamp(2, SAMPLES));
+    }
+}
+
+/// Orders tables so that every foreign key points at a table created before it.
+fn tables(resolved: &[Resolved], raw: &indexmap::IndexMap<String, RawResource>, c: &mut Checker) -> Vec<Table> {
+    let _ = raw;
+    let mut out = vec![users_table()];
+    let mut done: BTreeSet<String> = BTreeSet::from(["users".to_owned()]);
+    let mut pending: Vec<&Resolved> = resolved.iter().collect();
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|r| r.target_tables.iter().all(|t| done.contains(t) || *t == r.resource.table));
+        match ready {
+            Some(i) => {
+                let r = pending.remove(i);
+                done.insert(r.resource.table.clone());
+                out.push(resource_table(&r.resource));
+            }
+            None => {
+                let names: Vec<&str> = pending.iter().map(|r| r.resource.class_name.as_str()).collect();
+                c.at_key(
+                    &join_key("resources", names[0]),
+                    format!("relations between {} form a cycle of tables", names.join(", ")),
+                    "spec v1 creates tables in dependency order and cannot create tables that refer to each other; remove one relation of the cycle",
+                );
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn users_table() -> Table {
+    let col = |args: &[&str]| call("sa.Column", &args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(), ",", 8);
+    Table {
+        name: "users".into(),
+        columns: vec![
+            col(&["\"id\"", "sa.Integer()", "nullable=False"]),
+            col(&["\"email\"", "sa.String(length=320)", "nullable=False"]),
+            col(&["\"hashed_password\"", "sa.String(length=255)", "nullable=False"]),
+            col(&["\"role\"", "sa.String(length=50)", "nullable=False"]),
+            col(&["\"is_active\"", "sa.Boolean()", "nullable=False"]),
+            col(&["\"created_at\"", "sa.DateTime(timezone=True)", "nullable=False"]),
+            col(&["\"updated_at\"", "sa.DateTime(timezone=True)", "nullable=False"]),
+        ],
+        constraints: vec![
+            "sa.PrimaryKeyConstraint(\"id\", name=op.f(\"pk_users\")),".into(),
+            "sa.UniqueConstraint(\"email\", name=op.f(\"uq_users_email\")),".into(),
+        ],
+        indexes: Vec::new(),
+        index_names: Vec::new(),
+    }
+}
+
+fn resource_table(r: &Resource) -> Table {
+    let t = &r.table;
+    let mut columns = vec![call("sa.Column", &["\"id\"".into(), "sa.Integer()".into(), "nullable=False".into()], ",", 8)];
+    let mut constraints = vec![call("sa.PrimaryKeyConstraint", &["\"id\"".into(), format!("name=op.f(\"pk_{t}\")")], ",", 8)];
+    let mut index_columns = Vec::new();
+    for f in &r.fields {
+        columns.push(f.migration_column.clone());
+        if f.unique {
+            constraints.push(call(
+                "sa.UniqueConstraint",
+                &[python::string(&f.name), format!("name=op.f(\"uq_{t}_{}\")", f.name)],
+                ",",
+                8,
+            ));
+        } else if f.index {
+            index_columns.push(f.name.clone());
+        }
+    }
+    for rel in &r.relations {
+        columns.push(rel.migration_column.clone());
+        constraints.push(fk_constraint(t, &rel.column, &rel.target_table, &rel.on_delete));
+        index_columns.push(rel.column.clone());
+    }
+    if r.owned {
+        columns.push(call("sa.Column", &["\"owner_id\"".into(), "sa.Integer()".into(), "nullable=False".into()], ",", 8));
+        constraints.push(fk_constraint(t, "owner_id", "users", "CASCADE"));
+        index_columns.push("owner_id".into());
+    }
+    if r.timestamps {
+        for name in ["created_at", "updated_at"] {
+            columns.push(call(
+                "sa.Column",
+                &[python::string(name), "sa.DateTime(timezone=True)".into(), "nullable=False".into()],
+                ",",
+                8,
+            ));
+        }
+    }
+    let index_names: Vec<String> = index_columns.iter().map(|col| format!("ix_{t}_{col}")).collect();
+    let indexes = index_columns
+        .iter()
+        .zip(&index_names)
+        .map(|(col, name)| {
+            call(
+                "op.create_index",
+                &[format!("op.f(\"{name}\")"), python::string(t), format!("[{}]", python::string(col)), "unique=False".into()],
+                "",
+                4,
+            )
+        })
+        .collect();
+    Table {
+        name: t.clone(),
+        columns,
+        constraints,
+        indexes,
+        index_names,
+    }
+}
+
+fn fk_constraint(table: &str, column: &str, target: &str, on_delete: &str) -> String {
+    call(
+        "sa.ForeignKeyConstraint",
+        &[
+            format!("[{}]", python::string(column)),
+            format!("[\"{target}.id\"]"),
+            format!("name=op.f(\"fk_{table}_{column}_{target}\")"),
+            format!("ondelete={}", python::string(on_delete)),
+        ],
+        ",",
+        8,
+    )
+}
+
+/// Distinct valid values of a field for the generated tests, best first:
+/// the example, then values derived from the type and its bounds.
+fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
+    let words = names::words(&f.name);
+    let mut candidates: Vec<Yaml> = Vec::new();
+    if let Some(e) = &f.raw.example {
+        candidates.push(e.clone());
+    }
+    let ty = f.row.ty;
+    match ty {
+        FieldType::String | FieldType::Text => {
+            let bases: Vec<String> = match f.raw.example.as_ref().and_then(Yaml::as_str) {
+                Some(e) => vec![e.to_owned(), words.clone(), f.name.replace('_', "-")],
+                None => vec![words.clone(), f.name.replace('_', "-"), f.name.replace('_', "")],
+            };
+            for n in 1..=SAMPLES + 2 {
+                for base in &bases {
+                    for s in [format!("{base} {n}"), format!("{base}-{n}"), format!("{base}{n}")] {
+                        candidates.push(Yaml::String(fit_length(&f.bounds, &s)));
+                    }
+                }
+                candidates.push(Yaml::String(fit_length(&f.bounds, &n.to_string())));
+                candidates.push(Yaml::String(fit_length(&f.bounds, &"abcdefgh"[..n.min(8)])));
+            }
+        }
+        FieldType::Int | FieldType::BigInt | FieldType::Float | FieldType::Decimal => {
+            let step = if ty == FieldType::Float { 0.5 } else { 1.0 };
+            let frac = if ty == FieldType::Decimal && f.bounds.scale > 0 { 0.25 } else { 0.0 };
+            let mut nums = Vec::new();
+            for n in 0..SAMPLES + 2 {
+                nums.push(1.0 + n as f64 + frac + if ty == FieldType::Float { 0.5 } else { 0.0 });
+            }
+            for anchor in [f.bounds.min, f.bounds.max].into_iter().flatten() {
+                for n in 0..SAMPLES + 2 {
+                    nums.push(anchor + step * n as f64);
+                    nums.push(anchor - step * n as f64);
+                }
+            }
+            for x in nums {
+                let v = match ty {
+                    FieldType::Int | FieldType::BigInt => Yaml::Number((x.round() as i64).into()),
+                    FieldType::Decimal => Yaml::String(format!("{x:.*}", f.bounds.scale as usize)),
+                    _ => Yaml::Number(x.into()),
+                };
+                candidates.push(v);
+            }
+        }
+        FieldType::Enum => {
+            if let Some(d) = &f.raw.default {
+                candidates.push(d.clone());
+            }
+            candidates.extend(f.bounds.values.iter().map(|v| Yaml::String(v.clone())));
+        }
+        _ => {
+            for n in 0..SAMPLES {
+                candidates.push(serde_yaml::to_value(types::base_sample(ty, &f.name, n)).unwrap_or(Yaml::Null));
+            }
+        }
+    }
+    let mut out: Vec<Json> = Vec::new();
+    for cand in &candidates {
+        if let Ok(v) = check_value(f, cand) {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        if out.len() == SAMPLES {
+            break;
+        }
+    }
+    if out.is_empty() || (f.raw.unique && out.len() < 2) {
+        let message = if f.raw.unique && !out.is_empty() && ty == FieldType::Enum {
+            "a unique enum with a single value allows only one row".to_owned()
+        } else {
+            format!("gen cannot derive {} valid test values for field `{}`", if f.raw.unique { "two distinct" } else { "a" }, f.name)
+        };
+        let help = if ty == FieldType::Enum {
+            "add values, or drop `unique`".to_owned()
+        } else {
+            "add an `example:` that satisfies the field's constraints; the generated tests build their rows from it".to_owned()
+        };
+        c.at_key(path, message, help);
+    }
+    out
+}
+
+/// Pads a sample with `x` up to `min_length` and keeps its last
+/// `max_length` characters (the distinguishing suffix).
+fn fit_length(b: &Bounds, s: &str) -> String {
+    let mut s = s.to_owned();
+    if let Some(min) = b.min_length {
+        while (s.chars().count() as u64) < min {
+            s.push('x');
+        }
+    }
+    if let Some(max) = b.max_length {
+        let len = s.chars().count();
+        if len as u64 > max {
+            s = s.chars().skip(len - max as usize).collect();
+        }
+    }
+    s
+}
+
+/// Values the create endpoint must reject with 422: `(case id, value)`,
+/// `None` meaning "leave the key out".
+fn invalid_values(f: &FieldPlan) -> Vec<(String, Option<String>)> {
+    let b = &f.bounds;
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    if !f.raw.nullable && f.default.is_none() {
+        out.push(("missing".into(), None));
+    }
+    let num = |x: f64, ty: FieldType| -> String {
+        match ty {
+            FieldType::Int | FieldType::BigInt => format!("{}", x as i128),
+            FieldType::Decimal => python::string(&format!("{x}")),
+            _ => format!("{x:?}"),
+        }
+    };
+    match f.row.ty {
+        FieldType::String | FieldType::Text => {
+            if let Some(max) = b.max_length {
+                out.push(("too-long".into(), Some(format!("\"x\" * {}", max + 1))));
+            }
+            if let Some(min) = b.min_length.filter(|m| *m > 0) {
+                out.push(("too-short".into(), Some(python::string(&"x".repeat(min as usize - 1)))));
+            }
+            if let Some(re) = &b.pattern {
+                let within = |s: &str| {
+                    let len = s.chars().count() as u64;
+                    b.min_length.is_none_or(|m| len >= m) && b.max_length.is_none_or(|m| len <= m)
+                };
+                let bad = ["!", "not valid!", "NOT VALID", " ", "x", "0", "-", "!!!!!!!!!!!!!!!!"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .chain(b.min_length.map(|m| "!".repeat(m as usize)))
+                    .find(|s| !re.is_match(s) && within(s));
+                if let Some(s) = bad {
+                    out.push(("pattern".into(), Some(python::string(&s))));
+                }
+            }
+            out.push(("wrong-type".into(), Some("[\"not\", \"a\", \"string\"]".into())));
+        }
+        FieldType::Int | FieldType::BigInt | FieldType::Float | FieldType::Decimal => {
+            let ty = f.row.ty;
+            let step = match ty {
+                FieldType::Int | FieldType::BigInt => 1.0,
+                FieldType::Decimal => 10f64.powi(-(b.scale as i32)),
+                _ => 0.5,
+            };
+            match (b.min, ty) {
+                (Some(min), _) if ty != FieldType::BigInt || min > types::INT64.0 as f64 => {
+                    out.push(("below-min".into(), Some(num(min - step, ty))));
+                }
+                (None, FieldType::Int) => out.push(("below-int32".into(), Some(num(types::INT32.0 as f64 - 1.0, ty)))),
+                _ => {}
+            }
+            match (b.max, ty) {
+                (Some(max), _) if ty != FieldType::BigInt || max < types::INT64.1 as f64 => {
+                    out.push(("above-max".into(), Some(num(max + step, ty))));
+                }
+                (None, FieldType::Int) => out.push(("above-int32".into(), Some(num(types::INT32.1 as f64 + 1.0, ty)))),
+                (None, FieldType::BigInt) => out.push(("above-int64".into(), Some("2**63".into()))),
+                _ => {}
+            }
+            if ty == FieldType::Decimal {
+                out.push(("too-many-digits".into(), Some(python::string(&"9".repeat((b.precision - b.scale + 1) as usize)))));
+                out.push(("too-many-decimals".into(), Some(python::string(&format!("0.{}1", "0".repeat(b.scale as usize))))));
+            }
+            out.push(("wrong-type".into(), Some("\"not a number\"".into())));
+        }
+        FieldType::Bool => out.push(("wrong-type".into(), Some("\"not a bool\"".into()))),
+        FieldType::Date => out.push(("wrong-type".into(), Some("\"not a date\"".into()))),
+        FieldType::DateTime => {
+            out.push(("wrong-type".into(), Some("\"not a datetime\"".into())));
+            out.push(("naive".into(), Some("\"2024-01-01T12:00:00\"".into())));
+        }
+        FieldType::Uuid => out.push(("wrong-type".into(), Some("\"not-a-uuid\"".into()))),
+        FieldType::Email => out.push(("not-an-email".into(), Some("\"not-an-email\"".into()))),
+        FieldType::Enum => {
+            let mut bad = "not-a-value".to_owned();
+            while b.values.contains(&bad) {
+                bad.push('x');
+            }
+            out.push(("not-in-values".into(), Some(python::string(&bad))));
+        }
+        FieldType::Json => {}
+    }
+    out
+}
+
+/// A default as a Python expression (`PostStatus.DRAFT`, `Decimal("0.00")`).
+fn default_expr(f: &FieldPlan, v: &Json) -> String {
+    match (f.row.ty, v) {
+        (FieldType::Enum, Json::String(s)) => format!("{}.{}", f.enum_class.as_deref().unwrap_or_default(), names::enum_member(s)),
+        (FieldType::Decimal, Json::String(s)) => format!("Decimal({})", python::string(s)),
+        _ => python::literal(v),
+    }
+}
+
+/// Formats a bound for a Pydantic constraint.
+fn bound(x: f64, ty: FieldType) -> String {
+    if matches!(ty, FieldType::Int | FieldType::BigInt) || x.fract() == 0.0 {
+        format!("{}", x as i128)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Pydantic constraints of a field (`ge=0`, `max_length=200`, ...).
+fn constraints(f: &FieldPlan) -> Vec<String> {
+    let b = &f.bounds;
+    let ty = f.row.ty;
+    let mut out = Vec::new();
+    let (lo, hi) = match ty {
+        FieldType::Int => (Some(types::INT32.0 as f64), Some(types::INT32.1 as f64)),
+        FieldType::BigInt => (Some(types::INT64.0 as f64), Some(types::INT64.1 as f64)),
+        _ => (None, None),
+    };
+    if let Some(min) = b.min.or(lo) {
+        out.push(format!("ge={}", if b.min.is_none() && ty == FieldType::BigInt { types::INT64.0.to_string() } else { bound(min, ty) }));
+    }
+    if let Some(max) = b.max.or(hi) {
+        out.push(format!("le={}", if b.max.is_none() && ty == FieldType::BigInt { types::INT64.1.to_string() } else { bound(max, ty) }));
+    }
+    if let Some(n) = b.min_length {
+        out.push(format!("min_length={n}"));
+    }
+    if let Some(n) = b.max_length.filter(|_| matches!(ty, FieldType::String | FieldType::Text)) {
+        out.push(format!("max_length={n}"));
+    }
+    if let Some(re) = &b.pattern {
+        out.push(format!("pattern={}", python::regex(re.as_str())));
+    }
+    if ty == FieldType::Decimal {
+        out.push(format!("max_digits={}", b.precision));
+        out.push(format!("decimal_places={}", b.scale));
+    }
+    if let Some(d) = &f.raw.description {
+        out.push(format!("description={}", python::string(d)));
+    }
+    if let Some(e) = &f.example {
+        out.push(format!("examples=[{}]", python::literal(e)));
+    }
+    out
+}
+
+/// `name: annotation = Field(args)`, or `= value` when the only argument
+/// is a default, or a bare annotation when there are none.
+fn schema_decl(name: &str, annotation: &str, args: Vec<String>) -> String {
+    let head = format!("{name}: {annotation}");
+    match args.as_slice() {
+        [] => head,
+        [only] if only.starts_with("default=") => format!("{head} = {}", &only["default=".len()..]),
+        _ => call(&format!("{head} = Field"), &args, "", 4),
+    }
+}
+
+fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, fields: Vec<FieldPlan>, relations: Vec<RelationPlan>) -> Resolved {
+    let table = plural.to_owned();
+    let mut model_imports = Imports::default();
+    model_imports
+        .from("sqlalchemy.orm", "Mapped")
+        .from("sqlalchemy.orm", "mapped_column")
+        .from("app.database", "Base");
+    let mut schema_imports = Imports::default();
+    schema_imports
+        .from("pydantic", "BaseModel")
+        .from("pydantic", "ConfigDict")
+        .from("app.schemas", "Page");
+    let mut service_imports = Imports::default();
+    service_imports
+        .from("collections.abc", "Sequence")
+        .from("sqlalchemy", "func")
+        .from("sqlalchemy", "select")
+        .from("sqlalchemy.ext.asyncio", "AsyncSession")
+        .from(&format!("app.{snake}.models"), class)
+        .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
+        .from(&format!("app.{snake}.schemas"), &format!("{class}Update"));
+    let mut test_imports = Imports::default();
+    test_imports
+        .from("typing", "Any")
+        .module("pytest")
+        .from("httpx", "AsyncClient")
+        .from("tests.helpers", "AuthUser")
+        .from("tests.helpers", "MISSING")
+        .from("tests.factories", &format!("create_{snake}"))
+        .from("tests.factories", &format!("{snake}_payload"));
+    if r.timestamps.unwrap_or(true) {
+        model_imports.from("app.database", "TimestampMixin");
+        schema_imports.from("datetime", "datetime");
+    }
+    if r.owned || !relations.is_empty() {
+        model_imports.from("sqlalchemy", "ForeignKey");
+    }
+    let mut enums = Vec::new();
+    let mut model_fields = Vec::new();
+    let mut not_null = Vec::new();
+    let mut unique_fields = Vec::new();
+    let mut capacity = SAMPLES;
+    let mut invalid = Vec::new();
+    let sample_values: Vec<(String, Vec<Json>)> = fields.iter().map(|f| (f.name.clone(), f.samples_cache.clone())).collect();
+    let mut field_needs_field = false;
+    for f in &fields {
+        let m = &f.mapping;
+        for (module, name) in &m.model_imports {
+            model_imports.from(module, name);
+        }
+        for (module, name) in &m.schema_imports {
+            schema_imports.from(module, name);
+        }
+        if let Some(class_name) = &f.enum_class {
+            model_imports.from("enum", "StrEnum");
+            schema_imports.from(&format!("app.{snake}.models"), class_name);
+            enums.push(EnumType {
+                class_name: class_name.clone(),
+                words: format!("Allowed values of `{class}.{}`.", f.name),
+                members: f.bounds.values.iter().map(|v| (names::enum_member(v), python::string(v))).collect(),
+            });
+        }
+        let opt = if f.raw.nullable { " | None" } else { "" };
+        let mut column_args = vec![m.column.clone()];
+        if f.raw.unique {
+            column_args.push("unique=True".into());
+            unique_fields.push(f.name.clone());
+            capacity = capacity.min(f.samples_cache.len());
+        } else if f.raw.index {
+            column_args.push("index=True".into());
+        }
+        if let Some(d) = &f.default {
+            column_args.push(format!("default={}", default_expr(f, d)));
+        }
+        let model_decl = call(&format!("{}: Mapped[{}{opt}] = mapped_column", f.name, m.python), &column_args, "", 4);
+        let cons = constraints(f);
+        if !cons.is_empty() {
+            field_needs_field = true;
+        }
+        let mut create_args = Vec::new();
+        match &f.default {
+            Some(d) => create_args.push(format!("default={}", default_expr(f, d))),
+            None if f.raw.nullable => create_args.push("default=None".into()),
+            None => {}
+        }
+        create_args.extend(cons.iter().cloned());
+        let create_decl = schema_decl(&f.name, &format!("{}{opt}", m.input), create_args);
+        let mut update_args = vec!["default=None".to_owned()];
+        update_args.extend(cons.iter().cloned());
+        let update_decl = schema_decl(&f.name, &format!("{} | None", m.input), update_args);
+        let read_decl = format!("{}: {}{opt}", f.name, m.output);
+        let migration_column = call(
+            "sa.Column",
+            &[python::string(&f.name), m.migration.clone(), format!("nullable={}", if f.raw.nullable { "True" } else { "False" })],
+            ",",
+            8,
+        );
+        if !f.raw.nullable {
+            not_null.push(python::string(&f.name));
+        }
+        for (case, value) in invalid_values(f) {
+            let id = python::string(&format!("{}-{case}", f.name.replace('_', "-")));
+            invalid.push(call(
+                "pytest.param",
+                &[python::string(&f.name), value.unwrap_or_else(|| "MISSING".into()), format!("id={id}")],
+                ",",
+                4,
+            ));
+        }
+        model_fields.push(Field {
+            name: f.name.clone(),
+            words: names::words(&f.name),
+            model_decl,
+            create_decl,
+            update_decl,
+            read_decl,
+            migration_column,
+            unique: f.raw.unique,
+            index: f.raw.index && !f.raw.unique,
+        });
+    }
+    if field_needs_field {
+        schema_imports.from("pydantic", "Field");
+    }
+    let duplicate_targets: BTreeSet<&str> = {
+        let mut seen = BTreeSet::new();
+        let mut dup = BTreeSet::new();
+        for rel in &relations {
+            if !seen.insert(rel.target_class.as_str()) {
+                dup.insert(rel.target_class.as_str());
+            }
+        }
+        dup
+    };
+    let mut model_relations = Vec::new();
+    let mut parents = Vec::new();
+    let mut owned_targets = Vec::new();
+    let mut references = Vec::new();
+    let mut required_targets = Vec::new();
+    let mut target_tables = Vec::new();
+    let mut type_checking = Vec::new();
+    for rel in &relations {
+        let column = format!("{}_id", rel.name);
+        let opt = if rel.nullable { " | None" } else { "" };
+        let model_decl = call(
+            &format!("{column}: Mapped[int{opt}] = mapped_column"),
+            &[
+                format!("ForeignKey(\"{}.id\", ondelete={})", rel.target_table, python::string(rel.on_delete)),
+                "index=True".into(),
+            ],
+            "",
+            4,
+        );
+        let mut rel_args = Vec::new();
+        if duplicate_targets.contains(rel.target_class.as_str()) {
+            rel_args.push(format!("foreign_keys=[{column}]"));
+        }
+        if rel.target_class == class {
+            // A self-reference is many-to-one only when told which side is remote.
+            rel_args.push(format!("remote_side=\"{class}.id\""));
+        }
+        rel_args.push("lazy=\"raise\"".into());
+        let relationship_decl = call(&format!("{}: Mapped[{}{opt}] = relationship", rel.name, rel.target_class), &rel_args, "", 4);
+        if rel.target_class != class {
+            type_checking.push((rel.target_module.clone(), rel.target_class.clone()));
+        }
+        let desc = rel
+            .description
+            .as_ref()
+            .map(|d| vec![format!("description={}", python::string(d))])
+            .unwrap_or_default();
+        let mut create_args = if rel.nullable { vec!["default=None".to_owned()] } else { Vec::new() };
+        create_args.extend(desc.clone());
+        let mut update_args = vec!["default=None".to_owned()];
+        update_args.extend(desc);
+        if rel.description.is_some() {
+            schema_imports.from("pydantic", "Field");
+        }
+        schema_imports.from("app.schemas", "Id");
+        let factory = rel.target_snake.as_ref().map(|s| format!("create_{s}")).unwrap_or_default();
+        if !rel.nullable {
+            not_null.push(python::string(&column));
+            parents.push(Parent { column: column.clone(), factory: factory.clone() });
+            invalid.push(call(
+                "pytest.param",
+                &[python::string(&column), "MISSING".into(), format!("id=\"{}-missing\"", column.replace('_', "-"))],
+                ",",
+                4,
+            ));
+            if rel.target_class != "User" && rel.target_class != class {
+                required_targets.push(rel.target_class.clone());
+            }
+        }
+        invalid.push(call(
+            "pytest.param",
+            &[python::string(&column), "2147483647".into(), format!("id=\"{}-no-such-row\"", column.replace('_', "-"))],
+            ",",
+            4,
+        ));
+        invalid.push(call(
+            "pytest.param",
+            &[python::string(&column), "0".into(), format!("id=\"{}-not-positive\"", column.replace('_', "-"))],
+            ",",
+            4,
+        ));
+        if rel.target_owned {
+            owned_targets.push(Parent { column: column.clone(), factory: factory.clone() });
+        }
+        references.push(Parent { column: column.clone(), factory });
+        if rel.target_table != "users" {
+            target_tables.push(rel.target_table.clone());
+        }
+        model_relations.push(Relation {
+            name: rel.name.clone(),
+            column: column.clone(),
+            words: names::words(&rel.name),
+            target_class: rel.target_class.clone(),
+            target_module: rel.target_module.clone(),
+            target_table: rel.target_table.clone(),
+            target_owned: rel.target_owned,
+            nullable: rel.nullable,
+            on_delete: rel.on_delete.to_owned(),
+            model_decl,
+            relationship_decl,
+            create_decl: schema_decl(&column, &format!("Id{opt}"), create_args),
+            update_decl: schema_decl(&column, "Id | None", update_args),
+            read_decl: format!("{column}: int{opt}"),
+            migration_column: call(
+                "sa.Column",
+                &[python::string(&column), "sa.Integer()".into(), format!("nullable={}", if rel.nullable { "True" } else { "False" })],
+                ",",
+                8,
+            ),
+            check_stmt: {
+                let target = &rel.target_class;
+                let mut args = vec![
+                    "session".to_owned(),
+                    format!("{target}.id"),
+                    format!("data.{column}"),
+                    format!("field={}", python::string(&column)),
+                ];
+                if rel.target_owned {
+                    args.push(format!("where=None if actor.is_admin else {target}.owner_id == actor.id"));
+                }
+                call("await ensure_exists", &args, "", 8)
+            },
+        });
+        service_imports.from(&rel.target_module, &rel.target_class);
+    }
+    if !relations.is_empty() {
+        model_imports.from("__future__", "annotations").from("sqlalchemy.orm", "relationship");
+        service_imports.from("app.database", "ensure_exists");
+        if relations.iter().any(|r| r.target_owned) {
+            service_imports.from("app.auth.models", "User");
+        }
+    }
+    if !type_checking.is_empty() {
+        model_imports.from("typing", "TYPE_CHECKING");
+    }
+    if !unique_fields.is_empty() {
+        service_imports.from("app.database", "ensure_unique");
+    }
+    if !not_null.is_empty() {
+        schema_imports.from("pydantic", "field_validator").from("app.schemas", "reject_null");
+    }
+    // Samples: one dict per row the tests may create.
+    let rows = capacity.min(SAMPLES);
+    let mut samples = Vec::new();
+    for n in 0..rows {
+        let mut lines = String::from("{\n");
+        for (name, values) in &sample_values {
+            let v = &values[n % values.len()];
+            lines.push_str(&format!("        {}: {},\n", python::string(name), python::literal(v)));
+        }
+        lines.push_str("    }");
+        if sample_values.is_empty() {
+            lines = "{}".into();
+        }
+        samples.push(lines);
+    }
+    let (update_field, update_value) = match sample_values.iter().find(|(_, v)| v.len() > 1) {
+        Some((name, values)) => (name.clone(), python::literal(&values[1])),
+        None => (String::new(), String::new()),
+    };
+    let not_null_field = fields
+        .iter()
+        .find(|f| !f.raw.nullable)
+        .map(|f| f.name.clone())
+        .or_else(|| relations.iter().find(|r| !r.nullable).map(|r| format!("{}_id", r.name)));
+    let not_null_on_update = if not_null.is_empty() {
+        String::new()
+    } else {
+        call("@field_validator", &not_null, "", 4)
+    };
+    let type_checking_block = if type_checking.is_empty() {
+        String::new()
+    } else {
+        let mut tc = Imports::default();
+        for (m, n) in &type_checking {
+            tc.from(m, n);
+        }
+        let body = tc.render().lines().map(|l| if l.is_empty() { String::new() } else { format!("    {l}") }).collect::<Vec<_>>().join("\n");
+        format!("\n\nif TYPE_CHECKING:\n{body}")
+    };
+    let words = names::words(snake);
+    let read_scoped = r.owned && !r.public_read;
+    let scoped_references = relations.iter().any(|rel| rel.target_owned);
+    let create_needs_user = r.owned || scoped_references;
+    let mut dependency_imports = Imports::default();
+    dependency_imports
+        .from("typing", "Annotated")
+        .from("fastapi", "Depends")
+        .from(&format!("app.{snake}"), "service")
+        .from(&format!("app.{snake}.models"), class)
+        .from("app.database", "SessionDep")
+        .from("app.errors", "NotFoundError")
+        .from("app.schemas", "IdPath");
+    if r.owned {
+        dependency_imports.from("app.auth.dependencies", "CurrentUser").from("app.auth.dependencies", "owner_scope");
+    }
+    let mut router_imports = Imports::default();
+    router_imports
+        .from("fastapi", "APIRouter")
+        .from(&format!("app.{snake}"), "service")
+        .from(&format!("app.{snake}.dependencies"), &format!("{class}ForRead"))
+        .from(&format!("app.{snake}.dependencies"), &format!("{class}ForWrite"))
+        .from(&format!("app.{snake}.models"), class)
+        .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
+        .from(&format!("app.{snake}.schemas"), &format!("{class}Page"))
+        .from(&format!("app.{snake}.schemas"), &format!("{class}Read"))
+        .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
+        .from("app.database", "SessionDep")
+        .from("app.errors", "responses")
+        .from("app.schemas", "Limit")
+        .from("app.schemas", "Offset");
+    if !r.public_read || !create_needs_user || !scoped_references {
+        router_imports.from("fastapi", "Depends").from("app.auth.dependencies", "get_current_user");
+    }
+    if create_needs_user || read_scoped || scoped_references {
+        router_imports.from("app.auth.dependencies", "CurrentUser");
+    }
+    if read_scoped {
+        router_imports.from("app.auth.dependencies", "owner_scope");
+    }
+    test_imports
+        .from("tests.factories", &format!("{snake}_body"))
+        .from("tests.factories", &format!("{snake}_parents"))
+        .from("tests.helpers", "assert_problem")
+        .from("tests.helpers", "error_fields");
+    for t in &owned_targets {
+        test_imports.from("tests.factories", &t.factory);
+    }
+    // An example body for /docs: sample 0 with every relation pointing at id 1.
+    let mut example = String::from("{\n");
+    for (name, values) in &sample_values {
+        example.push_str(&format!("                    {}: {},\n", python::string(name), python::literal(&values[0])));
+    }
+    for rel in &relations {
+        example.push_str(&format!("                    \"{}_id\": 1,\n", rel.name));
+    }
+    example.push_str("                }");
+    let create_config = format!(
+        "model_config = ConfigDict(\n        extra=\"forbid\",\n        json_schema_extra={{\n            \"examples\": [\n                {example},\n            ],\n        }},\n    )"
+    );
+    let description_py = python::string(
+        r.description.as_deref().unwrap_or(&format!("Operations on {}.", names::words(plural).to_lowercase())),
+    );
+    let tag = names::kebab(plural);
+    let one_line = format!("{{\"name\": \"{tag}\", \"description\": {description_py}}},");
+    let tag_entry = if one_line.len() + 4 <= python::LINE_LENGTH {
+        one_line
+    } else {
+        format!("{{\n        \"name\": \"{tag}\",\n        \"description\": {description_py},\n    }},")
+    };
+    Resolved {
+        required_targets,
+        target_tables,
+        capacity,
+        resource: Resource {
+            class_name: class.to_owned(),
+            snake: snake.to_owned(),
+            plural: plural.to_owned(),
+            words: words.clone(),
+            plural_words: names::words(plural).to_lowercase(),
+            url: format!("/{}", names::kebab(plural)),
+            table,
+            tag,
+            id_param: format!("{snake}_id"),
+            description_py,
+            owned: r.owned,
+            public_read: r.public_read,
+            timestamps: r.timestamps.unwrap_or(true),
+            fields: model_fields,
+            relations: model_relations,
+            enums,
+            model_imports: format!("{}{type_checking_block}", model_imports.render()),
+            schema_imports: schema_imports.render(),
+            service_imports: service_imports.render(),
+            test_imports: test_imports.render(),
+            dependency_imports: dependency_imports.render(),
+            router_imports: router_imports.render(),
+            read_scoped,
+            scoped_references,
+            create_needs_user,
+            create_config,
+            tag_entry,
+            not_null_on_update,
+            unique_fields,
+            tests: ResourceTests {
+                rows: capacity.clamp(2, 3),
+                samples,
+                parents,
+                invalid,
+                update_field,
+                update_value,
+                not_null_field,
+                owned_targets,
+                references,
+            },
+        },
+    }
+}
+
+/// Import blocks of `app/main.py` and `app/models.py`, which import every resource.
+fn app_imports(resources: &[Resource]) -> (String, String) {
+    let mut main = Imports::default();
+    main.from("collections.abc", "AsyncIterator")
+        .from("collections.abc", "Awaitable")
+        .from("collections.abc", "Callable")
+        .from("contextlib", "asynccontextmanager")
+        .from("fastapi", "FastAPI")
+        .from("fastapi", "Request")
+        .from("fastapi", "Response")
+        .from("fastapi.middleware.cors", "CORSMiddleware")
+        .from("fastapi.routing", "APIRoute")
+        .from("app", "errors")
+        .from("app.auth.router", "router as auth_router")
+        .from("app.config", "Settings")
+        .from("app.config", "get_settings")
+        .from("app.database", "create_engine")
+        .from("app.database", "create_sessionmaker");
+    let mut models = Imports::default();
+    models.from("app.auth.models", "User").from("app.database", "Base");
+    for r in resources {
+        main.from(&format!("app.{}.router", r.snake), &format!("router as {}_router", r.snake));
+        models.from(&format!("app.{}.models", r.snake), &r.class_name);
+    }
+    (main.render(), models.render())
+}
