@@ -24,6 +24,8 @@ pub struct Model {
     pub main_imports: String,
     /// Import block of `app/models.py`.
     pub models_imports: String,
+    /// `Base`, `User` and every model class, sorted (for `__all__`).
+    pub all_models: Vec<String>,
 }
 
 /// Project metadata.

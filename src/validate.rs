@@ -83,7 +83,14 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
         if c.problems.is_empty() {
             let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             let (main_imports, models_imports) = app_imports(&resources);
+            let all_models = {
+                let mut names: Vec<String> = ["Base", "User"].iter().map(|s| (*s).to_owned()).collect();
+                names.extend(resources.iter().map(|r| r.class_name.clone()));
+                names.sort();
+                names
+            };
             return Ok(Model {
+                all_models,
                 project,
                 auth,
                 resources,
