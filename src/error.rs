@@ -8,10 +8,10 @@ use crate::diagnostics::SpecErrors;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The spec has problems; each carries its position and a fix.
-    #[error("{0}")]
+    #[error(transparent)]
     Spec(#[from] SpecErrors),
     /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("cannot read or write {}", path.display())]
     Io {
         /// The file or folder concerned.
         path: PathBuf,

@@ -70,6 +70,15 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
         Err(e) => {
             let location = e.location().map(|l| (l.line(), l.column()));
             let message = strip_position(&e.to_string());
+            if let Some((path, key)) = duplicate_key(&message) {
+                let path = spans::join_key(&path, &key);
+                return Err(SpecErrors(vec![diag(
+                    location,
+                    &path,
+                    format!("`{key}` is declared twice"),
+                    Some("YAML keys must be unique within a mapping; remove or rename one of them".to_owned()),
+                )]));
+            }
             return Err(SpecErrors(vec![diag(
                 location,
                 "",
@@ -110,7 +119,8 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
                     }
                 } else {
                     let (message, help) = explain(&path, &message);
-                    errors.push(diag(spans.value(&path), &path, message, help));
+                    let location = if path.is_empty() { Some((1, 1)) } else { spans.value(&path) };
+                    errors.push(diag(location, &path, message, help));
                     return Err(SpecErrors(errors));
                 }
             }
@@ -131,6 +141,15 @@ fn path_string(segments: &[&Segment]) -> String {
         }
     }
     out
+}
+
+/// The mapping path and key of serde_yaml's "PATH: duplicate entry with key \"K\"".
+fn duplicate_key(message: &str) -> Option<(String, String)> {
+    let (path, rest) = match message.split_once(": duplicate entry with key ") {
+        Some((p, r)) => (p.to_owned(), r),
+        None => (String::new(), message.strip_prefix("duplicate entry with key ")?),
+    };
+    Some((path, rest.trim_matches('"').to_owned()))
 }
 
 /// Drops serde_yaml's trailing " at line L column C".

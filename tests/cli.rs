@@ -1,0 +1,81 @@
+//! The command line.
+
+use crate::common::{gen_cmd, tree};
+
+#[test]
+fn help_has_examples_for_every_command() {
+    for args in [&["--help"][..], &["new", "--help"], &["validate", "--help"]] {
+        let out = gen_cmd(args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Examples:"), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(gen_cmd(&["new"]).status.code(), Some(2));
+    assert_eq!(gen_cmd(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(gen_cmd(&["validate"]).status.code(), Some(2));
+}
+
+#[test]
+fn validate_accepts_the_examples() {
+    for (name, path) in crate::common::examples() {
+        let out = gen_cmd(&["validate", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("valid"));
+    }
+}
+
+#[test]
+fn missing_spec_file_exits_1() {
+    let out = gen_cmd(&["validate", "does/not/exist.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does/not/exist.yaml"));
+}
+
+#[test]
+fn new_copies_the_spec_and_refuses_a_non_empty_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("todo");
+    let dir_s = dir.to_str().unwrap();
+    let out = gen_cmd(&["new", dir_s, "--spec", "examples/todo.yaml"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let spec = std::fs::read_to_string(crate::common::root().join("examples/todo.yaml")).unwrap();
+    assert_eq!(std::fs::read_to_string(dir.join("gen.yaml")).unwrap(), spec);
+    assert!(dir.join("app/todo/router.py").exists());
+
+    std::fs::write(dir.join("app/todo/router.py"), "# edited\n").unwrap();
+    let again = gen_cmd(&["new", dir_s, "--spec", "examples/todo.yaml"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(dir.join("app/todo/router.py")).unwrap(), "# edited\n");
+
+    let forced = gen_cmd(&["new", dir_s, "--spec", "examples/todo.yaml", "--force"]);
+    assert!(forced.status.success());
+    assert_ne!(std::fs::read_to_string(dir.join("app/todo/router.py")).unwrap(), "# edited\n");
+}
+
+#[test]
+fn new_without_a_spec_writes_a_valid_starter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my-service");
+    let out = gen_cmd(&["new", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let spec = std::fs::read_to_string(dir.join("gen.yaml")).unwrap();
+    assert!(spec.contains("name: my-service"));
+    assert!(spec.matches(" # ").count() + spec.matches("\n#").count() >= 5, "starter is commented");
+    let check = gen_cmd(&["validate", dir.join("gen.yaml").to_str().unwrap()]);
+    assert!(check.status.success());
+    assert!(tree(&dir).contains(&"app/note/router.py".to_owned()));
+}
+
+#[test]
+fn a_bad_spec_writes_nothing_even_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "tests/specs/bad/unknown_type.yaml", "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.exists());
+}

@@ -1,0 +1,15 @@
+//! gen's tests, in one integration binary (faster to build than one per file).
+//!
+//! - `cli`: the command line: exit codes, help, `new` and `validate`.
+//! - `bad_specs`: every spec under `tests/specs/bad/` is rejected with a
+//!   located, helpful message (snapshots) and nothing is written.
+//! - `snapshots`: the whole generated tree of each example (snapshots),
+//!   and determinism.
+//! - `e2e`: each example is generated and its own checks run: ruff, mypy,
+//!   Alembic and pytest on SQLite and PostgreSQL.
+
+mod bad_specs;
+mod cli;
+mod common;
+mod e2e;
+mod snapshots;
