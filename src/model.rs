@@ -45,8 +45,6 @@ pub struct Project {
     pub version: String,
     /// Route prefix (`/api/v1`, or empty).
     pub api_prefix: String,
-    /// SQLite file the default `DATABASE_URL` points at (`blog.db`).
-    pub db_file: String,
 }
 
 /// Authentication settings.
@@ -246,4 +244,6 @@ pub struct Parent {
     pub column: String,
     /// Factory creating the target (`create_category`), empty for `User`.
     pub factory: String,
+    /// An earlier column with the same target whose row is reused, if any.
+    pub reuse: Option<String>,
 }

@@ -136,6 +136,12 @@ impl Imports {
     /// The import block: sections separated by a blank line, plain imports
     /// before from-imports in each, long lines wrapped.
     pub fn render(&self) -> String {
+        self.render_at(0)
+    }
+
+    /// [`Imports::render`] for a block indented by `indent` spaces (the
+    /// lines themselves are not indented; only wrapping takes it into account).
+    pub fn render_at(&self, indent: usize) -> String {
         let mut sections: BTreeMap<Section, (Vec<String>, Vec<String>)> = BTreeMap::new();
         for m in &self.modules {
             sections.entry(section(m)).or_default().0.push(format!("import {m}"));
@@ -145,10 +151,10 @@ impl Imports {
             names.sort_by_key(|n| member_key(n));
             let args: Vec<String> = names.into_iter().cloned().collect();
             let line = format!("from {m} import {}", args.join(", "));
-            let line = if line.len() <= LINE_LENGTH {
+            let line = if indent + line.len() <= LINE_LENGTH {
                 line
             } else {
-                call(&format!("from {m} import "), &args, "", 0)
+                call(&format!("from {m} import "), &args, "", indent)
             };
             sections.entry(section(m)).or_default().1.push(line);
         }

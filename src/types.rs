@@ -248,7 +248,12 @@ pub fn mapping(ty: FieldType, p: &TypeParams) -> Mapping {
                 class,
                 class,
                 class,
-                format!("Enum({class}, native_enum=False, length={n}, values_callable=enum_values)"),
+                crate::python::call(
+                    "Enum",
+                    &[class.clone(), "native_enum=False".into(), format!("length={n}"), "values_callable=enum_values".into()],
+                    "",
+                    8,
+                ),
                 format!("sa.Enum(native_enum=False, length={n})"),
             );
             r.model_imports.push(sa("Enum"));

@@ -22,6 +22,15 @@ use crate::types::{self, Family, FieldType, TypeParams, TypeRow};
 const SAMPLES: usize = 4;
 /// Names every resource's model defines itself.
 const GENERATED_COLUMNS: &[&str] = &["id", "owner_id", "owner", "created_at", "updated_at"];
+/// Longest resource, field and relation name (snake_case), so that every
+/// generated line can be laid out within ruff's 88 columns.
+const MAX_NAME: usize = 24;
+/// Longest enum value.
+const MAX_ENUM_VALUE: usize = 32;
+/// Longest `api_prefix`.
+const MAX_PREFIX: usize = 40;
+/// PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1).
+const MAX_IDENTIFIER: usize = 63;
 /// Relation kinds of spec v1.
 const RELATION_KINDS: &[&str] = &["many_to_one"];
 /// Relation kinds planned for a later spec version.
@@ -33,6 +42,8 @@ const ON_DELETE: &[(&str, &str)] = &[("cascade", "CASCADE"), ("set_null", "SET N
 struct Checker<'a> {
     spec: &'a Spec,
     problems: Vec<Diagnostic>,
+    /// Every resource's class name, once known (enum classes must not shadow them).
+    classes: BTreeSet<String>,
 }
 
 impl Checker<'_> {
@@ -66,6 +77,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
     let mut c = Checker {
         spec,
         problems: Vec::new(),
+        classes: BTreeSet::new(),
     };
     let raw = &spec.raw;
     if raw.version != 1 {
@@ -138,6 +150,13 @@ fn project(c: &mut Checker) -> Project {
         );
     }
     let snake = names::snake(&p.name);
+    if api_prefix.len() > MAX_PREFIX {
+        c.at_value(
+            "project.api_prefix",
+            format!("`api_prefix` is longer than {MAX_PREFIX} characters"),
+            "shorten it; `/api/v1` is the usual form",
+        );
+    }
     let title = p.title.clone().unwrap_or_else(|| format!("{} API", names::words(&snake)));
     let description = p.description.clone().unwrap_or_default();
     Project {
@@ -148,7 +167,6 @@ fn project(c: &mut Checker) -> Project {
         description,
         version,
         api_prefix,
-        db_file: format!("{}.db", if snake.is_empty() { "app".to_owned() } else { snake }),
     }
 }
 
@@ -226,6 +244,8 @@ fn auth(c: &mut Checker) -> Auth {
 
 /// A resource being resolved: the model part plus what later passes need.
 struct Resolved {
+    /// The resource's key as written in the spec.
+    key: String,
     resource: Resource,
     /// Required relations' targets (class names), for cycle checks and ordering.
     required_targets: Vec<String>,
@@ -268,6 +288,14 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
                 &path,
                 format!("`{key}` is not a usable resource name"),
                 "use a singular name in PascalCase, like `OrderItem`",
+            );
+            continue;
+        }
+        if snake.len() > MAX_NAME {
+            c.at_key(
+                &path,
+                format!("resource name `{key}` is longer than {MAX_NAME} characters in snake_case (`{snake}`)"),
+                "shorten it; long names make long tables, routes and class names",
             );
             continue;
         }
@@ -322,10 +350,12 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
         catalog.by_class.insert(class.clone(), (snake.clone(), plural.clone(), r.owned));
         heads.push((key.clone(), class, snake, plural));
     }
+    c.classes = catalog.by_class.keys().cloned().collect();
     let mut out = Vec::new();
     for (key, class, snake, plural) in heads {
         let r = &raw[&key];
-        if let Some(res) = resource(c, &key, &class, &snake, &plural, r, &catalog) {
+        if let Some(mut res) = resource(c, &key, &class, &snake, &plural, r, &catalog) {
+            res.key = key.clone();
             out.push(res);
         }
     }
@@ -428,6 +458,14 @@ fn member_name(c: &mut Checker, path: &str, key: &str, what: &str, taken: &BTree
             path,
             format!("{what} name `{key}` is not a usable identifier"),
             "use snake_case: lowercase letters, digits and `_`, starting with a letter",
+        );
+        return None;
+    }
+    if name.len() > MAX_NAME {
+        c.at_key(
+            path,
+            format!("{what} name `{key}` is longer than {MAX_NAME} characters"),
+            "shorten it; it becomes a column, a JSON key and a Python attribute",
         );
         return None;
     }
@@ -596,8 +634,12 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
                 for (i, value) in v.iter().enumerate() {
                     let member = names::enum_member(value);
                     let vpath = format!("{}[{i}]", join_key(path, "values"));
-                    if value.is_empty() || value.len() > 64 {
-                        c.at_value(&vpath, "enum values must be 1 to 64 characters", "shorten or fill in the value");
+                    if value.is_empty() || value.len() > MAX_ENUM_VALUE {
+                        c.at_value(
+                            &vpath,
+                            format!("enum values must be 1 to {MAX_ENUM_VALUE} characters"),
+                            "shorten or fill in the value",
+                        );
                     } else if let Some(prev) = members.get(&member) {
                         c.at_value(
                             &vpath,
@@ -611,7 +653,11 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
                 b.values = v.clone();
             }
         }
-        enum_class = Some(format!("{class}{}", names::pascal(name)));
+        let mut enum_name = enum_class_name(class, name);
+        if c.classes.contains(&enum_name) && enum_name != class {
+            enum_name = format!("{class}{enum_name}");
+        }
+        enum_class = Some(enum_name);
     }
     if ty == FieldType::Decimal {
         b.precision = raw.precision.unwrap_or(10);
@@ -639,12 +685,10 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
     };
     let mut mapping = types::mapping(ty, &params);
     if ty == FieldType::Enum {
-        let values: Vec<String> = b.values.iter().map(|v| python::string(v)).collect();
-        mapping.migration = format!(
-            "sa.Enum({}, native_enum=False, length={})",
-            values.join(", "),
-            params.enum_length
-        );
+        let mut args: Vec<String> = b.values.iter().map(|v| python::string(v)).collect();
+        args.push("native_enum=False".into());
+        args.push(format!("length={}", params.enum_length));
+        mapping.migration = call("sa.Enum", &args, "", 12);
     }
     let mut plan = FieldPlan {
         name: name.to_owned(),
@@ -698,6 +742,25 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
         plan.samples_cache = samples(c, path, &plan);
     }
     (c.problems.len() == before).then_some(plan)
+}
+
+/// Names a model or schema module already binds; an enum class must not shadow them.
+const TAKEN_CLASS_NAMES: &[&str] = &[
+    "Any", "AwareDatetime", "Base", "BaseModel", "BigInteger", "Boolean", "ConfigDict", "Date", "Decimal",
+    "Double", "EmailStr", "Enum", "Field", "FiniteFloat", "ForeignKey", "Id", "Integer", "JSON", "JsonValue",
+    "Mapped", "Numeric", "Page", "StrEnum", "String", "Text", "TimestampMixin", "UTCDateTime", "UUID", "User",
+    "Uuid", "TYPE_CHECKING",
+];
+
+/// The enum class for field `name` of resource `class`: the field's name in
+/// PascalCase (`status` → `Status`), or prefixed with the resource's when
+/// that name is already taken in the module (`Post` + `type` → `PostType`).
+fn enum_class_name(class: &str, name: &str) -> String {
+    let plain = names::pascal(name);
+    let taken = TAKEN_CLASS_NAMES.contains(&plain.as_str())
+        || plain == class
+        || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"].iter().any(|s| plain == format!("{class}{s}"));
+    if taken { format!("{class}{plain}") } else { plain }
 }
 
 fn show(v: &Yaml) -> String {
@@ -975,12 +1038,25 @@ fn tables(resolved: &[Resolved], raw: &indexmap::IndexMap<String, RawResource>, 
             Some(i) => {
                 let r = pending.remove(i);
                 done.insert(r.resource.table.clone());
-                out.push(resource_table(&r.resource));
+                let table = resource_table(&r.resource);
+                let op_f = Regex::new(r#"op\.f\("([^"]+)"\)"#).expect("static regex");
+                for text in table.constraints.iter().chain(&table.indexes) {
+                    for name in op_f.captures_iter(text).map(|m| m[1].to_owned()) {
+                        if name.len() > MAX_IDENTIFIER {
+                            c.at_key(
+                                &join_key("resources", &r.key),
+                                format!("the constraint or index name `{name}` is longer than PostgreSQL's {MAX_IDENTIFIER}-byte limit"),
+                                "shorten the resource's `plural`, the field or relation name, or the target's plural",
+                            );
+                        }
+                    }
+                }
+                out.push(table);
             }
             None => {
                 let names: Vec<&str> = pending.iter().map(|r| r.resource.class_name.as_str()).collect();
                 c.at_key(
-                    &join_key("resources", names[0]),
+                    &join_key("resources", &pending[0].key),
                     format!("relations between {} form a cycle of tables", names.join(", ")),
                     "spec v1 creates tables in dependency order and cannot create tables that refer to each other; remove one relation of the cycle",
                 );
@@ -1329,7 +1405,12 @@ fn constraints(f: &FieldPlan) -> Vec<String> {
         out.push(format!("description={}", python::string(d)));
     }
     if let Some(e) = &f.example {
-        out.push(format!("examples=[{}]", python::literal(e)));
+        let example = python::literal(e);
+        if 8 + "examples=[],".len() + example.len() <= python::LINE_LENGTH {
+            out.push(format!("examples=[{example}]"));
+        } else {
+            out.push(format!("examples=[\n            {example},\n        ]"));
+        }
     }
     out
 }
@@ -1527,7 +1608,11 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         let factory = rel.target_snake.as_ref().map(|s| format!("create_{s}")).unwrap_or_default();
         if !rel.nullable {
             not_null.push(python::string(&column));
-            parents.push(Parent { column: column.clone(), factory: factory.clone() });
+            let reuse = parents
+                .iter()
+                .find(|p: &&Parent| p.factory == factory && p.reuse.is_none() && !factory.is_empty())
+                .map(|p| p.column.clone());
+            parents.push(Parent { column: column.clone(), factory: factory.clone(), reuse });
             invalid.push(call(
                 "pytest.param",
                 &[python::string(&column), "MISSING".into(), format!("id=\"{}-missing\"", column.replace('_', "-"))],
@@ -1551,9 +1636,9 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
             4,
         ));
         if rel.target_owned {
-            owned_targets.push(Parent { column: column.clone(), factory: factory.clone() });
+            owned_targets.push(Parent { column: column.clone(), factory: factory.clone(), reuse: None });
         }
-        references.push(Parent { column: column.clone(), factory });
+        references.push(Parent { column: column.clone(), factory, reuse: None });
         if rel.target_table != "users" {
             target_tables.push(rel.target_table.clone());
         }
@@ -1587,7 +1672,8 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
                     format!("field={}", python::string(&column)),
                 ];
                 if rel.target_owned {
-                    args.push(format!("where=None if actor.is_admin else {target}.owner_id == actor.id"));
+                    args.push(format!("owner_column={target}.owner_id"));
+                    args.push("owner_id=owner_id".to_owned());
                 }
                 call("await ensure_exists", &args, "", 8)
             },
@@ -1646,7 +1732,7 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         for (m, n) in &type_checking {
             tc.from(m, n);
         }
-        let body = tc.render().lines().map(|l| if l.is_empty() { String::new() } else { format!("    {l}") }).collect::<Vec<_>>().join("\n");
+        let body = tc.render_at(4).lines().map(|l| if l.is_empty() { String::new() } else { format!("    {l}") }).collect::<Vec<_>>().join("\n");
         format!("\n\nif TYPE_CHECKING:\n{body}")
     };
     let words = names::words(snake);
@@ -1680,9 +1766,9 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         .from("app.errors", "responses")
         .from("app.schemas", "Limit")
         .from("app.schemas", "Offset");
-    if !r.public_read || !create_needs_user || !scoped_references {
-        router_imports.from("fastapi", "Depends").from("app.auth.dependencies", "get_current_user");
-    }
+    // Every resource has an endpoint guarded by `Depends(get_current_user)`:
+    // the whole router when reads are private, the delete endpoint otherwise.
+    router_imports.from("fastapi", "Depends").from("app.auth.dependencies", "get_current_user");
     if create_needs_user || read_scoped || scoped_references {
         router_imports.from("app.auth.dependencies", "CurrentUser");
     }
@@ -1720,6 +1806,7 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         format!("{{\n        \"name\": \"{tag}\",\n        \"description\": {description_py},\n    }},")
     };
     Resolved {
+        key: String::new(),
         required_targets,
         target_tables,
         capacity,
