@@ -208,8 +208,8 @@ pub struct Table {
     pub constraints: Vec<String>,
     /// `op.create_index(...)` statements, laid out at 4 spaces.
     pub indexes: Vec<String>,
-    /// Index names, for the downgrade.
-    pub index_names: Vec<String>,
+    /// `op.drop_index(...)` statements for the downgrade, laid out at 4 spaces.
+    pub drop_indexes: Vec<String>,
 }
 
 /// Data the generated tests of one resource use.

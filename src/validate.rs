@@ -259,6 +259,9 @@ struct Resolved {
 struct Catalog {
     /// Class name → (snake, table, owned).
     by_class: BTreeMap<String, (String, String, bool)>,
+    /// Class names of resources already reported as invalid: relations to
+    /// them get no second error.
+    rejected: BTreeSet<String>,
 }
 
 fn resources(c: &mut Checker) -> Vec<Resolved> {
@@ -273,6 +276,7 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     }
     let mut catalog = Catalog {
         by_class: BTreeMap::new(),
+        rejected: BTreeSet::new(),
     };
     let mut seen_tables: HashMap<String, String> = HashMap::new();
     seen_tables.insert("users".into(), "the built-in User".into());
@@ -282,6 +286,7 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
         let path = join_key("resources", key);
         let class = names::pascal(key);
         let snake = names::snake(key);
+        catalog.rejected.insert(class.clone());
         let ident = Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$").expect("static regex");
         if !ident.is_match(key) || class.is_empty() {
             c.at_key(
@@ -347,6 +352,7 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
             continue;
         }
         seen_tables.insert(plural.clone(), format!("resource `{key}`"));
+        catalog.rejected.remove(&class);
         catalog.by_class.insert(class.clone(), (snake.clone(), plural.clone(), r.owned));
         heads.push((key.clone(), class, snake, plural));
     }
@@ -925,6 +931,9 @@ fn relation(c: &mut Checker, path: &str, name: &str, raw: &RawRelation, catalog:
         ("app.auth.models".to_owned(), "users".to_owned(), None, false)
     } else if let Some((snake, table, owned)) = catalog.by_class.get(&to_class) {
         (format!("app.{snake}.models"), table.clone(), Some(snake.clone()), *owned)
+    } else if catalog.rejected.contains(&to_class) {
+        // The target itself was reported; one message is enough.
+        (String::new(), String::new(), None, false)
     } else {
         let known: Vec<&str> = catalog.by_class.keys().map(String::as_str).chain(["User"]).collect();
         c.at_value(
@@ -1085,7 +1094,7 @@ fn users_table() -> Table {
             "sa.UniqueConstraint(\"email\", name=op.f(\"uq_users_email\")),".into(),
         ],
         indexes: Vec::new(),
-        index_names: Vec::new(),
+        drop_indexes: Vec::new(),
     }
 }
 
@@ -1140,12 +1149,16 @@ fn resource_table(r: &Resource) -> Table {
             )
         })
         .collect();
+    let drop_indexes = index_names
+        .iter()
+        .map(|name| call("op.drop_index", &[format!("op.f(\"{name}\")"), format!("table_name={}", python::string(t))], "", 4))
+        .collect();
     Table {
         name: t.clone(),
         columns,
         constraints,
         indexes,
-        index_names,
+        drop_indexes,
     }
 }
 

@@ -157,3 +157,13 @@ fn starter() {
     assert!(out.status.success());
     check_project("starter", dir.join("gen.yaml").to_str().unwrap());
 }
+
+#[test]
+fn long_names() {
+    check_project("long_names", "tests/specs/good/long_names.yaml");
+}
+
+#[test]
+fn self_reference() {
+    check_project("self_reference", "tests/specs/good/self_reference.yaml");
+}
