@@ -45,7 +45,9 @@ pub enum Family {
     Other,
 }
 
-/// One row of the type table.
+/// One row of the type table. Code columns may hold placeholders that
+/// [`mapping`] fills from the field: `{length}`, `{precision}`, `{scale}`,
+/// `{class}` (the enum class) and `{enum_length}`.
 pub struct TypeRow {
     /// Spec name.
     pub name: &'static str,
@@ -59,42 +61,224 @@ pub struct TypeRow {
     pub indexable: bool,
     /// May carry `default:`.
     pub defaultable: bool,
+    /// Python type inside `Mapped[...]`.
+    pub python: &'static str,
+    /// Pydantic type in Create and Update schemas.
+    pub input: &'static str,
+    /// Pydantic type in the Read schema.
+    pub output: &'static str,
+    /// SQLAlchemy column type in the model.
+    pub column: &'static str,
+    /// Column type in an Alembic revision.
+    pub migration: &'static str,
+    /// `(module, name)` imports the model needs.
+    pub model_imports: &'static [(&'static str, &'static str)],
+    /// `(module, name)` imports the schemas need.
+    pub schema_imports: &'static [(&'static str, &'static str)],
 }
+
+const SA: &str = "sqlalchemy";
 
 /// Every spec type, in documentation order.
 pub const TYPES: &[TypeRow] = &[
-    row("string", FieldType::String, Family::Textual, true, true, true),
-    row("text", FieldType::Text, Family::Textual, true, true, true),
-    row("int", FieldType::Int, Family::Numeric, true, true, true),
-    row("bigint", FieldType::BigInt, Family::Numeric, true, true, true),
-    row("float", FieldType::Float, Family::Numeric, true, true, true),
-    row("decimal", FieldType::Decimal, Family::Numeric, true, true, true),
-    row("bool", FieldType::Bool, Family::Other, false, true, true),
-    row("date", FieldType::Date, Family::Other, true, true, false),
-    row("datetime", FieldType::DateTime, Family::Other, true, true, false),
-    row("uuid", FieldType::Uuid, Family::Other, true, true, false),
-    row("email", FieldType::Email, Family::Other, true, true, true),
-    row("enum", FieldType::Enum, Family::Other, true, true, true),
-    row("json", FieldType::Json, Family::Other, false, false, true),
-];
-
-const fn row(
-    name: &'static str,
-    ty: FieldType,
-    family: Family,
-    uniquable: bool,
-    indexable: bool,
-    defaultable: bool,
-) -> TypeRow {
     TypeRow {
-        name,
-        ty,
-        family,
-        uniquable,
-        indexable,
-        defaultable,
-    }
-}
+        name: "string",
+        ty: FieldType::String,
+        family: Family::Textual,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "str",
+        input: "str",
+        output: "str",
+        column: "String({length})",
+        migration: "sa.String(length={length})",
+        model_imports: &[(SA, "String")],
+        schema_imports: &[],
+    },
+    TypeRow {
+        name: "text",
+        ty: FieldType::Text,
+        family: Family::Textual,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "str",
+        input: "str",
+        output: "str",
+        column: "Text()",
+        migration: "sa.Text()",
+        model_imports: &[(SA, "Text")],
+        schema_imports: &[],
+    },
+    TypeRow {
+        name: "int",
+        ty: FieldType::Int,
+        family: Family::Numeric,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "int",
+        input: "int",
+        output: "int",
+        column: "Integer()",
+        migration: "sa.Integer()",
+        model_imports: &[(SA, "Integer")],
+        schema_imports: &[],
+    },
+    TypeRow {
+        name: "bigint",
+        ty: FieldType::BigInt,
+        family: Family::Numeric,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "int",
+        input: "int",
+        output: "int",
+        column: "BigInteger()",
+        migration: "sa.BigInteger()",
+        model_imports: &[(SA, "BigInteger")],
+        schema_imports: &[],
+    },
+    TypeRow {
+        name: "float",
+        ty: FieldType::Float,
+        family: Family::Numeric,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "float",
+        input: "FiniteFloat",
+        output: "float",
+        // Double on both sides: Float vs Double is a false `alembic check` diff on SQLite.
+        column: "Double()",
+        migration: "sa.Double()",
+        model_imports: &[(SA, "Double")],
+        schema_imports: &[("pydantic", "FiniteFloat")],
+    },
+    TypeRow {
+        name: "decimal",
+        ty: FieldType::Decimal,
+        family: Family::Numeric,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "Decimal",
+        input: "Decimal",
+        output: "Decimal",
+        column: "Numeric({precision}, {scale})",
+        migration: "sa.Numeric(precision={precision}, scale={scale})",
+        model_imports: &[(SA, "Numeric"), ("decimal", "Decimal")],
+        schema_imports: &[("decimal", "Decimal")],
+    },
+    TypeRow {
+        name: "bool",
+        ty: FieldType::Bool,
+        family: Family::Other,
+        uniquable: false,
+        indexable: true,
+        defaultable: true,
+        python: "bool",
+        input: "bool",
+        output: "bool",
+        column: "Boolean()",
+        migration: "sa.Boolean()",
+        model_imports: &[(SA, "Boolean")],
+        schema_imports: &[],
+    },
+    TypeRow {
+        name: "date",
+        ty: FieldType::Date,
+        family: Family::Other,
+        uniquable: true,
+        indexable: true,
+        defaultable: false,
+        python: "date",
+        input: "date",
+        output: "date",
+        column: "Date()",
+        migration: "sa.Date()",
+        model_imports: &[(SA, "Date"), ("datetime", "date")],
+        schema_imports: &[("datetime", "date")],
+    },
+    TypeRow {
+        name: "datetime",
+        ty: FieldType::DateTime,
+        family: Family::Other,
+        uniquable: true,
+        indexable: true,
+        defaultable: false,
+        python: "datetime",
+        input: "AwareDatetime",
+        output: "datetime",
+        column: "UTCDateTime()",
+        migration: "sa.DateTime(timezone=True)",
+        model_imports: &[("app.database", "UTCDateTime"), ("datetime", "datetime")],
+        schema_imports: &[("pydantic", "AwareDatetime"), ("datetime", "datetime")],
+    },
+    TypeRow {
+        name: "uuid",
+        ty: FieldType::Uuid,
+        family: Family::Other,
+        uniquable: true,
+        indexable: true,
+        defaultable: false,
+        python: "UUID",
+        input: "UUID",
+        output: "UUID",
+        column: "Uuid()",
+        migration: "sa.Uuid()",
+        model_imports: &[(SA, "Uuid"), ("uuid", "UUID")],
+        schema_imports: &[("uuid", "UUID")],
+    },
+    TypeRow {
+        name: "email",
+        ty: FieldType::Email,
+        family: Family::Other,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "str",
+        input: "EmailStr",
+        output: "str",
+        column: "String(320)",
+        migration: "sa.String(length=320)",
+        model_imports: &[(SA, "String")],
+        schema_imports: &[("pydantic", "EmailStr")],
+    },
+    TypeRow {
+        name: "enum",
+        ty: FieldType::Enum,
+        family: Family::Other,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "{class}",
+        input: "{class}",
+        output: "{class}",
+        // Stored as VARCHAR (no native enum type), so adding a value needs no DDL.
+        column: "Enum({class}, native_enum=False, length={enum_length}, values_callable=enum_values)",
+        migration: "sa.Enum({values}, native_enum=False, length={enum_length})",
+        model_imports: &[(SA, "Enum"), ("app.database", "enum_values"), ("enum", "StrEnum")],
+        schema_imports: &[],
+    },
+    TypeRow {
+        name: "json",
+        ty: FieldType::Json,
+        family: Family::Other,
+        uniquable: false,
+        indexable: false,
+        defaultable: true,
+        python: "Any",
+        input: "JsonValue",
+        output: "JsonValue",
+        column: "JSON()",
+        migration: "sa.JSON()",
+        model_imports: &[(SA, "JSON"), ("typing", "Any")],
+        schema_imports: &[("pydantic", "JsonValue")],
+    },
+];
 
 /// The row for a spec type name.
 pub fn lookup(name: &str) -> Option<&'static TypeRow> {
@@ -110,8 +294,6 @@ pub fn names() -> Vec<&'static str> {
 pub const INT32: (i64, i64) = (-2_147_483_648, 2_147_483_647);
 /// Range of PostgreSQL `bigint`.
 pub const INT64: (i64, i64) = (i64::MIN, i64::MAX);
-/// Longest email address (RFC 3696 errata: 320 octets).
-pub const EMAIL_LENGTH: u64 = 320;
 
 /// What a type becomes in generated code, given the field's parameters.
 #[derive(Debug, Clone)]
@@ -122,9 +304,11 @@ pub struct Mapping {
     pub input: String,
     /// Pydantic type in the Read schema.
     pub output: String,
-    /// SQLAlchemy column type expression in the model.
+    /// SQLAlchemy column type expression in the model, laid out for an
+    /// argument at 8 spaces.
     pub column: String,
-    /// Column type expression in the Alembic revision (`sa.` prefixed).
+    /// Column type expression in the Alembic revision, laid out for an
+    /// argument at 12 spaces.
     pub migration: String,
     /// Imports the model needs: (module, name).
     pub model_imports: Vec<(&'static str, String)>,
@@ -143,130 +327,90 @@ pub struct TypeParams {
     pub scale: u32,
     /// Python enum class name (enum).
     pub enum_class: String,
-    /// Longest enum value (enum).
-    pub enum_length: usize,
+    /// The enum's values (enum).
+    pub enum_values: Vec<String>,
+}
+
+/// Fills a row's placeholders and lays out over-long calls (`Enum(...)`).
+fn fill(template: &str, p: &TypeParams, indent: usize) -> String {
+    let enum_length = p.enum_values.iter().map(String::len).max().unwrap_or(1);
+    let values: Vec<String> = p.enum_values.iter().map(|v| crate::python::string(v)).collect();
+    let text = template
+        .replace("{length}", &p.max_length.unwrap_or(255).to_string())
+        .replace("{precision}", &p.precision.to_string())
+        .replace("{scale}", &p.scale.to_string())
+        .replace("{class}", &p.enum_class)
+        .replace("{enum_length}", &enum_length.to_string())
+        .replace("{values}", &values.join(", "));
+    match (text.find('('), text.ends_with(')')) {
+        (Some(open), true) if indent + text.len() + 1 > crate::python::LINE_LENGTH => {
+            let args: Vec<String> = split_args(&text[open + 1..text.len() - 1]);
+            crate::python::call(&text[..open], &args, "", indent)
+        }
+        _ => text,
+    }
+}
+
+/// Splits comma-separated call arguments, keeping commas inside Python
+/// string literals (the table's calls nest nothing else).
+fn split_args(args: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in args.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            ',' if !in_string => {
+                out.push(current.trim().to_owned());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    out.push(current.trim().to_owned());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_calls_are_wrapped_and_keep_commas_in_values() {
+        let p = TypeParams {
+            enum_class: "OrderState".into(),
+            enum_values: vec!["open".into(), "on hold, waiting".into(), "closed".into(), "archived".into(), "deleted".into()],
+            ..TypeParams::default()
+        };
+        let m = mapping(lookup("enum").unwrap(), &p);
+        assert!(m.migration.contains("\n                \"on hold, waiting\",\n"), "{}", m.migration);
+        assert_eq!(m.python, "OrderState");
+    }
 }
 
 /// Maps a type and its parameters to the generated code's types.
-pub fn mapping(ty: FieldType, p: &TypeParams) -> Mapping {
-    let m = |python: &str, input: &str, output: &str, column: String, migration: String| Mapping {
-        python: python.to_owned(),
-        input: input.to_owned(),
-        output: output.to_owned(),
-        column,
-        migration,
-        model_imports: Vec::new(),
-        schema_imports: Vec::new(),
-    };
-    let sa = |name: &str| ("sqlalchemy", name.to_owned());
-    match ty {
-        FieldType::String => {
-            let n = p.max_length.unwrap_or(255);
-            let mut r = m("str", "str", "str", format!("String({n})"), format!("sa.String(length={n})"));
-            r.model_imports.push(sa("String"));
-            r
-        }
-        FieldType::Text => {
-            let mut r = m("str", "str", "str", "Text()".into(), "sa.Text()".into());
-            r.model_imports.push(sa("Text"));
-            r
-        }
-        FieldType::Int => {
-            let mut r = m("int", "int", "int", "Integer()".into(), "sa.Integer()".into());
-            r.model_imports.push(sa("Integer"));
-            r
-        }
-        FieldType::BigInt => {
-            let mut r = m("int", "int", "int", "BigInteger()".into(), "sa.BigInteger()".into());
-            r.model_imports.push(sa("BigInteger"));
-            r
-        }
-        FieldType::Float => {
-            let mut r = m("float", "FiniteFloat", "float", "Double()".into(), "sa.Double()".into());
-            r.model_imports.push(sa("Double"));
-            r.schema_imports.push(("pydantic", "FiniteFloat".into()));
-            r
-        }
-        FieldType::Decimal => {
-            let (pr, sc) = (p.precision, p.scale);
-            let mut r = m(
-                "Decimal",
-                "Decimal",
-                "Decimal",
-                format!("Numeric({pr}, {sc})"),
-                format!("sa.Numeric(precision={pr}, scale={sc})"),
-            );
-            r.model_imports.push(sa("Numeric"));
-            r.model_imports.push(("decimal", "Decimal".into()));
-            r.schema_imports.push(("decimal", "Decimal".into()));
-            r
-        }
-        FieldType::Bool => {
-            let mut r = m("bool", "bool", "bool", "Boolean()".into(), "sa.Boolean()".into());
-            r.model_imports.push(sa("Boolean"));
-            r
-        }
-        FieldType::Date => {
-            let mut r = m("date", "date", "date", "Date()".into(), "sa.Date()".into());
-            r.model_imports.push(sa("Date"));
-            r.model_imports.push(("datetime", "date".into()));
-            r.schema_imports.push(("datetime", "date".into()));
-            r
-        }
-        FieldType::DateTime => {
-            let mut r = m(
-                "datetime",
-                "AwareDatetime",
-                "datetime",
-                "UTCDateTime()".into(),
-                "sa.DateTime(timezone=True)".into(),
-            );
-            r.model_imports.push(("app.database", "UTCDateTime".into()));
-            r.model_imports.push(("datetime", "datetime".into()));
-            r.schema_imports.push(("pydantic", "AwareDatetime".into()));
-            r.schema_imports.push(("datetime", "datetime".into()));
-            r
-        }
-        FieldType::Uuid => {
-            let mut r = m("UUID", "UUID", "UUID", "Uuid()".into(), "sa.Uuid()".into());
-            r.model_imports.push(sa("Uuid"));
-            r.model_imports.push(("uuid", "UUID".into()));
-            r.schema_imports.push(("uuid", "UUID".into()));
-            r
-        }
-        FieldType::Email => {
-            let n = EMAIL_LENGTH;
-            let mut r = m("str", "EmailStr", "str", format!("String({n})"), format!("sa.String(length={n})"));
-            r.model_imports.push(sa("String"));
-            r.schema_imports.push(("pydantic", "EmailStr".into()));
-            r
-        }
-        FieldType::Enum => {
-            let class = &p.enum_class;
-            let n = p.enum_length;
-            let mut r = m(
-                class,
-                class,
-                class,
-                crate::python::call(
-                    "Enum",
-                    &[class.clone(), "native_enum=False".into(), format!("length={n}"), "values_callable=enum_values".into()],
-                    "",
-                    8,
-                ),
-                format!("sa.Enum(native_enum=False, length={n})"),
-            );
-            r.model_imports.push(sa("Enum"));
-            r.model_imports.push(("app.database", "enum_values".into()));
-            r
-        }
-        FieldType::Json => {
-            let mut r = m("Any", "JsonValue", "JsonValue", "JSON()".into(), "sa.JSON()".into());
-            r.model_imports.push(sa("JSON"));
-            r.model_imports.push(("typing", "Any".into()));
-            r.schema_imports.push(("pydantic", "JsonValue".into()));
-            r
-        }
+pub fn mapping(row: &TypeRow, p: &TypeParams) -> Mapping {
+    Mapping {
+        python: fill(row.python, p, 0),
+        input: fill(row.input, p, 0),
+        output: fill(row.output, p, 0),
+        column: fill(row.column, p, 8),
+        migration: fill(row.migration, p, 12),
+        model_imports: row
+            .model_imports
+            .iter()
+            .map(|(m, n)| (*m, fill(n, p, 0)))
+            .collect(),
+        schema_imports: row
+            .schema_imports
+            .iter()
+            .map(|(m, n)| (*m, fill(n, p, 0)))
+            .collect(),
     }
 }
 

@@ -687,15 +687,9 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
         precision: b.precision,
         scale: b.scale,
         enum_class: enum_class.clone().unwrap_or_default(),
-        enum_length: b.values.iter().map(String::len).max().unwrap_or(1),
+        enum_values: b.values.clone(),
     };
-    let mut mapping = types::mapping(ty, &params);
-    if ty == FieldType::Enum {
-        let mut args: Vec<String> = b.values.iter().map(|v| python::string(v)).collect();
-        args.push("native_enum=False".into());
-        args.push(format!("length={}", params.enum_length));
-        mapping.migration = call("sa.Enum", &args, "", 12);
-    }
+    let mapping = types::mapping(row, &params);
     let mut plan = FieldPlan {
         name: name.to_owned(),
         row,
@@ -758,15 +752,19 @@ const TAKEN_CLASS_NAMES: &[&str] = &[
     "Uuid", "TYPE_CHECKING",
 ];
 
-/// The enum class for field `name` of resource `class`: the field's name in
-/// PascalCase (`status` → `Status`), or prefixed with the resource's when
-/// that name is already taken in the module (`Post` + `type` → `PostType`).
+/// The enum class for field `name` of resource `class`: the resource and
+/// field names in PascalCase (`PostStatus`, distinct across the OpenAPI
+/// schema), or the field's alone (`Status`) when the long form would not fit
+/// on the model's declaration line and the short one is free in the module.
 fn enum_class_name(class: &str, name: &str) -> String {
     let plain = names::pascal(name);
+    let long = format!("{class}{plain}");
+    // `    name: Mapped[Class | None] = mapped_column(` within 88 columns.
+    let fits = 4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len() + 1 <= python::LINE_LENGTH;
     let taken = TAKEN_CLASS_NAMES.contains(&plain.as_str())
         || plain == class
         || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"].iter().any(|s| plain == format!("{class}{s}"));
-    if taken { format!("{class}{plain}") } else { plain }
+    if fits || taken { long } else { plain }
 }
 
 fn show(v: &Yaml) -> String {
@@ -1434,7 +1432,9 @@ fn schema_decl(name: &str, annotation: &str, args: Vec<String>) -> String {
     let head = format!("{name}: {annotation}");
     match args.as_slice() {
         [] => head,
-        [only] if only.starts_with("default=") => format!("{head} = {}", &only["default=".len()..]),
+        [only] if only.starts_with("default=") && 4 + head.len() + only.len() - 5 <= python::LINE_LENGTH => {
+            format!("{head} = {}", &only["default=".len()..])
+        }
         _ => call(&format!("{head} = Field"), &args, "", 4),
     }
 }
@@ -1493,7 +1493,6 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
             schema_imports.from(module, name);
         }
         if let Some(class_name) = &f.enum_class {
-            model_imports.from("enum", "StrEnum");
             schema_imports.from(&format!("app.{snake}.models"), class_name);
             enums.push(EnumType {
                 class_name: class_name.clone(),
