@@ -1,30 +1,35 @@
-//! The commands, as library functions the binary calls.
+//! The commands, as library functions the binary calls. Each returns what
+//! it did (or would do) for the binary to print; only `write::apply` writes.
 
-use std::path::{Path, PathBuf};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use similar::TextDiff;
 
 use crate::error::Error;
+use crate::model::Model;
 use crate::names;
-use crate::render::{self, Plan};
+use crate::project::{self, Action, Options, Update};
+use crate::render::{Plan, SPEC_FILE};
 use crate::spec::{self, Spec};
 use crate::validate;
-use crate::write;
+use crate::write::{self, Changeset};
 
 /// The starter spec `gen new` writes when no `--spec` is given.
 const STARTER: &str = include_str!("starter.yaml");
 
-/// Loads, validates and renders the spec at `path` into a plan.
+/// Loads and validates the spec at `path`.
 ///
 /// Errors: [`Error::Spec`] listing every problem, [`Error::Io`] when the
 /// file cannot be read.
-pub fn plan_from_file(path: &Path) -> Result<Plan, Error> {
+pub fn model_from_file(path: &Path) -> Result<Model, Error> {
     let spec = spec::load(path)?;
-    plan_from_spec(&spec)
+    Ok(validate::validate(&spec)?)
 }
 
-/// Validates and renders an already loaded spec.
-pub fn plan_from_spec(spec: &Spec) -> Result<Plan, Error> {
-    let model = validate::validate(spec)?;
-    render::render(&model)
+/// Everything `gen new` would write for the spec at `path`.
+pub fn plan_from_file(path: &Path) -> Result<Plan, Error> {
+    project::new_project(&model_from_file(path)?)
 }
 
 /// The starter spec for a project in `dir`, named after the folder.
@@ -41,47 +46,270 @@ pub fn starter_spec(dir: &Path) -> String {
     STARTER.replace("{name}", &name).replace("{title}", &title)
 }
 
-/// What `gen new` did.
+fn parse_text(file: &str, text: String) -> Result<Spec, Error> {
+    let (raw, spans) = spec::parse(file, &text)?;
+    Ok(Spec { file: file.to_owned(), text, raw, spans })
+}
+
+/// What `gen new` did or would do.
 #[derive(Debug)]
 pub struct NewReport {
-    /// Files written, absolute or relative to the working folder.
-    pub written: Vec<PathBuf>,
-    /// A starter spec was written because none was given.
+    /// Paths written (or to write), relative to the project.
+    pub files: Vec<String>,
+    /// A starter spec was used because none was given.
     pub starter: bool,
 }
 
-/// `gen new DIR [--spec FILE] [--force]`: renders everything in memory, then
-/// writes the project, with the spec copied to `DIR/gen.yaml`.
+/// `gen new DIR [--spec FILE] [--force] [--dry-run]`: renders everything in
+/// memory, then writes the project, the spec as `DIR/gen.yaml`, and gen's
+/// records in `DIR/.gen/`.
 ///
 /// Errors: [`Error::NotEmpty`] when `dir` holds files and `force` is off;
-/// [`Error::Spec`] for a bad spec. Nothing is written on any error found
-/// before writing starts.
-pub fn new_project(dir: &Path, spec_path: Option<&Path>, force: bool) -> Result<NewReport, Error> {
+/// [`Error::Spec`] for a bad spec. Nothing is written on any error.
+pub fn new_project(dir: &Path, spec_path: Option<&Path>, force: bool, dry_run: bool) -> Result<NewReport, Error> {
     let (spec, starter) = match spec_path {
         Some(path) => (spec::load(path)?, false),
-        None => {
-            let text = starter_spec(dir);
-            let (raw, spans) = spec::parse(render::SPEC_FILE, &text)?;
-            let spec = Spec {
-                file: render::SPEC_FILE.to_owned(),
-                text,
-                raw,
-                spans,
-            };
-            (spec, true)
-        }
+        None => (parse_text(SPEC_FILE, starter_spec(dir))?, true),
     };
-    let plan = plan_from_spec(&spec)?;
+    let model = validate::validate(&spec)?;
+    let plan = project::new_project(&model)?;
     if !force && write::is_non_empty(dir)? {
         return Err(Error::NotEmpty(dir.to_owned()));
     }
-    let written = write::write_plan(dir, &plan)?;
-    Ok(NewReport { written, starter })
+    let files: Vec<String> = plan.keys().cloned().collect();
+    if !dry_run {
+        let changes = Changeset {
+            writes: plan.into_iter().map(|(path, file)| (path, file.content)).collect(),
+            deletes: Vec::new(),
+        };
+        write::apply(dir, &changes)?;
+    }
+    Ok(NewReport { files, starter })
 }
 
 /// `gen validate FILE`: checks the spec and returns how many resources it declares.
 pub fn validate_file(path: &Path) -> Result<usize, Error> {
-    let spec = spec::load(path)?;
-    let model = validate::validate(&spec)?;
-    Ok(model.resources.len())
+    Ok(model_from_file(path)?.resources.len())
 }
+
+fn project_spec(dir: &Path) -> Result<Spec, Error> {
+    let path = dir.join(SPEC_FILE);
+    if !path.is_file() {
+        return Err(Error::NoProject(dir.to_owned()));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    parse_text(&path.display().to_string(), text)
+}
+
+/// `gen generate`: regenerates the project in `dir` from its `gen.yaml`.
+/// With `dry_run` nothing is written.
+///
+/// Errors: [`Error::NoProject`], [`Error::Spec`], [`Error::Destructive`];
+/// nothing is written on any of them.
+pub fn generate(dir: &Path, options: Options, dry_run: bool) -> Result<Update, Error> {
+    let spec = project_spec(dir)?;
+    let model = validate::validate(&spec)?;
+    let update = project::update(dir, &model, None, options)?;
+    if !dry_run {
+        write::apply(dir, &update.changeset)?;
+    }
+    Ok(update)
+}
+
+/// `gen check`: what `gen generate` would change; empty when in sync.
+pub fn check(dir: &Path) -> Result<Update, Error> {
+    generate(dir, Options::default(), true)
+}
+
+/// A resource to add with `gen resource`.
+#[derive(Debug, Clone, Default)]
+pub struct NewResource {
+    /// Name as given (`Comment`).
+    pub name: String,
+    /// `name:type[:modifier...]` and `name:many_to_one:Target[:nullable]` items.
+    pub fields: Vec<String>,
+    /// `owned: true`.
+    pub owned: bool,
+    /// `public_read: true`.
+    pub public_read: bool,
+    /// Resources (or `User`) to add a required many-to-one relation to.
+    pub belongs_to: Vec<String>,
+}
+
+const MODIFIERS: &[&str] = &["nullable", "unique", "index"];
+
+/// The YAML block for `r`, indented for a `resources:` mapping whose keys
+/// sit at `indent` spaces, with `step` more spaces per level.
+fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String, Error> {
+    let pad = |level: usize| " ".repeat(indent + step * level);
+    let mut fields = Vec::new();
+    let mut relations = Vec::new();
+    for item in &r.fields {
+        let parts: Vec<&str> = item.split(':').collect();
+        let usage = || {
+            Error::Usage(format!(
+                "`{item}` is not a field: write name:type[:nullable|unique|index] or name:many_to_one:Target[:nullable]"
+            ))
+        };
+        match parts.as_slice() {
+            [name, "many_to_one", target, rest @ ..] if !name.is_empty() && !target.is_empty() => {
+                let mut entry = format!("{{kind: many_to_one, to: {target}");
+                for m in rest {
+                    match *m {
+                        "nullable" => entry.push_str(", nullable: true"),
+                        _ => return Err(usage()),
+                    }
+                }
+                entry.push('}');
+                relations.push(format!("{}{name}: {entry}", pad(2)));
+            }
+            [name, ty] if !name.is_empty() && !ty.is_empty() => fields.push(format!("{}{name}: {ty}", pad(2))),
+            [name, ty, modifiers @ ..] if !name.is_empty() && !ty.is_empty() => {
+                let mut entry = format!("{{type: {ty}");
+                for m in modifiers {
+                    if !MODIFIERS.contains(m) {
+                        return Err(Error::Usage(format!(
+                            "unknown modifier `{m}` in `{item}`; use nullable, unique or index"
+                        )));
+                    }
+                    entry.push_str(&format!(", {m}: true"));
+                }
+                entry.push('}');
+                fields.push(format!("{}{name}: {entry}", pad(2)));
+            }
+            _ => return Err(usage()),
+        }
+    }
+    for target in &r.belongs_to {
+        relations.push(format!(
+            "{}{}: {{kind: many_to_one, to: {target}, on_delete: cascade}}",
+            pad(2),
+            names::snake(target)
+        ));
+    }
+    let mut out = format!("{}{}:\n", pad(0), r.name);
+    if r.owned {
+        out.push_str(&format!("{}owned: true\n", pad(1)));
+    }
+    if r.public_read {
+        out.push_str(&format!("{}public_read: true\n", pad(1)));
+    }
+    if !fields.is_empty() {
+        out.push_str(&format!("{}fields:\n{}\n", pad(1), fields.join("\n")));
+    }
+    if !relations.is_empty() {
+        out.push_str(&format!("{}relations:\n{}\n", pad(1), relations.join("\n")));
+    }
+    Ok(out)
+}
+
+/// `text` with `block` inserted at the end of the top-level `resources:`
+/// mapping. Every byte outside the inserted block is kept.
+///
+/// Errors: [`Error::Usage`] when `resources:` is missing or not in block style.
+pub fn insert_resource(text: &str, r: &NewResource) -> Result<String, Error> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(start) = lines.iter().position(|l| l.trim_end() == "resources:" || l.starts_with("resources:") && l["resources:".len()..].trim_start().starts_with('#')) else {
+        return Err(Error::Usage(
+            "gen.yaml has no block-style `resources:` mapping to add to (a flow mapping like `resources: {}` cannot be extended in place)".into(),
+        ));
+    };
+    let mut last = start;
+    let mut key_indent = None;
+    for (i, line) in lines.iter().enumerate().skip(start + 1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        if indent == 0 {
+            break;
+        }
+        key_indent.get_or_insert(indent);
+        last = i;
+    }
+    let indent = key_indent.unwrap_or(2);
+    let block = resource_block(r, indent, indent)?;
+    let mut out = String::with_capacity(text.len() + block.len() + 1);
+    for line in &lines[..=last] {
+        out.push_str(line);
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&block);
+    for line in &lines[last + 1..] {
+        out.push_str(line);
+    }
+    Ok(out)
+}
+
+/// `gen resource`: adds `r` to the project's `gen.yaml` in place, then
+/// regenerates. Returns the new spec text and the update.
+///
+/// Errors: [`Error::ResourceExists`] when the name is taken, [`Error::Usage`]
+/// for a malformed field, [`Error::Spec`] when the result is not a valid
+/// spec; nothing is written on any of them.
+pub fn add_resource(dir: &Path, r: &NewResource, options: Options, dry_run: bool) -> Result<(String, Update), Error> {
+    let spec = project_spec(dir)?;
+    let class = names::pascal(&r.name);
+    if spec.raw.resources.keys().any(|k| names::pascal(k) == class) || class == "User" {
+        return Err(Error::ResourceExists(class));
+    }
+    let text = insert_resource(&spec.text, r)?;
+    let new_spec = parse_text(&spec.file, text.clone())?;
+    let model = validate::validate(&new_spec)?;
+    let update = project::update(dir, &model, Some(&text), options)?;
+    if !dry_run {
+        write::apply(dir, &update.changeset)?;
+    }
+    Ok((text, update))
+}
+
+/// A unified diff of one change (similar), with `a/` and `b/` headers.
+pub fn unified_diff(path: &str, before: Option<&str>, after: Option<&str>) -> String {
+    let (a, b) = (before.unwrap_or(""), after.unwrap_or(""));
+    let old = if before.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() };
+    let new = if after.is_some() { format!("b/{path}") } else { "/dev/null".to_owned() };
+    TextDiff::from_lines(a, b).unified_diff().context_radius(3).header(&old, &new).to_string()
+}
+
+/// A line per change (`update app/post/models.py`), optionally with diffs.
+pub fn describe(update: &Update, diffs: bool) -> String {
+    let mut out = String::new();
+    for c in &update.changes {
+        let verb = match &c.action {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Merge => "merge (hand edits kept)",
+            Action::Conflict(_) => "CONFLICT",
+            Action::Overwrite => "overwrite (hand edits replaced, --force)",
+            Action::Delete => "delete",
+        };
+        let _ = writeln!(out, "{verb:>10} {}", c.path);
+        if let Action::Conflict(lines) = &c.action {
+            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+            let _ = writeln!(out, "           conflict markers at line {}", lines.join(", "));
+        }
+        if diffs {
+            out.push_str(&unified_diff(&c.path, c.before.as_deref(), c.after.as_deref()));
+        }
+    }
+    for path in &update.kept {
+        let _ = writeln!(out, "{:>10} {path} (no longer generated; left in place because it was edited)", "keep");
+    }
+    out
+}
+
+/// The `gen check` summary: "3 files differ, 1 missing, migration pending".
+pub fn drift_summary(update: &Update) -> String {
+    let missing = update.changes.iter().filter(|c| c.before.is_none()).count();
+    let differ = update.changes.len() - missing;
+    let mut parts = vec![format!("{differ} file{} differ{}", if differ == 1 { "" } else { "s" }, if differ == 1 { "s" } else { "" })];
+    parts.push(format!("{missing} missing"));
+    if update.revision.is_some() {
+        parts.push("migration pending".into());
+    }
+    parts.join(", ")
+}
+

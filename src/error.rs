@@ -21,6 +21,21 @@ pub enum Error {
     /// The target folder already holds files and `--force` was not given.
     #[error("{} is not empty; pass --force to write into it anyway", .0.display())]
     NotEmpty(PathBuf),
+    /// The folder holds no `gen.yaml`.
+    #[error("{} holds no gen.yaml; run gen inside a project made by `gen new`, or pass --project DIR", .0.display())]
+    NoProject(PathBuf),
+    /// The spec change needs steps that can lose data; `--allow-destructive` permits them.
+    #[error("the next migration would be destructive; review, then rerun with --allow-destructive:\n{}", .0.iter().map(|s| format!("  - {s}")).collect::<Vec<_>>().join("\n"))]
+    Destructive(Vec<String>),
+    /// `gen resource` was asked for a resource that already exists.
+    #[error("resource `{0}` already exists in gen.yaml; nothing was written")]
+    ResourceExists(String),
+    /// A `gen resource` argument is malformed.
+    #[error("{0}")]
+    Usage(String),
+    /// gen's records in `.gen/` are missing or unreadable.
+    #[error("{0}")]
+    State(String),
     /// A template failed to render: a bug in gen, not in the spec.
     #[error("rendering template {template} failed")]
     Render {
@@ -36,8 +51,8 @@ impl Error {
     /// usage, 1 for anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Spec(_) | Error::NotEmpty(_) => 2,
-            Error::Io { .. } | Error::Render { .. } => 1,
+            Error::Spec(_) | Error::NotEmpty(_) | Error::NoProject(_) | Error::ResourceExists(_) | Error::Usage(_) => 2,
+            Error::Io { .. } | Error::Render { .. } | Error::Destructive(_) | Error::State(_) => 1,
         }
     }
 }

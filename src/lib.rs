@@ -14,3 +14,6 @@ pub mod validate;
 pub mod render;
 pub mod app;
 pub mod write;
+pub mod schema;
+pub mod migrate;
+pub mod project;

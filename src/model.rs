@@ -16,8 +16,8 @@ pub struct Model {
     pub auth: Auth,
     /// Resources in spec order.
     pub resources: Vec<Resource>,
-    /// Tables in creation order (parents before children), `users` first.
-    pub tables: Vec<Table>,
+    /// The database schema: tables in creation order, `users` first.
+    pub schema: crate::schema::Schema,
     /// The spec text, copied verbatim to `gen.yaml`.
     pub spec_text: String,
     /// Import block of `app/main.py`.
@@ -107,6 +107,8 @@ pub struct Resource {
     pub dependency_imports: String,
     /// Import block of `router.py`.
     pub router_imports: String,
+    /// Import block of the user's `hooks.py`.
+    pub hooks_imports: String,
     /// Reads are limited to the caller's rows (owned and not public).
     pub read_scoped: bool,
     /// Some relation points at owned rows, so writes check the caller may use them.
@@ -141,8 +143,6 @@ pub struct Field {
     pub update_decl: String,
     /// Read schema declaration.
     pub read_decl: String,
-    /// `sa.Column(...)` for the initial revision, laid out at 8 spaces.
-    pub migration_column: String,
     /// Unique constraint.
     pub unique: bool,
     /// Plain (non-unique) index.
@@ -180,8 +180,6 @@ pub struct Relation {
     pub update_decl: String,
     /// Read schema declaration.
     pub read_decl: String,
-    /// `sa.Column(...)` for the initial revision.
-    pub migration_column: String,
     /// The service statement that checks the referenced row exists.
     pub check_stmt: String,
 }
@@ -195,21 +193,6 @@ pub struct EnumType {
     pub words: String,
     /// `(MEMBER, "value")` pairs, value as a Python literal.
     pub members: Vec<(String, String)>,
-}
-
-/// A table of the initial revision.
-#[derive(Debug, Clone, Serialize)]
-pub struct Table {
-    /// Table name.
-    pub name: String,
-    /// `sa.Column(...)` lines, laid out at 8 spaces.
-    pub columns: Vec<String>,
-    /// Constraint lines (`sa.PrimaryKeyConstraint(...)`), laid out at 8 spaces.
-    pub constraints: Vec<String>,
-    /// `op.create_index(...)` statements, laid out at 4 spaces.
-    pub indexes: Vec<String>,
-    /// `op.drop_index(...)` statements for the downgrade, laid out at 4 spaces.
-    pub drop_indexes: Vec<String>,
 }
 
 /// Data the generated tests of one resource use.

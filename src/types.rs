@@ -69,8 +69,6 @@ pub struct TypeRow {
     pub output: &'static str,
     /// SQLAlchemy column type in the model.
     pub column: &'static str,
-    /// Column type in an Alembic revision.
-    pub migration: &'static str,
     /// `(module, name)` imports the model needs.
     pub model_imports: &'static [(&'static str, &'static str)],
     /// `(module, name)` imports the schemas need.
@@ -92,7 +90,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "str",
         output: "str",
         column: "String({length})",
-        migration: "sa.String(length={length})",
         model_imports: &[(SA, "String")],
         schema_imports: &[],
     },
@@ -107,7 +104,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "str",
         output: "str",
         column: "Text()",
-        migration: "sa.Text()",
         model_imports: &[(SA, "Text")],
         schema_imports: &[],
     },
@@ -122,7 +118,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "int",
         output: "int",
         column: "Integer()",
-        migration: "sa.Integer()",
         model_imports: &[(SA, "Integer")],
         schema_imports: &[],
     },
@@ -137,7 +132,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "int",
         output: "int",
         column: "BigInteger()",
-        migration: "sa.BigInteger()",
         model_imports: &[(SA, "BigInteger")],
         schema_imports: &[],
     },
@@ -153,7 +147,6 @@ pub const TYPES: &[TypeRow] = &[
         output: "float",
         // Double on both sides: Float vs Double is a false `alembic check` diff on SQLite.
         column: "Double()",
-        migration: "sa.Double()",
         model_imports: &[(SA, "Double")],
         schema_imports: &[("pydantic", "FiniteFloat")],
     },
@@ -168,7 +161,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "Decimal",
         output: "Decimal",
         column: "Numeric({precision}, {scale})",
-        migration: "sa.Numeric(precision={precision}, scale={scale})",
         model_imports: &[(SA, "Numeric"), ("decimal", "Decimal")],
         schema_imports: &[("decimal", "Decimal")],
     },
@@ -183,7 +175,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "bool",
         output: "bool",
         column: "Boolean()",
-        migration: "sa.Boolean()",
         model_imports: &[(SA, "Boolean")],
         schema_imports: &[],
     },
@@ -198,7 +189,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "date",
         output: "date",
         column: "Date()",
-        migration: "sa.Date()",
         model_imports: &[(SA, "Date"), ("datetime", "date")],
         schema_imports: &[("datetime", "date")],
     },
@@ -213,7 +203,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "AwareDatetime",
         output: "datetime",
         column: "UTCDateTime()",
-        migration: "sa.DateTime(timezone=True)",
         model_imports: &[("app.database", "UTCDateTime"), ("datetime", "datetime")],
         schema_imports: &[("pydantic", "AwareDatetime"), ("datetime", "datetime")],
     },
@@ -228,7 +217,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "UUID",
         output: "UUID",
         column: "Uuid()",
-        migration: "sa.Uuid()",
         model_imports: &[(SA, "Uuid"), ("uuid", "UUID")],
         schema_imports: &[("uuid", "UUID")],
     },
@@ -243,7 +231,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "EmailStr",
         output: "str",
         column: "String(320)",
-        migration: "sa.String(length=320)",
         model_imports: &[(SA, "String")],
         schema_imports: &[("pydantic", "EmailStr")],
     },
@@ -259,7 +246,6 @@ pub const TYPES: &[TypeRow] = &[
         output: "{class}",
         // Stored as VARCHAR (no native enum type), so adding a value needs no DDL.
         column: "Enum({class}, native_enum=False, length={enum_length}, values_callable=enum_values)",
-        migration: "sa.Enum({values}, native_enum=False, length={enum_length})",
         model_imports: &[(SA, "Enum"), ("app.database", "enum_values"), ("enum", "StrEnum")],
         schema_imports: &[],
     },
@@ -274,7 +260,6 @@ pub const TYPES: &[TypeRow] = &[
         input: "JsonValue",
         output: "JsonValue",
         column: "JSON()",
-        migration: "sa.JSON()",
         model_imports: &[(SA, "JSON"), ("typing", "Any")],
         schema_imports: &[("pydantic", "JsonValue")],
     },
@@ -307,9 +292,6 @@ pub struct Mapping {
     /// SQLAlchemy column type expression in the model, laid out for an
     /// argument at 8 spaces.
     pub column: String,
-    /// Column type expression in the Alembic revision, laid out for an
-    /// argument at 12 spaces.
-    pub migration: String,
     /// Imports the model needs: (module, name).
     pub model_imports: Vec<(&'static str, String)>,
     /// Imports the schemas need: (module, name).
@@ -388,8 +370,32 @@ mod tests {
             ..TypeParams::default()
         };
         let m = mapping(lookup("enum").unwrap(), &p);
-        assert!(m.migration.contains("\n                \"on hold, waiting\",\n"), "{}", m.migration);
+        let migration = sql_type(FieldType::Enum, &p).migration(12);
+        assert!(migration.contains("\n                \"on hold, waiting\",\n"), "{migration}");
         assert_eq!(m.python, "OrderState");
+    }
+}
+
+/// The database column type of a field.
+pub fn sql_type(ty: FieldType, p: &TypeParams) -> crate::schema::SqlType {
+    use crate::schema::SqlType as S;
+    match ty {
+        FieldType::String => S::String { length: p.max_length.unwrap_or(255) },
+        FieldType::Text => S::Text,
+        FieldType::Int => S::Integer,
+        FieldType::BigInt => S::BigInteger,
+        FieldType::Float => S::Double,
+        FieldType::Decimal => S::Numeric { precision: p.precision, scale: p.scale },
+        FieldType::Bool => S::Boolean,
+        FieldType::Date => S::Date,
+        FieldType::DateTime => S::DateTime,
+        FieldType::Uuid => S::Uuid,
+        FieldType::Email => S::String { length: 320 },
+        FieldType::Enum => S::Enum {
+            values: p.enum_values.clone(),
+            length: p.enum_values.iter().map(String::len).max().unwrap_or(1),
+        },
+        FieldType::Json => S::Json,
     }
 }
 
@@ -400,7 +406,6 @@ pub fn mapping(row: &TypeRow, p: &TypeParams) -> Mapping {
         input: fill(row.input, p, 0),
         output: fill(row.output, p, 0),
         column: fill(row.column, p, 8),
-        migration: fill(row.migration, p, 12),
         model_imports: row
             .model_imports
             .iter()

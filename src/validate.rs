@@ -10,9 +10,8 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
 use crate::diagnostics::{Diagnostic, SpecErrors, allowed_help, did_you_mean};
-use crate::model::{
-    Auth, EnumType, Field, Model, Parent, Project, Relation, Resource, ResourceTests, Table,
-};
+use crate::model::{Auth, EnumType, Field, Model, Parent, Project, Relation, Resource, ResourceTests};
+use crate::schema::{self, Schema};
 use crate::names;
 use crate::python::{self, Imports, call};
 use crate::spec::{RawField, RawRelation, RawResource, Spec, spans::join_key};
@@ -91,7 +90,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
     let auth = auth(&mut c);
     let resources = resources(&mut c);
     if c.problems.is_empty() {
-        let tables = tables(&resources, &raw.resources, &mut c);
+        let schema = tables(&resources, &mut c);
         if c.problems.is_empty() {
             let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             let (main_imports, models_imports) = app_imports(&resources);
@@ -106,7 +105,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 project,
                 auth,
                 resources,
-                tables,
+                schema,
                 spec_text: spec.text.clone(),
                 main_imports,
                 models_imports,
@@ -246,6 +245,8 @@ fn auth(c: &mut Checker) -> Auth {
 struct Resolved {
     /// The resource's key as written in the spec.
     key: String,
+    /// Its table.
+    table: schema::Table,
     resource: Resource,
     /// Required relations' targets (class names), for cycle checks and ordering.
     required_targets: Vec<String>,
@@ -395,6 +396,7 @@ struct FieldPlan {
     example: Option<Json>,
     enum_class: Option<String>,
     samples_cache: Vec<Json>,
+    sql_type: schema::SqlType,
 }
 
 fn resource(
@@ -690,6 +692,7 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
         enum_values: b.values.clone(),
     };
     let mapping = types::mapping(row, &params);
+    let sql_type = types::sql_type(ty, &params);
     let mut plan = FieldPlan {
         name: name.to_owned(),
         row,
@@ -700,6 +703,7 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
         example: None,
         enum_class,
         samples_cache: Vec::new(),
+        sql_type,
     };
     if let Some(d) = &raw.default {
         let dpath = join_key(path, "default");
@@ -1031,10 +1035,10 @@ fn finish_tests(resolved: &mut [Resolved]) {
     }
 }
 
-/// Orders tables so that every foreign key points at a table created before it.
-fn tables(resolved: &[Resolved], raw: &indexmap::IndexMap<String, RawResource>, c: &mut Checker) -> Vec<Table> {
-    let _ = raw;
-    let mut out = vec![users_table()];
+/// Orders tables so that every foreign key points at a table created before
+/// it, `users` first, and checks every identifier fits PostgreSQL.
+fn tables(resolved: &[Resolved], c: &mut Checker) -> Schema {
+    let mut out = vec![schema::users_table()];
     let mut done: BTreeSet<String> = BTreeSet::from(["users".to_owned()]);
     let mut pending: Vec<&Resolved> = resolved.iter().collect();
     while !pending.is_empty() {
@@ -1045,20 +1049,16 @@ fn tables(resolved: &[Resolved], raw: &indexmap::IndexMap<String, RawResource>, 
             Some(i) => {
                 let r = pending.remove(i);
                 done.insert(r.resource.table.clone());
-                let table = resource_table(&r.resource);
-                let op_f = Regex::new(r#"op\.f\("([^"]+)"\)"#).expect("static regex");
-                for text in table.constraints.iter().chain(&table.indexes) {
-                    for name in op_f.captures_iter(text).map(|m| m[1].to_owned()) {
-                        if name.len() > MAX_IDENTIFIER {
-                            c.at_key(
-                                &join_key("resources", &r.key),
-                                format!("the constraint or index name `{name}` is longer than PostgreSQL's {MAX_IDENTIFIER}-byte limit"),
-                                "shorten the resource's `plural`, the field or relation name, or the target's plural",
-                            );
-                        }
+                for name in r.table.identifiers() {
+                    if name.len() > MAX_IDENTIFIER {
+                        c.at_key(
+                            &join_key("resources", &r.key),
+                            format!("the constraint or index name `{name}` is longer than PostgreSQL's {MAX_IDENTIFIER}-byte limit"),
+                            "shorten the resource's `plural`, the field or relation name, or the target's plural",
+                        );
                     }
                 }
-                out.push(table);
+                out.push(r.table.clone());
             }
             None => {
                 let names: Vec<&str> = pending.iter().map(|r| r.resource.class_name.as_str()).collect();
@@ -1071,107 +1071,17 @@ fn tables(resolved: &[Resolved], raw: &indexmap::IndexMap<String, RawResource>, 
             }
         }
     }
-    out
+    Schema { tables: out }
 }
 
-fn users_table() -> Table {
-    let col = |args: &[&str]| call("sa.Column", &args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(), ",", 8);
-    Table {
-        name: "users".into(),
-        columns: vec![
-            col(&["\"id\"", "sa.Integer()", "nullable=False"]),
-            col(&["\"email\"", "sa.String(length=320)", "nullable=False"]),
-            col(&["\"hashed_password\"", "sa.String(length=255)", "nullable=False"]),
-            col(&["\"role\"", "sa.String(length=50)", "nullable=False"]),
-            col(&["\"is_active\"", "sa.Boolean()", "nullable=False"]),
-            col(&["\"created_at\"", "sa.DateTime(timezone=True)", "nullable=False"]),
-            col(&["\"updated_at\"", "sa.DateTime(timezone=True)", "nullable=False"]),
-        ],
-        constraints: vec![
-            "sa.PrimaryKeyConstraint(\"id\", name=op.f(\"pk_users\")),".into(),
-            "sa.UniqueConstraint(\"email\", name=op.f(\"uq_users_email\")),".into(),
-        ],
-        indexes: Vec::new(),
-        drop_indexes: Vec::new(),
+/// A default as a SQL literal, for backfills and `server_default`.
+fn sql_default(v: &Json) -> String {
+    match v {
+        Json::String(s) => schema::sql_string(s),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.to_string(),
+        other => schema::sql_string(&other.to_string()),
     }
-}
-
-fn resource_table(r: &Resource) -> Table {
-    let t = &r.table;
-    let mut columns = vec![call("sa.Column", &["\"id\"".into(), "sa.Integer()".into(), "nullable=False".into()], ",", 8)];
-    let mut constraints = vec![call("sa.PrimaryKeyConstraint", &["\"id\"".into(), format!("name=op.f(\"pk_{t}\")")], ",", 8)];
-    let mut index_columns = Vec::new();
-    for f in &r.fields {
-        columns.push(f.migration_column.clone());
-        if f.unique {
-            constraints.push(call(
-                "sa.UniqueConstraint",
-                &[python::string(&f.name), format!("name=op.f(\"uq_{t}_{}\")", f.name)],
-                ",",
-                8,
-            ));
-        } else if f.index {
-            index_columns.push(f.name.clone());
-        }
-    }
-    for rel in &r.relations {
-        columns.push(rel.migration_column.clone());
-        constraints.push(fk_constraint(t, &rel.column, &rel.target_table, &rel.on_delete));
-        index_columns.push(rel.column.clone());
-    }
-    if r.owned {
-        columns.push(call("sa.Column", &["\"owner_id\"".into(), "sa.Integer()".into(), "nullable=False".into()], ",", 8));
-        constraints.push(fk_constraint(t, "owner_id", "users", "CASCADE"));
-        index_columns.push("owner_id".into());
-    }
-    if r.timestamps {
-        for name in ["created_at", "updated_at"] {
-            columns.push(call(
-                "sa.Column",
-                &[python::string(name), "sa.DateTime(timezone=True)".into(), "nullable=False".into()],
-                ",",
-                8,
-            ));
-        }
-    }
-    let index_names: Vec<String> = index_columns.iter().map(|col| format!("ix_{t}_{col}")).collect();
-    let indexes = index_columns
-        .iter()
-        .zip(&index_names)
-        .map(|(col, name)| {
-            call(
-                "op.create_index",
-                &[format!("op.f(\"{name}\")"), python::string(t), format!("[{}]", python::string(col)), "unique=False".into()],
-                "",
-                4,
-            )
-        })
-        .collect();
-    let drop_indexes = index_names
-        .iter()
-        .map(|name| call("op.drop_index", &[format!("op.f(\"{name}\")"), format!("table_name={}", python::string(t))], "", 4))
-        .collect();
-    Table {
-        name: t.clone(),
-        columns,
-        constraints,
-        indexes,
-        drop_indexes,
-    }
-}
-
-fn fk_constraint(table: &str, column: &str, target: &str, on_delete: &str) -> String {
-    call(
-        "sa.ForeignKeyConstraint",
-        &[
-            format!("[{}]", python::string(column)),
-            format!("[\"{target}.id\"]"),
-            format!("name=op.f(\"fk_{table}_{column}_{target}\")"),
-            format!("ondelete={}", python::string(on_delete)),
-        ],
-        ",",
-        8,
-    )
 }
 
 /// Distinct valid values of a field for the generated tests, best first:
@@ -1477,6 +1387,16 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         model_imports.from("sqlalchemy", "ForeignKey");
     }
     let mut enums = Vec::new();
+    let mut columns = vec![schema::Column {
+        name: "id".into(),
+        sql_type: schema::SqlType::Integer,
+        nullable: false,
+        default: None,
+        renamed_from: None,
+    }];
+    let mut table_uniques = Vec::new();
+    let mut table_indexes = Vec::new();
+    let mut foreign_keys = Vec::new();
     let mut model_fields = Vec::new();
     let mut not_null = Vec::new();
     let mut unique_fields = Vec::new();
@@ -1529,12 +1449,18 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         update_args.extend(cons.iter().cloned());
         let update_decl = schema_decl(&f.name, &format!("{} | None", m.input), update_args);
         let read_decl = format!("{}: {}{opt}", f.name, m.output);
-        let migration_column = call(
-            "sa.Column",
-            &[python::string(&f.name), m.migration.clone(), format!("nullable={}", if f.raw.nullable { "True" } else { "False" })],
-            ",",
-            8,
-        );
+        columns.push(schema::Column {
+            name: f.name.clone(),
+            sql_type: f.sql_type.clone(),
+            nullable: f.raw.nullable,
+            default: f.default.as_ref().map(|d| sql_default(d)),
+            renamed_from: f.raw.renamed_from.as_ref().map(|r| names::snake(r)),
+        });
+        if f.raw.unique {
+            table_uniques.push(f.name.clone());
+        } else if f.raw.index {
+            table_indexes.push(f.name.clone());
+        }
         if !f.raw.nullable {
             not_null.push(python::string(&f.name));
         }
@@ -1554,7 +1480,6 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
             create_decl,
             update_decl,
             read_decl,
-            migration_column,
             unique: f.raw.unique,
             index: f.raw.index && !f.raw.unique,
         });
@@ -1654,6 +1579,19 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         if rel.target_table != "users" {
             target_tables.push(rel.target_table.clone());
         }
+        columns.push(schema::Column {
+            name: column.clone(),
+            sql_type: schema::SqlType::Integer,
+            nullable: rel.nullable,
+            default: None,
+            renamed_from: None,
+        });
+        foreign_keys.push(schema::ForeignKey {
+            column: column.clone(),
+            target: rel.target_table.clone(),
+            on_delete: rel.on_delete.to_owned(),
+        });
+        table_indexes.push(column.clone());
         model_relations.push(Relation {
             name: rel.name.clone(),
             column: column.clone(),
@@ -1669,12 +1607,6 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
             create_decl: schema_decl(&column, &format!("Id{opt}"), create_args),
             update_decl: schema_decl(&column, "Id | None", update_args),
             read_decl: format!("{column}: int{opt}"),
-            migration_column: call(
-                "sa.Column",
-                &[python::string(&column), "sa.Integer()".into(), format!("nullable={}", if rel.nullable { "True" } else { "False" })],
-                ",",
-                8,
-            ),
             check_stmt: {
                 let target = &rel.target_class;
                 let mut args = vec![
@@ -1692,12 +1624,44 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         });
         service_imports.from(&rel.target_module, &rel.target_class);
     }
+    if r.owned {
+        columns.push(schema::Column {
+            name: "owner_id".into(),
+            sql_type: schema::SqlType::Integer,
+            nullable: false,
+            default: None,
+            renamed_from: None,
+        });
+        foreign_keys.push(schema::ForeignKey {
+            column: "owner_id".into(),
+            target: "users".into(),
+            on_delete: "CASCADE".into(),
+        });
+        table_indexes.push("owner_id".into());
+    }
+    if r.timestamps.unwrap_or(true) {
+        for name in ["created_at", "updated_at"] {
+            columns.push(schema::Column {
+                name: name.into(),
+                sql_type: schema::SqlType::DateTime,
+                nullable: false,
+                default: None,
+                renamed_from: None,
+            });
+        }
+    }
+    let table_schema = schema::Table {
+        name: plural.to_owned(),
+        columns,
+        uniques: table_uniques,
+        indexes: table_indexes,
+        foreign_keys,
+        renamed_from: r.renamed_from.as_ref().map(|old| names::plural(&names::snake(old))),
+    };
     if !relations.is_empty() {
         model_imports.from("__future__", "annotations").from("sqlalchemy.orm", "relationship");
         service_imports.from("app.database", "ensure_exists");
-        if relations.iter().any(|r| r.target_owned) {
-            service_imports.from("app.auth.models", "User");
-        }
+
     }
     if !type_checking.is_empty() {
         model_imports.from("typing", "TYPE_CHECKING");
@@ -1778,12 +1742,20 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         .from("app.errors", "responses")
         .from("app.schemas", "Limit")
         .from("app.schemas", "Offset");
-    // Every resource has an endpoint guarded by `Depends(get_current_user)`:
-    // the whole router when reads are private, the delete endpoint otherwise.
-    router_imports.from("fastapi", "Depends").from("app.auth.dependencies", "get_current_user");
-    if create_needs_user || read_scoped || scoped_references {
-        router_imports.from("app.auth.dependencies", "CurrentUser");
+    if !r.public_read {
+        router_imports.from("fastapi", "Depends").from("app.auth.dependencies", "get_current_user");
     }
+    router_imports.from("app.auth.dependencies", "CurrentUser").from(&format!("app.{snake}"), "routes");
+    service_imports.from(&format!("app.{snake}"), "hooks").from("app.auth.models", "User");
+    let mut hooks_imports = Imports::default();
+    hooks_imports
+        .module("logging")
+        .from("sqlalchemy.ext.asyncio", "AsyncSession")
+        .from(&format!("app.{snake}.models"), class)
+        .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
+        .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
+        .from("app.auth.models", "User");
+    test_imports.from(&format!("app.{snake}"), "hooks").from("tests.helpers", "recording");
     if read_scoped {
         router_imports.from("app.auth.dependencies", "owner_scope");
     }
@@ -1819,6 +1791,7 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
     };
     Resolved {
         key: String::new(),
+        table: table_schema,
         required_targets,
         target_tables,
         capacity,
@@ -1845,6 +1818,7 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
             test_imports: test_imports.render(),
             dependency_imports: dependency_imports.render(),
             router_imports: router_imports.render(),
+            hooks_imports: hooks_imports.render(),
             read_scoped,
             scoped_references,
             create_needs_user,

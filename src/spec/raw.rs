@@ -70,6 +70,8 @@ pub struct RawResource {
     pub timestamps: Option<bool>,
     /// Shown in the OpenAPI tag description.
     pub description: Option<String>,
+    /// The resource's previous name: the next revision renames its table.
+    pub renamed_from: Option<String>,
     /// Fields by name, in file order.
     #[serde(default)]
     pub fields: IndexMap<String, RawField>,
@@ -111,6 +113,8 @@ pub struct RawField {
     pub precision: Option<u32>,
     /// Digits after the point (decimals).
     pub scale: Option<u32>,
+    /// The field's previous name: the next revision renames its column.
+    pub renamed_from: Option<String>,
 }
 
 /// The full mapping form of a field, as serde reads it.
@@ -136,6 +140,7 @@ struct FullField {
     values: Option<Vec<String>>,
     precision: Option<u32>,
     scale: Option<u32>,
+    renamed_from: Option<String>,
 }
 
 /// Keeps an explicit `default: null` as `Some(Value::Null)`.
@@ -175,6 +180,7 @@ impl<'de> Deserialize<'de> for RawField {
                     values: f.values,
                     precision: f.precision,
                     scale: f.scale,
+                    renamed_from: f.renamed_from,
                 })
             }
         }

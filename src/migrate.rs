@@ -1,0 +1,461 @@
+//! Alembic revisions computed from two schemas: what gen generated last
+//! (`.gen/schema.json`) and what the spec implies now.
+//!
+//! Column changes run inside `op.batch_alter_table`, so SQLite (which cannot
+//! alter columns in place) gets a copy-and-rename of the table while
+//! PostgreSQL gets plain `ALTER TABLE` (Alembic docs, "Running Batch
+//! Migrations for SQLite and Other Databases").
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::python::{self, call};
+use crate::schema::{Column, ForeignKey, Schema, Table};
+
+/// A revision, ready to lay out as a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    /// Revision id, also the file name prefix (`0002`).
+    pub id: String,
+    /// Previous revision id, if any.
+    pub down_revision: Option<String>,
+    /// File name without `.py` (`0002_add_comments`).
+    pub file_stem: String,
+    /// First docstring line.
+    pub title: String,
+    /// Where the revision comes from, for the docstring.
+    pub origin: String,
+    /// One line per change, for the docstring.
+    pub changes: Vec<String>,
+    /// Statements of `upgrade()`, laid out at 4 spaces.
+    pub upgrade: Vec<String>,
+    /// Statements of `downgrade()`, laid out at 4 spaces.
+    pub downgrade: Vec<String>,
+    /// Changes that can lose data or fail on a table with rows.
+    pub destructive: Vec<String>,
+}
+
+/// What `.gen/schema.json` holds: the schema of the head revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaState {
+    /// Number of the head revision (`1` for `0001_initial`).
+    pub revision: u32,
+    /// The schema at that revision.
+    pub schema: Schema,
+}
+
+fn revision_id(n: u32) -> String {
+    format!("{n:04}")
+}
+
+/// The first revision: every table of `schema`.
+pub fn initial(schema: &Schema) -> Revision {
+    let mut upgrade = Vec::new();
+    let mut downgrade = Vec::new();
+    for t in &schema.tables {
+        upgrade.extend(create_table(t));
+    }
+    for t in schema.tables.iter().rev() {
+        downgrade.extend(drop_table(t));
+    }
+    Revision {
+        id: revision_id(1),
+        down_revision: None,
+        file_stem: "0001_initial".into(),
+        title: "Initial schema: users and every resource of gen.yaml.".into(),
+        origin: "Written by gen from gen.yaml: the same spec always gives this file.".into(),
+        changes: schema.tables.iter().map(|t| format!("create table {}", t.name)).collect(),
+        upgrade,
+        downgrade,
+        destructive: Vec::new(),
+    }
+}
+
+fn column_def(c: &Column, indent: usize, server_default: Option<&str>) -> String {
+    let mut args = vec![python::string(&c.name), c.sql_type.migration(indent + 4)];
+    args.push(format!("nullable={}", if c.nullable { "True" } else { "False" }));
+    if let Some(d) = server_default {
+        args.push(format!("server_default=sa.text({})", python::string(d)));
+    }
+    call("sa.Column", &args, "", indent)
+}
+
+fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
+    let name = format!("op.f(\"fk_{table}_{}_{}\")", fk.column, fk.target);
+    let on_delete = format!("ondelete={}", python::string(&fk.on_delete));
+    (name, vec![python::string(&fk.target), format!("[{}]", python::string(&fk.column)), "[\"id\"]".into(), on_delete])
+}
+
+fn create_table(t: &Table) -> Vec<String> {
+    let name = &t.name;
+    let mut args = vec![python::string(name)];
+    args.extend(t.columns.iter().map(|c| column_def(c, 8, None)));
+    args.push(call("sa.PrimaryKeyConstraint", &["\"id\"".into(), format!("name=op.f(\"pk_{name}\")")], "", 8));
+    for c in &t.uniques {
+        args.push(call("sa.UniqueConstraint", &[python::string(c), format!("name=op.f(\"uq_{name}_{c}\")")], "", 8));
+    }
+    for fk in &t.foreign_keys {
+        args.push(call(
+            "sa.ForeignKeyConstraint",
+            &[
+                format!("[{}]", python::string(&fk.column)),
+                format!("[\"{}.id\"]", fk.target),
+                format!("name=op.f(\"fk_{name}_{}_{}\")", fk.column, fk.target),
+                format!("ondelete={}", python::string(&fk.on_delete)),
+            ],
+            "",
+            8,
+        ));
+    }
+    let mut out = vec![call("op.create_table", &args, "", 4)];
+    for c in &t.indexes {
+        out.push(call(
+            "op.create_index",
+            &[format!("op.f(\"ix_{name}_{c}\")"), python::string(name), format!("[{}]", python::string(c)), "unique=False".into()],
+            "",
+            4,
+        ));
+    }
+    out
+}
+
+fn drop_table(t: &Table) -> Vec<String> {
+    let mut out: Vec<String> = t
+        .indexes
+        .iter()
+        .map(|c| {
+            call(
+                "op.drop_index",
+                &[format!("op.f(\"ix_{}_{c}\")", t.name), format!("table_name={}", python::string(&t.name))],
+                "",
+                4,
+            )
+        })
+        .collect();
+    out.push(format!("op.drop_table({})", python::string(&t.name)));
+    out
+}
+
+/// A named object of a table besides its columns.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Object {
+    Unique(String),
+    Index(String),
+    Foreign(String, String, String),
+}
+
+fn objects(t: &Table) -> BTreeSet<Object> {
+    let mut out = BTreeSet::new();
+    out.extend(t.uniques.iter().map(|c| Object::Unique(c.clone())));
+    out.extend(t.indexes.iter().map(|c| Object::Index(c.clone())));
+    out.extend(
+        t.foreign_keys
+            .iter()
+            .map(|fk| Object::Foreign(fk.column.clone(), fk.target.clone(), fk.on_delete.clone())),
+    );
+    out
+}
+
+fn create_object(table: &str, o: &Object) -> String {
+    match o {
+        Object::Unique(c) => call(
+            "batch_op.create_unique_constraint",
+            &[format!("op.f(\"uq_{table}_{c}\")"), format!("[{}]", python::string(c))],
+            "",
+            8,
+        ),
+        Object::Index(c) => call(
+            "batch_op.create_index",
+            &[format!("op.f(\"ix_{table}_{c}\")"), format!("[{}]", python::string(c)), "unique=False".into()],
+            "",
+            8,
+        ),
+        Object::Foreign(column, target, on_delete) => {
+            let fk = ForeignKey { column: column.clone(), target: target.clone(), on_delete: on_delete.clone() };
+            let (name, rest) = fk_args(table, &fk);
+            let mut args = vec![name];
+            args.extend(rest);
+            call("batch_op.create_foreign_key", &args, "", 8)
+        }
+    }
+}
+
+fn drop_object(table: &str, o: &Object) -> String {
+    match o {
+        Object::Unique(c) => call(
+            "batch_op.drop_constraint",
+            &[format!("op.f(\"uq_{table}_{c}\")"), "type_=\"unique\"".into()],
+            "",
+            8,
+        ),
+        Object::Index(c) => call("batch_op.drop_index", &[format!("op.f(\"ix_{table}_{c}\")")], "", 8),
+        Object::Foreign(column, target, _) => call(
+            "batch_op.drop_constraint",
+            &[format!("op.f(\"fk_{table}_{column}_{target}\")"), "type_=\"foreignkey\"".into()],
+            "",
+            8,
+        ),
+    }
+}
+
+fn batch(table: &str, statements: Vec<String>) -> Option<String> {
+    if statements.is_empty() {
+        return None;
+    }
+    let mut out = format!("with op.batch_alter_table({}) as batch_op:", python::string(table));
+    for s in statements {
+        // Statements are laid out for 8 spaces; the template indents only
+        // the first line of the block by 4.
+        out.push('\n');
+        out.push_str("        ");
+        out.push_str(&s);
+    }
+    Some(out)
+}
+
+fn alter(from: &Column, to: &Column, name: &str) -> String {
+    let mut args = vec![python::string(name), format!("existing_type={}", from.sql_type.migration(12))];
+    if from.sql_type != to.sql_type {
+        args.push(format!("type_={}", to.sql_type.migration(12)));
+        let using = format!("\"{name}\"::{}", to.sql_type.postgres());
+        args.push(format!("postgresql_using={}", python::string(&using)));
+    }
+    if from.nullable != to.nullable {
+        args.push(format!("existing_nullable={}", py_bool(from.nullable)));
+        args.push(format!("nullable={}", py_bool(to.nullable)));
+    } else {
+        args.push(format!("existing_nullable={}", py_bool(from.nullable)));
+    }
+    call("batch_op.alter_column", &args, "", 8)
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+fn backfill(table: &str, column: &str, literal: &str) -> String {
+    let sql = format!("UPDATE \"{table}\" SET \"{column}\" = {literal} WHERE \"{column}\" IS NULL");
+    call("op.execute", &[python::string(&sql)], "", 4)
+}
+
+/// Changes between one table's two versions.
+struct TableDiff {
+    upgrade: Vec<String>,
+    downgrade: Vec<String>,
+    changes: Vec<String>,
+    destructive: Vec<String>,
+}
+
+fn diff_table(old: &Table, new: &Table) -> TableDiff {
+    let (o, n) = (&old.name, &new.name);
+    let mut d = TableDiff { upgrade: Vec::new(), downgrade: Vec::new(), changes: Vec::new(), destructive: Vec::new() };
+    // Map each new column to its old self (same name, or renamed_from).
+    let source = |c: &Column| -> Option<&Column> {
+        old.column(&c.name).or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)))
+    };
+    let kept_old: BTreeSet<&str> = new.columns.iter().filter_map(|c| source(c).map(|s| s.name.as_str())).collect();
+    // Objects are compared after renaming old columns to their new names.
+    let renames: Vec<(&str, &str)> = new
+        .columns
+        .iter()
+        .filter_map(|c| source(c).filter(|s| s.name != c.name).map(|s| (s.name.as_str(), c.name.as_str())))
+        .collect();
+    let old_objects = objects(old);
+    let new_objects = objects(new);
+    let gone: Vec<&Object> = old_objects.difference(&new_objects).collect();
+    let fresh: Vec<&Object> = new_objects.difference(&old_objects).collect();
+
+    // Batch A: drop stale objects, rename, drop and add columns.
+    let mut a_up: Vec<String> = gone.iter().map(|ob| drop_object(o, ob)).collect();
+    let mut a_down: Vec<String> = Vec::new();
+    for (from, to) in &renames {
+        let c = old.column(from).expect("renamed column exists");
+        a_up.push(call(
+            "batch_op.alter_column",
+            &[python::string(from), format!("new_column_name={}", python::string(to)), format!("existing_type={}", c.sql_type.migration(12))],
+            "",
+            8,
+        ));
+        a_down.push(call(
+            "batch_op.alter_column",
+            &[python::string(to), format!("new_column_name={}", python::string(from)), format!("existing_type={}", c.sql_type.migration(12))],
+            "",
+            8,
+        ));
+        d.changes.push(format!("rename column {o}.{from} to {to}"));
+    }
+    for c in old.columns.iter().filter(|c| !kept_old.contains(c.name.as_str())) {
+        a_up.push(format!("batch_op.drop_column({})", python::string(&c.name)));
+        let filler = (!c.nullable).then(|| c.default.clone().unwrap_or_else(|| c.sql_type.filler()));
+        a_down.push(call("batch_op.add_column", &[column_def(c, 12, filler.as_deref())], "", 8));
+        d.changes.push(format!("drop column {o}.{}", c.name));
+        d.destructive.push(format!("drop column `{o}.{}`: its data is lost", c.name));
+    }
+    for c in new.columns.iter().filter(|c| source(c).is_none()) {
+        let default = if c.nullable { None } else { c.default.as_deref() };
+        a_up.push(call("batch_op.add_column", &[column_def(c, 12, default)], "", 8));
+        a_down.push(format!("batch_op.drop_column({})", python::string(&c.name)));
+        d.changes.push(format!("add column {n}.{}", c.name));
+        if !c.nullable && c.default.is_none() {
+            d.destructive.push(format!(
+                "add NOT NULL column `{n}.{}` with no default: fails if `{n}` holds rows",
+                c.name
+            ));
+        }
+    }
+    // Undo order: drops of added columns, re-adds, renames back, then old objects.
+    a_down.reverse();
+    a_down.extend(gone.iter().map(|ob| create_object(o, ob)));
+
+    // Between the batches: backfill columns that become NOT NULL.
+    let mut updates = Vec::new();
+    // Batch B: alter columns, create new objects.
+    let mut b_up = Vec::new();
+    let mut b_down = Vec::new();
+    for c in &new.columns {
+        let Some(from) = source(c) else { continue };
+        if from.sql_type == c.sql_type && from.nullable == c.nullable {
+            continue;
+        }
+        let from_at_new_name = Column { name: c.name.clone(), ..from.clone() };
+        b_up.push(alter(&from_at_new_name, c, &c.name));
+        b_down.push(alter(c, &from_at_new_name, &c.name));
+        if from.sql_type != c.sql_type {
+            d.changes.push(format!("change type of {n}.{}", c.name));
+            if !from.sql_type.widens_to(&c.sql_type) {
+                d.destructive.push(format!(
+                    "change `{n}.{}` from {} to {}: existing values may not fit",
+                    c.name,
+                    from.sql_type.postgres(),
+                    c.sql_type.postgres()
+                ));
+            }
+        }
+        if from.nullable && !c.nullable {
+            d.changes.push(format!("make {n}.{} NOT NULL", c.name));
+            match &c.default {
+                Some(literal) => updates.push(backfill(n, &c.name, literal)),
+                None => d.destructive.push(format!(
+                    "make `{n}.{}` NOT NULL with no default: fails if a row holds NULL",
+                    c.name
+                )),
+            }
+        } else if !from.nullable && c.nullable {
+            d.changes.push(format!("make {n}.{} nullable", c.name));
+        }
+    }
+    b_up.extend(fresh.iter().map(|ob| create_object(n, ob)));
+    let mut b_down_all: Vec<String> = fresh.iter().map(|ob| drop_object(n, ob)).collect();
+    b_down.reverse();
+    b_down_all.extend(b_down);
+    for ob in &fresh {
+        d.changes.push(match ob {
+            Object::Unique(c) => format!("add unique constraint on {n}.{c}"),
+            Object::Index(c) => format!("add index on {n}.{c}"),
+            Object::Foreign(c, t, _) => format!("add foreign key {n}.{c} -> {t}"),
+        });
+    }
+    for ob in &gone {
+        d.changes.push(match ob {
+            Object::Unique(c) => format!("drop unique constraint on {o}.{c}"),
+            Object::Index(c) => format!("drop index on {o}.{c}"),
+            Object::Foreign(c, t, _) => format!("drop foreign key {o}.{c} -> {t}"),
+        });
+    }
+
+    // Assemble: a renamed table is renamed between the batches.
+    let renamed = o != n;
+    let a_table = o.as_str();
+    d.upgrade.extend(batch(a_table, a_up.clone()));
+    if renamed {
+        d.upgrade.push(format!("op.rename_table({}, {})", python::string(o), python::string(n)));
+        d.changes.insert(0, format!("rename table {o} to {n}"));
+    }
+    d.upgrade.extend(updates);
+    d.upgrade.extend(batch(n, b_up));
+    d.downgrade.extend(batch(n, b_down_all));
+    if renamed {
+        d.downgrade.push(format!("op.rename_table({}, {})", python::string(n), python::string(o)));
+    }
+    d.downgrade.extend(batch(a_table, a_down));
+    d
+}
+
+/// The revision that takes a database from `old` to `new`, numbered `number`;
+/// None when nothing changed.
+pub fn diff(old: &Schema, new: &Schema, number: u32) -> Option<Revision> {
+    let mut upgrade = Vec::new();
+    let mut downgrade_parts: Vec<Vec<String>> = Vec::new();
+    let mut changes = Vec::new();
+    let mut destructive = Vec::new();
+    let find_old = |t: &Table| -> Option<&Table> {
+        old.table(&t.name).or_else(|| t.renamed_from.as_deref().and_then(|r| old.table(r)))
+    };
+    let kept: BTreeSet<&str> = new.tables.iter().filter_map(|t| find_old(t).map(|o| o.name.as_str())).collect();
+    let mut touched = BTreeSet::new();
+    // New tables first (they may be referenced by altered ones).
+    for t in new.tables.iter().filter(|t| find_old(t).is_none()) {
+        upgrade.extend(create_table(t));
+        downgrade_parts.push(drop_table(t));
+        changes.push(format!("create table {}", t.name));
+        touched.insert(t.name.clone());
+    }
+    for t in &new.tables {
+        let Some(o) = find_old(t) else { continue };
+        let d = diff_table(o, t);
+        if d.upgrade.is_empty() {
+            continue;
+        }
+        upgrade.extend(d.upgrade);
+        downgrade_parts.push(d.downgrade);
+        changes.extend(d.changes);
+        destructive.extend(d.destructive);
+        touched.insert(t.name.clone());
+    }
+    for t in old.tables.iter().rev().filter(|t| !kept.contains(t.name.as_str())) {
+        upgrade.extend(drop_table(t));
+        downgrade_parts.push(create_table(t));
+        changes.push(format!("drop table {}", t.name));
+        destructive.push(format!("drop table `{}`: its rows are lost", t.name));
+        touched.insert(t.name.clone());
+    }
+    if upgrade.is_empty() {
+        return None;
+    }
+    let downgrade: Vec<String> = downgrade_parts.into_iter().rev().flatten().collect();
+    let slug = match (touched.len(), changes.first()) {
+        (1, Some(first)) => {
+            let table = touched.iter().next().cloned().unwrap_or_default();
+            let verb = first.split_whitespace().next().unwrap_or("alter");
+            match verb {
+                "create" => format!("add_{table}"),
+                "drop" if first.starts_with("drop table") => format!("drop_{table}"),
+                "rename" if first.starts_with("rename table") => format!("rename_{table}"),
+                _ => format!("alter_{table}"),
+            }
+        }
+        _ => "update_schema".to_owned(),
+    };
+    let id = revision_id(number);
+    Some(Revision {
+        file_stem: format!("{id}_{slug}"),
+        id,
+        down_revision: Some(revision_id(number - 1)),
+        title: format!("{}.", capitalize(&slug.replace('_', " "))),
+        origin: "Written by gen from the change to gen.yaml since the previous revision;\nthe same two specs always give this file.".into(),
+        changes,
+        upgrade,
+        downgrade,
+        destructive,
+    })
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+

@@ -1,0 +1,266 @@
+//! A generated project over time: what gen wrote last (`.gen/`), what the
+//! spec asks for now, and the changes that take the tree from one to the
+//! other without losing hand edits.
+//!
+//! `.gen/manifest.json` lists every file gen owns with the SHA-256 of what
+//! it last wrote; `.gen/base/` holds that content, the common ancestor of a
+//! three-way merge; `.gen/schema.json` holds the database schema of the head
+//! revision, from which the next revision is computed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::migrate::{self, SchemaState};
+use crate::model::Model;
+use crate::render::{self, Ownership, Plan, PlanFile};
+use crate::write::{self, Changeset};
+
+/// gen's records inside a project.
+pub const STATE_DIR: &str = ".gen";
+/// What gen wrote last: path → SHA-256.
+pub const MANIFEST: &str = ".gen/manifest.json";
+/// The schema of the head revision.
+pub const SCHEMA: &str = ".gen/schema.json";
+/// What gen wrote last, file by file: the base of three-way merges.
+pub const BASE_DIR: &str = ".gen/base";
+
+/// `.gen/manifest.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Manifest {
+    /// The gen version that wrote it.
+    pub generator: String,
+    /// Every file gen owns → SHA-256 (hex) of the content it wrote.
+    pub files: BTreeMap<String, String>,
+}
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn base_path(path: &str) -> String {
+    format!("{BASE_DIR}/{path}")
+}
+
+/// The `.gen/` files recording `plan` and `state`.
+fn state_files(plan: &Plan, state: &SchemaState) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut manifest = Manifest {
+        generator: env!("CARGO_PKG_VERSION").to_owned(),
+        files: BTreeMap::new(),
+    };
+    for (path, file) in plan.iter().filter(|(_, f)| f.ownership == Ownership::Generated) {
+        manifest.files.insert(path.clone(), sha256(&file.content));
+        out.insert(base_path(path), file.content.clone());
+    }
+    out.insert(MANIFEST.to_owned(), json(&manifest));
+    out.insert(SCHEMA.to_owned(), json(state));
+    out
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
+    text.push('\n');
+    text
+}
+
+/// Everything `gen new` writes for `model`: the rendered project, the spec
+/// as `gen.yaml`, the initial revision and gen's records.
+///
+/// Errors: [`Error::Render`] when a template fails (a bug in gen).
+pub fn new_project(model: &Model) -> Result<Plan, Error> {
+    let mut plan = render::render(model)?;
+    plan.insert(
+        render::SPEC_FILE.to_owned(),
+        PlanFile { content: model.spec_text.clone(), ownership: Ownership::User },
+    );
+    let initial = migrate::initial(&model.schema);
+    plan.insert(
+        render::revision_path(&initial),
+        PlanFile { content: render::render_revision(&initial)?, ownership: Ownership::User },
+    );
+    let state = SchemaState { revision: 1, schema: model.schema.clone() };
+    for (path, content) in state_files(&plan, &state) {
+        plan.insert(path, PlanFile { content, ownership: Ownership::State });
+    }
+    Ok(plan)
+}
+
+/// What regeneration does to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// A new file.
+    Create,
+    /// gen's new output replaces gen's old output (no hand edits).
+    Update,
+    /// Hand edits and gen's changes merged cleanly.
+    Merge,
+    /// Hand edits and gen's changes clash; the file gets conflict markers at these lines.
+    Conflict(Vec<usize>),
+    /// `--force`: gen's output replaces a hand-edited file.
+    Overwrite,
+    /// gen no longer generates the file and it was not edited.
+    Delete,
+}
+
+/// One file that regeneration changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Relative path.
+    pub path: String,
+    /// What happens to it.
+    pub action: Action,
+    /// Content now on disk, if any.
+    pub before: Option<String>,
+    /// Content after the change, None when deleted.
+    pub after: Option<String>,
+}
+
+/// Everything a regeneration would do.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    /// Files the user sees change, in path order.
+    pub changes: Vec<FileChange>,
+    /// The new revision's path, when the schema changed.
+    pub revision: Option<String>,
+    /// Files gen stopped generating but left in place because they were edited.
+    pub kept: Vec<String>,
+    /// Every write and delete, `.gen/` records included.
+    pub changeset: Changeset,
+}
+
+impl Update {
+    /// Nothing to change in the files the user sees.
+    pub fn is_up_to_date(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Files written with conflict markers.
+    pub fn conflicts(&self) -> Vec<(&str, &[usize])> {
+        self.changes
+            .iter()
+            .filter_map(|c| match &c.action {
+                Action::Conflict(lines) => Some((c.path.as_str(), lines.as_slice())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Options of `gen generate` and `gen resource`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Overwrite hand-edited files instead of merging.
+    pub force: bool,
+    /// Permit migrations that can lose data.
+    pub allow_destructive: bool,
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(dir: &Path, path: &str) -> Result<Option<T>, Error> {
+    match write::read(dir, path)? {
+        None => Ok(None),
+        Some(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| Error::State(format!("{path} is not readable ({e}); restore it from version control"))),
+    }
+}
+
+fn conflict_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("<<<<<<<"))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Computes, without writing, what regenerating the project in `dir` from
+/// `model` changes. `spec_text`, when given, is written as the new `gen.yaml`.
+///
+/// Errors: [`Error::Destructive`] when the schema change can lose data and
+/// `allow_destructive` is off; [`Error::State`] when `.gen/` is unreadable;
+/// [`Error::Io`] when the tree cannot be read.
+pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Options) -> Result<Update, Error> {
+    let mut plan = render::render(model)?;
+    let mut update = Update::default();
+    let manifest: Manifest = read_json(dir, MANIFEST)?.unwrap_or_default();
+
+    // The next revision, if the schema changed.
+    let state = match read_json::<SchemaState>(dir, SCHEMA)? {
+        Some(old) => match migrate::diff(&old.schema, &model.schema, old.revision + 1) {
+            Some(rev) => {
+                if !rev.destructive.is_empty() && !options.allow_destructive {
+                    return Err(Error::Destructive(rev.destructive));
+                }
+                let path = render::revision_path(&rev);
+                plan.insert(path.clone(), PlanFile { content: render::render_revision(&rev)?, ownership: Ownership::User });
+                update.revision = Some(path);
+                SchemaState { revision: old.revision + 1, schema: model.schema.clone() }
+            }
+            None => old,
+        },
+        None => {
+            let initial = migrate::initial(&model.schema);
+            plan.insert(
+                render::revision_path(&initial),
+                PlanFile { content: render::render_revision(&initial)?, ownership: Ownership::User },
+            );
+            SchemaState { revision: 1, schema: model.schema.clone() }
+        }
+    };
+    if let Some(text) = spec_text {
+        plan.insert(render::SPEC_FILE.to_owned(), PlanFile { content: text.to_owned(), ownership: Ownership::User });
+    }
+
+    for (path, file) in &plan {
+        let current = write::read(dir, path)?;
+        let new = &file.content;
+        let action = match (&current, file.ownership) {
+            (None, _) => Some((Action::Create, new.clone())),
+            (Some(now), _) if now == new => None,
+            (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
+            (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
+            (Some(now), _) => {
+                let base = write::read(dir, &base_path(path))?;
+                match base {
+                    Some(base) if &base == now => Some((Action::Update, new.clone())),
+                    _ if options.force => Some((Action::Overwrite, new.clone())),
+                    Some(base) if &base == new => None,
+                    base => match diffy::merge(base.as_deref().unwrap_or(""), now, new) {
+                        Ok(merged) if &merged == now => None,
+                        Ok(merged) => Some((Action::Merge, merged)),
+                        Err(conflicted) => Some((Action::Conflict(conflict_lines(&conflicted)), conflicted)),
+                    },
+                }
+            }
+        };
+        if let Some((action, after)) = action {
+            update.changeset.writes.insert(path.clone(), after.clone());
+            update.changes.push(FileChange { path: path.clone(), action, before: current, after: Some(after) });
+        }
+    }
+    // Files gen generated before but not any more (a removed resource).
+    for path in manifest.files.keys().filter(|p| !plan.contains_key(*p)) {
+        let Some(now) = write::read(dir, path)? else { continue };
+        let base = write::read(dir, &base_path(path))?;
+        if base.as_deref() == Some(now.as_str()) || options.force {
+            update.changeset.deletes.push(path.clone());
+            update.changes.push(FileChange { path: path.clone(), action: Action::Delete, before: Some(now), after: None });
+        } else {
+            update.kept.push(path.clone());
+        }
+        update.changeset.deletes.push(base_path(path));
+    }
+    // gen's records follow what it generated (not the merged result).
+    for (path, content) in state_files(&plan, &state) {
+        if write::read(dir, &path)?.as_deref() != Some(content.as_str()) {
+            update.changeset.writes.insert(path, content);
+        }
+    }
+    if update.changes.is_empty() {
+        update.changeset = Changeset::default();
+    }
+    Ok(update)
+}

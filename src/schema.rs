@@ -1,0 +1,269 @@
+//! The database schema a model implies, as data: what `.gen/schema.json`
+//! records and what migrations are computed from.
+//!
+//! Constraint and index names are not stored: they follow from table and
+//! column names through the naming convention of the generated `Base`
+//! (`pk_%(table_name)s`, `uq_%(table_name)s_%(column_0_name)s`,
+//! `ix_%(column_0_label)s`, `fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::python;
+
+/// A column type, as the database sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SqlType {
+    /// `VARCHAR(length)`.
+    String {
+        /// Maximum length in characters.
+        length: u64,
+    },
+    /// `TEXT`.
+    Text,
+    /// 32-bit `INTEGER`.
+    Integer,
+    /// 64-bit `BIGINT`.
+    BigInteger,
+    /// `DOUBLE PRECISION`.
+    Double,
+    /// `NUMERIC(precision, scale)`.
+    Numeric {
+        /// Total digits.
+        precision: u32,
+        /// Digits after the point.
+        scale: u32,
+    },
+    /// `BOOLEAN`.
+    Boolean,
+    /// `DATE`.
+    Date,
+    /// `TIMESTAMP WITH TIME ZONE`.
+    DateTime,
+    /// `UUID` (`CHAR(32)` on SQLite).
+    Uuid,
+    /// A non-native enum: `VARCHAR(length)` holding one of `values`.
+    Enum {
+        /// Allowed values.
+        values: Vec<String>,
+        /// Longest value.
+        length: usize,
+    },
+    /// `JSON`.
+    Json,
+}
+
+impl SqlType {
+    /// The Alembic type expression (`sa.String(length=200)`), laid out for
+    /// an argument at `indent` spaces.
+    pub fn migration(&self, indent: usize) -> String {
+        match self {
+            SqlType::String { length } => format!("sa.String(length={length})"),
+            SqlType::Text => "sa.Text()".into(),
+            SqlType::Integer => "sa.Integer()".into(),
+            SqlType::BigInteger => "sa.BigInteger()".into(),
+            SqlType::Double => "sa.Double()".into(),
+            SqlType::Numeric { precision, scale } => format!("sa.Numeric(precision={precision}, scale={scale})"),
+            SqlType::Boolean => "sa.Boolean()".into(),
+            SqlType::Date => "sa.Date()".into(),
+            SqlType::DateTime => "sa.DateTime(timezone=True)".into(),
+            SqlType::Uuid => "sa.Uuid()".into(),
+            SqlType::Enum { values, length } => {
+                let mut args: Vec<String> = values.iter().map(|v| python::string(v)).collect();
+                args.push("native_enum=False".into());
+                args.push(format!("length={length}"));
+                python::call("sa.Enum", &args, "", indent)
+            }
+            SqlType::Json => "sa.JSON()".into(),
+        }
+    }
+
+    /// The PostgreSQL type name, for `USING column::type` casts.
+    pub fn postgres(&self) -> String {
+        match self {
+            SqlType::String { length } => format!("VARCHAR({length})"),
+            SqlType::Text => "TEXT".into(),
+            SqlType::Integer => "INTEGER".into(),
+            SqlType::BigInteger => "BIGINT".into(),
+            SqlType::Double => "DOUBLE PRECISION".into(),
+            SqlType::Numeric { precision, scale } => format!("NUMERIC({precision}, {scale})"),
+            SqlType::Boolean => "BOOLEAN".into(),
+            SqlType::Date => "DATE".into(),
+            SqlType::DateTime => "TIMESTAMP WITH TIME ZONE".into(),
+            SqlType::Uuid => "UUID".into(),
+            SqlType::Enum { length, .. } => format!("VARCHAR({length})"),
+            SqlType::Json => "JSON".into(),
+        }
+    }
+
+    /// Whether every value of `self` fits `to` unchanged (a widening, safe
+    /// on a table with rows). Anything else may lose or reject data.
+    pub fn widens_to(&self, to: &SqlType) -> bool {
+        use SqlType as T;
+        let text_length = |t: &SqlType| match t {
+            T::String { length } => Some(*length),
+            T::Enum { length, .. } => Some(*length as u64),
+            _ => None,
+        };
+        match (self, to) {
+            (a, b) if a == b => true,
+            (T::Enum { values: old, .. }, T::Enum { values: new, length }) => {
+                old.iter().all(|v| new.contains(v)) && old.iter().all(|v| v.len() <= *length)
+            }
+            (T::String { .. } | T::Enum { .. }, T::Text) => true,
+            (T::String { .. } | T::Enum { .. }, T::String { .. }) => text_length(self) <= text_length(to),
+            (T::Integer, T::BigInteger | T::Double) => true,
+            (T::Integer | T::BigInteger, T::Numeric { precision, scale }) => precision - scale >= 19,
+            (T::Numeric { precision: p1, scale: s1 }, T::Numeric { precision: p2, scale: s2 }) => {
+                s2 >= s1 && p2 - s2 >= p1 - s1
+            }
+            _ => false,
+        }
+    }
+
+    /// A SQL literal of this type for NOT NULL columns re-added to tables
+    /// that hold rows (downgrades of dropped columns).
+    pub fn filler(&self) -> String {
+        match self {
+            SqlType::String { .. } | SqlType::Text => "''".into(),
+            SqlType::Integer | SqlType::BigInteger | SqlType::Double | SqlType::Numeric { .. } => "0".into(),
+            SqlType::Boolean => "false".into(),
+            SqlType::Date => "'1970-01-01'".into(),
+            SqlType::DateTime => "CURRENT_TIMESTAMP".into(),
+            SqlType::Uuid => "'00000000-0000-0000-0000-000000000000'".into(),
+            SqlType::Enum { values, .. } => sql_string(values.first().map_or("", String::as_str)),
+            SqlType::Json => "'{}'".into(),
+        }
+    }
+}
+
+/// A SQL string literal (`'it''s'`).
+pub fn sql_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// One column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub sql_type: SqlType,
+    /// NULL allowed.
+    pub nullable: bool,
+    /// The field's spec default as a SQL literal (`'draft'`, `0`, `false`),
+    /// used when the column is added to, or made NOT NULL on, a table that
+    /// may hold rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// The column's previous name, when the spec says `renamed_from`.
+    #[serde(skip)]
+    pub renamed_from: Option<String>,
+}
+
+/// A foreign key from one column to `target.id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    /// The referencing column.
+    pub column: String,
+    /// The referenced table.
+    pub target: String,
+    /// `ON DELETE` action (`CASCADE`, `SET NULL`, `RESTRICT`).
+    pub on_delete: String,
+}
+
+/// One table: an integer `id` primary key, columns, constraints, indexes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// Table name.
+    pub name: String,
+    /// Columns in order, `id` first.
+    pub columns: Vec<Column>,
+    /// Columns with a single-column unique constraint.
+    pub uniques: Vec<String>,
+    /// Columns with a plain single-column index.
+    pub indexes: Vec<String>,
+    /// Foreign keys.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// The table's previous name, when the spec says `renamed_from`.
+    #[serde(skip)]
+    pub renamed_from: Option<String>,
+}
+
+impl Table {
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Every constraint and index name the naming convention gives this table.
+    pub fn identifiers(&self) -> Vec<String> {
+        let t = &self.name;
+        let mut out = vec![format!("pk_{t}")];
+        out.extend(self.uniques.iter().map(|c| format!("uq_{t}_{c}")));
+        out.extend(self.indexes.iter().map(|c| format!("ix_{t}_{c}")));
+        out.extend(self.foreign_keys.iter().map(|fk| format!("fk_{t}_{}_{}", fk.column, fk.target)));
+        out
+    }
+}
+
+/// The whole schema: tables in creation order (referenced tables first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Schema {
+    /// Tables in creation order.
+    pub tables: Vec<Table>,
+}
+
+impl Schema {
+    /// The table called `name`.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// The built-in `users` table.
+pub fn users_table() -> Table {
+    let col = |name: &str, sql_type: SqlType| Column {
+        name: name.to_owned(),
+        sql_type,
+        nullable: false,
+        default: None,
+        renamed_from: None,
+    };
+    Table {
+        name: "users".into(),
+        columns: vec![
+            col("id", SqlType::Integer),
+            col("email", SqlType::String { length: 320 }),
+            col("hashed_password", SqlType::String { length: 255 }),
+            col("role", SqlType::String { length: 50 }),
+            col("is_active", SqlType::Boolean),
+            col("created_at", SqlType::DateTime),
+            col("updated_at", SqlType::DateTime),
+        ],
+        uniques: vec!["email".into()],
+        indexes: Vec::new(),
+        foreign_keys: Vec::new(),
+        renamed_from: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widening() {
+        let s = |length| SqlType::String { length };
+        assert!(s(10).widens_to(&s(20)));
+        assert!(!s(20).widens_to(&s(10)));
+        assert!(s(10).widens_to(&SqlType::Text));
+        assert!(!SqlType::Text.widens_to(&s(10)));
+        assert!(SqlType::Integer.widens_to(&SqlType::BigInteger));
+        assert!(!SqlType::BigInteger.widens_to(&SqlType::Integer));
+        let e = |v: &[&str]| SqlType::Enum { values: v.iter().map(|s| s.to_string()).collect(), length: 9 };
+        assert!(e(&["a"]).widens_to(&e(&["a", "b"])));
+        assert!(!e(&["a", "b"]).widens_to(&e(&["a"])));
+    }
+}
