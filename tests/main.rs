@@ -12,4 +12,5 @@ mod bad_specs;
 mod cli;
 mod common;
 mod e2e;
+mod regenerate;
 mod snapshots;

@@ -2,6 +2,7 @@
 //! promise that the same spec always gives the same bytes.
 
 use r#gen::app::plan_from_file;
+use r#gen::render::{HEADER, Ownership};
 
 use crate::common::examples;
 
@@ -14,10 +15,11 @@ fn generated_trees_match_snapshots() {
         settings.set_prepend_module_to_snapshot(false);
         settings.set_input_file(&path);
         settings.bind(|| {
-            let listing: Vec<&str> = plan.keys().map(String::as_str).collect();
+            let listing: Vec<&str> = plan.keys().map(String::as_str).filter(|p| !p.starts_with(".gen/base/")).collect();
             insta::assert_snapshot!("_files", listing.join("\n"));
-            for (file, content) in &plan {
-                insta::assert_snapshot!(file.replace('/', "__"), content);
+            // `.gen/base/` repeats the generated files byte for byte.
+            for (file, planned) in plan.iter().filter(|(p, _)| !p.starts_with(".gen/base/")) {
+                insta::assert_snapshot!(file.replace('/', "__"), planned.content);
             }
         });
     }
@@ -33,15 +35,32 @@ fn generation_is_deterministic() {
 }
 
 #[test]
-fn every_python_file_has_a_module_docstring_and_no_todo() {
+fn generated_python_has_the_header_a_docstring_and_no_todo() {
+    let marker = regex::Regex::new(r"\b(TODO|FIXME|XXX)\b").unwrap();
     for (name, path) in examples() {
-        for (file, content) in plan_from_file(&path).unwrap() {
-            if file.ends_with(".py") && !file.ends_with("__init__.py") || file.ends_with("__init__.py") && !content.is_empty() {
-                assert!(content.starts_with("\"\"\""), "{name}/{file} has no module docstring");
+        for (file, planned) in plan_from_file(&path).unwrap() {
+            let content = &planned.content;
+            if planned.ownership == Ownership::Generated && file.ends_with(".py") {
+                let mut lines = content.lines();
+                assert_eq!(lines.next(), Some(format!("# {HEADER}").as_str()), "{name}/{file} lacks the header");
+                let rest: Vec<&str> = lines.collect();
+                if !file.ends_with("__init__.py") || !rest.is_empty() {
+                    assert!(rest.first().is_some_and(|l| l.starts_with("\"\"\"")), "{name}/{file} has no module docstring");
+                }
             }
-            let marker = regex::Regex::new(r"\b(TODO|FIXME|XXX)\b").unwrap();
-            assert!(!marker.is_match(&content), "{name}/{file} has a TODO marker");
+            assert!(!marker.is_match(content), "{name}/{file} has a TODO marker");
             assert!(!content.lines().any(|l| l.trim() == "pass"), "{name}/{file} has a `pass` body");
+        }
+    }
+}
+
+#[test]
+fn base_copies_match_the_generated_files() {
+    for (name, path) in examples() {
+        let plan = plan_from_file(&path).unwrap();
+        for (file, planned) in plan.iter().filter(|(_, f)| f.ownership == Ownership::Generated) {
+            let base = &plan[&format!(".gen/base/{file}")];
+            assert_eq!(base.content, planned.content, "{name}/{file}");
         }
     }
 }

@@ -1,0 +1,208 @@
+//! Living projects without Python: `gen resource`, `gen generate`,
+//! `gen check` and `--dry-run` on a real tree, hand edits, conflicts and
+//! refusals. The database side is proven in `e2e::evolution`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::common::{gen_cmd, root, tree};
+
+/// Every file under `dir` with its content.
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(dir).into_iter().map(|p| (p.clone(), std::fs::read(dir.join(&p)).unwrap())).collect()
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// A fresh project from the evolution spec v1.
+fn project() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("notebook");
+    let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "tests/specs/evolution/v1.yaml"]);
+    assert!(out.status.success(), "{}", text(&out));
+    (tmp, dir)
+}
+
+fn in_project(dir: &Path, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend(["--project", dir.to_str().unwrap()]);
+    gen_cmd(&all)
+}
+
+fn edit(dir: &Path, path: &str, from: &str, to: &str) {
+    let file = dir.join(path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{path} has no `{from}`");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn a_new_project_is_in_sync_and_a_second_generate_writes_nothing() {
+    let (_tmp, dir) = project();
+    let check = in_project(&dir, &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let before = contents(&dir);
+    let again = in_project(&dir, &["generate"]);
+    assert!(again.status.success());
+    assert!(text(&again).contains("up to date"), "{}", text(&again));
+    assert_eq!(contents(&dir), before);
+}
+
+#[test]
+fn resource_inserts_a_block_and_keeps_every_other_byte_of_the_spec() {
+    let (_tmp, dir) = project();
+    let original = std::fs::read_to_string(dir.join("gen.yaml")).unwrap();
+    let out = in_project(
+        &dir,
+        &["resource", "Note", "body:text", "rating:int:nullable", "notebook:many_to_one:Notebook", "--owned"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let spec = std::fs::read_to_string(dir.join("gen.yaml")).unwrap();
+    let block = "  Note:\n    owned: true\n    fields:\n      body: text\n      rating: {type: int, nullable: true}\n    relations:\n      notebook: {kind: many_to_one, to: Notebook}\n";
+    // Right after the last line of `resources:`, before the blank line and
+    // the comment that belong to the next key.
+    let at = original.find("\n\n# Roles stay the defaults.").unwrap() + 1;
+    assert_eq!(spec, format!("{}{block}{}", &original[..at], &original[at..]));
+    assert!(dir.join("app/note/router.py").exists());
+    assert!(dir.join("migrations/versions/0002_add_notes.py").exists());
+    assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn resource_refuses_a_taken_name_or_a_bad_field_and_writes_nothing() {
+    let (_tmp, dir) = project();
+    let before = contents(&dir);
+    for args in [
+        &["resource", "notebook", "title:string"][..],
+        &["resource", "Note", "body"],
+        &["resource", "Note", "body:txt"],
+        &["resource", "Note", "body:text:sometimes"],
+    ] {
+        let out = in_project(&dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert_eq!(contents(&dir), before, "{args:?} wrote files");
+    }
+    assert!(text(&in_project(&dir, &["resource", "Notebook"])).contains("already exists"));
+}
+
+#[test]
+fn dry_runs_write_nothing_and_show_diffs() {
+    let (_tmp, dir) = project();
+    let before = contents(&dir);
+    let out = in_project(&dir, &["resource", "Tag", "name:string:unique", "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    assert!(shown.contains("create app/tag/router.py"), "{shown}");
+    assert!(shown.contains("+++ b/gen.yaml"), "{shown}");
+    assert!(shown.contains("dry run: nothing was written"));
+    assert_eq!(contents(&dir), before);
+
+    edit(&dir, "gen.yaml", "      archived: {type: bool, default: false}\n", "      archived: {type: bool, default: false}\n      color: {type: string, max_length: 20, nullable: true}\n");
+    let before = contents(&dir);
+    let out = in_project(&dir, &["generate", "--dry-run"]);
+    assert!(out.status.success());
+    assert!(text(&out).contains("0002_alter_notebooks.py"), "{}", text(&out));
+    assert_eq!(contents(&dir), before);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let fresh = tmp.path().join("fresh");
+    let out = gen_cmd(&["new", fresh.to_str().unwrap(), "--spec", "examples/todo.yaml", "--dry-run"]);
+    assert!(out.status.success());
+    assert!(text(&out).contains("app/todo/models.py"));
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn check_fails_with_a_readable_diff_after_the_spec_changes() {
+    let (_tmp, dir) = project();
+    edit(&dir, "gen.yaml", "      title: {type: string, max_length: 100}", "      title: {type: string, max_length: 150}");
+    let out = in_project(&dir, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out);
+    assert!(shown.contains("--- a/app/notebook/models.py"), "{shown}");
+    assert!(shown.contains("-    title: Mapped[str] = mapped_column(String(100))"), "{shown}");
+    assert!(shown.contains("+    title: Mapped[str] = mapped_column(String(150))"), "{shown}");
+    assert!(shown.contains("missing, migration pending"), "{shown}");
+    let generate = in_project(&dir, &["generate"]);
+    assert!(generate.status.success(), "{}", text(&generate));
+    assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn hand_edits_survive_regeneration() {
+    let (_tmp, dir) = project();
+    let mine = "\n\ndef describe(notebook: Notebook) -> str:\n    \"\"\"My own helper.\"\"\"\n    return notebook.title\n";
+    let models = dir.join("app/notebook/models.py");
+    let edited = format!("{}{mine}", std::fs::read_to_string(&models).unwrap());
+    std::fs::write(&models, &edited).unwrap();
+    edit(&dir, "app/notebook/hooks.py", "    return data\n", "    return data  # mine\n");
+    assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0), "edits alone are not drift");
+
+    edit(&dir, "gen.yaml", "      pages: {type: int, nullable: true}", "      pages: {type: int, nullable: true}\n      color: {type: string, max_length: 20, nullable: true}");
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("merge"), "{}", text(&out));
+    let merged = std::fs::read_to_string(&models).unwrap();
+    assert!(merged.contains(mine), "hand edit lost:\n{merged}");
+    assert!(merged.contains("color: Mapped[str | None]"), "{merged}");
+    assert!(std::fs::read_to_string(dir.join("app/notebook/hooks.py")).unwrap().contains("# mine"));
+    assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn conflicting_edits_get_markers_and_a_non_zero_exit_and_force_overwrites() {
+    let (_tmp, dir) = project();
+    edit(&dir, "app/notebook/models.py", "mapped_column(String(100))", "mapped_column(String(100), comment=\"mine\")");
+    edit(&dir, "gen.yaml", "max_length: 100}", "max_length: 120}");
+    let out = in_project(&dir, &["generate"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("conflict: app/notebook/models.py: line"), "{}", text(&out));
+    let models = std::fs::read_to_string(dir.join("app/notebook/models.py")).unwrap();
+    assert!(models.contains("<<<<<<<") && models.contains(">>>>>>>"), "{models}");
+
+    let forced = in_project(&dir, &["generate", "--force"]);
+    assert!(forced.status.success(), "{}", text(&forced));
+    assert!(text(&forced).contains("overwrite"), "{}", text(&forced));
+    let models = std::fs::read_to_string(dir.join("app/notebook/models.py")).unwrap();
+    assert!(!models.contains("<<<<<<<") && models.contains("String(120)"));
+}
+
+#[test]
+fn a_spec_the_parser_rejects_leaves_the_tree_untouched() {
+    let (_tmp, dir) = project();
+    edit(&dir, "gen.yaml", "      pages: {type: int, nullable: true}", "      pages: {type: int, nullable: true");
+    let before = contents(&dir);
+    let out = in_project(&dir, &["generate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("gen.yaml:"), "{}", text(&out));
+    assert_eq!(contents(&dir), before);
+    assert_eq!(in_project(&dir, &["check"]).status.code(), Some(2));
+}
+
+#[test]
+fn destructive_migrations_need_allow_destructive() {
+    let (_tmp, dir) = project();
+    edit(&dir, "gen.yaml", "      archived: {type: bool, default: false}\n", "");
+    let before = contents(&dir);
+    let out = in_project(&dir, &["generate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("drop column `notebooks.archived`"), "{}", text(&out));
+    assert_eq!(contents(&dir), before);
+    let allowed = in_project(&dir, &["generate", "--allow-destructive"]);
+    assert!(allowed.status.success(), "{}", text(&allowed));
+    let revision = std::fs::read_to_string(dir.join("migrations/versions/0002_alter_notebooks.py")).unwrap();
+    assert!(revision.contains("batch_op.drop_column(\"archived\")"), "{revision}");
+    assert!(revision.contains("server_default=sa.text(\"false\")"), "{revision}");
+}
+
+#[test]
+fn gen_outside_a_project_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = gen_cmd(&["generate", "--project", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("holds no gen.yaml"));
+    let _ = root();
+}
