@@ -8,15 +8,21 @@ use serde_json::Value;
 /// `ruff format`'s default line length.
 pub const LINE_LENGTH: usize = 88;
 
-/// A Python string literal in double quotes (ruff's preferred quote),
-/// escaping what must be escaped.
+/// A Python string literal, escaping what must be escaped, in the quotes
+/// `ruff format` picks: double, unless single quotes need fewer escapes.
 pub fn string(s: &str) -> String {
+    let double = s.matches('"').count();
+    let single = s.matches('\'').count();
+    let quote = if double > single { '\'' } else { '"' };
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
+    out.push(quote);
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
@@ -24,7 +30,7 @@ pub fn string(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
+    out.push(quote);
     out
 }
 
