@@ -155,6 +155,7 @@ fn report(update: &Update, dry_run: bool) -> ExitCode {
         println!("new migration: {revision} (run `alembic upgrade head`)");
     }
     if dry_run {
+        println!("{:>10} {} files", "unchanged", update.unchanged);
         println!("dry run: nothing was written");
         return ExitCode::SUCCESS;
     }

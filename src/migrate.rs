@@ -34,6 +34,12 @@ pub struct Revision {
     pub downgrade: Vec<String>,
     /// Changes that can lose data or fail on a table with rows.
     pub destructive: Vec<String>,
+    /// Some statement uses `sa.` (so the file imports sqlalchemy).
+    pub uses_sa: bool,
+}
+
+fn uses_sa(statements: &[String]) -> bool {
+    statements.iter().any(|s| s.contains("sa."))
 }
 
 /// What `.gen/schema.json` holds: the schema of the head revision.
@@ -66,6 +72,7 @@ pub fn initial(schema: &Schema) -> Revision {
         title: "Initial schema: users and every resource of gen.yaml.".into(),
         origin: "Written by gen from gen.yaml: the same spec always gives this file.".into(),
         changes: schema.tables.iter().map(|t| format!("create table {}", t.name)).collect(),
+        uses_sa: uses_sa(&upgrade) || uses_sa(&downgrade),
         upgrade,
         downgrade,
         destructive: Vec::new(),
@@ -263,8 +270,13 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         .collect();
     let old_objects = objects(old);
     let new_objects = objects(new);
-    let gone: Vec<&Object> = old_objects.difference(&new_objects).collect();
-    let fresh: Vec<&Object> = new_objects.difference(&old_objects).collect();
+    // A renamed table renames every constraint and index (their names
+    // start with the table's), so all of them are dropped and recreated.
+    let (gone, fresh): (Vec<&Object>, Vec<&Object>) = if o == n {
+        (old_objects.difference(&new_objects).collect(), new_objects.difference(&old_objects).collect())
+    } else {
+        (old_objects.iter().collect(), new_objects.iter().collect())
+    };
 
     // Batch A: drop stale objects, rename, drop and add columns.
     let mut a_up: Vec<String> = gone.iter().map(|ob| drop_object(o, ob)).collect();
@@ -445,6 +457,7 @@ pub fn diff(old: &Schema, new: &Schema, number: u32) -> Option<Revision> {
         title: format!("{}.", capitalize(&slug.replace('_', " "))),
         origin: "Written by gen from the change to gen.yaml since the previous revision;\nthe same two specs always give this file.".into(),
         changes,
+        uses_sa: uses_sa(&upgrade) || uses_sa(&downgrade),
         upgrade,
         downgrade,
         destructive,

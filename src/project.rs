@@ -35,6 +35,10 @@ pub struct Manifest {
     pub generator: String,
     /// Every file gen owns → SHA-256 (hex) of the content it wrote.
     pub files: BTreeMap<String, String>,
+    /// Every extension point gen created → SHA-256 of what it created, so
+    /// an unedited one can go when its resource goes.
+    #[serde(default)]
+    pub extensions: BTreeMap<String, String>,
 }
 
 fn sha256(text: &str) -> String {
@@ -45,16 +49,27 @@ fn base_path(path: &str) -> String {
     format!("{BASE_DIR}/{path}")
 }
 
-/// The `.gen/` files recording `plan` and `state`.
-fn state_files(plan: &Plan, state: &SchemaState) -> BTreeMap<String, String> {
+/// The `.gen/` files recording `plan` and `state`. `previous` keeps the
+/// hashes of extension points created earlier (their content is the user's now).
+fn state_files(plan: &Plan, state: &SchemaState, previous: &Manifest) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut manifest = Manifest {
         generator: env!("CARGO_PKG_VERSION").to_owned(),
         files: BTreeMap::new(),
+        extensions: BTreeMap::new(),
     };
-    for (path, file) in plan.iter().filter(|(_, f)| f.ownership == Ownership::Generated) {
-        manifest.files.insert(path.clone(), sha256(&file.content));
-        out.insert(base_path(path), file.content.clone());
+    for (path, file) in plan {
+        match file.ownership {
+            Ownership::Generated => {
+                manifest.files.insert(path.clone(), sha256(&file.content));
+                out.insert(base_path(path), file.content.clone());
+            }
+            Ownership::Extension => {
+                let hash = previous.extensions.get(path).cloned().unwrap_or_else(|| sha256(&file.content));
+                manifest.extensions.insert(path.clone(), hash);
+            }
+            Ownership::User | Ownership::State => {}
+        }
     }
     out.insert(MANIFEST.to_owned(), json(&manifest));
     out.insert(SCHEMA.to_owned(), json(state));
@@ -83,7 +98,7 @@ pub fn new_project(model: &Model) -> Result<Plan, Error> {
         PlanFile { content: render::render_revision(&initial)?, ownership: Ownership::User },
     );
     let state = SchemaState { revision: 1, schema: model.schema.clone() };
-    for (path, content) in state_files(&plan, &state) {
+    for (path, content) in state_files(&plan, &state, &Manifest::default()) {
         plan.insert(path, PlanFile { content, ownership: Ownership::State });
     }
     Ok(plan)
@@ -128,6 +143,8 @@ pub struct Update {
     pub revision: Option<String>,
     /// Files gen stopped generating but left in place because they were edited.
     pub kept: Vec<String>,
+    /// Files left alone: already what gen would write, or the user's own.
+    pub unchanged: usize,
     /// Every write and delete, `.gen/` records included.
     pub changeset: Changeset,
 }
@@ -220,6 +237,7 @@ pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Optio
         let action = match (&current, file.ownership) {
             (None, _) => Some((Action::Create, new.clone())),
             (Some(now), _) if now == new => None,
+            (Some(_), Ownership::Extension) => None,
             (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
             (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
             (Some(now), _) => {
@@ -236,9 +254,12 @@ pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Optio
                 }
             }
         };
-        if let Some((action, after)) = action {
-            update.changeset.writes.insert(path.clone(), after.clone());
-            update.changes.push(FileChange { path: path.clone(), action, before: current, after: Some(after) });
+        match action {
+            Some((action, after)) => {
+                update.changeset.writes.insert(path.clone(), after.clone());
+                update.changes.push(FileChange { path: path.clone(), action, before: current, after: Some(after) });
+            }
+            None => update.unchanged += 1,
         }
     }
     // Files gen generated before but not any more (a removed resource).
@@ -253,8 +274,18 @@ pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Optio
         }
         update.changeset.deletes.push(base_path(path));
     }
+    // Extension points of a removed resource go only if nobody edited them.
+    for (path, created) in manifest.extensions.iter().filter(|(p, _)| !plan.contains_key(*p)) {
+        let Some(now) = write::read(dir, path)? else { continue };
+        if &sha256(&now) == created {
+            update.changeset.deletes.push(path.clone());
+            update.changes.push(FileChange { path: path.clone(), action: Action::Delete, before: Some(now), after: None });
+        } else {
+            update.kept.push(path.clone());
+        }
+    }
     // gen's records follow what it generated (not the merged result).
-    for (path, content) in state_files(&plan, &state) {
+    for (path, content) in state_files(&plan, &state, &manifest) {
         if write::read(dir, &path)?.as_deref() != Some(content.as_str()) {
             update.changeset.writes.insert(path, content);
         }

@@ -23,8 +23,12 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 pub enum Ownership {
     /// gen owns it: rewritten from the spec, with hand edits merged in.
     Generated,
-    /// The user owns it: gen writes it once, when it is missing.
+    /// The user owns it: gen writes it once, when it is missing, and never
+    /// rewrites it (`gen.yaml`, migration revisions).
     User,
+    /// An extension point of a resource (`hooks.py`, `routes.py`): written
+    /// once and then the user's; removed with its resource only if unedited.
+    Extension,
     /// gen's own bookkeeping under `.gen/`: always rewritten.
     State,
 }
@@ -113,7 +117,7 @@ pub fn render(model: &Model) -> Result<Plan, Error> {
     for file in &all {
         let path = file.path().to_string_lossy().replace('\\', "/");
         let (ownership, rest) = match path.strip_prefix("user/") {
-            Some(rest) => (Ownership::User, rest),
+            Some(rest) => (Ownership::Extension, rest),
             None => (Ownership::Generated, path.as_str()),
         };
         if let Some(target) = rest.strip_prefix("project/") {

@@ -86,6 +86,14 @@ pub fn apply(dir: &Path, changes: &Changeset) -> Result<Vec<PathBuf>, Error> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io(&path)(e)),
         }
+        // Folders left empty go too (a removed resource's package).
+        let mut parent = path.parent();
+        while let Some(folder) = parent.filter(|p| *p != dir && p.starts_with(dir)) {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
+            parent = folder.parent();
+        }
     }
     Ok(written)
 }

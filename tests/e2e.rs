@@ -179,7 +179,8 @@ struct Database {
 
 /// The scripted life of a project, on SQLite and PostgreSQL: v1 from
 /// `gen new`, rows inserted, then `gen resource` (v2), a type and
-/// nullability change (v3), a rename (v4) and a destructive removal (v5).
+/// nullability change (v3), a field rename (v4), a destructive removal (v5)
+/// and a resource rename (v6).
 /// After each step the rows survive `alembic upgrade head`, `alembic check`
 /// is clean, `alembic downgrade -1` works, the generated tests pass and
 /// `gen check` exits 0.
@@ -294,6 +295,14 @@ fn evolution() {
         settle("v5", &|db| {
             assert_eq!(sql(db, "SELECT title, pages, abstract FROM notebooks ORDER BY id"), r#"[["first", 0, "about cats"], ["second", 7, null]]"#);
             assert_eq!(sql(db, "SELECT count(*) FROM notes"), "[[1]]");
+        });
+        // v6: the resource Note becomes Memo; its table is renamed, rows kept.
+        edit_spec("  Note:\n", "  Memo:\n    renamed_from: Note\n");
+        let (code, shown) = gen_ok(&["generate"]);
+        assert_eq!(code, Some(0), "v6\n{shown}");
+        assert!(!dir.join("app/note").exists(), "the old package is left behind\n{shown}");
+        settle("v6", &|db| {
+            assert_eq!(sql(db, "SELECT body, rating, notebook_id FROM memos"), r#"[["remember", 3, 1]]"#);
         });
         let cache = root().join("target/e2e/mypy-cache/evolution");
         py("v5: mypy", &["-m", "mypy", "--strict", "app"], &[("MYPY_CACHE_DIR", cache.to_str().unwrap())]);

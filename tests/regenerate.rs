@@ -98,6 +98,14 @@ fn dry_runs_write_nothing_and_show_diffs() {
     assert!(shown.contains("create app/tag/router.py"), "{shown}");
     assert!(shown.contains("+++ b/gen.yaml"), "{shown}");
     assert!(shown.contains("dry run: nothing was written"));
+    assert!(shown.contains("unchanged"), "{shown}");
+    assert_eq!(contents(&dir), before);
+
+    let out = in_project(&dir, &["resource", "Like", "--belongs-to", "Notebook", "--belongs-to", "User", "--dry-run"]);
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("+      notebook: {kind: many_to_one, to: Notebook, on_delete: cascade}"), "{shown}");
+    assert!(shown.contains("+      user: {kind: many_to_one, to: User, on_delete: cascade}"), "{shown}");
     assert_eq!(contents(&dir), before);
 
     edit(&dir, "gen.yaml", "      archived: {type: bool, default: false}\n", "      archived: {type: bool, default: false}\n      color: {type: string, max_length: 20, nullable: true}\n");
@@ -205,4 +213,42 @@ fn gen_outside_a_project_says_so() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("holds no gen.yaml"));
     let _ = root();
+}
+
+#[test]
+fn a_write_that_fails_part_way_leaves_the_previous_tree() {
+    let (_tmp, dir) = project();
+    // A file where the new resource's package must go makes its writes fail.
+    std::fs::write(dir.join("app/tag"), "in the way\n").unwrap();
+    let before = contents(&dir);
+    let out = in_project(&dir, &["resource", "Tag", "name:string"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(contents(&dir), before, "a failed write changed the tree");
+}
+
+#[test]
+fn the_generated_ci_workflow_is_valid_yaml_that_runs_gen_check() {
+    let (_tmp, dir) = project();
+    let workflow = std::fs::read_to_string(dir.join(".github/workflows/ci.yml")).unwrap();
+    let parsed: serde_yaml::Value = serde_yaml::from_str(&workflow).unwrap();
+    let steps = parsed["jobs"]["test"]["steps"].as_sequence().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    for needed in ["gen check", "mypy --strict app", "pytest", "alembic upgrade head && alembic check"] {
+        assert!(runs.iter().any(|r| r.contains(needed)), "workflow does not run `{needed}`");
+    }
+}
+
+#[test]
+fn renamed_from_renames_instead_of_dropping() {
+    let (_tmp, dir) = project();
+    edit(&dir, "gen.yaml", "  Notebook:\n", "  Journal:\n    renamed_from: Notebook\n");
+    edit(&dir, "gen.yaml", "      summary: {type: string, max_length: 200, nullable: true}", "      abstract: {type: string, max_length: 200, nullable: true, renamed_from: summary}");
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let revision = std::fs::read_to_string(dir.join("migrations/versions/0002_rename_journals.py")).unwrap();
+    assert!(revision.contains("op.rename_table(\"notebooks\", \"journals\")"), "{revision}");
+    assert!(revision.contains("new_column_name=\"abstract\""), "{revision}");
+    assert!(!revision.contains("drop_table") && !revision.contains("drop_column"), "{revision}");
+    assert!(!dir.join("app/notebook").exists(), "unedited files of the old name remain");
+    assert!(dir.join("app/journal/hooks.py").exists());
 }
