@@ -58,6 +58,22 @@ pub struct Auth {
     pub role_literal: String,
     /// Access token lifetime in minutes.
     pub access_token_minutes: u32,
+    /// Refresh token lifetime in days.
+    pub refresh_token_days: u32,
+    /// `auth.user_fields`: extra fields of the built-in User.
+    pub user_fields: Vec<Field>,
+    /// Their columns, after the built-in ones.
+    pub user_columns: Vec<crate::schema::Column>,
+    /// Enum classes of those fields.
+    pub user_enums: Vec<EnumType>,
+    /// Import block of `app/auth/models.py`.
+    pub user_model_imports: String,
+    /// Import block of `app/auth/schemas.py`.
+    pub user_schema_imports: String,
+    /// `@field_validator(...)` line rejecting null for `email` and required user fields.
+    pub user_not_null_on_update: String,
+    /// `"name": value,` lines of a valid value for each user field (tests).
+    pub user_sample: Vec<String>,
 }
 
 /// One resource, with every name it needs.
@@ -85,8 +101,20 @@ pub struct Resource {
     pub description_py: String,
     /// Rows belong to the user who created them.
     pub owned: bool,
-    /// GET endpoints need no token.
+    /// GET endpoints need no token (`read` includes `anyone`).
     pub public_read: bool,
+    /// Who may read rows.
+    pub read: Access,
+    /// Who may create rows.
+    pub create: Access,
+    /// Who may update rows.
+    pub update: Access,
+    /// Who may delete rows.
+    pub delete: Access,
+    /// Fields only some roles see: (field, Python `frozenset` of those roles).
+    pub field_readers: Vec<(String, String)>,
+    /// Fields only some roles may set: (field, Python `frozenset` of those roles).
+    pub field_writers: Vec<(String, String)>,
     /// `created_at` and `updated_at` columns.
     pub timestamps: bool,
     /// Fields in spec order.
@@ -109,12 +137,8 @@ pub struct Resource {
     pub router_imports: String,
     /// Import block of the user's `hooks.py`.
     pub hooks_imports: String,
-    /// Reads are limited to the caller's rows (owned and not public).
-    pub read_scoped: bool,
     /// Some relation points at owned rows, so writes check the caller may use them.
     pub scoped_references: bool,
-    /// The create endpoint needs the caller (to own the row or check references).
-    pub create_needs_user: bool,
     /// `model_config = ConfigDict(...)` of the Create schema, with an example body.
     pub create_config: String,
     /// `TAGS` entry in `app/main.py`, laid out at 4 spaces.
@@ -126,6 +150,19 @@ pub struct Resource {
     pub unique_fields: Vec<String>,
     /// What the generated tests need.
     pub tests: ResourceTests,
+}
+
+/// Who may perform one action on a resource.
+#[derive(Debug, Clone, Serialize)]
+pub struct Access {
+    /// The `Rule(...)` expression of `app/auth/permissions.py`.
+    pub rule: String,
+    /// What a user with the default role may do: `all` rows, their `own`, or `none`.
+    pub member: String,
+    /// No token needed.
+    pub anonymous: bool,
+    /// In words, for the README (`the owner, editors, admins`).
+    pub who: String,
 }
 
 /// A model field.
@@ -200,6 +237,19 @@ pub struct EnumType {
 pub struct ResourceTests {
     /// Rows the pagination test creates (2 or 3).
     pub rows: usize,
+    /// Fixture that creates rows in the tests: `member` when the default role
+    /// may create this resource and its required parents, else `admin`.
+    pub creator: String,
+    /// Fixtures that read, update and delete the creator's row.
+    pub reader: String,
+    /// See `reader`.
+    pub updater: String,
+    /// See `reader`.
+    pub deleter: String,
+    /// A field only some roles see, with a value to set (admin), if any.
+    pub hidden_field: Option<(String, String)>,
+    /// A field only some roles may set, with a value, if any.
+    pub guarded_field: Option<(String, String)>,
     /// Sample payloads as Python dict literals (exploded, 4-space indent
     /// inside a list), one per row a test may create.
     pub samples: Vec<String>,

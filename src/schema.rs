@@ -222,31 +222,57 @@ impl Schema {
     }
 }
 
-/// The built-in `users` table.
-pub fn users_table() -> Table {
-    let col = |name: &str, sql_type: SqlType| Column {
+/// The built-in tables: `users`, then `refresh_tokens`. `user_columns`
+/// are the spec's `auth.user_fields`, placed after the built-in columns.
+pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
+    let col = |name: &str, sql_type: SqlType, nullable: bool| Column {
         name: name.to_owned(),
         sql_type,
-        nullable: false,
+        nullable,
         default: None,
         renamed_from: None,
     };
-    Table {
-        name: "users".into(),
-        columns: vec![
-            col("id", SqlType::Integer),
-            col("email", SqlType::String { length: 320 }),
-            col("hashed_password", SqlType::String { length: 255 }),
-            col("role", SqlType::String { length: 50 }),
-            col("is_active", SqlType::Boolean),
-            col("created_at", SqlType::DateTime),
-            col("updated_at", SqlType::DateTime),
-        ],
-        uniques: vec!["email".into()],
-        indexes: Vec::new(),
-        foreign_keys: Vec::new(),
-        renamed_from: None,
-    }
+    let mut users = vec![
+        col("id", SqlType::Integer, false),
+        col("email", SqlType::String { length: 320 }, false),
+        col("hashed_password", SqlType::String { length: 255 }, false),
+        col("role", SqlType::String { length: 50 }, false),
+        col("is_active", SqlType::Boolean, false),
+        Column { default: Some("0".into()), ..col("token_version", SqlType::Integer, false) },
+    ];
+    users.extend(user_columns.iter().cloned());
+    users.push(col("created_at", SqlType::DateTime, false));
+    users.push(col("updated_at", SqlType::DateTime, false));
+    vec![
+        Table {
+            name: "users".into(),
+            columns: users,
+            uniques: vec!["email".into()],
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+            renamed_from: None,
+        },
+        Table {
+            name: "refresh_tokens".into(),
+            columns: vec![
+                col("id", SqlType::Integer, false),
+                col("user_id", SqlType::Integer, false),
+                col("family", SqlType::String { length: 36 }, false),
+                col("token_hash", SqlType::String { length: 64 }, false),
+                col("expires_at", SqlType::DateTime, false),
+                col("revoked_at", SqlType::DateTime, true),
+                col("created_at", SqlType::DateTime, false),
+            ],
+            uniques: vec!["token_hash".into()],
+            indexes: vec!["user_id".into(), "family".into()],
+            foreign_keys: vec![ForeignKey {
+                column: "user_id".into(),
+                target: "users".into(),
+                on_delete: "CASCADE".into(),
+            }],
+            renamed_from: None,
+        },
+    ]
 }
 
 #[cfg(test)]

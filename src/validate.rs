@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
 use crate::diagnostics::{Diagnostic, SpecErrors, allowed_help, did_you_mean};
-use crate::model::{Auth, EnumType, Field, Model, Parent, Project, Relation, Resource, ResourceTests};
+use crate::model::{Access, Auth, EnumType, Field, Model, Parent, Project, Relation, Resource, ResourceTests};
 use crate::schema::{self, Schema};
 use crate::names;
 use crate::python::{self, Imports, call};
@@ -43,6 +43,10 @@ struct Checker<'a> {
     problems: Vec<Diagnostic>,
     /// Every resource's class name, once known (enum classes must not shadow them).
     classes: BTreeSet<String>,
+    /// The project's roles, `admin` first.
+    roles: Vec<String>,
+    /// The role given at signup.
+    default_role: String,
 }
 
 impl Checker<'_> {
@@ -77,6 +81,8 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
         spec,
         problems: Vec::new(),
         classes: BTreeSet::new(),
+        roles: Vec::new(),
+        default_role: String::new(),
     };
     let raw = &spec.raw;
     if raw.version != 1 {
@@ -87,10 +93,13 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
         );
     }
     let project = project(&mut c);
-    let auth = auth(&mut c);
+    let mut auth = auth(&mut c);
+    c.roles = auth.roles.clone();
+    c.default_role = auth.default_role.clone();
     let resources = resources(&mut c);
+    user_fields(&mut c, &mut auth);
     if c.problems.is_empty() {
-        let schema = tables(&resources, &mut c);
+        let schema = tables(&resources, &auth.user_columns, &mut c);
         if c.problems.is_empty() {
             let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             let (main_imports, models_imports) = app_imports(&resources);
@@ -233,12 +242,98 @@ fn auth(c: &mut Checker) -> Auth {
         "Literal[{}]",
         roles.iter().map(|r| python::string(r)).collect::<Vec<_>>().join(", ")
     );
+    let days = raw.refresh_token_days.unwrap_or(14);
+    if !(1..=365).contains(&days) {
+        c.at_value(
+            "auth.refresh_token_days",
+            format!("`refresh_token_days` {days} is out of range"),
+            "use 1 to 365; users log in again when a refresh token expires",
+        );
+    }
     Auth {
         roles,
         default_role,
         role_literal,
         access_token_minutes: minutes,
+        refresh_token_days: days,
+        user_fields: Vec::new(),
+        user_columns: Vec::new(),
+        user_enums: Vec::new(),
+        user_model_imports: String::new(),
+        user_schema_imports: String::new(),
+        user_not_null_on_update: String::new(),
+        user_sample: Vec::new(),
     }
+}
+
+/// Names the built-in User already has (or its endpoints take).
+const USER_RESERVED: &[&str] = &[
+    "email", "password", "hashed_password", "role", "is_active", "token_version", "current_password",
+    "new_password", "refresh_token", "refresh_tokens",
+];
+
+/// `auth.user_fields`: validated like resource fields, laid out into the
+/// built-in User's model, schemas and table.
+fn user_fields(c: &mut Checker, auth: &mut Auth) {
+    let raw = c.spec.raw.auth.clone().unwrap_or_default().user_fields;
+    let mut model_imports = Imports::default();
+    model_imports
+        .from("sqlalchemy", "Boolean")
+        .from("sqlalchemy", "ForeignKey")
+        .from("sqlalchemy", "Integer")
+        .from("sqlalchemy", "String")
+        .from("sqlalchemy.orm", "Mapped")
+        .from("sqlalchemy.orm", "mapped_column")
+        .from("datetime", "datetime")
+        .from("app.database", "Base")
+        .from("app.database", "TimestampMixin")
+        .from("app.database", "UTCDateTime")
+        .from("app.database", "utc_now");
+    let mut schema_imports = Imports::default();
+    schema_imports
+        .from("datetime", "datetime")
+        .from("typing", "Annotated")
+        .from("typing", "Literal")
+        .from("pydantic", "BaseModel")
+        .from("pydantic", "ConfigDict")
+        .from("pydantic", "EmailStr")
+        .from("pydantic", "Field")
+        .from("pydantic", "field_validator")
+        .from("app.schemas", "Page")
+        .from("app.schemas", "reject_null")
+        .from("app.schemas", "SafeStr");
+    let mut taken: BTreeMap<String, String> = USER_RESERVED.iter().map(|n| ((*n).to_owned(), "a built-in User field".to_owned())).collect();
+    let mut not_null = Vec::new();
+    for (key, raw_field) in &raw {
+        let path = join_key("auth.user_fields", key);
+        let Some(name) = member_name(c, &path, key, "user field", &taken) else { continue };
+        taken.insert(name.clone(), format!("user field `{key}`"));
+        let Some(plan) = field(c, &path, "User", &name, raw_field) else { continue };
+        if plan.raw.unique {
+            c.at_key(&path, "user fields cannot be unique in spec v1", "remove `unique`; `email` is the user's unique key");
+            continue;
+        }
+        if !plan.raw.nullable && plan.default.is_none() {
+            c.at_key(
+                &path,
+                format!("user field `{key}` needs `nullable: true` or a `default`"),
+                "existing users and admins made by `python -m app.cli create-admin` have no value for it",
+            );
+            continue;
+        }
+        let laid = lay_out_field(&plan, "User", "app.auth.models", &mut model_imports, &mut schema_imports, &mut auth.user_enums);
+        if let Some(v) = plan.samples_cache.first() {
+            auth.user_sample.push(format!("{}: {},", python::string(&name), python::literal(v)));
+        }
+        not_null.extend(laid.not_null);
+        auth.user_columns.push(laid.column);
+        auth.user_fields.push(laid.field);
+    }
+    let mut guarded = vec!["\"email\"".to_owned()];
+    guarded.extend(not_null);
+    auth.user_not_null_on_update = call("@field_validator", &guarded, "", 4);
+    auth.user_model_imports = model_imports.render();
+    auth.user_schema_imports = schema_imports.render();
 }
 
 /// A resource being resolved: the model part plus what later passes need.
@@ -281,6 +376,7 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     };
     let mut seen_tables: HashMap<String, String> = HashMap::new();
     seen_tables.insert("users".into(), "the built-in User".into());
+    seen_tables.insert("refresh_tokens".into(), "the built-in refresh tokens".into());
     seen_tables.insert("alembic_version".into(), "Alembic".into());
     let mut heads = Vec::new();
     for (key, r) in raw {
@@ -372,6 +468,141 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     out
 }
 
+/// Who may perform one action, as parsed from `permissions`.
+#[derive(Debug, Clone, Default)]
+struct ActionRule {
+    anyone: bool,
+    authenticated: bool,
+    owner: bool,
+    roles: BTreeSet<String>,
+}
+
+impl ActionRule {
+    fn of(entries: &[&str]) -> ActionRule {
+        let mut rule = ActionRule::default();
+        for e in entries {
+            match *e {
+                "anyone" => rule.anyone = true,
+                "authenticated" => rule.authenticated = true,
+                "owner" => rule.owner = true,
+                "admin" => {}
+                role => {
+                    rule.roles.insert(role.to_owned());
+                }
+            }
+        }
+        rule
+    }
+
+    /// What a user with `role` may do: every row, their own, or nothing.
+    fn member(&self, role: &str) -> &'static str {
+        if self.anyone || self.authenticated || self.roles.contains(role) {
+            "all"
+        } else if self.owner {
+            "own"
+        } else {
+            "none"
+        }
+    }
+
+    fn access(&self, name: &str, default_role: &str) -> Access {
+        let mut args = Vec::new();
+        if self.anyone {
+            args.push("anyone=True".to_owned());
+        }
+        if self.authenticated {
+            args.push("authenticated=True".to_owned());
+        }
+        if self.owner {
+            args.push("owner=True".to_owned());
+        }
+        if !self.roles.is_empty() {
+            args.push(format!("roles={}", frozenset(self.roles.iter())));
+        }
+        let mut who: Vec<String> = Vec::new();
+        if self.anyone {
+            who.push("anyone".into());
+        } else if self.authenticated {
+            who.push("signed-in users".into());
+        } else {
+            if self.owner {
+                who.push("the owner".into());
+            }
+            who.extend(self.roles.iter().map(|r| format!("`{r}`")));
+            who.push("admins".into());
+        }
+        Access {
+            rule: call(&format!("{name} = Rule"), &args, "", 0),
+            member: self.member(default_role).to_owned(),
+            anonymous: self.anyone,
+            who: who.join(", "),
+        }
+    }
+}
+
+/// A Python `frozenset` literal of strings, sorted.
+fn frozenset<'a>(items: impl Iterator<Item = &'a String>) -> String {
+    let quoted: Vec<String> = items.map(|s| python::string(s)).collect();
+    if quoted.is_empty() { "frozenset()".to_owned() } else { format!("frozenset({{{}}})", quoted.join(", ")) }
+}
+
+/// The four rules of a resource: `permissions` when given, else what
+/// `owned` and `public_read` imply.
+fn permissions(c: &mut Checker, path: &str, r: &RawResource) -> [ActionRule; 4] {
+    let given = r.permissions.clone().unwrap_or_default();
+    let default_read: &[&str] = if r.public_read {
+        &["anyone"]
+    } else if r.owned {
+        &["owner"]
+    } else {
+        &["authenticated"]
+    };
+    let default_write: &[&str] = if r.owned { &["owner"] } else { &["authenticated"] };
+    let mut out: [ActionRule; 4] = Default::default();
+    let actions = [
+        ("read", given.read.as_ref(), default_read),
+        ("create", given.create.as_ref(), &["authenticated"][..]),
+        ("update", given.update.as_ref(), default_write),
+        ("delete", given.delete.as_ref(), default_write),
+    ];
+    for (i, (action, list, default)) in actions.into_iter().enumerate() {
+        let apath = join_key(&join_key(path, "permissions"), action);
+        let Some(list) = list else {
+            out[i] = ActionRule::of(default);
+            continue;
+        };
+        let roles = c.roles.clone();
+        let mut allowed: Vec<&str> = vec!["anyone", "authenticated", "owner"];
+        allowed.extend(roles.iter().map(String::as_str));
+        for (j, entry) in list.iter().enumerate() {
+            let epath = format!("{apath}[{j}]");
+            if !allowed.contains(&entry.as_str()) {
+                c.at_value(&epath, format!("`{entry}` is neither `anyone`, `authenticated`, `owner` nor a role"), allowed_help(entry, &allowed));
+            } else if entry == "owner" && !r.owned {
+                c.at_value(&epath, "`owner` needs `owned: true` on the resource", "add `owned: true`, or list roles instead");
+            } else if entry == "owner" && action == "create" {
+                c.at_value(&epath, "`owner` cannot create: a row has no owner before it exists", "use `authenticated` or roles");
+            } else if entry == "anyone" && action != "read" {
+                c.at_value(
+                    &epath,
+                    format!("`anyone` cannot {action}: writes need a token"),
+                    "use `authenticated` for every signed-in user",
+                );
+            }
+        }
+        let entries: Vec<&str> = list.iter().map(String::as_str).collect();
+        out[i] = ActionRule::of(&entries);
+    }
+    if r.public_read && given.read.as_ref().is_some_and(|l| !l.iter().any(|e| e == "anyone")) {
+        c.at_key(
+            &join_key(&join_key(path, "permissions"), "read"),
+            "`public_read: true` contradicts `permissions.read`, which does not list `anyone`",
+            "remove `public_read`, or add `anyone` to `permissions.read`",
+        );
+    }
+    out
+}
+
 /// Parsed numeric bounds and lengths of a field.
 #[derive(Debug, Clone, Default)]
 struct Bounds {
@@ -451,10 +682,12 @@ fn resource(
             relations.push(rel);
         }
     }
+    let rules = permissions(c, &path, r);
     if c.problems.len() > before {
         return None;
     }
-    Some(build_resource(class, snake, plural, r, fields, relations))
+    let default_role = c.default_role.clone();
+    Some(build_resource(class, snake, plural, r, fields, relations, rules, &default_role))
 }
 
 /// Normalizes a field or relation name and checks it is usable.
@@ -680,6 +913,27 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
                 "scale counts digits after the point and must not exceed precision",
             );
         }
+    }
+    for (key, list) in [("read", &raw.read), ("write", &raw.write)] {
+        let Some(list) = list else { continue };
+        let roles = c.roles.clone();
+        let allowed: Vec<&str> = roles.iter().map(String::as_str).collect();
+        for (i, role) in list.iter().enumerate() {
+            if !roles.contains(role) {
+                c.at_value(
+                    &format!("{}[{i}]", join_key(path, key)),
+                    format!("`{role}` is not a role"),
+                    allowed_help(role, &allowed),
+                );
+            }
+        }
+    }
+    if raw.write.is_some() && !raw.nullable && raw.default.is_none() {
+        c.at_key(
+            &join_key(path, "write"),
+            "a field only some roles may set must be nullable or have a default",
+            "add `nullable: true` or a `default:`, or every other role could never create a row",
+        );
     }
     if c.problems.len() > before {
         return None;
@@ -1030,16 +1284,35 @@ fn propagate_capacity(resolved: &mut [Resolved]) {
 
 /// Fills in the test factories of required parents, once every resource is known.
 fn finish_tests(resolved: &mut [Resolved]) {
+    // The default role creates the rows of a resource in the tests when it
+    // may create them and, transitively, their required parents.
+    let mut creatable: BTreeMap<String, bool> =
+        resolved.iter().map(|r| (r.resource.class_name.clone(), r.resource.create.member == "all")).collect();
+    for _ in 0..resolved.len() {
+        for r in resolved.iter() {
+            let parents_ok = r.required_targets.iter().all(|t| creatable.get(t).copied().unwrap_or(true));
+            if !parents_ok {
+                creatable.insert(r.resource.class_name.clone(), false);
+            }
+        }
+    }
     for r in resolved.iter_mut() {
         r.resource.tests.samples.truncate(r.capacity.clamp(2, SAMPLES));
+        let member = creatable[&r.resource.class_name];
+        let actor = |access: &Access| if member && access.member != "none" { "member" } else { "admin" }.to_owned();
+        let t = &mut r.resource.tests;
+        t.creator = if member { "member" } else { "admin" }.to_owned();
+        t.reader = actor(&r.resource.read);
+        t.updater = actor(&r.resource.update);
+        t.deleter = actor(&r.resource.delete);
     }
 }
 
 /// Orders tables so that every foreign key points at a table created before
 /// it, `users` first, and checks every identifier fits PostgreSQL.
-fn tables(resolved: &[Resolved], c: &mut Checker) -> Schema {
-    let mut out = vec![schema::users_table()];
-    let mut done: BTreeSet<String> = BTreeSet::from(["users".to_owned()]);
+fn tables(resolved: &[Resolved], user_columns: &[schema::Column], c: &mut Checker) -> Schema {
+    let mut out = schema::builtin_tables(user_columns);
+    let mut done: BTreeSet<String> = out.iter().map(|t| t.name.clone()).collect();
     let mut pending: Vec<&Resolved> = resolved.iter().collect();
     while !pending.is_empty() {
         let ready = pending
@@ -1349,7 +1622,118 @@ fn schema_decl(name: &str, annotation: &str, args: Vec<String>) -> String {
     }
 }
 
-fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, fields: Vec<FieldPlan>, relations: Vec<RelationPlan>) -> Resolved {
+/// One field laid out for the model, the schemas, the schema diff and the tests.
+struct LaidOut {
+    field: Field,
+    column: schema::Column,
+    /// The quoted name, when the field may not be set to null on update.
+    not_null: Option<String>,
+    /// `pytest.param(...)` lines of values a create must reject.
+    invalid: Vec<String>,
+    /// The schemas need pydantic's `Field`.
+    needs_field: bool,
+}
+
+fn lay_out_field(
+    f: &FieldPlan,
+    class: &str,
+    models_module: &str,
+    model_imports: &mut Imports,
+    schema_imports: &mut Imports,
+    enums: &mut Vec<EnumType>,
+) -> LaidOut {
+    let m = &f.mapping;
+    for (module, name) in &m.model_imports {
+        model_imports.from(module, name);
+    }
+    for (module, name) in &m.schema_imports {
+        schema_imports.from(module, name);
+    }
+    if let Some(class_name) = &f.enum_class {
+        schema_imports.from(models_module, class_name);
+        enums.push(EnumType {
+            class_name: class_name.clone(),
+            words: format!("Allowed values of `{class}.{}`.", f.name),
+            members: f.bounds.values.iter().map(|v| (names::enum_member(v), python::string(v))).collect(),
+        });
+    }
+    let opt = if f.raw.nullable { " | None" } else { "" };
+    let mut column_args = vec![m.column.clone()];
+    if f.raw.unique {
+        column_args.push("unique=True".into());
+    } else if f.raw.index {
+        column_args.push("index=True".into());
+    }
+    if let Some(d) = &f.default {
+        column_args.push(format!("default={}", default_expr(f, d)));
+    }
+    let model_decl = call(&format!("{}: Mapped[{}{opt}] = mapped_column", f.name, m.python), &column_args, "", 4);
+    let cons = constraints(f);
+    let mut create_args = Vec::new();
+    match &f.default {
+        Some(d) => create_args.push(format!("default={}", default_expr(f, d))),
+        None if f.raw.nullable => create_args.push("default=None".into()),
+        None => {}
+    }
+    create_args.extend(cons.iter().cloned());
+    let create_decl = schema_decl(&f.name, &format!("{}{opt}", m.input), create_args);
+    let mut update_args = vec!["default=None".to_owned()];
+    update_args.extend(cons.iter().cloned());
+    let update_decl = schema_decl(&f.name, &format!("{} | None", m.input), update_args);
+    // A field some callers may not read is left out of their responses,
+    // so the Read schema lets it be absent.
+    let read_decl = if f.raw.read.is_some() {
+        format!("{}: {} | None = None", f.name, m.output)
+    } else {
+        format!("{}: {}{opt}", f.name, m.output)
+    };
+    let column = schema::Column {
+        name: f.name.clone(),
+        sql_type: f.sql_type.clone(),
+        nullable: f.raw.nullable,
+        default: f.default.as_ref().map(sql_default),
+        renamed_from: f.raw.renamed_from.as_ref().map(|r| names::snake(r)),
+    };
+    let mut invalid = Vec::new();
+    for (case, value) in invalid_values(f) {
+        let id = python::string(&format!("{}-{case}", f.name.replace('_', "-")));
+        invalid.push(call(
+            "pytest.param",
+            &[python::string(&f.name), value.unwrap_or_else(|| "MISSING".into()), format!("id={id}")],
+            ",",
+            4,
+        ));
+    }
+    LaidOut {
+        field: Field {
+            name: f.name.clone(),
+            words: names::words(&f.name),
+            model_decl,
+            create_decl,
+            update_decl,
+            read_decl,
+            unique: f.raw.unique,
+            index: f.raw.index && !f.raw.unique,
+        },
+        column,
+        not_null: (!f.raw.nullable).then(|| python::string(&f.name)),
+        invalid,
+        needs_field: !cons.is_empty(),
+    }
+}
+
+/// Lays out one resource: declarations, imports and test data.
+#[allow(clippy::too_many_arguments)]
+fn build_resource(
+    class: &str,
+    snake: &str,
+    plural: &str,
+    r: &RawResource,
+    fields: Vec<FieldPlan>,
+    relations: Vec<RelationPlan>,
+    rules: [ActionRule; 4],
+    default_role: &str,
+) -> Resolved {
     let table = plural.to_owned();
     let mut model_imports = Imports::default();
     model_imports
@@ -1405,84 +1789,19 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
     let sample_values: Vec<(String, Vec<Json>)> = fields.iter().map(|f| (f.name.clone(), f.samples_cache.clone())).collect();
     let mut field_needs_field = false;
     for f in &fields {
-        let m = &f.mapping;
-        for (module, name) in &m.model_imports {
-            model_imports.from(module, name);
-        }
-        for (module, name) in &m.schema_imports {
-            schema_imports.from(module, name);
-        }
-        if let Some(class_name) = &f.enum_class {
-            schema_imports.from(&format!("app.{snake}.models"), class_name);
-            enums.push(EnumType {
-                class_name: class_name.clone(),
-                words: format!("Allowed values of `{class}.{}`.", f.name),
-                members: f.bounds.values.iter().map(|v| (names::enum_member(v), python::string(v))).collect(),
-            });
-        }
-        let opt = if f.raw.nullable { " | None" } else { "" };
-        let mut column_args = vec![m.column.clone()];
+        let laid = lay_out_field(f, class, &format!("app.{snake}.models"), &mut model_imports, &mut schema_imports, &mut enums);
+        field_needs_field |= laid.needs_field;
         if f.raw.unique {
-            column_args.push("unique=True".into());
             unique_fields.push(f.name.clone());
             capacity = capacity.min(f.samples_cache.len());
-        } else if f.raw.index {
-            column_args.push("index=True".into());
-        }
-        if let Some(d) = &f.default {
-            column_args.push(format!("default={}", default_expr(f, d)));
-        }
-        let model_decl = call(&format!("{}: Mapped[{}{opt}] = mapped_column", f.name, m.python), &column_args, "", 4);
-        let cons = constraints(f);
-        if !cons.is_empty() {
-            field_needs_field = true;
-        }
-        let mut create_args = Vec::new();
-        match &f.default {
-            Some(d) => create_args.push(format!("default={}", default_expr(f, d))),
-            None if f.raw.nullable => create_args.push("default=None".into()),
-            None => {}
-        }
-        create_args.extend(cons.iter().cloned());
-        let create_decl = schema_decl(&f.name, &format!("{}{opt}", m.input), create_args);
-        let mut update_args = vec!["default=None".to_owned()];
-        update_args.extend(cons.iter().cloned());
-        let update_decl = schema_decl(&f.name, &format!("{} | None", m.input), update_args);
-        let read_decl = format!("{}: {}{opt}", f.name, m.output);
-        columns.push(schema::Column {
-            name: f.name.clone(),
-            sql_type: f.sql_type.clone(),
-            nullable: f.raw.nullable,
-            default: f.default.as_ref().map(|d| sql_default(d)),
-            renamed_from: f.raw.renamed_from.as_ref().map(|r| names::snake(r)),
-        });
-        if f.raw.unique {
             table_uniques.push(f.name.clone());
         } else if f.raw.index {
             table_indexes.push(f.name.clone());
         }
-        if !f.raw.nullable {
-            not_null.push(python::string(&f.name));
-        }
-        for (case, value) in invalid_values(f) {
-            let id = python::string(&format!("{}-{case}", f.name.replace('_', "-")));
-            invalid.push(call(
-                "pytest.param",
-                &[python::string(&f.name), value.unwrap_or_else(|| "MISSING".into()), format!("id={id}")],
-                ",",
-                4,
-            ));
-        }
-        model_fields.push(Field {
-            name: f.name.clone(),
-            words: names::words(&f.name),
-            model_decl,
-            create_decl,
-            update_decl,
-            read_decl,
-            unique: f.raw.unique,
-            index: f.raw.index && !f.raw.unique,
-        });
+        columns.push(laid.column);
+        not_null.extend(laid.not_null);
+        invalid.extend(laid.invalid);
+        model_fields.push(laid.field);
     }
     if field_needs_field {
         schema_imports.from("pydantic", "Field");
@@ -1712,40 +2031,66 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         format!("\n\nif TYPE_CHECKING:\n{body}")
     };
     let words = names::words(snake);
-    let read_scoped = r.owned && !r.public_read;
     let scoped_references = relations.iter().any(|rel| rel.target_owned);
-    let create_needs_user = r.owned || scoped_references;
+    let [read_rule, create_rule, update_rule, delete_rule] = rules;
+    let read_rule_anyone = read_rule.anyone;
+    let read = read_rule.access("READ", default_role);
+    let create = create_rule.access("CREATE", default_role);
+    let update = update_rule.access("UPDATE", default_role);
+    let delete = delete_rule.access("DELETE", default_role);
+    let role_map = |pick: fn(&RawField) -> &Option<Vec<String>>| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .filter_map(|f| pick(&f.raw).as_ref().map(|roles| (f.name.clone(), frozenset(roles.iter().filter(|r| *r != "admin")))))
+            .collect()
+    };
+    let field_readers = role_map(|f| &f.read);
+    let field_writers = role_map(|f| &f.write);
+    let hidden = !field_readers.is_empty();
+    let guarded = !field_writers.is_empty();
     let mut dependency_imports = Imports::default();
     dependency_imports
         .from("typing", "Annotated")
         .from("fastapi", "Depends")
         .from(&format!("app.{snake}"), "service")
         .from(&format!("app.{snake}.models"), class)
+        .from("app.auth.dependencies", "OptionalUser")
+        .from("app.auth.models", "User")
+        .from("app.auth.permissions", "Rule")
         .from("app.database", "SessionDep")
         .from("app.errors", "NotFoundError")
         .from("app.schemas", "IdPath");
-    if r.owned {
-        dependency_imports.from("app.auth.dependencies", "CurrentUser").from("app.auth.dependencies", "owner_scope");
-    }
+    let deps = format!("app.{snake}.dependencies");
     let mut router_imports = Imports::default();
     router_imports
         .from("fastapi", "APIRouter")
+        .from(&format!("app.{snake}"), "routes")
         .from(&format!("app.{snake}"), "service")
-        .from(&format!("app.{snake}.dependencies"), &format!("{class}ForRead"))
-        .from(&format!("app.{snake}.dependencies"), &format!("{class}ForWrite"))
-        .from(&format!("app.{snake}.models"), class)
+        .from(&deps, "Creator")
+        .from(&deps, "ReadScope")
+        .from(&deps, &format!("{class}ForDelete"))
+        .from(&deps, &format!("{class}ForRead"))
+        .from(&deps, &format!("{class}ForUpdate"))
         .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
         .from(&format!("app.{snake}.schemas"), &format!("{class}Page"))
         .from(&format!("app.{snake}.schemas"), &format!("{class}Read"))
         .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
+        .from("app.auth.dependencies", "CurrentUser")
         .from("app.database", "SessionDep")
         .from("app.errors", "responses")
         .from("app.schemas", "Limit")
         .from("app.schemas", "Offset");
-    if !r.public_read {
-        router_imports.from("fastapi", "Depends").from("app.auth.dependencies", "get_current_user");
+    router_imports.from(&format!("app.{snake}.models"), class);
+    if hidden {
+        router_imports
+            .from(&deps, "FIELD_READERS")
+            .from("app.auth.dependencies", "OptionalUser")
+            .from("app.auth.models", "User")
+            .from("app.auth.permissions", "hidden_fields");
     }
-    router_imports.from("app.auth.dependencies", "CurrentUser").from(&format!("app.{snake}"), "routes");
+    if guarded {
+        router_imports.from(&deps, "FIELD_WRITERS").from("app.auth.permissions", "check_writable");
+    }
     service_imports.from(&format!("app.{snake}"), "hooks").from("app.auth.models", "User");
     let mut hooks_imports = Imports::default();
     hooks_imports
@@ -1756,9 +2101,14 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
         .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
         .from("app.auth.models", "User");
     test_imports.from(&format!("app.{snake}"), "hooks").from("tests.helpers", "recording");
-    if read_scoped {
-        router_imports.from("app.auth.dependencies", "owner_scope");
-    }
+    let hidden_field = fields
+        .iter()
+        .find(|f| f.raw.read.is_some())
+        .map(|f| (f.name.clone(), python::literal(&f.samples_cache[0])));
+    let guarded_field = fields
+        .iter()
+        .find(|f| f.raw.write.is_some())
+        .map(|f| (f.name.clone(), python::literal(&f.samples_cache[0])));
     test_imports
         .from("tests.factories", &format!("{snake}_body"))
         .from("tests.factories", &format!("{snake}_parents"))
@@ -1807,7 +2157,7 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
             id_param: format!("{snake}_id"),
             description_py,
             owned: r.owned,
-            public_read: r.public_read,
+            public_read: read_rule_anyone,
             timestamps: r.timestamps.unwrap_or(true),
             fields: model_fields,
             relations: model_relations,
@@ -1819,15 +2169,25 @@ fn build_resource(class: &str, snake: &str, plural: &str, r: &RawResource, field
             dependency_imports: dependency_imports.render(),
             router_imports: router_imports.render(),
             hooks_imports: hooks_imports.render(),
-            read_scoped,
             scoped_references,
-            create_needs_user,
+            read,
+            create,
+            update,
+            delete,
+            field_readers,
+            field_writers,
             create_config,
             tag_entry,
             not_null_on_update,
             unique_fields,
             tests: ResourceTests {
                 rows: capacity.clamp(2, 3),
+                creator: "member".into(),
+                reader: String::new(),
+                updater: String::new(),
+                deleter: String::new(),
+                hidden_field,
+                guarded_field,
                 samples,
                 parents,
                 invalid,
@@ -1858,7 +2218,9 @@ fn app_imports(resources: &[Resource]) -> (String, String) {
         .from("app.config", "Settings")
         .from("app.config", "get_settings")
         .from("app.database", "create_engine")
-        .from("app.database", "create_sessionmaker");
+        .from("app.database", "create_sessionmaker")
+        .from("app.middleware", "BodySizeLimit")
+        .from("app.ratelimit", "create_rate_limiter");
     let mut models = Imports::default();
     models.from("app.auth.models", "User").from("app.database", "Base");
     for r in resources {

@@ -101,6 +101,18 @@ fn postgres() -> Option<String> {
     None
 }
 
+/// Redis for the generated rate-limit tests (`GEN_TEST_REDIS_URL`, default
+/// the local server's database 15).
+fn redis_url() -> String {
+    std::env::var("GEN_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/15".to_owned())
+}
+
+/// pytest passed and skipped nothing (a skip would hide the Redis leg).
+fn assert_ran_everything(report: &str) {
+    assert!(report.contains(" passed"), "{report}");
+    assert!(!report.contains("skipped") && !report.contains("SKIPPED"), "tests were skipped:\n{report}");
+}
+
 /// Generates `spec` and runs every check of the generated project.
 pub fn check_project(name: &str, spec: &str) {
     let python = python();
@@ -119,8 +131,9 @@ pub fn check_project(name: &str, spec: &str) {
     py("alembic upgrade head (SQLite)", &["-m", "alembic", "upgrade", "head"], &[("DATABASE_URL", &sqlite)]);
     py("alembic check (SQLite)", &["-m", "alembic", "check"], &[("DATABASE_URL", &sqlite)]);
     py("alembic downgrade base (SQLite)", &["-m", "alembic", "downgrade", "base"], &[("DATABASE_URL", &sqlite)]);
-    let report = py("pytest (SQLite)", &["-m", "pytest", "-q", "-p", "no:cacheprovider"], &[]);
-    assert!(report.contains(" passed"), "{report}");
+    let redis = redis_url();
+    let report = py("pytest (SQLite)", &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"], &[("TEST_REDIS_URL", &redis)]);
+    assert_ran_everything(&report);
 
     let Some(server) = postgres() else { return };
     let pg_script = root().join("tests/e2e/pg.py");
@@ -130,8 +143,12 @@ pub fn check_project(name: &str, spec: &str) {
         py("alembic upgrade head (PostgreSQL)", &["-m", "alembic", "upgrade", "head"], &[("DATABASE_URL", &url)]);
         py("alembic check (PostgreSQL)", &["-m", "alembic", "check"], &[("DATABASE_URL", &url)]);
         py("alembic downgrade base (PostgreSQL)", &["-m", "alembic", "downgrade", "base"], &[("DATABASE_URL", &url)]);
-        let report = py("pytest (PostgreSQL)", &["-m", "pytest", "-q", "-p", "no:cacheprovider"], &[("TEST_DATABASE_URL", &server)]);
-        assert!(report.contains(" passed"), "{report}");
+        let report = py(
+            "pytest (PostgreSQL)",
+            &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"],
+            &[("TEST_DATABASE_URL", &server), ("TEST_REDIS_URL", &redis)],
+        );
+        assert_ran_everything(&report);
     });
     py("drop database", &[pg_script.to_str().unwrap(), "drop", &server, &db], &[]);
     if let Err(panic) = result {
@@ -241,7 +258,9 @@ fn evolution() {
                     py(&format!("{step}: upgrade again ({})", db.label), &["-m", "alembic", "upgrade", "head"], &env);
                     expect(db);
                 }
-                let tests_env: Vec<(&str, &str)> = db.tests_url.iter().map(|u| ("TEST_DATABASE_URL", u.as_str())).collect();
+                let redis = redis_url();
+                let mut tests_env: Vec<(&str, &str)> = db.tests_url.iter().map(|u| ("TEST_DATABASE_URL", u.as_str())).collect();
+                tests_env.push(("TEST_REDIS_URL", &redis));
                 let report = py(&format!("{step}: pytest ({})", db.label), &["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"], &tests_env);
                 assert!(report.contains(" passed"), "{report}");
             }

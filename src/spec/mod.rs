@@ -8,7 +8,7 @@ pub mod spans;
 
 use std::path::Path;
 
-pub use raw::{RawAuth, RawField, RawProject, RawRelation, RawResource, RawSpec};
+pub use raw::{RawAuth, RawField, RawPermissions, RawProject, RawRelation, RawResource, RawSpec};
 use serde_path_to_error::Segment;
 use serde_yaml::Value;
 pub use spans::Spans;

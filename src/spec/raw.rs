@@ -52,6 +52,11 @@ pub struct RawAuth {
     pub default_role: Option<String>,
     /// Access token lifetime in minutes.
     pub access_token_minutes: Option<u32>,
+    /// Refresh token lifetime in days.
+    pub refresh_token_days: Option<u32>,
+    /// Extra fields of the built-in User, with the resource field syntax.
+    #[serde(default)]
+    pub user_fields: IndexMap<String, RawField>,
 }
 
 /// One resource.
@@ -63,9 +68,11 @@ pub struct RawResource {
     /// Rows belong to the user who created them.
     #[serde(default)]
     pub owned: bool,
-    /// GET endpoints need no token.
+    /// GET endpoints need no token (shorthand for `permissions.read: [anyone]`).
     #[serde(default)]
     pub public_read: bool,
+    /// Who may read, create, update and delete.
+    pub permissions: Option<RawPermissions>,
     /// `created_at` / `updated_at` columns (default true).
     pub timestamps: Option<bool>,
     /// Shown in the OpenAPI tag description.
@@ -78,6 +85,21 @@ pub struct RawResource {
     /// Relations by name, in file order.
     #[serde(default)]
     pub relations: IndexMap<String, RawRelation>,
+}
+
+/// `permissions:` of a resource: who may perform each action. Entries are
+/// `anyone`, `authenticated`, `owner` or a role.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPermissions {
+    /// GET (list and one row).
+    pub read: Option<Vec<String>>,
+    /// POST.
+    pub create: Option<Vec<String>>,
+    /// PATCH.
+    pub update: Option<Vec<String>>,
+    /// DELETE.
+    pub delete: Option<Vec<String>>,
 }
 
 /// One field: either the shorthand `body: text` or the full mapping.
@@ -115,6 +137,10 @@ pub struct RawField {
     pub scale: Option<u32>,
     /// The field's previous name: the next revision renames its column.
     pub renamed_from: Option<String>,
+    /// Roles that see the field in responses (all when absent).
+    pub read: Option<Vec<String>>,
+    /// Roles that may set the field (all when absent).
+    pub write: Option<Vec<String>>,
 }
 
 /// The full mapping form of a field, as serde reads it.
@@ -141,6 +167,8 @@ struct FullField {
     precision: Option<u32>,
     scale: Option<u32>,
     renamed_from: Option<String>,
+    read: Option<Vec<String>>,
+    write: Option<Vec<String>>,
 }
 
 /// Keeps an explicit `default: null` as `Some(Value::Null)`.
@@ -181,6 +209,8 @@ impl<'de> Deserialize<'de> for RawField {
                     precision: f.precision,
                     scale: f.scale,
                     renamed_from: f.renamed_from,
+                    read: f.read,
+                    write: f.write,
                 })
             }
         }
