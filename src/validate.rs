@@ -302,10 +302,18 @@ fn user_fields(c: &mut Checker, auth: &mut Auth) {
         .from("app.schemas", "Page")
         .from("app.schemas", "reject_null")
         .from("app.schemas", "SafeStr");
-    let mut taken: BTreeMap<String, String> = USER_RESERVED.iter().map(|n| ((*n).to_owned(), "a built-in User field".to_owned())).collect();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
     let mut not_null = Vec::new();
     for (key, raw_field) in &raw {
         let path = join_key("auth.user_fields", key);
+        if USER_RESERVED.contains(&names::snake(key).as_str()) {
+            c.at_key(
+                &path,
+                format!("`{key}` is a built-in field of User (or of its endpoints)"),
+                format!("rename it; the built-in names are {}", USER_RESERVED.join(", ")),
+            );
+            continue;
+        }
         let Some(name) = member_name(c, &path, key, "user field", &taken) else { continue };
         taken.insert(name.clone(), format!("user field `{key}`"));
         let Some(plan) = field(c, &path, "User", &name, raw_field) else { continue };
