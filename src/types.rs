@@ -200,11 +200,11 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: false,
         python: "datetime",
-        input: "AwareDatetime",
+        input: "UtcDatetime",
         output: "datetime",
         column: "UTCDateTime()",
         model_imports: &[("app.database", "UTCDateTime"), ("datetime", "datetime")],
-        schema_imports: &[("pydantic", "AwareDatetime"), ("datetime", "datetime")],
+        schema_imports: &[("app.schemas", "UtcDatetime"), ("datetime", "datetime")],
     },
     TypeRow {
         name: "uuid",
@@ -257,11 +257,11 @@ pub const TYPES: &[TypeRow] = &[
         indexable: false,
         defaultable: true,
         python: "Any",
-        input: "JsonValue",
+        input: "SafeJson",
         output: "JsonValue",
         column: "JSON()",
         model_imports: &[(SA, "JSON"), ("typing", "Any")],
-        schema_imports: &[("pydantic", "JsonValue")],
+        schema_imports: &[("pydantic", "JsonValue"), ("app.schemas", "SafeJson")],
     },
 ];
 
