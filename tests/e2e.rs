@@ -270,7 +270,7 @@ fn evolution() {
         // v1: the initial schema, with rows.
         for db in &databases {
             py("v1: upgrade", &["-m", "alembic", "upgrade", "head"], &[("DATABASE_URL", &db.url)]);
-            sql(db, "INSERT INTO users (email, hashed_password, role, is_active, created_at, updated_at) VALUES ('ada@example.com', 'x', 'member', true, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')");
+            sql(db, "INSERT INTO users (email, hashed_password, role, is_active, token_version, created_at, updated_at) VALUES ('ada@example.com', 'x', 'member', true, 0, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')");
             sql(db, "INSERT INTO notebooks (title, pages, summary, archived, owner_id, created_at, updated_at) VALUES ('first', NULL, 'about cats', false, 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00'), ('second', 7, NULL, true, 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')");
         }
         settle("v1", &|db| assert_eq!(sql(db, "SELECT count(*) FROM notebooks"), "[[2]]"));
