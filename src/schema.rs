@@ -162,6 +162,19 @@ pub struct Column {
     pub renamed_from: Option<String>,
 }
 
+impl Column {
+    /// A column with no default and no rename.
+    pub fn new(name: &str, sql_type: SqlType, nullable: bool) -> Column {
+        Column {
+            name: name.to_owned(),
+            sql_type,
+            nullable,
+            default: None,
+            renamed_from: None,
+        }
+    }
+}
+
 /// A foreign key from one column to `target.id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForeignKey {
@@ -225,13 +238,7 @@ impl Schema {
 /// The built-in tables: `users`, then `refresh_tokens`. `user_columns`
 /// are the spec's `auth.user_fields`, placed after the built-in columns.
 pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
-    let col = |name: &str, sql_type: SqlType, nullable: bool| Column {
-        name: name.to_owned(),
-        sql_type,
-        nullable,
-        default: None,
-        renamed_from: None,
-    };
+    let col = Column::new;
     let mut users = vec![
         col("id", SqlType::Integer, false),
         col("email", SqlType::String { length: 320 }, false),

@@ -1779,13 +1779,7 @@ fn build_resource(
         model_imports.from("sqlalchemy", "ForeignKey");
     }
     let mut enums = Vec::new();
-    let mut columns = vec![schema::Column {
-        name: "id".into(),
-        sql_type: schema::SqlType::Integer,
-        nullable: false,
-        default: None,
-        renamed_from: None,
-    }];
+    let mut columns = vec![schema::Column::new("id", schema::SqlType::Integer, false)];
     let mut table_uniques = Vec::new();
     let mut table_indexes = Vec::new();
     let mut foreign_keys = Vec::new();
@@ -1912,13 +1906,7 @@ fn build_resource(
         if rel.target_table != "users" {
             target_tables.push(rel.target_table.clone());
         }
-        columns.push(schema::Column {
-            name: column.clone(),
-            sql_type: schema::SqlType::Integer,
-            nullable: rel.nullable,
-            default: None,
-            renamed_from: None,
-        });
+        columns.push(schema::Column::new(&column, schema::SqlType::Integer, rel.nullable));
         foreign_keys.push(schema::ForeignKey {
             column: column.clone(),
             target: rel.target_table.clone(),
@@ -1958,13 +1946,7 @@ fn build_resource(
         service_imports.from(&rel.target_module, &rel.target_class);
     }
     if r.owned {
-        columns.push(schema::Column {
-            name: "owner_id".into(),
-            sql_type: schema::SqlType::Integer,
-            nullable: false,
-            default: None,
-            renamed_from: None,
-        });
+        columns.push(schema::Column::new("owner_id", schema::SqlType::Integer, false));
         foreign_keys.push(schema::ForeignKey {
             column: "owner_id".into(),
             target: "users".into(),
@@ -1974,13 +1956,7 @@ fn build_resource(
     }
     if r.timestamps.unwrap_or(true) {
         for name in ["created_at", "updated_at"] {
-            columns.push(schema::Column {
-                name: name.into(),
-                sql_type: schema::SqlType::DateTime,
-                nullable: false,
-                default: None,
-                renamed_from: None,
-            });
+            columns.push(schema::Column::new(name, schema::SqlType::DateTime, false));
         }
     }
     let table_schema = schema::Table {
