@@ -125,6 +125,16 @@ migration refused, 2 bad spec.")]
         #[command(flatten)]
         write: WriteArgs,
     },
+    /// Print the JSON Schema of the spec format, for editors and CI checks.
+    #[command(after_help = "\
+Examples:
+  gen schema > spec.schema.json
+
+Then start a spec with the line
+  # yaml-language-server: $schema=spec.schema.json
+and editors with the YAML language server complete and check it as you type.
+`gen new` writes it to .gen/spec.schema.json in every project.")]
+    Schema,
     /// Exit 1 when the project differs from what gen would generate (for CI).
     #[command(after_help = "\
 Examples:
@@ -218,6 +228,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Generate { project, write } => {
             let update = app::generate(&project.project, options(write), write.dry_run)?;
             Ok(report(&update, write.dry_run))
+        }
+        Command::Schema => {
+            print!("{}", r#gen::spec::raw::json_schema());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Check { project } => {
             let update = app::check(&project.project)?;

@@ -27,6 +27,8 @@ pub const MANIFEST: &str = ".gen/manifest.json";
 pub const SCHEMA: &str = ".gen/schema.json";
 /// What gen wrote last, file by file: the base of three-way merges.
 pub const BASE_DIR: &str = ".gen/base";
+/// The JSON Schema of `gen.yaml`, for editors.
+pub const SPEC_SCHEMA: &str = ".gen/spec.schema.json";
 
 /// `.gen/manifest.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -73,6 +75,7 @@ fn state_files(plan: &Plan, state: &SchemaState, previous: &Manifest) -> BTreeMa
     }
     out.insert(MANIFEST.to_owned(), json(&manifest));
     out.insert(SCHEMA.to_owned(), json(state));
+    out.insert(SPEC_SCHEMA.to_owned(), crate::spec::raw::json_schema());
     out
 }
 

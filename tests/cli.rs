@@ -79,3 +79,30 @@ fn a_bad_spec_writes_nothing_even_with_force() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.exists());
 }
+
+#[test]
+fn the_json_schema_is_committed_and_accepts_the_examples() {
+    let out = gen_cmd(&["schema"]);
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let committed = std::fs::read_to_string(crate::common::root().join("docs/spec.schema.json")).unwrap();
+    assert_eq!(printed, committed, "docs/spec.schema.json is stale: run `gen schema > docs/spec.schema.json`");
+    let schema: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let as_json = |path: &std::path::Path| -> serde_json::Value {
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        serde_json::to_value(yaml).unwrap()
+    };
+    let mut specs: Vec<std::path::PathBuf> = crate::common::examples().into_iter().map(|(_, p)| p).collect();
+    for dir in ["tests/specs/good", "tests/specs/evolution"] {
+        specs.extend(std::fs::read_dir(crate::common::root().join(dir)).unwrap().map(|e| e.unwrap().path()));
+    }
+    for path in &specs {
+        let errors: Vec<String> = validator.iter_errors(&as_json(path)).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+    for bad in ["unknown_top_key", "unknown_field_key", "unknown_type", "wrong_value_type", "unknown_relation_kind"] {
+        let path = crate::common::root().join(format!("tests/specs/bad/{bad}.yaml"));
+        assert!(!validator.is_valid(&as_json(&path)), "{bad} passes the schema");
+    }
+}

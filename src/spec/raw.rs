@@ -7,12 +7,14 @@
 //! report every bad one with a did-you-mean, not just the first.
 
 use indexmap::IndexMap;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_yaml::{Number, Value};
 
 /// A whole spec file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "gen spec, version 1")]
 pub struct RawSpec {
     /// Spec format version; only `1` exists.
     pub version: u32,
@@ -27,7 +29,7 @@ pub struct RawSpec {
 }
 
 /// `project:` section.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProject {
     /// Distribution name (PEP 508).
@@ -43,7 +45,7 @@ pub struct RawProject {
 }
 
 /// `auth:` section.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAuth {
     /// Role names; `admin` is always added.
@@ -60,7 +62,7 @@ pub struct RawAuth {
 }
 
 /// One resource.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawResource {
     /// Plural override.
@@ -89,7 +91,7 @@ pub struct RawResource {
 
 /// `permissions:` of a resource: who may perform each action. Entries are
 /// `anyone`, `authenticated`, `owner` or a role.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPermissions {
     /// GET (list and one row).
@@ -144,30 +146,54 @@ pub struct RawField {
 }
 
 /// The full mapping form of a field, as serde reads it.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "field")]
 struct FullField {
+    /// Field type.
+    #[schemars(schema_with = "field_type")]
     r#type: String,
+    /// `null` allowed; not required on create.
     #[serde(default)]
     nullable: bool,
+    /// Unique across rows.
     #[serde(default)]
     unique: bool,
+    /// Indexed column.
     #[serde(default)]
     index: bool,
+    /// Default value on create.
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Option<serde_json::Value>")]
     default: Option<Value>,
+    /// Inclusive lower bound (numbers).
+    #[schemars(with = "Option<f64>")]
     min: Option<Number>,
+    /// Inclusive upper bound (numbers).
+    #[schemars(with = "Option<f64>")]
     max: Option<Number>,
+    /// Minimum length (strings).
     min_length: Option<u64>,
+    /// Maximum length (strings).
     max_length: Option<u64>,
+    /// Regular expression the value must match (strings, Rust regex syntax).
     pattern: Option<String>,
+    /// OpenAPI description.
     description: Option<String>,
+    /// OpenAPI example; also used by the generated tests.
+    #[schemars(with = "Option<serde_json::Value>")]
     example: Option<Value>,
+    /// Allowed values (enums).
     values: Option<Vec<String>>,
+    /// Total digits (decimals, default 10).
     precision: Option<u32>,
+    /// Digits after the point (decimals, default 2).
     scale: Option<u32>,
+    /// The previous name: the next migration renames the column.
     renamed_from: Option<String>,
+    /// Roles that see the field in responses (all when absent).
     read: Option<Vec<String>>,
+    /// Roles that may set the field (all when absent).
     write: Option<Vec<String>>,
 }
 
@@ -219,10 +245,11 @@ impl<'de> Deserialize<'de> for RawField {
 }
 
 /// One relation.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRelation {
     /// Relation kind (`many_to_one` in v1).
+    #[schemars(schema_with = "relation_kind")]
     pub kind: String,
     /// Target resource name, or `User`.
     pub to: String,
@@ -230,7 +257,43 @@ pub struct RawRelation {
     #[serde(default)]
     pub nullable: bool,
     /// `cascade`, `set_null` or `restrict`.
+    #[serde(default)]
+    #[schemars(schema_with = "on_delete")]
     pub on_delete: Option<String>,
     /// OpenAPI description of the foreign key.
     pub description: Option<String>,
+}
+
+impl JsonSchema for RawField {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "field".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A field: its type alone (`body: text`) or a mapping with `type:`.",
+            "oneOf": [field_type(generator), generator.subschema_for::<FullField>()]
+        })
+    }
+}
+
+fn field_type(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "enum": crate::types::names()})
+}
+
+fn relation_kind(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "enum": ["many_to_one"]})
+}
+
+fn on_delete(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": ["string", "null"], "enum": ["cascade", "set_null", "restrict", null]})
+}
+
+/// The JSON Schema of spec format v1, for editors (`gen schema`).
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(RawSpec);
+    schema.insert("$id".into(), "https://gen.dev/schema/spec-v1.json".into());
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
+    text.push('\n');
+    text
 }
