@@ -111,6 +111,8 @@ pub struct Resource {
     pub update: Access,
     /// Who may delete rows.
     pub delete: Access,
+    /// Filters, sorting and search of the list endpoint.
+    pub list: ListSpec,
     /// Fields only some roles see: (field, Python `frozenset` of those roles).
     pub field_readers: Vec<(String, String)>,
     /// Fields only some roles may set: (field, Python `frozenset` of those roles).
@@ -150,6 +152,31 @@ pub struct Resource {
     pub unique_fields: Vec<String>,
     /// What the generated tests need.
     pub tests: ResourceTests,
+}
+
+/// What a list endpoint filters, sorts and searches by.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ListSpec {
+    /// Field declarations of the query model (filters), laid out at 4 spaces.
+    pub params: Vec<String>,
+    /// `(parameter, condition)`: the service adds `condition` when the parameter is set.
+    pub filters: Vec<(String, String)>,
+    /// `(key, column)` pairs the list may be sorted by.
+    pub sort_columns: Vec<(String, String)>,
+    /// `SORT_KEYS = (...)`: the sort keys as a Python tuple.
+    pub sort_keys: String,
+    /// The default `sort` value (`id`, `-created_at`).
+    pub default_sort: String,
+    /// Columns `q` searches (`Post.title`).
+    pub search: Vec<String>,
+    /// `pytest.param(parameter, json key, operator, id=...)` lines for the filter tests.
+    pub filter_cases: Vec<String>,
+    /// `"key": "number" | "decimal" | "text"` lines: how tests compare values of each key.
+    pub kinds: Vec<String>,
+    /// Sort keys other than `id`, for the sort tests.
+    pub sort_cases: Vec<String>,
+    /// JSON keys of searched fields, for the search test.
+    pub search_keys: Vec<String>,
 }
 
 /// Who may perform one action on a resource.

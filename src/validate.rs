@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
 use crate::diagnostics::{Diagnostic, SpecErrors, allowed_help, did_you_mean};
-use crate::model::{Access, Auth, EnumType, Field, Model, Parent, Project, Relation, Resource, ResourceTests};
+use crate::model::{Access, Auth, EnumType, ListSpec, Field, Model, Parent, Project, Relation, Resource, ResourceTests};
 use crate::schema::{self, Schema};
 use crate::names;
 use crate::python::{self, Imports, call};
@@ -476,6 +476,200 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     out
 }
 
+/// Query parameters every list takes, which no filter may shadow.
+const LIST_RESERVED: &[&str] = &["limit", "offset", "sort", "q"];
+
+/// Resolves `list:`: the query model's filter parameters, the conditions
+/// they add, the sort keys, the searched columns, the columns to index, and
+/// the imports the query model needs.
+fn list_spec(
+    c: &mut Checker,
+    path: &str,
+    class: &str,
+    r: &RawResource,
+    fields: &[FieldPlan],
+    relations: &[RelationPlan],
+) -> (ListSpec, Vec<String>, Vec<(String, String)>) {
+    let raw = r.list.clone().unwrap_or_default();
+    let lpath = join_key(path, "list");
+    let mut spec = ListSpec::default();
+    let mut indexes = Vec::new();
+    let mut imports: Vec<(String, String)> = Vec::new();
+    if let Some(p) = raw.pagination.as_deref().filter(|p| *p != "offset") {
+        let help = if p == "cursor" {
+            "cursor pagination is not available yet; use `offset`".to_owned()
+        } else {
+            allowed_help(p, &["offset"])
+        };
+        c.at_value(&join_key(&lpath, "pagination"), format!("unknown pagination `{p}`"), help);
+    }
+    let field_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    let relation_names: Vec<&str> = relations.iter().map(|r| r.name.as_str()).collect();
+    let all: Vec<&str> = field_names.iter().chain(&relation_names).copied().collect();
+    let unknown = |c: &mut Checker, p: &str, name: &str, allowed: &[&str]| {
+        c.at_value(p, format!("`{name}` is not a field or relation of this resource"), allowed_help(name, allowed));
+    };
+    let col = |name: &str| format!("{class}.{name}");
+    for (i, given) in raw.filter.iter().enumerate() {
+        let fpath = format!("{}[{i}]", join_key(&lpath, "filter"));
+        let name = names::snake(given);
+        if let Some(f) = fields.iter().find(|f| f.name == name) {
+            if LIST_RESERVED.contains(&name.as_str()) {
+                c.at_value(&fpath, format!("a filter named `{name}` would clash with the `{name}` query parameter"), "rename the field");
+                continue;
+            }
+            let ty = f.row.ty;
+            let (eq_type, in_type, ordered, contains, kind) = match ty {
+                FieldType::String | FieldType::Text | FieldType::Email => ("SafeStr", Some("SafeStr"), false, true, "text"),
+                FieldType::Int | FieldType::BigInt => (f.mapping.input.as_str(), Some("int"), true, false, "number"),
+                FieldType::Float => ("FiniteFloat", None, true, false, "number"),
+                FieldType::Decimal => ("Decimal", Some("Decimal"), true, false, "decimal"),
+                FieldType::Date => ("date", Some("date"), true, false, "text"),
+                FieldType::DateTime => ("UtcDatetime", None, true, false, "text"),
+                FieldType::Bool => ("bool", None, false, false, "text"),
+                FieldType::Enum | FieldType::Uuid => (f.mapping.input.as_str(), Some(f.mapping.input.as_str()), false, false, "text"),
+                FieldType::Json => {
+                    c.at_value(&fpath, format!("json field `{name}` cannot be filtered"), "filter on a typed field instead");
+                    continue;
+                }
+            };
+            let eq_type = if ty == FieldType::Int || ty == FieldType::BigInt { "int".to_owned() } else { eq_type.to_owned() };
+            let column = col(&name);
+            let mut add = |param: String, decl: String, cond: String, op: &str| {
+                spec.params.push(decl);
+                spec.filters.push((param.clone(), cond));
+                spec.filter_cases.push(call(
+                    "pytest.param",
+                    &[python::string(&param), python::string(&name), python::string(op), format!("id={}", python::string(&param.replace('_', "-")))],
+                    ",",
+                    4,
+                ));
+            };
+            if ty != FieldType::Float {
+                add(name.clone(), format!("{name}: {eq_type} | None = None"), format!("{column} == query.{name}"), "eq");
+            }
+            if let Some(t) = in_type {
+                imports.push(("app.schemas".into(), "CommaList".into()));
+                let p = format!("{name}__in");
+                add(p.clone(), format!("{p}: CommaList[{t}] = None"), format!("{column}.in_(query.{p})"), "in");
+            }
+            if ordered {
+                for (op, sym) in [("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<=")] {
+                    let p = format!("{name}__{op}");
+                    add(p.clone(), format!("{p}: {eq_type} | None = None"), format!("{column} {sym} query.{p}"), op);
+                }
+            }
+            if contains {
+                let p = format!("{name}__contains");
+                add(
+                    p.clone(),
+                    format!("{p}: SafeStr | None = Field(default=None, max_length=200)"),
+                    format!("{column}.icontains(query.{p}, autoescape=True)"),
+                    "contains",
+                );
+            }
+            if f.raw.nullable {
+                let p = format!("{name}__isnull");
+                add(p.clone(), format!("{p}: bool | None = None"), format!("is_null({column}, query.{p})"), "isnull");
+            }
+            spec.kinds.push(format!("{}: {},", python::string(&name), python::string(kind)));
+            for (m, n) in &f.mapping.schema_imports {
+                imports.push(((*m).to_owned(), n.clone()));
+            }
+            if ty == FieldType::Float {
+                imports.push(("pydantic".into(), "FiniteFloat".into()));
+            }
+            if matches!(ty, FieldType::String | FieldType::Text | FieldType::Email) {
+                imports.push(("app.schemas".into(), "SafeStr".into()));
+            }
+            indexes.push(name.clone());
+        } else if let Some(rel) = relations.iter().find(|r| r.name == name) {
+            let p = format!("{name}_id");
+            let column = col(&p);
+            spec.params.push(format!("{p}: Id | None = None"));
+            spec.filters.push((p.clone(), format!("{column} == query.{p}")));
+            let pin = format!("{p}__in");
+            spec.params.push(format!("{pin}: CommaList[Id] = None"));
+            spec.filters.push((pin.clone(), format!("{column}.in_(query.{pin})")));
+            if rel.nullable {
+                let pn = format!("{p}__isnull");
+                spec.params.push(format!("{pn}: bool | None = None"));
+                spec.filters.push((pn.clone(), format!("is_null({column}, query.{pn})")));
+            }
+            imports.push(("app.schemas".into(), "Id".into()));
+            imports.push(("app.schemas".into(), "CommaList".into()));
+        } else {
+            unknown(c, &fpath, given, &all);
+        }
+    }
+    // Sorting: `id` always, timestamps when kept, and the declared fields.
+    let mut keys: Vec<(String, String)> = vec![("id".into(), col("id"))];
+    if r.timestamps.unwrap_or(true) {
+        keys.push(("created_at".into(), col("created_at")));
+        keys.push(("updated_at".into(), col("updated_at")));
+    }
+    for (i, given) in raw.sort.iter().enumerate() {
+        let spath = format!("{}[{i}]", join_key(&lpath, "sort"));
+        let name = names::snake(given);
+        if keys.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        match fields.iter().find(|f| f.name == name) {
+            Some(f) if f.row.ty == FieldType::Json => {
+                c.at_value(&spath, format!("json field `{name}` cannot be sorted by"), "sort by a typed field");
+            }
+            Some(f) => {
+                keys.push((name.clone(), col(&name)));
+                spec.sort_cases.push(name.clone());
+                let kind = match f.row.ty {
+                    FieldType::Int | FieldType::BigInt | FieldType::Float => "number",
+                    FieldType::Decimal => "decimal",
+                    _ => "text",
+                };
+                let line = format!("{}: {},", python::string(&name), python::string(kind));
+                if !spec.kinds.contains(&line) {
+                    spec.kinds.push(line);
+                }
+                indexes.push(name);
+            }
+            None => {
+                let allowed: Vec<&str> = field_names.iter().copied().chain(["id", "created_at", "updated_at"]).collect();
+                unknown(c, &spath, given, &allowed);
+            }
+        }
+    }
+    let default_sort = raw.default_sort.clone().unwrap_or_else(|| "id".to_owned());
+    let bare = default_sort.trim_start_matches('-');
+    if !keys.iter().any(|(k, _)| k == bare) {
+        let allowed: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        c.at_value(&join_key(&lpath, "default_sort"), format!("`{default_sort}` is not a sort key"), allowed_help(bare, &allowed));
+    }
+    for (i, given) in raw.search.iter().enumerate() {
+        let spath = format!("{}[{i}]", join_key(&lpath, "search"));
+        let name = names::snake(given);
+        match fields.iter().find(|f| f.name == name) {
+            Some(f) if matches!(f.row.ty, FieldType::String | FieldType::Text | FieldType::Email) => {
+                spec.search.push(col(&name));
+                spec.search_keys.push(name);
+            }
+            Some(f) => c.at_value(&spath, format!("`{name}` is a {} field; search covers text fields only", f.row.name), "list string, text or email fields"),
+            None => unknown(c, &spath, given, &field_names),
+        }
+    }
+    if !spec.search.is_empty() {
+        imports.push(("app.schemas".into(), "SafeStr".into()));
+    }
+    let quoted: Vec<String> = keys.iter().map(|(k, _)| python::string(k)).collect();
+    spec.sort_keys = if quoted.len() == 1 {
+        format!("SORT_KEYS = ({},)", quoted[0])
+    } else {
+        call("SORT_KEYS = ", &quoted, "", 0)
+    };
+    spec.sort_columns = keys;
+    spec.default_sort = default_sort;
+    (spec, indexes, imports)
+}
+
 /// Who may perform one action, as parsed from `permissions`.
 #[derive(Debug, Clone, Default)]
 struct ActionRule {
@@ -691,11 +885,21 @@ fn resource(
         }
     }
     let rules = permissions(c, &path, r);
+    let list = list_spec(c, &path, class, r, &fields, &relations);
     if c.problems.len() > before {
         return None;
     }
     let default_role = c.default_role.clone();
-    Some(build_resource(class, snake, plural, r, fields, relations, rules, &default_role))
+    let (spec, indexes, imports) = list;
+    let mut resolved = build_resource(class, snake, plural, r, fields, relations, rules, &default_role, &imports, &spec);
+    for column in indexes {
+        let t = &mut resolved.table;
+        if !t.indexes.contains(&column) && !t.uniques.contains(&column) {
+            t.indexes.push(column);
+        }
+    }
+    resolved.resource.list = spec;
+    Some(resolved)
 }
 
 /// Normalizes a field or relation name and checks it is usable.
@@ -1741,6 +1945,8 @@ fn build_resource(
     relations: Vec<RelationPlan>,
     rules: [ActionRule; 4],
     default_role: &str,
+    list_imports: &[(String, String)],
+    list: &ListSpec,
 ) -> Resolved {
     let table = plural.to_owned();
     let mut model_imports = Imports::default();
@@ -1752,15 +1958,27 @@ fn build_resource(
     schema_imports
         .from("pydantic", "BaseModel")
         .from("pydantic", "ConfigDict")
-        .from("app.schemas", "Page");
+        .from("pydantic", "Field")
+        .from("pydantic", "field_validator")
+        .from("app.schemas", "ListQuery")
+        .from("app.schemas", "Page")
+        .from("app.schemas", "SafeStr")
+        .from("app.schemas", "check_sort");
+    for (module, name) in list_imports {
+        schema_imports.from(module, name);
+    }
     let mut service_imports = Imports::default();
     service_imports
         .from("collections.abc", "Sequence")
+        .from("typing", "Any")
         .from("sqlalchemy", "func")
         .from("sqlalchemy", "select")
+        .from("sqlalchemy.orm", "InstrumentedAttribute")
+        .from("app.database", "order_by")
         .from("sqlalchemy.ext.asyncio", "AsyncSession")
         .from(&format!("app.{snake}.models"), class)
         .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
+        .from(&format!("app.{snake}.schemas"), &format!("{class}ListQuery"))
         .from(&format!("app.{snake}.schemas"), &format!("{class}Update"));
     let mut test_imports = Imports::default();
     test_imports
@@ -1811,9 +2029,7 @@ fn build_resource(
         invalid.extend(laid.invalid);
         model_fields.push(laid.field);
     }
-    if field_needs_field {
-        schema_imports.from("pydantic", "Field");
-    }
+    let _ = field_needs_field;
     let duplicate_targets: BTreeSet<&str> = {
         let mut seen = BTreeSet::new();
         let mut dup = BTreeSet::new();
@@ -2068,8 +2284,9 @@ fn build_resource(
         .from("app.auth.dependencies", "CurrentUser")
         .from("app.database", "SessionDep")
         .from("app.errors", "responses")
-        .from("app.schemas", "Limit")
-        .from("app.schemas", "Offset");
+        .from("typing", "Annotated")
+        .from("fastapi", "Query")
+        .from(&format!("app.{snake}.schemas"), &format!("{class}ListQuery"));
     router_imports.from(&format!("app.{snake}.models"), class);
     if hidden {
         router_imports
@@ -2082,6 +2299,15 @@ fn build_resource(
         router_imports.from(&deps, "FIELD_WRITERS").from("app.auth.permissions", "check_writable");
     }
     service_imports.from(&format!("app.{snake}"), "hooks").from("app.auth.models", "User");
+    if !list.search.is_empty() {
+        service_imports.from("sqlalchemy", "or_");
+    }
+    if list.filters.iter().any(|(p, _)| p.ends_with("__isnull")) {
+        service_imports.from("app.database", "is_null");
+    }
+    if !list.filter_cases.is_empty() || !list.sort_cases.is_empty() {
+        test_imports.from("decimal", "Decimal");
+    }
     let mut hooks_imports = Imports::default();
     hooks_imports
         .module("logging")
@@ -2166,6 +2392,7 @@ fn build_resource(
             delete,
             field_readers,
             field_writers,
+            list: ListSpec::default(),
             create_config,
             tag_entry,
             not_null_on_update,

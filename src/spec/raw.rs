@@ -75,6 +75,8 @@ pub struct RawResource {
     pub public_read: bool,
     /// Who may read, create, update and delete.
     pub permissions: Option<RawPermissions>,
+    /// Filtering, sorting and search of the list endpoint.
+    pub list: Option<RawList>,
     /// `created_at` / `updated_at` columns (default true).
     pub timestamps: Option<bool>,
     /// Shown in the OpenAPI tag description.
@@ -87,6 +89,25 @@ pub struct RawResource {
     /// Relations by name, in file order.
     #[serde(default)]
     pub relations: IndexMap<String, RawRelation>,
+}
+
+/// `list:` of a resource: what its list endpoint can filter, sort and search by.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawList {
+    /// `offset` (the only kind so far).
+    pub pagination: Option<String>,
+    /// Fields and relations that can be filtered on.
+    #[serde(default)]
+    pub filter: Vec<String>,
+    /// Fields (and `id`, `created_at`, `updated_at`) the list can be sorted by.
+    #[serde(default)]
+    pub sort: Vec<String>,
+    /// Default order, e.g. `-created_at` (descending); `id` when absent.
+    pub default_sort: Option<String>,
+    /// Text fields `?q=` searches, case-insensitively.
+    #[serde(default)]
+    pub search: Vec<String>,
 }
 
 /// `permissions:` of a resource: who may perform each action. Entries are
