@@ -521,9 +521,17 @@ fn list_spec(
             let ty = f.row.ty;
             let (eq_type, in_type, ordered, contains, kind) = match ty {
                 FieldType::String | FieldType::Text | FieldType::Email => ("SafeStr", Some("SafeStr"), false, true, "text"),
-                FieldType::Int | FieldType::BigInt => (f.mapping.input.as_str(), Some("int"), true, false, "number"),
+                FieldType::Int => ("Int32", Some("Int32"), true, false, "number"),
+                FieldType::BigInt => ("Int64", Some("Int64"), true, false, "number"),
                 FieldType::Float => ("FiniteFloat", None, true, false, "number"),
-                FieldType::Decimal => ("Decimal", Some("Decimal"), true, false, "decimal"),
+                FieldType::Decimal => {
+                    c.at_value(
+                        &fpath,
+                        format!("decimal field `{name}` cannot be filtered yet"),
+                        "filter on another field; decimal filters are planned",
+                    );
+                    continue;
+                }
                 FieldType::Date => ("date", Some("date"), true, false, "text"),
                 FieldType::DateTime => ("UtcDatetime", None, true, false, "text"),
                 FieldType::Bool => ("bool", None, false, false, "text"),
@@ -533,7 +541,10 @@ fn list_spec(
                     continue;
                 }
             };
-            let eq_type = if ty == FieldType::Int || ty == FieldType::BigInt { "int".to_owned() } else { eq_type.to_owned() };
+            let eq_type = eq_type.to_owned();
+            if matches!(ty, FieldType::Int | FieldType::BigInt) {
+                imports.push(("app.schemas".into(), eq_type.clone()));
+            }
             let column = col(&name);
             let mut add = |param: String, decl: String, cond: String, op: &str| {
                 spec.params.push(decl);
@@ -888,6 +899,13 @@ fn resource(
     let list = list_spec(c, &path, class, r, &fields, &relations);
     if c.problems.len() > before {
         return None;
+    }
+    // Filtered and sorted fields get an index, in the model and the migration alike.
+    let mut fields = fields;
+    for f in fields.iter_mut() {
+        if list.1.contains(&f.name) && !f.raw.unique {
+            f.raw.index = true;
+        }
     }
     let default_role = c.default_role.clone();
     let (spec, indexes, imports) = list;
