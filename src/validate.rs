@@ -215,10 +215,7 @@ fn auth(c: &mut Checker) -> Auth {
             r
         }
         None => match roles.iter().find(|r| *r != "admin") {
-            Some(r) if roles.contains(&"member".to_owned()) => {
-                let _ = r;
-                "member".to_owned()
-            }
+            Some(_) if roles.iter().any(|r| r == "member") => "member".to_owned(),
             Some(r) => r.clone(),
             None => {
                 c.at_key(
@@ -1860,8 +1857,6 @@ struct LaidOut {
     not_null: Option<String>,
     /// `pytest.param(...)` lines of values a create must reject.
     invalid: Vec<String>,
-    /// The schemas need pydantic's `Field`.
-    needs_field: bool,
 }
 
 fn lay_out_field(
@@ -1948,7 +1943,6 @@ fn lay_out_field(
         column,
         not_null: (!f.raw.nullable).then(|| python::string(&f.name)),
         invalid,
-        needs_field: !cons.is_empty(),
     }
 }
 
@@ -2031,10 +2025,8 @@ fn build_resource(
         .filter(|f| f.raw.write.is_none())
         .map(|f| (f.name.clone(), f.samples_cache.clone()))
         .collect();
-    let mut field_needs_field = false;
     for f in &fields {
         let laid = lay_out_field(f, class, &format!("app.{snake}.models"), &mut model_imports, &mut schema_imports, &mut enums);
-        field_needs_field |= laid.needs_field;
         if f.raw.unique {
             unique_fields.push(f.name.clone());
             capacity = capacity.min(f.samples_cache.len());
@@ -2047,7 +2039,6 @@ fn build_resource(
         invalid.extend(laid.invalid);
         model_fields.push(laid.field);
     }
-    let _ = field_needs_field;
     let duplicate_targets: BTreeSet<&str> = {
         let mut seen = BTreeSet::new();
         let mut dup = BTreeSet::new();
