@@ -41,14 +41,23 @@ pub fn starter_spec(dir: &Path) -> String {
         .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "api".to_owned());
     let name = names::kebab(&base);
-    let name = if name.is_empty() { "api".to_owned() } else { name };
+    let name = if name.is_empty() {
+        "api".to_owned()
+    } else {
+        name
+    };
     let title = format!("{} API", names::words(&names::snake(&name)));
     STARTER.replace("{name}", &name).replace("{title}", &title)
 }
 
 fn parse_text(file: &str, text: String) -> Result<Spec, Error> {
     let (raw, spans) = spec::parse(file, &text)?;
-    Ok(Spec { file: file.to_owned(), text, raw, spans })
+    Ok(Spec {
+        file: file.to_owned(),
+        text,
+        raw,
+        spans,
+    })
 }
 
 /// What `gen new` did or would do.
@@ -66,7 +75,12 @@ pub struct NewReport {
 ///
 /// Errors: [`Error::NotEmpty`] when `dir` holds files and `force` is off;
 /// [`Error::Spec`] for a bad spec. Nothing is written on any error.
-pub fn new_project(dir: &Path, spec_path: Option<&Path>, force: bool, dry_run: bool) -> Result<NewReport, Error> {
+pub fn new_project(
+    dir: &Path,
+    spec_path: Option<&Path>,
+    force: bool,
+    dry_run: bool,
+) -> Result<NewReport, Error> {
     let (spec, starter) = match spec_path {
         Some(path) => (spec::load(path)?, false),
         None => (parse_text(SPEC_FILE, starter_spec(dir))?, true),
@@ -79,7 +93,10 @@ pub fn new_project(dir: &Path, spec_path: Option<&Path>, force: bool, dry_run: b
     let files: Vec<String> = plan.keys().cloned().collect();
     if !dry_run {
         let changes = Changeset {
-            writes: plan.into_iter().map(|(path, file)| (path, file.content)).collect(),
+            writes: plan
+                .into_iter()
+                .map(|(path, file)| (path, file.content))
+                .collect(),
             deletes: Vec::new(),
         };
         write::apply(dir, &changes)?;
@@ -97,7 +114,10 @@ fn project_spec(dir: &Path) -> Result<Spec, Error> {
     if !path.is_file() {
         return Err(Error::NoProject(dir.to_owned()));
     }
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
     parse_text(&path.display().to_string(), text)
 }
 
@@ -163,7 +183,9 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
                 entry.push('}');
                 relations.push(format!("{}{name}: {entry}", pad(2)));
             }
-            [name, ty] if !name.is_empty() && !ty.is_empty() => fields.push(format!("{}{name}: {ty}", pad(2))),
+            [name, ty] if !name.is_empty() && !ty.is_empty() => {
+                fields.push(format!("{}{name}: {ty}", pad(2)))
+            }
             [name, ty, modifiers @ ..] if !name.is_empty() && !ty.is_empty() => {
                 let mut entry = format!("{{type: {ty}");
                 for m in modifiers {
@@ -209,7 +231,10 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
 /// Errors: [`Error::Usage`] when `resources:` is missing or not in block style.
 pub fn insert_resource(text: &str, r: &NewResource) -> Result<String, Error> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some(start) = lines.iter().position(|l| l.trim_end() == "resources:" || l.starts_with("resources:") && l["resources:".len()..].trim_start().starts_with('#')) else {
+    let Some(start) = lines.iter().position(|l| {
+        l.trim_end() == "resources:"
+            || l.starts_with("resources:") && l["resources:".len()..].trim_start().starts_with('#')
+    }) else {
         return Err(Error::Usage(
             "gen.yaml has no block-style `resources:` mapping to add to (a flow mapping like `resources: {}` cannot be extended in place)".into(),
         ));
@@ -250,7 +275,12 @@ pub fn insert_resource(text: &str, r: &NewResource) -> Result<String, Error> {
 /// Errors: [`Error::ResourceExists`] when the name is taken, [`Error::Usage`]
 /// for a malformed field, [`Error::Spec`] when the result is not a valid
 /// spec; nothing is written on any of them.
-pub fn add_resource(dir: &Path, r: &NewResource, options: Options, dry_run: bool) -> Result<(String, Update), Error> {
+pub fn add_resource(
+    dir: &Path,
+    r: &NewResource,
+    options: Options,
+    dry_run: bool,
+) -> Result<(String, Update), Error> {
     let spec = project_spec(dir)?;
     let class = names::pascal(&r.name);
     if spec.raw.resources.keys().any(|k| names::pascal(k) == class) || class == "User" {
@@ -269,9 +299,21 @@ pub fn add_resource(dir: &Path, r: &NewResource, options: Options, dry_run: bool
 /// A unified diff of one change (similar), with `a/` and `b/` headers.
 pub fn unified_diff(path: &str, before: Option<&str>, after: Option<&str>) -> String {
     let (a, b) = (before.unwrap_or(""), after.unwrap_or(""));
-    let old = if before.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() };
-    let new = if after.is_some() { format!("b/{path}") } else { "/dev/null".to_owned() };
-    TextDiff::from_lines(a, b).unified_diff().context_radius(3).header(&old, &new).to_string()
+    let old = if before.is_some() {
+        format!("a/{path}")
+    } else {
+        "/dev/null".to_owned()
+    };
+    let new = if after.is_some() {
+        format!("b/{path}")
+    } else {
+        "/dev/null".to_owned()
+    };
+    TextDiff::from_lines(a, b)
+        .unified_diff()
+        .context_radius(3)
+        .header(&old, &new)
+        .to_string()
 }
 
 /// A line per change (`update app/post/models.py`), optionally with diffs.
@@ -289,14 +331,26 @@ pub fn describe(update: &Update, diffs: bool) -> String {
         let _ = writeln!(out, "{verb:>10} {}", c.path);
         if let Action::Conflict(lines) = &c.action {
             let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
-            let _ = writeln!(out, "           conflict markers at line {}", lines.join(", "));
+            let _ = writeln!(
+                out,
+                "           conflict markers at line {}",
+                lines.join(", ")
+            );
         }
         if diffs {
-            out.push_str(&unified_diff(&c.path, c.before.as_deref(), c.after.as_deref()));
+            out.push_str(&unified_diff(
+                &c.path,
+                c.before.as_deref(),
+                c.after.as_deref(),
+            ));
         }
     }
     for path in &update.kept {
-        let _ = writeln!(out, "{:>10} {path} (no longer generated; left in place because it was edited)", "keep");
+        let _ = writeln!(
+            out,
+            "{:>10} {path} (no longer generated; left in place because it was edited)",
+            "keep"
+        );
     }
     out
 }
@@ -305,11 +359,14 @@ pub fn describe(update: &Update, diffs: bool) -> String {
 pub fn drift_summary(update: &Update) -> String {
     let missing = update.changes.iter().filter(|c| c.before.is_none()).count();
     let differ = update.changes.len() - missing;
-    let mut parts = vec![format!("{differ} file{} differ{}", if differ == 1 { "" } else { "s" }, if differ == 1 { "s" } else { "" })];
+    let mut parts = vec![format!(
+        "{differ} file{} differ{}",
+        if differ == 1 { "" } else { "s" },
+        if differ == 1 { "s" } else { "" }
+    )];
     parts.push(format!("{missing} missing"));
     if update.revision.is_some() {
         parts.push("migration pending".into());
     }
     parts.join(", ")
 }
-

@@ -56,7 +56,10 @@ impl fmt::Display for SpecErrors {
 
 /// Names from `candidates` close enough to `given` to be a likely typo,
 /// closest first (Levenshtein distance, as `just` suggests recipe names).
-pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let given_lower = given.to_lowercase();
     candidates
         .into_iter()

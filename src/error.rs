@@ -51,7 +51,11 @@ impl Error {
     /// usage, 1 for anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Spec(_) | Error::NotEmpty(_) | Error::NoProject(_) | Error::ResourceExists(_) | Error::Usage(_) => 2,
+            Error::Spec(_)
+            | Error::NotEmpty(_)
+            | Error::NoProject(_)
+            | Error::ResourceExists(_)
+            | Error::Usage(_) => 2,
             Error::Io { .. } | Error::Render { .. } | Error::Destructive(_) | Error::State(_) => 1,
         }
     }

@@ -151,7 +151,10 @@ Prints a unified diff per file and a summary such as
 }
 
 fn options(w: &WriteArgs) -> Options {
-    Options { force: w.force, allow_destructive: w.allow_destructive }
+    Options {
+        force: w.force,
+        allow_destructive: w.allow_destructive,
+    }
 }
 
 /// Prints what an update did (or would do); returns the exit status.
@@ -171,7 +174,11 @@ fn report(update: &Update, dry_run: bool) -> ExitCode {
     }
     let conflicts = update.conflicts();
     if conflicts.is_empty() {
-        println!("{} file{} written", update.changes.len(), if update.changes.len() == 1 { "" } else { "s" });
+        println!(
+            "{} file{} written",
+            update.changes.len(),
+            if update.changes.len() == 1 { "" } else { "s" }
+        );
         ExitCode::SUCCESS
     } else {
         for (path, lines) in &conflicts {
@@ -189,7 +196,12 @@ fn report(update: &Update, dry_run: bool) -> ExitCode {
 
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
     match &cli.command {
-        Command::New { dir, spec, force, dry_run } => {
+        Command::New {
+            dir,
+            spec,
+            force,
+            dry_run,
+        } => {
             let report = app::new_project(dir, spec.as_deref(), *force, *dry_run)?;
             if *dry_run {
                 for file in &report.files {
@@ -211,10 +223,22 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         }
         Command::Validate { file } => {
             let n = app::validate_file(file)?;
-            println!("{}: valid ({n} resource{})", file.display(), if n == 1 { "" } else { "s" });
+            println!(
+                "{}: valid ({n} resource{})",
+                file.display(),
+                if n == 1 { "" } else { "s" }
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Resource { name, fields, owned, public_read, belongs_to, project, write } => {
+        Command::Resource {
+            name,
+            fields,
+            owned,
+            public_read,
+            belongs_to,
+            project,
+            write,
+        } => {
             let resource = NewResource {
                 name: name.clone(),
                 fields: fields.clone(),
@@ -222,7 +246,8 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 public_read: *public_read,
                 belongs_to: belongs_to.clone(),
             };
-            let (_, update) = app::add_resource(&project.project, &resource, options(write), write.dry_run)?;
+            let (_, update) =
+                app::add_resource(&project.project, &resource, options(write), write.dry_run)?;
             Ok(report(&update, write.dry_run))
         }
         Command::Generate { project, write } => {
@@ -240,7 +265,14 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::SUCCESS);
             }
             for change in &update.changes {
-                print!("{}", app::unified_diff(&change.path, change.before.as_deref(), change.after.as_deref()));
+                print!(
+                    "{}",
+                    app::unified_diff(
+                        &change.path,
+                        change.before.as_deref(),
+                        change.after.as_deref()
+                    )
+                );
             }
             println!("{}", app::drift_summary(&update));
             println!("run `gen generate` to bring the project in line with gen.yaml");

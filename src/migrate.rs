@@ -71,7 +71,11 @@ pub fn initial(schema: &Schema) -> Revision {
         file_stem: "0001_initial".into(),
         title: "Initial schema: users and every resource of gen.yaml.".into(),
         origin: "Written by gen from gen.yaml: the same spec always gives this file.".into(),
-        changes: schema.tables.iter().map(|t| format!("create table {}", t.name)).collect(),
+        changes: schema
+            .tables
+            .iter()
+            .map(|t| format!("create table {}", t.name))
+            .collect(),
         uses_sa: uses_sa(&upgrade) || uses_sa(&downgrade),
         upgrade,
         downgrade,
@@ -81,7 +85,10 @@ pub fn initial(schema: &Schema) -> Revision {
 
 fn column_def(c: &Column, indent: usize, server_default: Option<&str>) -> String {
     let mut args = vec![python::string(&c.name), c.sql_type.migration(indent + 4)];
-    args.push(format!("nullable={}", if c.nullable { "True" } else { "False" }));
+    args.push(format!(
+        "nullable={}",
+        if c.nullable { "True" } else { "False" }
+    ));
     if let Some(d) = server_default {
         args.push(format!("server_default=sa.text({})", python::string(d)));
     }
@@ -91,16 +98,34 @@ fn column_def(c: &Column, indent: usize, server_default: Option<&str>) -> String
 fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
     let name = format!("op.f(\"fk_{table}_{}_{}\")", fk.column, fk.target);
     let on_delete = format!("ondelete={}", python::string(&fk.on_delete));
-    (name, vec![python::string(&fk.target), format!("[{}]", python::string(&fk.column)), "[\"id\"]".into(), on_delete])
+    (
+        name,
+        vec![
+            python::string(&fk.target),
+            format!("[{}]", python::string(&fk.column)),
+            "[\"id\"]".into(),
+            on_delete,
+        ],
+    )
 }
 
 fn create_table(t: &Table) -> Vec<String> {
     let name = &t.name;
     let mut args = vec![python::string(name)];
     args.extend(t.columns.iter().map(|c| column_def(c, 8, None)));
-    args.push(call("sa.PrimaryKeyConstraint", &["\"id\"".into(), format!("name=op.f(\"pk_{name}\")")], "", 8));
+    args.push(call(
+        "sa.PrimaryKeyConstraint",
+        &["\"id\"".into(), format!("name=op.f(\"pk_{name}\")")],
+        "",
+        8,
+    ));
     for c in &t.uniques {
-        args.push(call("sa.UniqueConstraint", &[python::string(c), format!("name=op.f(\"uq_{name}_{c}\")")], "", 8));
+        args.push(call(
+            "sa.UniqueConstraint",
+            &[python::string(c), format!("name=op.f(\"uq_{name}_{c}\")")],
+            "",
+            8,
+        ));
     }
     for fk in &t.foreign_keys {
         args.push(call(
@@ -119,7 +144,12 @@ fn create_table(t: &Table) -> Vec<String> {
     for c in &t.indexes {
         out.push(call(
             "op.create_index",
-            &[format!("op.f(\"ix_{name}_{c}\")"), python::string(name), format!("[{}]", python::string(c)), "unique=False".into()],
+            &[
+                format!("op.f(\"ix_{name}_{c}\")"),
+                python::string(name),
+                format!("[{}]", python::string(c)),
+                "unique=False".into(),
+            ],
             "",
             4,
         ));
@@ -134,7 +164,10 @@ fn drop_table(t: &Table) -> Vec<String> {
         .map(|c| {
             call(
                 "op.drop_index",
-                &[format!("op.f(\"ix_{}_{c}\")", t.name), format!("table_name={}", python::string(&t.name))],
+                &[
+                    format!("op.f(\"ix_{}_{c}\")", t.name),
+                    format!("table_name={}", python::string(&t.name)),
+                ],
                 "",
                 4,
             )
@@ -168,18 +201,29 @@ fn create_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
             "batch_op.create_unique_constraint",
-            &[format!("op.f(\"uq_{table}_{c}\")"), format!("[{}]", python::string(c))],
+            &[
+                format!("op.f(\"uq_{table}_{c}\")"),
+                format!("[{}]", python::string(c)),
+            ],
             "",
             8,
         ),
         Object::Index(c) => call(
             "batch_op.create_index",
-            &[format!("op.f(\"ix_{table}_{c}\")"), format!("[{}]", python::string(c)), "unique=False".into()],
+            &[
+                format!("op.f(\"ix_{table}_{c}\")"),
+                format!("[{}]", python::string(c)),
+                "unique=False".into(),
+            ],
             "",
             8,
         ),
         Object::Foreign(column, target, on_delete) => {
-            let fk = ForeignKey { column: column.clone(), target: target.clone(), on_delete: on_delete.clone() };
+            let fk = ForeignKey {
+                column: column.clone(),
+                target: target.clone(),
+                on_delete: on_delete.clone(),
+            };
             let (name, rest) = fk_args(table, &fk);
             let mut args = vec![name];
             args.extend(rest);
@@ -192,14 +236,25 @@ fn drop_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
             "batch_op.drop_constraint",
-            &[format!("op.f(\"uq_{table}_{c}\")"), "type_=\"unique\"".into()],
+            &[
+                format!("op.f(\"uq_{table}_{c}\")"),
+                "type_=\"unique\"".into(),
+            ],
             "",
             8,
         ),
-        Object::Index(c) => call("batch_op.drop_index", &[format!("op.f(\"ix_{table}_{c}\")")], "", 8),
+        Object::Index(c) => call(
+            "batch_op.drop_index",
+            &[format!("op.f(\"ix_{table}_{c}\")")],
+            "",
+            8,
+        ),
         Object::Foreign(column, target, _) => call(
             "batch_op.drop_constraint",
-            &[format!("op.f(\"fk_{table}_{column}_{target}\")"), "type_=\"foreignkey\"".into()],
+            &[
+                format!("op.f(\"fk_{table}_{column}_{target}\")"),
+                "type_=\"foreignkey\"".into(),
+            ],
             "",
             8,
         ),
@@ -210,7 +265,10 @@ fn batch(table: &str, statements: Vec<String>) -> Option<String> {
     if statements.is_empty() {
         return None;
     }
-    let mut out = format!("with op.batch_alter_table({}) as batch_op:", python::string(table));
+    let mut out = format!(
+        "with op.batch_alter_table({}) as batch_op:",
+        python::string(table)
+    );
     for s in statements {
         // Statements are laid out for 8 spaces; the template indents only
         // the first line of the block by 4.
@@ -222,7 +280,10 @@ fn batch(table: &str, statements: Vec<String>) -> Option<String> {
 }
 
 fn alter(from: &Column, to: &Column, name: &str) -> String {
-    let mut args = vec![python::string(name), format!("existing_type={}", from.sql_type.migration(12))];
+    let mut args = vec![
+        python::string(name),
+        format!("existing_type={}", from.sql_type.migration(12)),
+    ];
     if from.sql_type != to.sql_type {
         args.push(format!("type_={}", to.sql_type.migration(12)));
         let using = format!("\"{name}\"::{}", to.sql_type.postgres());
@@ -256,24 +317,41 @@ struct TableDiff {
 
 fn diff_table(old: &Table, new: &Table) -> TableDiff {
     let (o, n) = (&old.name, &new.name);
-    let mut d = TableDiff { upgrade: Vec::new(), downgrade: Vec::new(), changes: Vec::new(), destructive: Vec::new() };
+    let mut d = TableDiff {
+        upgrade: Vec::new(),
+        downgrade: Vec::new(),
+        changes: Vec::new(),
+        destructive: Vec::new(),
+    };
     // Map each new column to its old self (same name, or renamed_from).
     let source = |c: &Column| -> Option<&Column> {
-        old.column(&c.name).or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)))
+        old.column(&c.name)
+            .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)))
     };
-    let kept_old: BTreeSet<&str> = new.columns.iter().filter_map(|c| source(c).map(|s| s.name.as_str())).collect();
+    let kept_old: BTreeSet<&str> = new
+        .columns
+        .iter()
+        .filter_map(|c| source(c).map(|s| s.name.as_str()))
+        .collect();
     // Objects are compared after renaming old columns to their new names.
     let renames: Vec<(&str, &str)> = new
         .columns
         .iter()
-        .filter_map(|c| source(c).filter(|s| s.name != c.name).map(|s| (s.name.as_str(), c.name.as_str())))
+        .filter_map(|c| {
+            source(c)
+                .filter(|s| s.name != c.name)
+                .map(|s| (s.name.as_str(), c.name.as_str()))
+        })
         .collect();
     let old_objects = objects(old);
     let new_objects = objects(new);
     // A renamed table renames every constraint and index (their names
     // start with the table's), so all of them are dropped and recreated.
     let (gone, fresh): (Vec<&Object>, Vec<&Object>) = if o == n {
-        (old_objects.difference(&new_objects).collect(), new_objects.difference(&old_objects).collect())
+        (
+            old_objects.difference(&new_objects).collect(),
+            new_objects.difference(&old_objects).collect(),
+        )
     } else {
         (old_objects.iter().collect(), new_objects.iter().collect())
     };
@@ -285,28 +363,56 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         let c = old.column(from).expect("renamed column exists");
         a_up.push(call(
             "batch_op.alter_column",
-            &[python::string(from), format!("new_column_name={}", python::string(to)), format!("existing_type={}", c.sql_type.migration(12))],
+            &[
+                python::string(from),
+                format!("new_column_name={}", python::string(to)),
+                format!("existing_type={}", c.sql_type.migration(12)),
+            ],
             "",
             8,
         ));
         a_down.push(call(
             "batch_op.alter_column",
-            &[python::string(to), format!("new_column_name={}", python::string(from)), format!("existing_type={}", c.sql_type.migration(12))],
+            &[
+                python::string(to),
+                format!("new_column_name={}", python::string(from)),
+                format!("existing_type={}", c.sql_type.migration(12)),
+            ],
             "",
             8,
         ));
         d.changes.push(format!("rename column {o}.{from} to {to}"));
     }
-    for c in old.columns.iter().filter(|c| !kept_old.contains(c.name.as_str())) {
+    for c in old
+        .columns
+        .iter()
+        .filter(|c| !kept_old.contains(c.name.as_str()))
+    {
         a_up.push(format!("batch_op.drop_column({})", python::string(&c.name)));
-        let filler = (!c.nullable).then(|| c.default.clone().unwrap_or_else(|| c.sql_type.filler()));
-        a_down.push(call("batch_op.add_column", &[column_def(c, 12, filler.as_deref())], "", 8));
+        let filler =
+            (!c.nullable).then(|| c.default.clone().unwrap_or_else(|| c.sql_type.filler()));
+        a_down.push(call(
+            "batch_op.add_column",
+            &[column_def(c, 12, filler.as_deref())],
+            "",
+            8,
+        ));
         d.changes.push(format!("drop column {o}.{}", c.name));
-        d.destructive.push(format!("drop column `{o}.{}`: its data is lost", c.name));
+        d.destructive
+            .push(format!("drop column `{o}.{}`: its data is lost", c.name));
     }
     for c in new.columns.iter().filter(|c| source(c).is_none()) {
-        let default = if c.nullable { None } else { c.default.as_deref() };
-        a_up.push(call("batch_op.add_column", &[column_def(c, 12, default)], "", 8));
+        let default = if c.nullable {
+            None
+        } else {
+            c.default.as_deref()
+        };
+        a_up.push(call(
+            "batch_op.add_column",
+            &[column_def(c, 12, default)],
+            "",
+            8,
+        ));
         a_down.push(format!("batch_op.drop_column({})", python::string(&c.name)));
         d.changes.push(format!("add column {n}.{}", c.name));
         if !c.nullable && c.default.is_none() {
@@ -330,7 +436,10 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         if from.sql_type == c.sql_type && from.nullable == c.nullable {
             continue;
         }
-        let from_at_new_name = Column { name: c.name.clone(), ..from.clone() };
+        let from_at_new_name = Column {
+            name: c.name.clone(),
+            ..from.clone()
+        };
         b_up.push(alter(&from_at_new_name, c, &c.name));
         b_down.push(alter(c, &from_at_new_name, &c.name));
         if from.sql_type != c.sql_type {
@@ -381,14 +490,22 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
     let a_table = o.as_str();
     d.upgrade.extend(batch(a_table, a_up.clone()));
     if renamed {
-        d.upgrade.push(format!("op.rename_table({}, {})", python::string(o), python::string(n)));
+        d.upgrade.push(format!(
+            "op.rename_table({}, {})",
+            python::string(o),
+            python::string(n)
+        ));
         d.changes.insert(0, format!("rename table {o} to {n}"));
     }
     d.upgrade.extend(updates);
     d.upgrade.extend(batch(n, b_up));
     d.downgrade.extend(batch(n, b_down_all));
     if renamed {
-        d.downgrade.push(format!("op.rename_table({}, {})", python::string(n), python::string(o)));
+        d.downgrade.push(format!(
+            "op.rename_table({}, {})",
+            python::string(n),
+            python::string(o)
+        ));
     }
     d.downgrade.extend(batch(a_table, a_down));
     d
@@ -402,9 +519,14 @@ pub fn diff(old: &Schema, new: &Schema, number: u32) -> Option<Revision> {
     let mut changes = Vec::new();
     let mut destructive = Vec::new();
     let find_old = |t: &Table| -> Option<&Table> {
-        old.table(&t.name).or_else(|| t.renamed_from.as_deref().and_then(|r| old.table(r)))
+        old.table(&t.name)
+            .or_else(|| t.renamed_from.as_deref().and_then(|r| old.table(r)))
     };
-    let kept: BTreeSet<&str> = new.tables.iter().filter_map(|t| find_old(t).map(|o| o.name.as_str())).collect();
+    let kept: BTreeSet<&str> = new
+        .tables
+        .iter()
+        .filter_map(|t| find_old(t).map(|o| o.name.as_str()))
+        .collect();
     let mut touched = BTreeSet::new();
     // New tables first (they may be referenced by altered ones).
     for t in new.tables.iter().filter(|t| find_old(t).is_none()) {
@@ -425,7 +547,12 @@ pub fn diff(old: &Schema, new: &Schema, number: u32) -> Option<Revision> {
         destructive.extend(d.destructive);
         touched.insert(t.name.clone());
     }
-    for t in old.tables.iter().rev().filter(|t| !kept.contains(t.name.as_str())) {
+    for t in old
+        .tables
+        .iter()
+        .rev()
+        .filter(|t| !kept.contains(t.name.as_str()))
+    {
         upgrade.extend(drop_table(t));
         downgrade_parts.push(create_table(t));
         changes.push(format!("drop table {}", t.name));
@@ -471,4 +598,3 @@ fn capitalize(s: &str) -> String {
         None => String::new(),
     }
 }
-

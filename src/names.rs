@@ -76,8 +76,21 @@ const IRREGULAR: &[(&str, &str)] = &[
 
 /// Words whose plural is the word itself.
 const UNCOUNTABLE: &[&str] = &[
-    "sheep", "fish", "series", "species", "news", "information", "equipment", "data", "feedback",
-    "metadata", "software", "hardware", "staff", "deer", "aircraft",
+    "sheep",
+    "fish",
+    "series",
+    "species",
+    "news",
+    "information",
+    "equipment",
+    "data",
+    "feedback",
+    "metadata",
+    "software",
+    "hardware",
+    "staff",
+    "deer",
+    "aircraft",
 ];
 
 /// English plural of a snake_case name; only the last word changes
@@ -101,7 +114,12 @@ fn plural_word(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("sis") {
         return format!("{stem}ses");
     }
-    if word.ends_with('s') || word.ends_with('x') || word.ends_with('z') || word.ends_with("ch") || word.ends_with("sh") {
+    if word.ends_with('s')
+        || word.ends_with('x')
+        || word.ends_with('z')
+        || word.ends_with("ch")
+        || word.ends_with("sh")
+    {
         return format!("{word}es");
     }
     if let Some(stem) = word.strip_suffix('y') {
@@ -115,9 +133,9 @@ fn plural_word(word: &str) -> String {
 /// Python's hard keywords: never valid as identifiers.
 pub const PYTHON_KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
-    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with",
-    "yield",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// Is `name` a Python hard keyword?
@@ -130,9 +148,13 @@ pub fn is_python_keyword(name: &str) -> bool {
 pub fn framework_reserved(name: &str) -> Option<&'static str> {
     match name {
         "metadata" | "registry" | "query" => Some("SQLAlchemy declarative models"),
-        "model_config" | "model_fields" | "model_computed_fields" | "model_extra" => Some("Pydantic models"),
+        "model_config" | "model_fields" | "model_computed_fields" | "model_extra" => {
+            Some("Pydantic models")
+        }
         _ if name.starts_with("model_") => Some("Pydantic models (every `model_` name)"),
-        _ if name.starts_with('_') => Some("Python (a leading underscore makes an attribute private)"),
+        _ if name.starts_with('_') => {
+            Some("Python (a leading underscore makes an attribute private)")
+        }
         _ => None,
     }
 }
@@ -140,8 +162,21 @@ pub fn framework_reserved(name: &str) -> Option<&'static str> {
 /// Module names already taken inside the generated `app` package or by the
 /// built-in user model, so no resource may use them as its package name.
 pub const RESERVED_MODULES: &[&str] = &[
-    "auth", "cli", "config", "database", "errors", "main", "models", "schemas", "user", "users",
-    "security", "health", "api", "tests", "migrations",
+    "auth",
+    "cli",
+    "config",
+    "database",
+    "errors",
+    "main",
+    "models",
+    "schemas",
+    "user",
+    "users",
+    "security",
+    "health",
+    "api",
+    "tests",
+    "migrations",
 ];
 
 /// Is `name` a lowercase snake_case identifier (`a-z`, digits, `_`)?

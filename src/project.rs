@@ -44,7 +44,10 @@ pub struct Manifest {
 }
 
 fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn base_path(path: &str) -> String {
@@ -67,7 +70,11 @@ fn state_files(plan: &Plan, state: &SchemaState, previous: &Manifest) -> BTreeMa
                 out.insert(base_path(path), file.content.clone());
             }
             Ownership::Extension => {
-                let hash = previous.extensions.get(path).cloned().unwrap_or_else(|| sha256(&file.content));
+                let hash = previous
+                    .extensions
+                    .get(path)
+                    .cloned()
+                    .unwrap_or_else(|| sha256(&file.content));
                 manifest.extensions.insert(path.clone(), hash);
             }
             Ownership::User | Ownership::State => {}
@@ -93,16 +100,31 @@ pub fn new_project(model: &Model) -> Result<Plan, Error> {
     let mut plan = render::render(model)?;
     plan.insert(
         render::SPEC_FILE.to_owned(),
-        PlanFile { content: model.spec_text.clone(), ownership: Ownership::User },
+        PlanFile {
+            content: model.spec_text.clone(),
+            ownership: Ownership::User,
+        },
     );
     let initial = migrate::initial(&model.schema);
     plan.insert(
         render::revision_path(&initial),
-        PlanFile { content: render::render_revision(&initial)?, ownership: Ownership::User },
+        PlanFile {
+            content: render::render_revision(&initial)?,
+            ownership: Ownership::User,
+        },
     );
-    let state = SchemaState { revision: 1, schema: model.schema.clone() };
+    let state = SchemaState {
+        revision: 1,
+        schema: model.schema.clone(),
+    };
     for (path, content) in state_files(&plan, &state, &Manifest::default()) {
-        plan.insert(path, PlanFile { content, ownership: Ownership::State });
+        plan.insert(
+            path,
+            PlanFile {
+                content,
+                ownership: Ownership::State,
+            },
+        );
     }
     Ok(plan)
 }
@@ -182,9 +204,11 @@ pub struct Options {
 fn read_json<T: for<'de> Deserialize<'de>>(dir: &Path, path: &str) -> Result<Option<T>, Error> {
     match write::read(dir, path)? {
         None => Ok(None),
-        Some(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| Error::State(format!("{path} is not readable ({e}); restore it from version control"))),
+        Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+            Error::State(format!(
+                "{path} is not readable ({e}); restore it from version control"
+            ))
+        }),
     }
 }
 
@@ -202,7 +226,12 @@ fn conflict_lines(text: &str) -> Vec<usize> {
 /// Errors: [`Error::Destructive`] when the schema change can lose data and
 /// `allow_destructive` is off; [`Error::State`] when `.gen/` is unreadable;
 /// [`Error::Io`] when the tree cannot be read.
-pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Options) -> Result<Update, Error> {
+pub fn update(
+    dir: &Path,
+    model: &Model,
+    spec_text: Option<&str>,
+    options: Options,
+) -> Result<Update, Error> {
     let mut plan = render::render(model)?;
     let mut update = Update::default();
     let manifest: Manifest = read_json(dir, MANIFEST)?.unwrap_or_default();
@@ -215,9 +244,18 @@ pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Optio
                     return Err(Error::Destructive(rev.destructive));
                 }
                 let path = render::revision_path(&rev);
-                plan.insert(path.clone(), PlanFile { content: render::render_revision(&rev)?, ownership: Ownership::User });
+                plan.insert(
+                    path.clone(),
+                    PlanFile {
+                        content: render::render_revision(&rev)?,
+                        ownership: Ownership::User,
+                    },
+                );
                 update.revision = Some(path);
-                SchemaState { revision: old.revision + 1, schema: model.schema.clone() }
+                SchemaState {
+                    revision: old.revision + 1,
+                    schema: model.schema.clone(),
+                }
             }
             None => old,
         },
@@ -225,13 +263,25 @@ pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Optio
             let initial = migrate::initial(&model.schema);
             plan.insert(
                 render::revision_path(&initial),
-                PlanFile { content: render::render_revision(&initial)?, ownership: Ownership::User },
+                PlanFile {
+                    content: render::render_revision(&initial)?,
+                    ownership: Ownership::User,
+                },
             );
-            SchemaState { revision: 1, schema: model.schema.clone() }
+            SchemaState {
+                revision: 1,
+                schema: model.schema.clone(),
+            }
         }
     };
     if let Some(text) = spec_text {
-        plan.insert(render::SPEC_FILE.to_owned(), PlanFile { content: text.to_owned(), ownership: Ownership::User });
+        plan.insert(
+            render::SPEC_FILE.to_owned(),
+            PlanFile {
+                content: text.to_owned(),
+                ownership: Ownership::User,
+            },
+        );
     }
 
     for (path, file) in &plan {
@@ -252,7 +302,9 @@ pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Optio
                     base => match diffy::merge(base.as_deref().unwrap_or(""), now, new) {
                         Ok(merged) if &merged == now => None,
                         Ok(merged) => Some((Action::Merge, merged)),
-                        Err(conflicted) => Some((Action::Conflict(conflict_lines(&conflicted)), conflicted)),
+                        Err(conflicted) => {
+                            Some((Action::Conflict(conflict_lines(&conflicted)), conflicted))
+                        }
                     },
                 }
             }
@@ -260,29 +312,52 @@ pub fn update(dir: &Path, model: &Model, spec_text: Option<&str>, options: Optio
         match action {
             Some((action, after)) => {
                 update.changeset.writes.insert(path.clone(), after.clone());
-                update.changes.push(FileChange { path: path.clone(), action, before: current, after: Some(after) });
+                update.changes.push(FileChange {
+                    path: path.clone(),
+                    action,
+                    before: current,
+                    after: Some(after),
+                });
             }
             None => update.unchanged += 1,
         }
     }
     // Files gen generated before but not any more (a removed resource).
     for path in manifest.files.keys().filter(|p| !plan.contains_key(*p)) {
-        let Some(now) = write::read(dir, path)? else { continue };
+        let Some(now) = write::read(dir, path)? else {
+            continue;
+        };
         let base = write::read(dir, &base_path(path))?;
         if base.as_deref() == Some(now.as_str()) || options.force {
             update.changeset.deletes.push(path.clone());
-            update.changes.push(FileChange { path: path.clone(), action: Action::Delete, before: Some(now), after: None });
+            update.changes.push(FileChange {
+                path: path.clone(),
+                action: Action::Delete,
+                before: Some(now),
+                after: None,
+            });
         } else {
             update.kept.push(path.clone());
         }
         update.changeset.deletes.push(base_path(path));
     }
     // Extension points of a removed resource go only if nobody edited them.
-    for (path, created) in manifest.extensions.iter().filter(|(p, _)| !plan.contains_key(*p)) {
-        let Some(now) = write::read(dir, path)? else { continue };
+    for (path, created) in manifest
+        .extensions
+        .iter()
+        .filter(|(p, _)| !plan.contains_key(*p))
+    {
+        let Some(now) = write::read(dir, path)? else {
+            continue;
+        };
         if &sha256(&now) == created {
             update.changeset.deletes.push(path.clone());
-            update.changes.push(FileChange { path: path.clone(), action: Action::Delete, before: Some(now), after: None });
+            update.changes.push(FileChange {
+                path: path.clone(),
+                action: Action::Delete,
+                before: Some(now),
+                after: None,
+            });
         } else {
             update.kept.push(path.clone());
         }

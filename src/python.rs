@@ -52,7 +52,10 @@ pub fn literal(value: &Value) -> String {
         Value::Bool(false) => "False".to_owned(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => string(s),
-        Value::Array(items) => format!("[{}]", items.iter().map(literal).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(literal).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(map) => format!(
             "{{{}}}",
             map.iter()
@@ -90,8 +93,24 @@ enum Section {
 }
 
 const STDLIB: &[&str] = &[
-    "argparse", "asyncio", "collections", "contextlib", "dataclasses", "datetime", "decimal", "enum",
-    "functools", "json", "logging", "os", "pathlib", "secrets", "sys", "tempfile", "typing", "uuid",
+    "argparse",
+    "asyncio",
+    "collections",
+    "contextlib",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "functools",
+    "json",
+    "logging",
+    "os",
+    "pathlib",
+    "secrets",
+    "sys",
+    "tempfile",
+    "typing",
+    "uuid",
 ];
 
 fn section(module: &str) -> Section {
@@ -109,7 +128,11 @@ fn section(module: &str) -> Section {
 
 /// ruff isort's `order-by-type` key: CONSTANTS, then Classes, then names.
 fn member_key(name: &str) -> (u8, String) {
-    let kind = if name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+    let kind = if name.len() > 1
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    {
         0
     } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
         1
@@ -129,7 +152,10 @@ pub struct Imports {
 impl Imports {
     /// Adds `from module import name`.
     pub fn from(&mut self, module: &str, name: &str) -> &mut Self {
-        self.names.entry(module.to_owned()).or_default().insert(name.to_owned());
+        self.names
+            .entry(module.to_owned())
+            .or_default()
+            .insert(name.to_owned());
         self
     }
 
@@ -150,7 +176,11 @@ impl Imports {
     pub fn render_at(&self, indent: usize) -> String {
         let mut sections: BTreeMap<Section, (Vec<String>, Vec<String>)> = BTreeMap::new();
         for m in &self.modules {
-            sections.entry(section(m)).or_default().0.push(format!("import {m}"));
+            sections
+                .entry(section(m))
+                .or_default()
+                .0
+                .push(format!("import {m}"));
         }
         for (m, names) in &self.names {
             let mut names: Vec<&String> = names.iter().collect();
@@ -189,8 +219,12 @@ mod tests {
     #[test]
     fn sorts_imports() {
         let mut i = Imports::default();
-        i.from("sqlalchemy", "func").from("sqlalchemy", "String").from("app.database", "Base");
-        i.from("uuid", "UUID").from("datetime", "datetime").module("enum");
+        i.from("sqlalchemy", "func")
+            .from("sqlalchemy", "String")
+            .from("app.database", "Base");
+        i.from("uuid", "UUID")
+            .from("datetime", "datetime")
+            .module("enum");
         assert_eq!(
             i.render(),
             "import enum\nfrom datetime import datetime\nfrom uuid import UUID\n\nfrom sqlalchemy import String, func\n\nfrom app.database import Base"

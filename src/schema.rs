@@ -63,7 +63,9 @@ impl SqlType {
             SqlType::Integer => "sa.Integer()".into(),
             SqlType::BigInteger => "sa.BigInteger()".into(),
             SqlType::Double => "sa.Double()".into(),
-            SqlType::Numeric { precision, scale } => format!("sa.Numeric(precision={precision}, scale={scale})"),
+            SqlType::Numeric { precision, scale } => {
+                format!("sa.Numeric(precision={precision}, scale={scale})")
+            }
             SqlType::Boolean => "sa.Boolean()".into(),
             SqlType::Date => "sa.Date()".into(),
             SqlType::DateTime => "sa.DateTime(timezone=True)".into(),
@@ -107,16 +109,31 @@ impl SqlType {
         };
         match (self, to) {
             (a, b) if a == b => true,
-            (T::Enum { values: old, .. }, T::Enum { values: new, length }) => {
-                old.iter().all(|v| new.contains(v)) && old.iter().all(|v| v.len() <= *length)
-            }
+            (
+                T::Enum { values: old, .. },
+                T::Enum {
+                    values: new,
+                    length,
+                },
+            ) => old.iter().all(|v| new.contains(v)) && old.iter().all(|v| v.len() <= *length),
             (T::String { .. } | T::Enum { .. }, T::Text) => true,
-            (T::String { .. } | T::Enum { .. }, T::String { .. }) => text_length(self) <= text_length(to),
-            (T::Integer, T::BigInteger | T::Double) => true,
-            (T::Integer | T::BigInteger, T::Numeric { precision, scale }) => precision - scale >= 19,
-            (T::Numeric { precision: p1, scale: s1 }, T::Numeric { precision: p2, scale: s2 }) => {
-                s2 >= s1 && p2 - s2 >= p1 - s1
+            (T::String { .. } | T::Enum { .. }, T::String { .. }) => {
+                text_length(self) <= text_length(to)
             }
+            (T::Integer, T::BigInteger | T::Double) => true,
+            (T::Integer | T::BigInteger, T::Numeric { precision, scale }) => {
+                precision - scale >= 19
+            }
+            (
+                T::Numeric {
+                    precision: p1,
+                    scale: s1,
+                },
+                T::Numeric {
+                    precision: p2,
+                    scale: s2,
+                },
+            ) => s2 >= s1 && p2 - s2 >= p1 - s1,
             _ => false,
         }
     }
@@ -126,7 +143,9 @@ impl SqlType {
     pub fn filler(&self) -> String {
         match self {
             SqlType::String { .. } | SqlType::Text => "''".into(),
-            SqlType::Integer | SqlType::BigInteger | SqlType::Double | SqlType::Numeric { .. } => "0".into(),
+            SqlType::Integer | SqlType::BigInteger | SqlType::Double | SqlType::Numeric { .. } => {
+                "0".into()
+            }
             SqlType::Boolean => "false".into(),
             SqlType::Date => "'1970-01-01'".into(),
             SqlType::DateTime => "CURRENT_TIMESTAMP".into(),
@@ -216,7 +235,11 @@ impl Table {
         let mut out = vec![format!("pk_{t}")];
         out.extend(self.uniques.iter().map(|c| format!("uq_{t}_{c}")));
         out.extend(self.indexes.iter().map(|c| format!("ix_{t}_{c}")));
-        out.extend(self.foreign_keys.iter().map(|fk| format!("fk_{t}_{}_{}", fk.column, fk.target)));
+        out.extend(
+            self.foreign_keys
+                .iter()
+                .map(|fk| format!("fk_{t}_{}_{}", fk.column, fk.target)),
+        );
         out
     }
 }
@@ -245,7 +268,10 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
         col("hashed_password", SqlType::String { length: 255 }, false),
         col("role", SqlType::String { length: 50 }, false),
         col("is_active", SqlType::Boolean, false),
-        Column { default: Some("0".into()), ..col("token_version", SqlType::Integer, false) },
+        Column {
+            default: Some("0".into()),
+            ..col("token_version", SqlType::Integer, false)
+        },
     ];
     users.extend(user_columns.iter().cloned());
     users.push(col("created_at", SqlType::DateTime, false));
@@ -295,7 +321,10 @@ mod tests {
         assert!(!SqlType::Text.widens_to(&s(10)));
         assert!(SqlType::Integer.widens_to(&SqlType::BigInteger));
         assert!(!SqlType::BigInteger.widens_to(&SqlType::Integer));
-        let e = |v: &[&str]| SqlType::Enum { values: v.iter().map(|s| s.to_string()).collect(), length: 9 };
+        let e = |v: &[&str]| SqlType::Enum {
+            values: v.iter().map(|s| s.to_string()).collect(),
+            length: 9,
+        };
         assert!(e(&["a"]).widens_to(&e(&["a", "b"])));
         assert!(!e(&["a", "b"]).widens_to(&e(&["a"])));
     }

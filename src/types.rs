@@ -246,7 +246,11 @@ pub const TYPES: &[TypeRow] = &[
         output: "{class}",
         // Stored as VARCHAR (no native enum type), so adding a value needs no DDL.
         column: "Enum({class}, native_enum=False, length={enum_length}, values_callable=enum_values)",
-        model_imports: &[(SA, "Enum"), ("app.database", "enum_values"), ("enum", "StrEnum")],
+        model_imports: &[
+            (SA, "Enum"),
+            ("app.database", "enum_values"),
+            ("enum", "StrEnum"),
+        ],
         schema_imports: &[],
     },
     TypeRow {
@@ -316,7 +320,11 @@ pub struct TypeParams {
 /// Fills a row's placeholders and lays out over-long calls (`Enum(...)`).
 fn fill(template: &str, p: &TypeParams, indent: usize) -> String {
     let enum_length = p.enum_values.iter().map(String::len).max().unwrap_or(1);
-    let values: Vec<String> = p.enum_values.iter().map(|v| crate::python::string(v)).collect();
+    let values: Vec<String> = p
+        .enum_values
+        .iter()
+        .map(|v| crate::python::string(v))
+        .collect();
     let text = template
         .replace("{length}", &p.max_length.unwrap_or(255).to_string())
         .replace("{precision}", &p.precision.to_string())
@@ -366,12 +374,21 @@ mod tests {
     fn enum_calls_are_wrapped_and_keep_commas_in_values() {
         let p = TypeParams {
             enum_class: "OrderState".into(),
-            enum_values: vec!["open".into(), "on hold, waiting".into(), "closed".into(), "archived".into(), "deleted".into()],
+            enum_values: vec![
+                "open".into(),
+                "on hold, waiting".into(),
+                "closed".into(),
+                "archived".into(),
+                "deleted".into(),
+            ],
             ..TypeParams::default()
         };
         let m = mapping(lookup("enum").unwrap(), &p);
         let migration = sql_type(FieldType::Enum, &p).migration(12);
-        assert!(migration.contains("\n                \"on hold, waiting\",\n"), "{migration}");
+        assert!(
+            migration.contains("\n                \"on hold, waiting\",\n"),
+            "{migration}"
+        );
         assert_eq!(m.python, "OrderState");
     }
 }
@@ -380,12 +397,17 @@ mod tests {
 pub fn sql_type(ty: FieldType, p: &TypeParams) -> crate::schema::SqlType {
     use crate::schema::SqlType as S;
     match ty {
-        FieldType::String => S::String { length: p.max_length.unwrap_or(255) },
+        FieldType::String => S::String {
+            length: p.max_length.unwrap_or(255),
+        },
         FieldType::Text => S::Text,
         FieldType::Int => S::Integer,
         FieldType::BigInt => S::BigInteger,
         FieldType::Float => S::Double,
-        FieldType::Decimal => S::Numeric { precision: p.precision, scale: p.scale },
+        FieldType::Decimal => S::Numeric {
+            precision: p.precision,
+            scale: p.scale,
+        },
         FieldType::Bool => S::Boolean,
         FieldType::Date => S::Date,
         FieldType::DateTime => S::DateTime,
@@ -423,7 +445,9 @@ pub fn mapping(row: &TypeRow, p: &TypeParams) -> Mapping {
 /// the generated tests send (and expect back) for row `n`.
 pub fn base_sample(ty: FieldType, field: &str, n: usize) -> Value {
     match ty {
-        FieldType::String | FieldType::Text => json!(format!("{} {}", crate::names::words(field), n + 1)),
+        FieldType::String | FieldType::Text => {
+            json!(format!("{} {}", crate::names::words(field), n + 1))
+        }
         FieldType::Int | FieldType::BigInt => json!(n + 1),
         FieldType::Float => json!(1.5 + n as f64),
         FieldType::Decimal => json!(format!("{}.25", n + 1)),

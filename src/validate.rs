@@ -10,10 +10,13 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
 use crate::diagnostics::{Diagnostic, SpecErrors, allowed_help, did_you_mean};
-use crate::model::{Access, Auth, EnumType, ListSpec, Field, Model, Parent, Project, Relation, Resource, ResourceTests};
-use crate::schema::{self, Schema};
+use crate::model::{
+    Access, Auth, EnumType, Field, ListSpec, Model, Parent, Project, Relation, Resource,
+    ResourceTests,
+};
 use crate::names;
 use crate::python::{self, Imports, call};
+use crate::schema::{self, Schema};
 use crate::spec::{RawField, RawRelation, RawResource, Spec, spans::join_key};
 use crate::types::{self, Family, FieldType, TypeParams, TypeRow};
 
@@ -35,7 +38,11 @@ const RELATION_KINDS: &[&str] = &["many_to_one"];
 /// Relation kinds planned for a later spec version.
 const LATER_KINDS: &[&str] = &["one_to_many", "many_to_many", "one_to_one"];
 /// `on_delete` values and the SQL they become.
-const ON_DELETE: &[(&str, &str)] = &[("cascade", "CASCADE"), ("set_null", "SET NULL"), ("restrict", "RESTRICT")];
+const ON_DELETE: &[(&str, &str)] = &[
+    ("cascade", "CASCADE"),
+    ("set_null", "SET NULL"),
+    ("restrict", "RESTRICT"),
+];
 
 /// Collects problems while validating.
 struct Checker<'a> {
@@ -62,7 +69,13 @@ impl Checker<'_> {
         self.push(path, location, message.into(), help.into());
     }
 
-    fn push(&mut self, path: &str, location: Option<(usize, usize)>, message: String, help: String) {
+    fn push(
+        &mut self,
+        path: &str,
+        location: Option<(usize, usize)>,
+        message: String,
+        help: String,
+    ) {
         self.problems.push(Diagnostic {
             file: self.spec.file.clone(),
             location,
@@ -104,7 +117,8 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             let (main_imports, models_imports) = app_imports(&resources);
             let all_models = {
-                let mut names: Vec<String> = ["Base", "User"].iter().map(|s| (*s).to_owned()).collect();
+                let mut names: Vec<String> =
+                    ["Base", "User"].iter().map(|s| (*s).to_owned()).collect();
                 names.extend(resources.iter().map(|r| r.class_name.clone()));
                 names.sort();
                 names
@@ -121,7 +135,8 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             });
         }
     }
-    c.problems.sort_by_key(|d| d.location.unwrap_or((usize::MAX, 0)));
+    c.problems
+        .sort_by_key(|d| d.location.unwrap_or((usize::MAX, 0)));
     Err(SpecErrors(c.problems))
 }
 
@@ -140,7 +155,8 @@ fn project(c: &mut Checker) -> Project {
         );
     }
     let version = p.version.clone().unwrap_or_else(|| "0.1.0".to_owned());
-    let version_ok = Regex::new(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$").expect("static regex");
+    let version_ok =
+        Regex::new(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$").expect("static regex");
     if !version_ok.is_match(&version) {
         c.at_value(
             "project.version",
@@ -165,7 +181,10 @@ fn project(c: &mut Checker) -> Project {
             "shorten it; `/api/v1` is the usual form",
         );
     }
-    let title = p.title.clone().unwrap_or_else(|| format!("{} API", names::words(&snake)));
+    let title = p
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{} API", names::words(&snake)));
     let description = p.description.clone().unwrap_or_default();
     Project {
         name: p.name.clone(),
@@ -181,7 +200,10 @@ fn project(c: &mut Checker) -> Project {
 fn auth(c: &mut Checker) -> Auth {
     let raw = c.spec.raw.auth.clone().unwrap_or_default();
     let mut roles = vec!["admin".to_owned()];
-    let given = raw.roles.clone().unwrap_or_else(|| vec!["admin".to_owned(), "member".to_owned()]);
+    let given = raw
+        .roles
+        .clone()
+        .unwrap_or_else(|| vec!["admin".to_owned(), "member".to_owned()]);
     for (i, role) in given.iter().enumerate() {
         let path = format!("auth.roles[{i}]");
         if !names::is_snake_identifier(role) || role.len() > 50 {
@@ -191,7 +213,11 @@ fn auth(c: &mut Checker) -> Auth {
                 "use lowercase letters, digits and `_`, starting with a letter, at most 50 characters",
             );
         } else if roles.contains(role) && role != "admin" {
-            c.at_value(&path, format!("role `{role}` is listed twice"), "remove the repeat");
+            c.at_value(
+                &path,
+                format!("role `{role}` is listed twice"),
+                "remove the repeat",
+            );
         } else if role != "admin" {
             roles.push(role.clone());
         }
@@ -237,7 +263,11 @@ fn auth(c: &mut Checker) -> Auth {
     }
     let role_literal = format!(
         "Literal[{}]",
-        roles.iter().map(|r| python::string(r)).collect::<Vec<_>>().join(", ")
+        roles
+            .iter()
+            .map(|r| python::string(r))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let days = raw.refresh_token_days.unwrap_or(14);
     if !(1..=365).contains(&days) {
@@ -265,8 +295,16 @@ fn auth(c: &mut Checker) -> Auth {
 
 /// Names the built-in User already has (or its endpoints take).
 const USER_RESERVED: &[&str] = &[
-    "email", "password", "hashed_password", "role", "is_active", "token_version", "current_password",
-    "new_password", "refresh_token", "refresh_tokens",
+    "email",
+    "password",
+    "hashed_password",
+    "role",
+    "is_active",
+    "token_version",
+    "current_password",
+    "new_password",
+    "refresh_token",
+    "refresh_tokens",
 ];
 
 /// `auth.user_fields`: validated like resource fields, laid out into the
@@ -307,15 +345,26 @@ fn user_fields(c: &mut Checker, auth: &mut Auth) {
             c.at_key(
                 &path,
                 format!("`{key}` is a built-in field of User (or of its endpoints)"),
-                format!("rename it; the built-in names are {}", USER_RESERVED.join(", ")),
+                format!(
+                    "rename it; the built-in names are {}",
+                    USER_RESERVED.join(", ")
+                ),
             );
             continue;
         }
-        let Some(name) = member_name(c, &path, key, "user field", &taken) else { continue };
+        let Some(name) = member_name(c, &path, key, "user field", &taken) else {
+            continue;
+        };
         taken.insert(name.clone(), format!("user field `{key}`"));
-        let Some(plan) = field(c, &path, "User", &name, raw_field) else { continue };
+        let Some(plan) = field(c, &path, "User", &name, raw_field) else {
+            continue;
+        };
         if plan.raw.unique {
-            c.at_key(&path, "user fields cannot be unique in spec v1", "remove `unique`; `email` is the user's unique key");
+            c.at_key(
+                &path,
+                "user fields cannot be unique in spec v1",
+                "remove `unique`; `email` is the user's unique key",
+            );
             continue;
         }
         if !plan.raw.nullable && plan.default.is_none() {
@@ -326,9 +375,20 @@ fn user_fields(c: &mut Checker, auth: &mut Auth) {
             );
             continue;
         }
-        let laid = lay_out_field(&plan, "User", "app.auth.models", &mut model_imports, &mut schema_imports, &mut auth.user_enums);
+        let laid = lay_out_field(
+            &plan,
+            "User",
+            "app.auth.models",
+            &mut model_imports,
+            &mut schema_imports,
+            &mut auth.user_enums,
+        );
         if let Some(v) = plan.samples_cache.first() {
-            auth.user_sample.push(format!("{}: {},", python::string(&name), python::literal(v)));
+            auth.user_sample.push(format!(
+                "{}: {},",
+                python::string(&name),
+                python::literal(v)
+            ));
         }
         not_null.extend(laid.not_null);
         auth.user_columns.push(laid.column);
@@ -381,7 +441,10 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     };
     let mut seen_tables: HashMap<String, String> = HashMap::new();
     seen_tables.insert("users".into(), "the built-in User".into());
-    seen_tables.insert("refresh_tokens".into(), "the built-in refresh tokens".into());
+    seen_tables.insert(
+        "refresh_tokens".into(),
+        "the built-in refresh tokens".into(),
+    );
     seen_tables.insert("alembic_version".into(), "Alembic".into());
     let mut heads = Vec::new();
     for (key, r) in raw {
@@ -455,7 +518,9 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
         }
         seen_tables.insert(plural.clone(), format!("resource `{key}`"));
         catalog.rejected.remove(&class);
-        catalog.by_class.insert(class.clone(), (snake.clone(), plural.clone(), r.owned));
+        catalog
+            .by_class
+            .insert(class.clone(), (snake.clone(), plural.clone(), r.owned));
         heads.push((key.clone(), class, snake, plural));
     }
     c.classes = catalog.by_class.keys().cloned().collect();
@@ -498,13 +563,21 @@ fn list_spec(
         } else {
             allowed_help(p, &["offset"])
         };
-        c.at_value(&join_key(&lpath, "pagination"), format!("unknown pagination `{p}`"), help);
+        c.at_value(
+            &join_key(&lpath, "pagination"),
+            format!("unknown pagination `{p}`"),
+            help,
+        );
     }
     let field_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     let relation_names: Vec<&str> = relations.iter().map(|r| r.name.as_str()).collect();
     let all: Vec<&str> = field_names.iter().chain(&relation_names).copied().collect();
     let unknown = |c: &mut Checker, p: &str, name: &str, allowed: &[&str]| {
-        c.at_value(p, format!("`{name}` is not a field or relation of this resource"), allowed_help(name, allowed));
+        c.at_value(
+            p,
+            format!("`{name}` is not a field or relation of this resource"),
+            allowed_help(name, allowed),
+        );
     };
     let col = |name: &str| format!("{class}.{name}");
     for (i, given) in raw.filter.iter().enumerate() {
@@ -512,12 +585,20 @@ fn list_spec(
         let name = names::snake(given);
         if let Some(f) = fields.iter().find(|f| f.name == name) {
             if LIST_RESERVED.contains(&name.as_str()) {
-                c.at_value(&fpath, format!("a filter named `{name}` would clash with the `{name}` query parameter"), "rename the field");
+                c.at_value(
+                    &fpath,
+                    format!(
+                        "a filter named `{name}` would clash with the `{name}` query parameter"
+                    ),
+                    "rename the field",
+                );
                 continue;
             }
             let ty = f.row.ty;
             let (eq_type, in_type, ordered, contains, kind) = match ty {
-                FieldType::String | FieldType::Text | FieldType::Email => ("SafeStr", Some("SafeStr"), false, true, "text"),
+                FieldType::String | FieldType::Text | FieldType::Email => {
+                    ("SafeStr", Some("SafeStr"), false, true, "text")
+                }
                 FieldType::Int => ("Int32", Some("Int32"), true, false, "number"),
                 FieldType::BigInt => ("Int64", Some("Int64"), true, false, "number"),
                 FieldType::Float => ("FiniteFloat", None, true, false, "number"),
@@ -532,9 +613,19 @@ fn list_spec(
                 FieldType::Date => ("date", Some("date"), true, false, "text"),
                 FieldType::DateTime => ("UtcDatetime", None, true, false, "text"),
                 FieldType::Bool => ("bool", None, false, false, "text"),
-                FieldType::Enum | FieldType::Uuid => (f.mapping.input.as_str(), Some(f.mapping.input.as_str()), false, false, "text"),
+                FieldType::Enum | FieldType::Uuid => (
+                    f.mapping.input.as_str(),
+                    Some(f.mapping.input.as_str()),
+                    false,
+                    false,
+                    "text",
+                ),
                 FieldType::Json => {
-                    c.at_value(&fpath, format!("json field `{name}` cannot be filtered"), "filter on a typed field instead");
+                    c.at_value(
+                        &fpath,
+                        format!("json field `{name}` cannot be filtered"),
+                        "filter on a typed field instead",
+                    );
                     continue;
                 }
             };
@@ -548,23 +639,43 @@ fn list_spec(
                 spec.filters.push((param.clone(), cond));
                 spec.filter_cases.push(call(
                     "pytest.param",
-                    &[python::string(&param), python::string(&name), python::string(op), format!("id={}", python::string(&param.replace('_', "-")))],
+                    &[
+                        python::string(&param),
+                        python::string(&name),
+                        python::string(op),
+                        format!("id={}", python::string(&param.replace('_', "-"))),
+                    ],
                     ",",
                     4,
                 ));
             };
             if ty != FieldType::Float {
-                add(name.clone(), format!("{name}: {eq_type} | None = None"), format!("{column} == query.{name}"), "eq");
+                add(
+                    name.clone(),
+                    format!("{name}: {eq_type} | None = None"),
+                    format!("{column} == query.{name}"),
+                    "eq",
+                );
             }
             if let Some(t) = in_type {
                 imports.push(("app.schemas".into(), "CommaList".into()));
                 let p = format!("{name}__in");
-                add(p.clone(), format!("{p}: CommaList[{t}] = None"), format!("{column}.in_(query.{p})"), "in");
+                add(
+                    p.clone(),
+                    format!("{p}: CommaList[{t}] = None"),
+                    format!("{column}.in_(query.{p})"),
+                    "in",
+                );
             }
             if ordered {
                 for (op, sym) in [("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<=")] {
                     let p = format!("{name}__{op}");
-                    add(p.clone(), format!("{p}: {eq_type} | None = None"), format!("{column} {sym} query.{p}"), op);
+                    add(
+                        p.clone(),
+                        format!("{p}: {eq_type} | None = None"),
+                        format!("{column} {sym} query.{p}"),
+                        op,
+                    );
                 }
             }
             if contains {
@@ -578,9 +689,18 @@ fn list_spec(
             }
             if f.raw.nullable {
                 let p = format!("{name}__isnull");
-                add(p.clone(), format!("{p}: bool | None = None"), format!("is_null({column}, query.{p})"), "isnull");
+                add(
+                    p.clone(),
+                    format!("{p}: bool | None = None"),
+                    format!("is_null({column}, query.{p})"),
+                    "isnull",
+                );
             }
-            spec.kinds.push(format!("{}: {},", python::string(&name), python::string(kind)));
+            spec.kinds.push(format!(
+                "{}: {},",
+                python::string(&name),
+                python::string(kind)
+            ));
             for (m, n) in &f.mapping.schema_imports {
                 imports.push(((*m).to_owned(), n.clone()));
             }
@@ -595,14 +715,17 @@ fn list_spec(
             let p = format!("{name}_id");
             let column = col(&p);
             spec.params.push(format!("{p}: Id | None = None"));
-            spec.filters.push((p.clone(), format!("{column} == query.{p}")));
+            spec.filters
+                .push((p.clone(), format!("{column} == query.{p}")));
             let pin = format!("{p}__in");
             spec.params.push(format!("{pin}: CommaList[Id] = None"));
-            spec.filters.push((pin.clone(), format!("{column}.in_(query.{pin})")));
+            spec.filters
+                .push((pin.clone(), format!("{column}.in_(query.{pin})")));
             if rel.nullable {
                 let pn = format!("{p}__isnull");
                 spec.params.push(format!("{pn}: bool | None = None"));
-                spec.filters.push((pn.clone(), format!("is_null({column}, query.{pn})")));
+                spec.filters
+                    .push((pn.clone(), format!("is_null({column}, query.{pn})")));
             }
             imports.push(("app.schemas".into(), "Id".into()));
             imports.push(("app.schemas".into(), "CommaList".into()));
@@ -624,7 +747,11 @@ fn list_spec(
         }
         match fields.iter().find(|f| f.name == name) {
             Some(f) if f.row.ty == FieldType::Json => {
-                c.at_value(&spath, format!("json field `{name}` cannot be sorted by"), "sort by a typed field");
+                c.at_value(
+                    &spath,
+                    format!("json field `{name}` cannot be sorted by"),
+                    "sort by a typed field",
+                );
             }
             Some(f) => {
                 keys.push((name.clone(), col(&name)));
@@ -641,7 +768,11 @@ fn list_spec(
                 indexes.push(name);
             }
             None => {
-                let allowed: Vec<&str> = field_names.iter().copied().chain(["id", "created_at", "updated_at"]).collect();
+                let allowed: Vec<&str> = field_names
+                    .iter()
+                    .copied()
+                    .chain(["id", "created_at", "updated_at"])
+                    .collect();
                 unknown(c, &spath, given, &allowed);
             }
         }
@@ -650,17 +781,33 @@ fn list_spec(
     let bare = default_sort.trim_start_matches('-');
     if !keys.iter().any(|(k, _)| k == bare) {
         let allowed: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
-        c.at_value(&join_key(&lpath, "default_sort"), format!("`{default_sort}` is not a sort key"), allowed_help(bare, &allowed));
+        c.at_value(
+            &join_key(&lpath, "default_sort"),
+            format!("`{default_sort}` is not a sort key"),
+            allowed_help(bare, &allowed),
+        );
     }
     for (i, given) in raw.search.iter().enumerate() {
         let spath = format!("{}[{i}]", join_key(&lpath, "search"));
         let name = names::snake(given);
         match fields.iter().find(|f| f.name == name) {
-            Some(f) if matches!(f.row.ty, FieldType::String | FieldType::Text | FieldType::Email) => {
+            Some(f)
+                if matches!(
+                    f.row.ty,
+                    FieldType::String | FieldType::Text | FieldType::Email
+                ) =>
+            {
                 spec.search.push(col(&name));
                 spec.search_keys.push(name);
             }
-            Some(f) => c.at_value(&spath, format!("`{name}` is a {} field; search covers text fields only", f.row.name), "list string, text or email fields"),
+            Some(f) => c.at_value(
+                &spath,
+                format!(
+                    "`{name}` is a {} field; search covers text fields only",
+                    f.row.name
+                ),
+                "list string, text or email fields",
+            ),
             None => unknown(c, &spath, given, &field_names),
         }
     }
@@ -753,7 +900,11 @@ impl ActionRule {
 /// A Python `frozenset` literal of strings, sorted.
 fn frozenset<'a>(items: impl Iterator<Item = &'a String>) -> String {
     let quoted: Vec<String> = items.map(|s| python::string(s)).collect();
-    if quoted.is_empty() { "frozenset()".to_owned() } else { format!("frozenset({{{}}})", quoted.join(", ")) }
+    if quoted.is_empty() {
+        "frozenset()".to_owned()
+    } else {
+        format!("frozenset({{{}}})", quoted.join(", "))
+    }
 }
 
 /// The four rules of a resource: `permissions` when given, else what
@@ -767,7 +918,11 @@ fn permissions(c: &mut Checker, path: &str, r: &RawResource) -> [ActionRule; 4] 
     } else {
         &["authenticated"]
     };
-    let default_write: &[&str] = if r.owned { &["owner"] } else { &["authenticated"] };
+    let default_write: &[&str] = if r.owned {
+        &["owner"]
+    } else {
+        &["authenticated"]
+    };
     let mut out: [ActionRule; 4] = Default::default();
     let actions = [
         ("read", given.read.as_ref(), default_read),
@@ -787,11 +942,23 @@ fn permissions(c: &mut Checker, path: &str, r: &RawResource) -> [ActionRule; 4] 
         for (j, entry) in list.iter().enumerate() {
             let epath = format!("{apath}[{j}]");
             if !allowed.contains(&entry.as_str()) {
-                c.at_value(&epath, format!("`{entry}` is neither `anyone`, `authenticated`, `owner` nor a role"), allowed_help(entry, &allowed));
+                c.at_value(
+                    &epath,
+                    format!("`{entry}` is neither `anyone`, `authenticated`, `owner` nor a role"),
+                    allowed_help(entry, &allowed),
+                );
             } else if entry == "owner" && !r.owned {
-                c.at_value(&epath, "`owner` needs `owned: true` on the resource", "add `owned: true`, or list roles instead");
+                c.at_value(
+                    &epath,
+                    "`owner` needs `owned: true` on the resource",
+                    "add `owned: true`, or list roles instead",
+                );
             } else if entry == "owner" && action == "create" {
-                c.at_value(&epath, "`owner` cannot create: a row has no owner before it exists", "use `authenticated` or roles");
+                c.at_value(
+                    &epath,
+                    "`owner` cannot create: a row has no owner before it exists",
+                    "use `authenticated` or roles",
+                );
             } else if entry == "anyone" && action != "read" {
                 c.at_value(
                     &epath,
@@ -803,7 +970,12 @@ fn permissions(c: &mut Checker, path: &str, r: &RawResource) -> [ActionRule; 4] 
         let entries: Vec<&str> = list.iter().map(String::as_str).collect();
         out[i] = ActionRule::of(&entries);
     }
-    if r.public_read && given.read.as_ref().is_some_and(|l| !l.iter().any(|e| e == "anyone")) {
+    if r.public_read
+        && given
+            .read
+            .as_ref()
+            .is_some_and(|l| !l.iter().any(|e| e == "anyone"))
+    {
         c.at_key(
             &join_key(&join_key(path, "permissions"), "read"),
             "`public_read: true` contradicts `permissions.read`, which does not list `anyone`",
@@ -906,7 +1078,18 @@ fn resource(
     }
     let default_role = c.default_role.clone();
     let (spec, indexes, imports) = list;
-    let mut resolved = build_resource(class, snake, plural, r, fields, relations, rules, &default_role, &imports, &spec);
+    let mut resolved = build_resource(
+        class,
+        snake,
+        plural,
+        r,
+        fields,
+        relations,
+        rules,
+        &default_role,
+        &imports,
+        &spec,
+    );
     for column in indexes {
         let t = &mut resolved.table;
         if !t.indexes.contains(&column) && !t.uniques.contains(&column) {
@@ -918,9 +1101,17 @@ fn resource(
 }
 
 /// Normalizes a field or relation name and checks it is usable.
-fn member_name(c: &mut Checker, path: &str, key: &str, what: &str, taken: &BTreeMap<String, String>) -> Option<String> {
+fn member_name(
+    c: &mut Checker,
+    path: &str,
+    key: &str,
+    what: &str,
+    taken: &BTreeMap<String, String>,
+) -> Option<String> {
     let name = names::snake(key);
-    let valid = Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$").expect("static regex").is_match(key);
+    let valid = Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$")
+        .expect("static regex")
+        .is_match(key);
     if !valid || !names::is_snake_identifier(&name) {
         c.at_key(
             path,
@@ -957,7 +1148,10 @@ fn member_name(c: &mut Checker, path: &str, key: &str, what: &str, taken: &BTree
         c.at_key(
             path,
             format!("{what} name `{key}` is reserved by {lib}"),
-            format!("rename it, for example `{}_info`", name.trim_start_matches('_')),
+            format!(
+                "rename it, for example `{}_info`",
+                name.trim_start_matches('_')
+            ),
         );
         return None;
     }
@@ -976,7 +1170,13 @@ fn number(n: &serde_yaml::Number) -> f64 {
     n.as_f64().unwrap_or(f64::NAN)
 }
 
-fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -> Option<FieldPlan> {
+fn field(
+    c: &mut Checker,
+    path: &str,
+    class: &str,
+    name: &str,
+    raw: &RawField,
+) -> Option<FieldPlan> {
     let type_path = join_key(path, "type");
     let Some(row) = types::lookup(&raw.r#type) else {
         c.at_value(
@@ -999,14 +1199,62 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
     };
     let numeric = row.family == Family::Numeric;
     let textual = row.family == Family::Textual;
-    only(c, raw.min.is_some(), "min", numeric, "int, bigint, float and decimal fields");
-    only(c, raw.max.is_some(), "max", numeric, "int, bigint, float and decimal fields");
-    only(c, raw.min_length.is_some(), "min_length", textual, "string and text fields");
-    only(c, raw.max_length.is_some(), "max_length", textual, "string and text fields");
-    only(c, raw.pattern.is_some(), "pattern", textual, "string and text fields");
-    only(c, raw.values.is_some(), "values", ty == FieldType::Enum, "enum fields");
-    only(c, raw.precision.is_some(), "precision", ty == FieldType::Decimal, "decimal fields");
-    only(c, raw.scale.is_some(), "scale", ty == FieldType::Decimal, "decimal fields");
+    only(
+        c,
+        raw.min.is_some(),
+        "min",
+        numeric,
+        "int, bigint, float and decimal fields",
+    );
+    only(
+        c,
+        raw.max.is_some(),
+        "max",
+        numeric,
+        "int, bigint, float and decimal fields",
+    );
+    only(
+        c,
+        raw.min_length.is_some(),
+        "min_length",
+        textual,
+        "string and text fields",
+    );
+    only(
+        c,
+        raw.max_length.is_some(),
+        "max_length",
+        textual,
+        "string and text fields",
+    );
+    only(
+        c,
+        raw.pattern.is_some(),
+        "pattern",
+        textual,
+        "string and text fields",
+    );
+    only(
+        c,
+        raw.values.is_some(),
+        "values",
+        ty == FieldType::Enum,
+        "enum fields",
+    );
+    only(
+        c,
+        raw.precision.is_some(),
+        "precision",
+        ty == FieldType::Decimal,
+        "decimal fields",
+    );
+    only(
+        c,
+        raw.scale.is_some(),
+        "scale",
+        ty == FieldType::Decimal,
+        "decimal fields",
+    );
     if raw.unique && !row.uniquable {
         c.at_key(
             &join_key(path, "unique"),
@@ -1035,15 +1283,27 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
         if let (Some(n), true) = (value, numeric) {
             let integral = matches!(ty, FieldType::Int | FieldType::BigInt);
             if integral && !(n.is_i64() || n.is_u64()) {
-                c.at_value(&join_key(path, key), format!("`{key}` must be a whole number for `{}` fields", row.name), "drop the fraction");
+                c.at_value(
+                    &join_key(path, key),
+                    format!("`{key}` must be a whole number for `{}` fields", row.name),
+                    "drop the fraction",
+                );
             } else if lo.is_some_and(|l| number(n) < l) || hi.is_some_and(|h| number(n) > h) {
                 c.at_value(
                     &join_key(path, key),
                     format!("`{key}` {n} does not fit a `{}` column", row.name),
-                    format!("stay within {} to {}, or use `bigint`", lo.unwrap_or_default(), hi.unwrap_or_default()),
+                    format!(
+                        "stay within {} to {}, or use `bigint`",
+                        lo.unwrap_or_default(),
+                        hi.unwrap_or_default()
+                    ),
                 );
             } else if !number(n).is_finite() {
-                c.at_value(&join_key(path, key), format!("`{key}` must be a finite number"), "write a plain number");
+                c.at_value(
+                    &join_key(path, key),
+                    format!("`{key}` must be a finite number"),
+                    "write a plain number",
+                );
             }
         }
     }
@@ -1074,7 +1334,11 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
             c.at_value(
                 &join_key(path, "min_length"),
                 format!("`min_length` ({min}) is greater than `max_length` ({max})"),
-                if raw.max_length.is_none() { "string fields default to `max_length: 255`; raise it" } else { "swap them, or fix the one that is wrong" },
+                if raw.max_length.is_none() {
+                    "string fields default to `max_length: 255`; raise it"
+                } else {
+                    "swap them, or fix the one that is wrong"
+                },
             );
         }
     }
@@ -1083,7 +1347,13 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
             Ok(re) => b.pattern = Some(re),
             Err(e) => {
                 let detail = e.to_string();
-                let last = detail.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("invalid").trim().to_owned();
+                let last = detail
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .last()
+                    .unwrap_or("invalid")
+                    .trim()
+                    .to_owned();
                 c.at_value(
                     &join_key(path, "pattern"),
                     format!("`pattern` is not a valid regular expression: {last}"),
@@ -1095,8 +1365,16 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
     let mut enum_class = None;
     if ty == FieldType::Enum {
         match &raw.values {
-            None => c.at_key(path, "enum fields need `values`", "add `values: [first, second]`"),
-            Some(v) if v.is_empty() => c.at_value(&join_key(path, "values"), "`values` is empty", "list at least one value"),
+            None => c.at_key(
+                path,
+                "enum fields need `values`",
+                "add `values: [first, second]`",
+            ),
+            Some(v) if v.is_empty() => c.at_value(
+                &join_key(path, "values"),
+                "`values` is empty",
+                "list at least one value",
+            ),
             Some(v) => {
                 let mut members: BTreeMap<String, &str> = BTreeMap::new();
                 for (i, value) in v.iter().enumerate() {
@@ -1131,12 +1409,19 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
         b.precision = raw.precision.unwrap_or(10);
         b.scale = raw.scale.unwrap_or(2);
         if b.precision == 0 || b.precision > 1000 {
-            c.at_value(&join_key(path, "precision"), format!("`precision` {} is out of range", b.precision), "use 1 to 1000 digits");
+            c.at_value(
+                &join_key(path, "precision"),
+                format!("`precision` {} is out of range", b.precision),
+                "use 1 to 1000 digits",
+            );
         }
         if b.scale > b.precision {
             c.at_value(
                 &join_key(path, "scale"),
-                format!("`scale` ({}) is greater than `precision` ({})", b.scale, b.precision),
+                format!(
+                    "`scale` ({}) is greater than `precision` ({})",
+                    b.scale, b.precision
+                ),
                 "scale counts digits after the point and must not exceed precision",
             );
         }
@@ -1190,7 +1475,11 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
         let dpath = join_key(path, "default");
         if d.is_null() {
             if !raw.nullable {
-                c.at_value(&dpath, "`default: null` on a field that is not nullable", "add `nullable: true`, or give a real default");
+                c.at_value(
+                    &dpath,
+                    "`default: null` on a field that is not nullable",
+                    "add `nullable: true`, or give a real default",
+                );
             }
         } else if !row.defaultable {
             c.at_value(
@@ -1203,7 +1492,8 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
                 Ok(v) => plan.default = Some(v),
                 Err(why) => {
                     let help = if ty == FieldType::Enum {
-                        let allowed: Vec<&str> = plan.bounds.values.iter().map(String::as_str).collect();
+                        let allowed: Vec<&str> =
+                            plan.bounds.values.iter().map(String::as_str).collect();
                         allowed_help(d.as_str().unwrap_or_default(), &allowed)
                     } else {
                         "the default must satisfy the field's own type and constraints".to_owned()
@@ -1231,10 +1521,37 @@ fn field(c: &mut Checker, path: &str, class: &str, name: &str, raw: &RawField) -
 
 /// Names a model or schema module already binds; an enum class must not shadow them.
 const TAKEN_CLASS_NAMES: &[&str] = &[
-    "Any", "AwareDatetime", "Base", "BaseModel", "BigInteger", "Boolean", "ConfigDict", "Date", "Decimal",
-    "Double", "EmailStr", "Enum", "Field", "FiniteFloat", "ForeignKey", "Id", "Integer", "JSON", "JsonValue",
-    "Mapped", "Numeric", "Page", "StrEnum", "String", "Text", "TimestampMixin", "UTCDateTime", "UUID", "User",
-    "Uuid", "TYPE_CHECKING",
+    "Any",
+    "AwareDatetime",
+    "Base",
+    "BaseModel",
+    "BigInteger",
+    "Boolean",
+    "ConfigDict",
+    "Date",
+    "Decimal",
+    "Double",
+    "EmailStr",
+    "Enum",
+    "Field",
+    "FiniteFloat",
+    "ForeignKey",
+    "Id",
+    "Integer",
+    "JSON",
+    "JsonValue",
+    "Mapped",
+    "Numeric",
+    "Page",
+    "StrEnum",
+    "String",
+    "Text",
+    "TimestampMixin",
+    "UTCDateTime",
+    "UUID",
+    "User",
+    "Uuid",
+    "TYPE_CHECKING",
 ];
 
 /// The enum class for field `name` of resource `class`: the resource and
@@ -1245,10 +1562,14 @@ fn enum_class_name(class: &str, name: &str) -> String {
     let plain = names::pascal(name);
     let long = format!("{class}{plain}");
     // `    name: Mapped[Class | None] = mapped_column(` within 88 columns.
-    let fits = 4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len() + 1 <= python::LINE_LENGTH;
+    let fits =
+        4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len() + 1
+            <= python::LINE_LENGTH;
     let taken = TAKEN_CLASS_NAMES.contains(&plain.as_str())
         || plain == class
-        || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"].iter().any(|s| plain == format!("{class}{s}"));
+        || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"]
+            .iter()
+            .any(|s| plain == format!("{class}{s}"));
     if fits || taken { long } else { plain }
 }
 
@@ -1293,7 +1614,9 @@ fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
         FieldType::Float => {
             let n = v.as_f64().ok_or("not a number")?;
             range(n)?;
-            Ok(serde_json::Number::from_f64(n).map(Json::Number).ok_or("not finite")?)
+            Ok(serde_json::Number::from_f64(n)
+                .map(Json::Number)
+                .ok_or("not finite")?)
         }
         FieldType::Decimal => {
             let text = match v {
@@ -1305,7 +1628,10 @@ fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
             range(canonical.parse::<f64>().map_err(|_| "not a number")?)?;
             Ok(Json::String(canonical))
         }
-        FieldType::Bool => v.as_bool().map(Json::Bool).ok_or_else(|| "not true or false".into()),
+        FieldType::Bool => v
+            .as_bool()
+            .map(Json::Bool)
+            .ok_or_else(|| "not true or false".into()),
         FieldType::Enum => {
             let s = v.as_str().ok_or("not a string")?;
             if b.values.iter().any(|x| x == s) {
@@ -1316,20 +1642,30 @@ fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
         }
         FieldType::Date => {
             let s = v.as_str().ok_or("not a string")?;
-            let ok = Regex::new(r"^\d{4}-\d{2}-\d{2}$").expect("static regex").is_match(s);
-            ok.then(|| Json::String(s.to_owned())).ok_or_else(|| "not a date (YYYY-MM-DD)".into())
+            let ok = Regex::new(r"^\d{4}-\d{2}-\d{2}$")
+                .expect("static regex")
+                .is_match(s);
+            ok.then(|| Json::String(s.to_owned()))
+                .ok_or_else(|| "not a date (YYYY-MM-DD)".into())
         }
         FieldType::DateTime => {
             let s = v.as_str().ok_or("not a string")?;
-            let re = Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$").expect("static regex");
+            let re =
+                Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+                    .expect("static regex");
             re.is_match(s)
                 .then(|| Json::String(s.to_owned()))
-                .ok_or_else(|| "not an ISO 8601 date-time with a UTC offset (like 2024-01-31T12:00:00Z)".into())
+                .ok_or_else(|| {
+                    "not an ISO 8601 date-time with a UTC offset (like 2024-01-31T12:00:00Z)".into()
+                })
         }
         FieldType::Uuid => {
             let s = v.as_str().ok_or("not a string")?;
-            let re = Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").expect("static regex");
-            re.is_match(s).then(|| Json::String(s.to_owned())).ok_or_else(|| "not a lowercase UUID".into())
+            let re = Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .expect("static regex");
+            re.is_match(s)
+                .then(|| Json::String(s.to_owned()))
+                .ok_or_else(|| "not a lowercase UUID".into())
         }
         FieldType::Json => Ok(yaml_to_json(v)),
     }
@@ -1338,10 +1674,16 @@ fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
 fn check_text(b: &Bounds, s: &str) -> Result<(), String> {
     let len = s.chars().count() as u64;
     if b.min_length.is_some_and(|m| len < m) {
-        return Err(format!("shorter than `min_length` {}", b.min_length.unwrap_or_default()));
+        return Err(format!(
+            "shorter than `min_length` {}",
+            b.min_length.unwrap_or_default()
+        ));
     }
     if b.max_length.is_some_and(|m| len > m) {
-        return Err(format!("longer than `max_length` {}", b.max_length.unwrap_or_default()));
+        return Err(format!(
+            "longer than `max_length` {}",
+            b.max_length.unwrap_or_default()
+        ));
     }
     if let Some(re) = &b.pattern {
         if !re.is_match(s) {
@@ -1366,10 +1708,15 @@ fn decimal_text(text: &str, precision: u32, scale: u32) -> Result<String, String
     let whole = caps[2].trim_start_matches('0');
     let frac = caps.get(3).map_or("", |m| m.as_str()).trim_end_matches('0');
     if frac.len() > scale as usize {
-        return Err(format!("more than {scale} digits after the point (`scale`)"));
+        return Err(format!(
+            "more than {scale} digits after the point (`scale`)"
+        ));
     }
     if whole.len() > (precision - scale) as usize {
-        return Err(format!("more than {} digits before the point (`precision` - `scale`)", precision - scale));
+        return Err(format!(
+            "more than {} digits before the point (`precision` - `scale`)",
+            precision - scale
+        ));
     }
     let whole = if whole.is_empty() { "0" } else { whole };
     Ok(if scale == 0 {
@@ -1392,7 +1739,14 @@ struct RelationPlan {
     description: Option<String>,
 }
 
-fn relation(c: &mut Checker, path: &str, name: &str, raw: &RawRelation, catalog: &Catalog, class: &str) -> Option<RelationPlan> {
+fn relation(
+    c: &mut Checker,
+    path: &str,
+    name: &str,
+    raw: &RawRelation,
+    catalog: &Catalog,
+    class: &str,
+) -> Option<RelationPlan> {
     let before = c.problems.len();
     if !RELATION_KINDS.contains(&raw.kind.as_str()) {
         let help = if LATER_KINDS.contains(&raw.kind.as_str()) {
@@ -1407,18 +1761,37 @@ fn relation(c: &mut Checker, path: &str, name: &str, raw: &RawRelation, catalog:
                 None => "spec v1 allows: `many_to_one`".to_owned(),
             }
         };
-        c.at_value(&join_key(path, "kind"), format!("unknown relation kind `{}`", raw.kind), help);
+        c.at_value(
+            &join_key(path, "kind"),
+            format!("unknown relation kind `{}`", raw.kind),
+            help,
+        );
     }
     let to_class = names::pascal(&raw.to);
     let (target_module, target_table, target_snake, target_owned) = if to_class == "User" {
-        ("app.auth.models".to_owned(), "users".to_owned(), None, false)
+        (
+            "app.auth.models".to_owned(),
+            "users".to_owned(),
+            None,
+            false,
+        )
     } else if let Some((snake, table, owned)) = catalog.by_class.get(&to_class) {
-        (format!("app.{snake}.models"), table.clone(), Some(snake.clone()), *owned)
+        (
+            format!("app.{snake}.models"),
+            table.clone(),
+            Some(snake.clone()),
+            *owned,
+        )
     } else if catalog.rejected.contains(&to_class) {
         // The target itself was reported; one message is enough.
         (String::new(), String::new(), None, false)
     } else {
-        let known: Vec<&str> = catalog.by_class.keys().map(String::as_str).chain(["User"]).collect();
+        let known: Vec<&str> = catalog
+            .by_class
+            .keys()
+            .map(String::as_str)
+            .chain(["User"])
+            .collect();
         c.at_value(
             &join_key(path, "to"),
             format!("relation target `{}` is not a resource", raw.to),
@@ -1433,7 +1806,11 @@ fn relation(c: &mut Checker, path: &str, name: &str, raw: &RawRelation, catalog:
             Some((_, sql)) => sql,
             None => {
                 let allowed: Vec<&str> = ON_DELETE.iter().map(|(k, _)| *k).collect();
-                c.at_value(&join_key(path, "on_delete"), format!("unknown `on_delete` `{given}`"), allowed_help(given, &allowed));
+                c.at_value(
+                    &join_key(path, "on_delete"),
+                    format!("unknown `on_delete` `{given}`"),
+                    allowed_help(given, &allowed),
+                );
                 "RESTRICT"
             }
         },
@@ -1469,7 +1846,12 @@ fn relation(c: &mut Checker, path: &str, name: &str, raw: &RawRelation, catalog:
 fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
     let graph: BTreeMap<&str, Vec<&str>> = resolved
         .iter()
-        .map(|r| (r.resource.class_name.as_str(), r.required_targets.iter().map(String::as_str).collect()))
+        .map(|r| {
+            (
+                r.resource.class_name.as_str(),
+                r.required_targets.iter().map(String::as_str).collect(),
+            )
+        })
         .collect();
     for start in graph.keys() {
         let mut stack = vec![(*start, vec![*start])];
@@ -1477,7 +1859,12 @@ fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
             for next in graph.get(node).into_iter().flatten() {
                 if next == start {
                     if trail.iter().min() == Some(start) {
-                        let cycle = trail.iter().chain([start]).copied().collect::<Vec<_>>().join(" -> ");
+                        let cycle = trail
+                            .iter()
+                            .chain([start])
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(" -> ");
                         let path = join_key(&join_key("resources", start), "relations");
                         c.at_key(
                             &path,
@@ -1498,7 +1885,10 @@ fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
 /// A resource can create only as many distinct sample rows as its required parents can.
 fn propagate_capacity(resolved: &mut [Resolved]) {
     for _ in 0..resolved.len() {
-        let caps: HashMap<String, usize> = resolved.iter().map(|r| (r.resource.class_name.clone(), r.capacity)).collect();
+        let caps: HashMap<String, usize> = resolved
+            .iter()
+            .map(|r| (r.resource.class_name.clone(), r.capacity))
+            .collect();
         for r in resolved.iter_mut() {
             for t in &r.required_targets {
                 if let Some(cap) = caps.get(t) {
@@ -1513,20 +1903,40 @@ fn propagate_capacity(resolved: &mut [Resolved]) {
 fn finish_tests(resolved: &mut [Resolved]) {
     // The default role creates the rows of a resource in the tests when it
     // may create them and, transitively, their required parents.
-    let mut creatable: BTreeMap<String, bool> =
-        resolved.iter().map(|r| (r.resource.class_name.clone(), r.resource.create.member == "all")).collect();
+    let mut creatable: BTreeMap<String, bool> = resolved
+        .iter()
+        .map(|r| {
+            (
+                r.resource.class_name.clone(),
+                r.resource.create.member == "all",
+            )
+        })
+        .collect();
     for _ in 0..resolved.len() {
         for r in resolved.iter() {
-            let parents_ok = r.required_targets.iter().all(|t| creatable.get(t).copied().unwrap_or(true));
+            let parents_ok = r
+                .required_targets
+                .iter()
+                .all(|t| creatable.get(t).copied().unwrap_or(true));
             if !parents_ok {
                 creatable.insert(r.resource.class_name.clone(), false);
             }
         }
     }
     for r in resolved.iter_mut() {
-        r.resource.tests.samples.truncate(r.capacity.clamp(2, SAMPLES));
+        r.resource
+            .tests
+            .samples
+            .truncate(r.capacity.clamp(2, SAMPLES));
         let member = creatable[&r.resource.class_name];
-        let actor = |access: &Access| if member && access.member != "none" { "member" } else { "admin" }.to_owned();
+        let actor = |access: &Access| {
+            if member && access.member != "none" {
+                "member"
+            } else {
+                "admin"
+            }
+            .to_owned()
+        };
         let t = &mut r.resource.tests;
         t.creator = if member { "member" } else { "admin" }.to_owned();
         t.reader = actor(&r.resource.read);
@@ -1542,9 +1952,11 @@ fn tables(resolved: &[Resolved], user_columns: &[schema::Column], c: &mut Checke
     let mut done: BTreeSet<String> = out.iter().map(|t| t.name.clone()).collect();
     let mut pending: Vec<&Resolved> = resolved.iter().collect();
     while !pending.is_empty() {
-        let ready = pending
-            .iter()
-            .position(|r| r.target_tables.iter().all(|t| done.contains(t) || *t == r.resource.table));
+        let ready = pending.iter().position(|r| {
+            r.target_tables
+                .iter()
+                .all(|t| done.contains(t) || *t == r.resource.table)
+        });
         match ready {
             Some(i) => {
                 let r = pending.remove(i);
@@ -1561,7 +1973,10 @@ fn tables(resolved: &[Resolved], user_columns: &[schema::Column], c: &mut Checke
                 out.push(r.table.clone());
             }
             None => {
-                let names: Vec<&str> = pending.iter().map(|r| r.resource.class_name.as_str()).collect();
+                let names: Vec<&str> = pending
+                    .iter()
+                    .map(|r| r.resource.class_name.as_str())
+                    .collect();
                 c.at_key(
                     &join_key("resources", &pending[0].key),
                     format!("relations between {} form a cycle of tables", names.join(", ")),
@@ -1597,11 +2012,19 @@ fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
         FieldType::String | FieldType::Text => {
             let bases: Vec<String> = match f.raw.example.as_ref().and_then(Yaml::as_str) {
                 Some(e) => vec![e.to_owned(), words.clone(), f.name.replace('_', "-")],
-                None => vec![words.clone(), f.name.replace('_', "-"), f.name.replace('_', "")],
+                None => vec![
+                    words.clone(),
+                    f.name.replace('_', "-"),
+                    f.name.replace('_', ""),
+                ],
             };
             for n in 1..=SAMPLES + 2 {
                 for base in &bases {
-                    for s in [format!("{base} {n}"), format!("{base}-{n}"), format!("{base}{n}")] {
+                    for s in [
+                        format!("{base} {n}"),
+                        format!("{base}-{n}"),
+                        format!("{base}{n}"),
+                    ] {
                         candidates.push(Yaml::String(fit_length(&f.bounds, &s)));
                     }
                 }
@@ -1611,7 +2034,11 @@ fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
         }
         FieldType::Int | FieldType::BigInt | FieldType::Float | FieldType::Decimal => {
             let step = if ty == FieldType::Float { 0.5 } else { 1.0 };
-            let frac = if ty == FieldType::Decimal && f.bounds.scale > 0 { 0.25 } else { 0.0 };
+            let frac = if ty == FieldType::Decimal && f.bounds.scale > 0 {
+                0.25
+            } else {
+                0.0
+            };
             let mut nums = Vec::new();
             for n in 0..SAMPLES + 2 {
                 nums.push(1.0 + n as f64 + frac + if ty == FieldType::Float { 0.5 } else { 0.0 });
@@ -1639,7 +2066,9 @@ fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
         }
         _ => {
             for n in 0..SAMPLES {
-                candidates.push(serde_yaml::to_value(types::base_sample(ty, &f.name, n)).unwrap_or(Yaml::Null));
+                candidates.push(
+                    serde_yaml::to_value(types::base_sample(ty, &f.name, n)).unwrap_or(Yaml::Null),
+                );
             }
         }
     }
@@ -1658,7 +2087,11 @@ fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
         let message = if f.raw.unique && !out.is_empty() && ty == FieldType::Enum {
             "a unique enum with a single value allows only one row".to_owned()
         } else {
-            format!("gen cannot derive {} valid test values for field `{}`", if f.raw.unique { "two distinct" } else { "a" }, f.name)
+            format!(
+                "gen cannot derive {} valid test values for field `{}`",
+                if f.raw.unique { "two distinct" } else { "a" },
+                f.name
+            )
         };
         let help = if ty == FieldType::Enum {
             "add values, or drop `unique`".to_owned()
@@ -1709,23 +2142,38 @@ fn invalid_values(f: &FieldPlan) -> Vec<(String, Option<String>)> {
                 out.push(("too-long".into(), Some(format!("\"x\" * {}", max + 1))));
             }
             if let Some(min) = b.min_length.filter(|m| *m > 0) {
-                out.push(("too-short".into(), Some(python::string(&"x".repeat(min as usize - 1)))));
+                out.push((
+                    "too-short".into(),
+                    Some(python::string(&"x".repeat(min as usize - 1))),
+                ));
             }
             if let Some(re) = &b.pattern {
                 let within = |s: &str| {
                     let len = s.chars().count() as u64;
                     b.min_length.is_none_or(|m| len >= m) && b.max_length.is_none_or(|m| len <= m)
                 };
-                let bad = ["!", "not valid!", "NOT VALID", " ", "x", "0", "-", "!!!!!!!!!!!!!!!!"]
-                    .iter()
-                    .map(|s| (*s).to_owned())
-                    .chain(b.min_length.map(|m| "!".repeat(m as usize)))
-                    .find(|s| !re.is_match(s) && within(s));
+                let bad = [
+                    "!",
+                    "not valid!",
+                    "NOT VALID",
+                    " ",
+                    "x",
+                    "0",
+                    "-",
+                    "!!!!!!!!!!!!!!!!",
+                ]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .chain(b.min_length.map(|m| "!".repeat(m as usize)))
+                .find(|s| !re.is_match(s) && within(s));
                 if let Some(s) = bad {
                     out.push(("pattern".into(), Some(python::string(&s))));
                 }
             }
-            out.push(("wrong-type".into(), Some("[\"not\", \"a\", \"string\"]".into())));
+            out.push((
+                "wrong-type".into(),
+                Some("[\"not\", \"a\", \"string\"]".into()),
+            ));
         }
         FieldType::Int | FieldType::BigInt | FieldType::Float | FieldType::Decimal => {
             let ty = f.row.ty;
@@ -1738,20 +2186,37 @@ fn invalid_values(f: &FieldPlan) -> Vec<(String, Option<String>)> {
                 (Some(min), _) if ty != FieldType::BigInt || min > types::INT64.0 as f64 => {
                     out.push(("below-min".into(), Some(num(min - step, ty))));
                 }
-                (None, FieldType::Int) => out.push(("below-int32".into(), Some(num(types::INT32.0 as f64 - 1.0, ty)))),
+                (None, FieldType::Int) => out.push((
+                    "below-int32".into(),
+                    Some(num(types::INT32.0 as f64 - 1.0, ty)),
+                )),
                 _ => {}
             }
             match (b.max, ty) {
                 (Some(max), _) if ty != FieldType::BigInt || max < types::INT64.1 as f64 => {
                     out.push(("above-max".into(), Some(num(max + step, ty))));
                 }
-                (None, FieldType::Int) => out.push(("above-int32".into(), Some(num(types::INT32.1 as f64 + 1.0, ty)))),
+                (None, FieldType::Int) => out.push((
+                    "above-int32".into(),
+                    Some(num(types::INT32.1 as f64 + 1.0, ty)),
+                )),
                 (None, FieldType::BigInt) => out.push(("above-int64".into(), Some("2**63".into()))),
                 _ => {}
             }
             if ty == FieldType::Decimal {
-                out.push(("too-many-digits".into(), Some(python::string(&"9".repeat((b.precision - b.scale + 1) as usize)))));
-                out.push(("too-many-decimals".into(), Some(python::string(&format!("0.{}1", "0".repeat(b.scale as usize))))));
+                out.push((
+                    "too-many-digits".into(),
+                    Some(python::string(
+                        &"9".repeat((b.precision - b.scale + 1) as usize),
+                    )),
+                ));
+                out.push((
+                    "too-many-decimals".into(),
+                    Some(python::string(&format!(
+                        "0.{}1",
+                        "0".repeat(b.scale as usize)
+                    ))),
+                ));
             }
             out.push(("wrong-type".into(), Some("\"not a number\"".into())));
         }
@@ -1778,7 +2243,11 @@ fn invalid_values(f: &FieldPlan) -> Vec<(String, Option<String>)> {
 /// A default as a Python expression (`PostStatus.DRAFT`, `Decimal("0.00")`).
 fn default_expr(f: &FieldPlan, v: &Json) -> String {
     match (f.row.ty, v) {
-        (FieldType::Enum, Json::String(s)) => format!("{}.{}", f.enum_class.as_deref().unwrap_or_default(), names::enum_member(s)),
+        (FieldType::Enum, Json::String(s)) => format!(
+            "{}.{}",
+            f.enum_class.as_deref().unwrap_or_default(),
+            names::enum_member(s)
+        ),
         (FieldType::Decimal, Json::String(s)) => format!("Decimal({})", python::string(s)),
         _ => python::literal(v),
     }
@@ -1804,15 +2273,32 @@ fn constraints(f: &FieldPlan) -> Vec<String> {
         _ => (None, None),
     };
     if let Some(min) = b.min.or(lo) {
-        out.push(format!("ge={}", if b.min.is_none() && ty == FieldType::BigInt { types::INT64.0.to_string() } else { bound(min, ty) }));
+        out.push(format!(
+            "ge={}",
+            if b.min.is_none() && ty == FieldType::BigInt {
+                types::INT64.0.to_string()
+            } else {
+                bound(min, ty)
+            }
+        ));
     }
     if let Some(max) = b.max.or(hi) {
-        out.push(format!("le={}", if b.max.is_none() && ty == FieldType::BigInt { types::INT64.1.to_string() } else { bound(max, ty) }));
+        out.push(format!(
+            "le={}",
+            if b.max.is_none() && ty == FieldType::BigInt {
+                types::INT64.1.to_string()
+            } else {
+                bound(max, ty)
+            }
+        ));
     }
     if let Some(n) = b.min_length {
         out.push(format!("min_length={n}"));
     }
-    if let Some(n) = b.max_length.filter(|_| matches!(ty, FieldType::String | FieldType::Text)) {
+    if let Some(n) = b
+        .max_length
+        .filter(|_| matches!(ty, FieldType::String | FieldType::Text))
+    {
         out.push(format!("max_length={n}"));
     }
     if let Some(re) = &b.pattern {
@@ -1842,7 +2328,10 @@ fn schema_decl(name: &str, annotation: &str, args: Vec<String>) -> String {
     let head = format!("{name}: {annotation}");
     match args.as_slice() {
         [] => head,
-        [only] if only.starts_with("default=") && 4 + head.len() + only.len() - 5 <= python::LINE_LENGTH => {
+        [only]
+            if only.starts_with("default=")
+                && 4 + head.len() + only.len() - 5 <= python::LINE_LENGTH =>
+        {
             format!("{head} = {}", &only["default=".len()..])
         }
         _ => call(&format!("{head} = Field"), &args, "", 4),
@@ -1879,7 +2368,12 @@ fn lay_out_field(
         enums.push(EnumType {
             class_name: class_name.clone(),
             words: format!("Allowed values of `{class}.{}`.", f.name),
-            members: f.bounds.values.iter().map(|v| (names::enum_member(v), python::string(v))).collect(),
+            members: f
+                .bounds
+                .values
+                .iter()
+                .map(|v| (names::enum_member(v), python::string(v)))
+                .collect(),
         });
     }
     let opt = if f.raw.nullable { " | None" } else { "" };
@@ -1892,7 +2386,12 @@ fn lay_out_field(
     if let Some(d) = &f.default {
         column_args.push(format!("default={}", default_expr(f, d)));
     }
-    let model_decl = call(&format!("{}: Mapped[{}{opt}] = mapped_column", f.name, m.python), &column_args, "", 4);
+    let model_decl = call(
+        &format!("{}: Mapped[{}{opt}] = mapped_column", f.name, m.python),
+        &column_args,
+        "",
+        4,
+    );
     let cons = constraints(f);
     let mut create_args = Vec::new();
     match &f.default {
@@ -1924,7 +2423,11 @@ fn lay_out_field(
         let id = python::string(&format!("{}-{case}", f.name.replace('_', "-")));
         invalid.push(call(
             "pytest.param",
-            &[python::string(&f.name), value.unwrap_or_else(|| "MISSING".into()), format!("id={id}")],
+            &[
+                python::string(&f.name),
+                value.unwrap_or_else(|| "MISSING".into()),
+                format!("id={id}"),
+            ],
             ",",
             4,
         ));
@@ -1990,7 +2493,10 @@ fn build_resource(
         .from("sqlalchemy.ext.asyncio", "AsyncSession")
         .from(&format!("app.{snake}.models"), class)
         .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
-        .from(&format!("app.{snake}.schemas"), &format!("{class}ListQuery"))
+        .from(
+            &format!("app.{snake}.schemas"),
+            &format!("{class}ListQuery"),
+        )
         .from(&format!("app.{snake}.schemas"), &format!("{class}Update"));
     let mut test_imports = Imports::default();
     test_imports
@@ -2026,7 +2532,14 @@ fn build_resource(
         .map(|f| (f.name.clone(), f.samples_cache.clone()))
         .collect();
     for f in &fields {
-        let laid = lay_out_field(f, class, &format!("app.{snake}.models"), &mut model_imports, &mut schema_imports, &mut enums);
+        let laid = lay_out_field(
+            f,
+            class,
+            &format!("app.{snake}.models"),
+            &mut model_imports,
+            &mut schema_imports,
+            &mut enums,
+        );
         if f.raw.unique {
             unique_fields.push(f.name.clone());
             capacity = capacity.min(f.samples_cache.len());
@@ -2062,7 +2575,11 @@ fn build_resource(
         let model_decl = call(
             &format!("{column}: Mapped[int{opt}] = mapped_column"),
             &[
-                format!("ForeignKey(\"{}.id\", ondelete={})", rel.target_table, python::string(rel.on_delete)),
+                format!(
+                    "ForeignKey(\"{}.id\", ondelete={})",
+                    rel.target_table,
+                    python::string(rel.on_delete)
+                ),
                 "index=True".into(),
             ],
             "",
@@ -2077,7 +2594,15 @@ fn build_resource(
             rel_args.push(format!("remote_side=\"{class}.id\""));
         }
         rel_args.push("lazy=\"raise\"".into());
-        let relationship_decl = call(&format!("{}: Mapped[{}{opt}] = relationship", rel.name, rel.target_class), &rel_args, "", 4);
+        let relationship_decl = call(
+            &format!(
+                "{}: Mapped[{}{opt}] = relationship",
+                rel.name, rel.target_class
+            ),
+            &rel_args,
+            "",
+            4,
+        );
         if rel.target_class != class {
             type_checking.push((rel.target_module.clone(), rel.target_class.clone()));
         }
@@ -2086,7 +2611,11 @@ fn build_resource(
             .as_ref()
             .map(|d| vec![format!("description={}", python::string(d))])
             .unwrap_or_default();
-        let mut create_args = if rel.nullable { vec!["default=None".to_owned()] } else { Vec::new() };
+        let mut create_args = if rel.nullable {
+            vec!["default=None".to_owned()]
+        } else {
+            Vec::new()
+        };
         create_args.extend(desc.clone());
         let mut update_args = vec!["default=None".to_owned()];
         update_args.extend(desc);
@@ -2094,17 +2623,31 @@ fn build_resource(
             schema_imports.from("pydantic", "Field");
         }
         schema_imports.from("app.schemas", "Id");
-        let factory = rel.target_snake.as_ref().map(|s| format!("create_{s}")).unwrap_or_default();
+        let factory = rel
+            .target_snake
+            .as_ref()
+            .map(|s| format!("create_{s}"))
+            .unwrap_or_default();
         if !rel.nullable {
             not_null.push(python::string(&column));
             let reuse = parents
                 .iter()
-                .find(|p: &&Parent| p.factory == factory && p.reuse.is_none() && !factory.is_empty())
+                .find(|p: &&Parent| {
+                    p.factory == factory && p.reuse.is_none() && !factory.is_empty()
+                })
                 .map(|p| p.column.clone());
-            parents.push(Parent { column: column.clone(), factory: factory.clone(), reuse });
+            parents.push(Parent {
+                column: column.clone(),
+                factory: factory.clone(),
+                reuse,
+            });
             invalid.push(call(
                 "pytest.param",
-                &[python::string(&column), "MISSING".into(), format!("id=\"{}-missing\"", column.replace('_', "-"))],
+                &[
+                    python::string(&column),
+                    "MISSING".into(),
+                    format!("id=\"{}-missing\"", column.replace('_', "-")),
+                ],
                 ",",
                 4,
             ));
@@ -2114,24 +2657,44 @@ fn build_resource(
         }
         invalid.push(call(
             "pytest.param",
-            &[python::string(&column), "2147483647".into(), format!("id=\"{}-no-such-row\"", column.replace('_', "-"))],
+            &[
+                python::string(&column),
+                "2147483647".into(),
+                format!("id=\"{}-no-such-row\"", column.replace('_', "-")),
+            ],
             ",",
             4,
         ));
         invalid.push(call(
             "pytest.param",
-            &[python::string(&column), "0".into(), format!("id=\"{}-not-positive\"", column.replace('_', "-"))],
+            &[
+                python::string(&column),
+                "0".into(),
+                format!("id=\"{}-not-positive\"", column.replace('_', "-")),
+            ],
             ",",
             4,
         ));
         if rel.target_owned {
-            owned_targets.push(Parent { column: column.clone(), factory: factory.clone(), reuse: None });
+            owned_targets.push(Parent {
+                column: column.clone(),
+                factory: factory.clone(),
+                reuse: None,
+            });
         }
-        references.push(Parent { column: column.clone(), factory, reuse: None });
+        references.push(Parent {
+            column: column.clone(),
+            factory,
+            reuse: None,
+        });
         if rel.target_table != "users" {
             target_tables.push(rel.target_table.clone());
         }
-        columns.push(schema::Column::new(&column, schema::SqlType::Integer, rel.nullable));
+        columns.push(schema::Column::new(
+            &column,
+            schema::SqlType::Integer,
+            rel.nullable,
+        ));
         foreign_keys.push(schema::ForeignKey {
             column: column.clone(),
             target: rel.target_table.clone(),
@@ -2171,7 +2734,11 @@ fn build_resource(
         service_imports.from(&rel.target_module, &rel.target_class);
     }
     if r.owned {
-        columns.push(schema::Column::new("owner_id", schema::SqlType::Integer, false));
+        columns.push(schema::Column::new(
+            "owner_id",
+            schema::SqlType::Integer,
+            false,
+        ));
         foreign_keys.push(schema::ForeignKey {
             column: "owner_id".into(),
             target: "users".into(),
@@ -2190,12 +2757,16 @@ fn build_resource(
         uniques: table_uniques,
         indexes: table_indexes,
         foreign_keys,
-        renamed_from: r.renamed_from.as_ref().map(|old| names::plural(&names::snake(old))),
+        renamed_from: r
+            .renamed_from
+            .as_ref()
+            .map(|old| names::plural(&names::snake(old))),
     };
     if !relations.is_empty() {
-        model_imports.from("__future__", "annotations").from("sqlalchemy.orm", "relationship");
+        model_imports
+            .from("__future__", "annotations")
+            .from("sqlalchemy.orm", "relationship");
         service_imports.from("app.database", "ensure_exists");
-
     }
     if !type_checking.is_empty() {
         model_imports.from("typing", "TYPE_CHECKING");
@@ -2204,7 +2775,9 @@ fn build_resource(
         service_imports.from("app.database", "ensure_unique");
     }
     if !not_null.is_empty() {
-        schema_imports.from("pydantic", "field_validator").from("app.schemas", "reject_null");
+        schema_imports
+            .from("pydantic", "field_validator")
+            .from("app.schemas", "reject_null");
     }
     // Samples: one dict per row the tests may create.
     let rows = capacity.min(SAMPLES);
@@ -2213,7 +2786,11 @@ fn build_resource(
         let mut lines = String::from("{\n");
         for (name, values) in &sample_values {
             let v = &values[n % values.len()];
-            lines.push_str(&format!("        {}: {},\n", python::string(name), python::literal(v)));
+            lines.push_str(&format!(
+                "        {}: {},\n",
+                python::string(name),
+                python::literal(v)
+            ));
         }
         lines.push_str("    }");
         if sample_values.is_empty() {
@@ -2229,7 +2806,12 @@ fn build_resource(
         .iter()
         .find(|f| !f.raw.nullable)
         .map(|f| f.name.clone())
-        .or_else(|| relations.iter().find(|r| !r.nullable).map(|r| format!("{}_id", r.name)));
+        .or_else(|| {
+            relations
+                .iter()
+                .find(|r| !r.nullable)
+                .map(|r| format!("{}_id", r.name))
+        });
     let not_null_on_update = if not_null.is_empty() {
         String::new()
     } else {
@@ -2242,7 +2824,18 @@ fn build_resource(
         for (m, n) in &type_checking {
             tc.from(m, n);
         }
-        let body = tc.render_at(4).lines().map(|l| if l.is_empty() { String::new() } else { format!("    {l}") }).collect::<Vec<_>>().join("\n");
+        let body = tc
+            .render_at(4)
+            .lines()
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("    {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
         format!("\n\nif TYPE_CHECKING:\n{body}")
     };
     let words = names::words(snake);
@@ -2256,7 +2849,14 @@ fn build_resource(
     let role_map = |pick: fn(&RawField) -> &Option<Vec<String>>| -> Vec<(String, String)> {
         fields
             .iter()
-            .filter_map(|f| pick(&f.raw).as_ref().map(|roles| (f.name.clone(), frozenset(roles.iter().filter(|r| *r != "admin")))))
+            .filter_map(|f| {
+                pick(&f.raw).as_ref().map(|roles| {
+                    (
+                        f.name.clone(),
+                        frozenset(roles.iter().filter(|r| *r != "admin")),
+                    )
+                })
+            })
             .collect()
     };
     let field_readers = role_map(|f| &f.read);
@@ -2295,7 +2895,10 @@ fn build_resource(
         .from("app.errors", "responses")
         .from("typing", "Annotated")
         .from("fastapi", "Query")
-        .from(&format!("app.{snake}.schemas"), &format!("{class}ListQuery"));
+        .from(
+            &format!("app.{snake}.schemas"),
+            &format!("{class}ListQuery"),
+        );
     router_imports.from(&format!("app.{snake}.models"), class);
     if hidden {
         router_imports
@@ -2305,9 +2908,13 @@ fn build_resource(
             .from("app.auth.permissions", "hidden_fields");
     }
     if guarded {
-        router_imports.from(&deps, "FIELD_WRITERS").from("app.auth.permissions", "check_writable");
+        router_imports
+            .from(&deps, "FIELD_WRITERS")
+            .from("app.auth.permissions", "check_writable");
     }
-    service_imports.from(&format!("app.{snake}"), "hooks").from("app.auth.models", "User");
+    service_imports
+        .from(&format!("app.{snake}"), "hooks")
+        .from("app.auth.models", "User");
     if !list.search.is_empty() {
         service_imports.from("sqlalchemy", "or_");
     }
@@ -2325,7 +2932,9 @@ fn build_resource(
         .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
         .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
         .from("app.auth.models", "User");
-    test_imports.from(&format!("app.{snake}"), "hooks").from("tests.helpers", "recording");
+    test_imports
+        .from(&format!("app.{snake}"), "hooks")
+        .from("tests.helpers", "recording");
     let hidden_field = fields
         .iter()
         .find(|f| f.raw.read.is_some())
@@ -2345,7 +2954,11 @@ fn build_resource(
     // An example body for /docs: sample 0 with every relation pointing at id 1.
     let mut example = String::from("{\n");
     for (name, values) in &sample_values {
-        example.push_str(&format!("                    {}: {},\n", python::string(name), python::literal(&values[0])));
+        example.push_str(&format!(
+            "                    {}: {},\n",
+            python::string(name),
+            python::literal(&values[0])
+        ));
     }
     for rel in &relations {
         example.push_str(&format!("                    \"{}_id\": 1,\n", rel.name));
@@ -2354,15 +2967,18 @@ fn build_resource(
     let create_config = format!(
         "model_config = ConfigDict(\n        extra=\"forbid\",\n        json_schema_extra={{\n            \"examples\": [\n                {example},\n            ],\n        }},\n    )"
     );
-    let description_py = python::string(
-        r.description.as_deref().unwrap_or(&format!("Operations on {}.", names::words(plural).to_lowercase())),
-    );
+    let description_py = python::string(r.description.as_deref().unwrap_or(&format!(
+        "Operations on {}.",
+        names::words(plural).to_lowercase()
+    )));
     let tag = names::kebab(plural);
     let one_line = format!("{{\"name\": \"{tag}\", \"description\": {description_py}}},");
     let tag_entry = if one_line.len() + 4 <= python::LINE_LENGTH {
         one_line
     } else {
-        format!("{{\n        \"name\": \"{tag}\",\n        \"description\": {description_py},\n    }},")
+        format!(
+            "{{\n        \"name\": \"{tag}\",\n        \"description\": {description_py},\n    }},"
+        )
     };
     Resolved {
         key: String::new(),
@@ -2448,9 +3064,14 @@ fn app_imports(resources: &[Resource]) -> (String, String) {
         .from("app.middleware", "BodySizeLimit")
         .from("app.ratelimit", "create_rate_limiter");
     let mut models = Imports::default();
-    models.from("app.auth.models", "User").from("app.database", "Base");
+    models
+        .from("app.auth.models", "User")
+        .from("app.database", "Base");
     for r in resources {
-        main.from(&format!("app.{}.router", r.snake), &format!("router as {}_router", r.snake));
+        main.from(
+            &format!("app.{}.router", r.snake),
+            &format!("router as {}_router", r.snake),
+        );
         models.from(&format!("app.{}.models", r.snake), &r.class_name);
     }
     (main.render(), models.render())

@@ -61,7 +61,10 @@ pub fn apply(dir: &Path, changes: &Changeset) -> Result<Vec<PathBuf>, Error> {
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent).map_err(io(parent))?;
             }
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let temporary = path.with_file_name(format!(".{name}.gen-tmp"));
             fs::write(&temporary, content).map_err(io(&temporary))?;
             staged.push((temporary, path));

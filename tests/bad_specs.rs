@@ -6,12 +6,22 @@ use std::path::Path;
 use crate::common::{gen_cmd, root};
 
 fn check(path: &Path) -> String {
-    let relative = path.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+    let relative = path
+        .strip_prefix(root())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
     let out = gen_cmd(&["validate", &relative]);
     assert_eq!(out.status.code(), Some(2), "{relative}");
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains(&format!("--> {relative}:")), "{relative}: no file:line:column\n{stderr}");
-    assert!(stderr.contains("= at: "), "{relative}: no YAML path\n{stderr}");
+    assert!(
+        stderr.contains(&format!("--> {relative}:")),
+        "{relative}: no file:line:column\n{stderr}"
+    );
+    assert!(
+        stderr.contains("= at: "),
+        "{relative}: no YAML path\n{stderr}"
+    );
     assert!(stderr.contains("= help: "), "{relative}: no help\n{stderr}");
 
     let tmp = tempfile::tempdir().unwrap();

@@ -23,7 +23,11 @@ fn bad_usage_exits_2() {
 fn validate_accepts_the_examples() {
     for (name, path) in crate::common::examples() {
         let out = gen_cmd(&["validate", path.to_str().unwrap()]);
-        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("valid"));
     }
 }
@@ -41,7 +45,11 @@ fn new_copies_the_spec_and_refuses_a_non_empty_folder() {
     let dir = tmp.path().join("todo");
     let dir_s = dir.to_str().unwrap();
     let out = gen_cmd(&["new", dir_s, "--spec", "examples/todo.yaml"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let spec = std::fs::read_to_string(crate::common::root().join("examples/todo.yaml")).unwrap();
     assert_eq!(std::fs::read_to_string(dir.join("gen.yaml")).unwrap(), spec);
     assert!(dir.join("app/todo/router.py").exists());
@@ -50,11 +58,17 @@ fn new_copies_the_spec_and_refuses_a_non_empty_folder() {
     let again = gen_cmd(&["new", dir_s, "--spec", "examples/todo.yaml"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
-    assert_eq!(std::fs::read_to_string(dir.join("app/todo/router.py")).unwrap(), "# edited\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("app/todo/router.py")).unwrap(),
+        "# edited\n"
+    );
 
     let forced = gen_cmd(&["new", dir_s, "--spec", "examples/todo.yaml", "--force"]);
     assert!(forced.status.success());
-    assert_ne!(std::fs::read_to_string(dir.join("app/todo/router.py")).unwrap(), "# edited\n");
+    assert_ne!(
+        std::fs::read_to_string(dir.join("app/todo/router.py")).unwrap(),
+        "# edited\n"
+    );
 }
 
 #[test]
@@ -62,10 +76,17 @@ fn new_without_a_spec_writes_a_valid_starter() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("my-service");
     let out = gen_cmd(&["new", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let spec = std::fs::read_to_string(dir.join("gen.yaml")).unwrap();
     assert!(spec.contains("name: my-service"));
-    assert!(spec.matches(" # ").count() + spec.matches("\n#").count() >= 5, "starter is commented");
+    assert!(
+        spec.matches(" # ").count() + spec.matches("\n#").count() >= 5,
+        "starter is commented"
+    );
     let check = gen_cmd(&["validate", dir.join("gen.yaml").to_str().unwrap()]);
     assert!(check.status.success());
     assert!(tree(&dir).contains(&"app/note/router.py".to_owned()));
@@ -75,7 +96,13 @@ fn new_without_a_spec_writes_a_valid_starter() {
 fn a_bad_spec_writes_nothing_even_with_force() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
-    let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "tests/specs/bad/unknown_type.yaml", "--force"]);
+    let out = gen_cmd(&[
+        "new",
+        dir.to_str().unwrap(),
+        "--spec",
+        "tests/specs/bad/unknown_type.yaml",
+        "--force",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.exists());
 }
@@ -85,24 +112,48 @@ fn the_json_schema_is_committed_and_accepts_the_examples() {
     let out = gen_cmd(&["schema"]);
     assert!(out.status.success());
     let printed = String::from_utf8(out.stdout).unwrap();
-    let committed = std::fs::read_to_string(crate::common::root().join("docs/spec.schema.json")).unwrap();
-    assert_eq!(printed, committed, "docs/spec.schema.json is stale: run `gen schema > docs/spec.schema.json`");
+    let committed =
+        std::fs::read_to_string(crate::common::root().join("docs/spec.schema.json")).unwrap();
+    assert_eq!(
+        printed, committed,
+        "docs/spec.schema.json is stale: run `gen schema > docs/spec.schema.json`"
+    );
     let schema: serde_json::Value = serde_json::from_str(&printed).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let as_json = |path: &std::path::Path| -> serde_json::Value {
-        let yaml: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         serde_json::to_value(yaml).unwrap()
     };
-    let mut specs: Vec<std::path::PathBuf> = crate::common::examples().into_iter().map(|(_, p)| p).collect();
+    let mut specs: Vec<std::path::PathBuf> = crate::common::examples()
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
     for dir in ["tests/specs/good", "tests/specs/evolution"] {
-        specs.extend(std::fs::read_dir(crate::common::root().join(dir)).unwrap().map(|e| e.unwrap().path()));
+        specs.extend(
+            std::fs::read_dir(crate::common::root().join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        );
     }
     for path in &specs {
-        let errors: Vec<String> = validator.iter_errors(&as_json(path)).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&as_json(path))
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", path.display());
     }
-    for bad in ["unknown_top_key", "unknown_field_key", "unknown_type", "wrong_value_type", "unknown_relation_kind"] {
+    for bad in [
+        "unknown_top_key",
+        "unknown_field_key",
+        "unknown_type",
+        "wrong_value_type",
+        "unknown_relation_kind",
+    ] {
         let path = crate::common::root().join(format!("tests/specs/bad/{bad}.yaml"));
-        assert!(!validator.is_valid(&as_json(&path)), "{bad} passes the schema");
+        assert!(
+            !validator.is_valid(&as_json(&path)),
+            "{bad} passes the schema"
+        );
     }
 }

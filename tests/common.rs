@@ -37,7 +37,12 @@ pub fn tree(dir: &Path) -> Vec<String> {
             if path.is_dir() {
                 walk(base, &path, out);
             } else {
-                out.push(path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+                out.push(
+                    path.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
     }

@@ -23,19 +23,41 @@ const DEFAULT_PG: &str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 fn run(what: &str, dir: &Path, program: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     let mut cmd = Command::new(program);
     cmd.args(args).current_dir(dir);
-    for var in ["DATABASE_URL", "TEST_DATABASE_URL", "VIRTUAL_ENV", "PYTHONPATH"] {
+    for var in [
+        "DATABASE_URL",
+        "TEST_DATABASE_URL",
+        "VIRTUAL_ENV",
+        "PYTHONPATH",
+    ] {
         cmd.env_remove(var);
     }
     cmd.env("PYTHONDONTWRITEBYTECODE", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run {}: {e}", program.display()));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run {}: {e}", program.display()));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     if !out.status.success() {
-        let tail = |s: &str| s.lines().rev().take(80).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
-        panic!("{what} failed ({}) in {}\n--- stdout\n{}\n--- stderr\n{}", out.status, dir.display(), tail(&stdout), tail(&stderr));
+        let tail = |s: &str| {
+            s.lines()
+                .rev()
+                .take(80)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        panic!(
+            "{what} failed ({}) in {}\n--- stdout\n{}\n--- stderr\n{}",
+            out.status,
+            dir.display(),
+            tail(&stdout),
+            tail(&stderr)
+        );
     }
     stdout
 }
@@ -49,15 +71,39 @@ fn python() -> PathBuf {
 fn setup_venv() -> PathBuf {
     let base = root().join("target/e2e");
     std::fs::create_dir_all(&base).unwrap();
-    let system_python = PathBuf::from(std::env::var("GEN_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned()));
-    let has_uv = Command::new(&system_python).args(["-m", "uv", "--version"]).output().is_ok_and(|o| o.status.success());
+    let system_python =
+        PathBuf::from(std::env::var("GEN_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned()));
+    let has_uv = Command::new(&system_python)
+        .args(["-m", "uv", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !has_uv {
-        run("install uv", &base, &system_python, &["-m", "pip", "install", "--quiet", "uv"], &[]);
+        run(
+            "install uv",
+            &base,
+            &system_python,
+            &["-m", "pip", "install", "--quiet", "uv"],
+            &[],
+        );
     }
     let venv = base.join("venv");
     let python = venv.join("bin/python");
     if !python.exists() {
-        run("create venv", &base, &system_python, &["-m", "uv", "venv", "--quiet", "--python", "python3", venv.to_str().unwrap()], &[]);
+        run(
+            "create venv",
+            &base,
+            &system_python,
+            &[
+                "-m",
+                "uv",
+                "venv",
+                "--quiet",
+                "--python",
+                "python3",
+                venv.to_str().unwrap(),
+            ],
+            &[],
+        );
     }
     // Install what a generated project declares, pinned by the constraints file.
     let project = tempfile::tempdir().unwrap();
@@ -70,10 +116,20 @@ fn setup_venv() -> PathBuf {
         &base,
         &system_python,
         &[
-            "-m", "uv", "pip", "install", "--quiet", "--python", python.to_str().unwrap(),
-            "-r", dir.join("pyproject.toml").to_str().unwrap(), "--extra", "dev",
+            "-m",
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            python.to_str().unwrap(),
+            "-r",
+            dir.join("pyproject.toml").to_str().unwrap(),
+            "--extra",
+            "dev",
             "schemathesis",
-            "-c", constraints.to_str().unwrap(),
+            "-c",
+            constraints.to_str().unwrap(),
         ],
         &[],
     );
@@ -84,9 +140,19 @@ fn setup_venv() -> PathBuf {
 /// unreachable outside CI. Panics when it is unreachable in CI.
 fn postgres() -> Option<String> {
     let url = std::env::var("GEN_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_PG.to_owned());
-    let authority = url.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
+    let authority = url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split('/')
+        .next()
+        .unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or("");
-    let host_port = if host_port.contains(':') { host_port.to_owned() } else { format!("{host_port}:5432") };
+    let host_port = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    };
     let reachable = host_port
         .to_socket_addrs()
         .ok()
@@ -96,9 +162,13 @@ fn postgres() -> Option<String> {
         return Some(url);
     }
     if std::env::var_os("CI").is_some() {
-        panic!("PostgreSQL at {host_port} is unreachable and CI is set: start it (see README) or set GEN_TEST_DATABASE_URL");
+        panic!(
+            "PostgreSQL at {host_port} is unreachable and CI is set: start it (see README) or set GEN_TEST_DATABASE_URL"
+        );
     }
-    eprintln!("\n!!!!!!!!\n!!! SKIPPING the PostgreSQL leg: nothing listens at {host_port} (GEN_TEST_DATABASE_URL).\n!!! Start PostgreSQL to run it; with CI set this is a failure.\n!!!!!!!!\n");
+    eprintln!(
+        "\n!!!!!!!!\n!!! SKIPPING the PostgreSQL leg: nothing listens at {host_port} (GEN_TEST_DATABASE_URL).\n!!! Start PostgreSQL to run it; with CI set this is a failure.\n!!!!!!!!\n"
+    );
     None
 }
 
@@ -111,7 +181,10 @@ fn redis_url() -> String {
 /// pytest passed and skipped nothing (a skip would hide the Redis leg).
 fn assert_ran_everything(report: &str) {
     assert!(report.contains(" passed"), "{report}");
-    assert!(!report.contains("skipped") && !report.contains("SKIPPED"), "tests were skipped:\n{report}");
+    assert!(
+        !report.contains("skipped") && !report.contains("SKIPPED"),
+        "tests were skipped:\n{report}"
+    );
 }
 
 /// Generates `spec` and runs every check of the generated project.
@@ -120,30 +193,81 @@ pub fn check_project(name: &str, spec: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join(name);
     let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", spec]);
-    assert!(out.status.success(), "gen new {spec}: {}", String::from_utf8_lossy(&out.stderr));
-    let py = |what: &str, args: &[&str], env: &[(&str, &str)]| run(&format!("{name}: {what}"), &dir, &python, args, env);
+    assert!(
+        out.status.success(),
+        "gen new {spec}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let py = |what: &str, args: &[&str], env: &[(&str, &str)]| {
+        run(&format!("{name}: {what}"), &dir, &python, args, env)
+    };
 
-    py("ruff format --check", &["-m", "ruff", "format", "--check", "."], &[]);
+    py(
+        "ruff format --check",
+        &["-m", "ruff", "format", "--check", "."],
+        &[],
+    );
     py("ruff check", &["-m", "ruff", "check", "."], &[]);
     let cache = root().join(format!("target/e2e/mypy-cache/{name}"));
-    py("mypy --strict app", &["-m", "mypy", "--strict", "app"], &[("MYPY_CACHE_DIR", cache.to_str().unwrap())]);
+    py(
+        "mypy --strict app",
+        &["-m", "mypy", "--strict", "app"],
+        &[("MYPY_CACHE_DIR", cache.to_str().unwrap())],
+    );
 
-    let sqlite = format!("sqlite+aiosqlite:///{}", tmp.path().join("alembic.db").display());
-    py("alembic upgrade head (SQLite)", &["-m", "alembic", "upgrade", "head"], &[("DATABASE_URL", &sqlite)]);
-    py("alembic check (SQLite)", &["-m", "alembic", "check"], &[("DATABASE_URL", &sqlite)]);
-    py("alembic downgrade base (SQLite)", &["-m", "alembic", "downgrade", "base"], &[("DATABASE_URL", &sqlite)]);
+    let sqlite = format!(
+        "sqlite+aiosqlite:///{}",
+        tmp.path().join("alembic.db").display()
+    );
+    py(
+        "alembic upgrade head (SQLite)",
+        &["-m", "alembic", "upgrade", "head"],
+        &[("DATABASE_URL", &sqlite)],
+    );
+    py(
+        "alembic check (SQLite)",
+        &["-m", "alembic", "check"],
+        &[("DATABASE_URL", &sqlite)],
+    );
+    py(
+        "alembic downgrade base (SQLite)",
+        &["-m", "alembic", "downgrade", "base"],
+        &[("DATABASE_URL", &sqlite)],
+    );
     let redis = redis_url();
-    let report = py("pytest (SQLite)", &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"], &[("TEST_REDIS_URL", &redis)]);
+    let report = py(
+        "pytest (SQLite)",
+        &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"],
+        &[("TEST_REDIS_URL", &redis)],
+    );
     assert_ran_everything(&report);
 
     let Some(server) = postgres() else { return };
     let pg_script = root().join("tests/e2e/pg.py");
     let db = format!("gen_e2e_{name}_{}", std::process::id());
-    let url = py("create database", &[pg_script.to_str().unwrap(), "create", &server, &db], &[]).trim().to_owned();
+    let url = py(
+        "create database",
+        &[pg_script.to_str().unwrap(), "create", &server, &db],
+        &[],
+    )
+    .trim()
+    .to_owned();
     let result = std::panic::catch_unwind(|| {
-        py("alembic upgrade head (PostgreSQL)", &["-m", "alembic", "upgrade", "head"], &[("DATABASE_URL", &url)]);
-        py("alembic check (PostgreSQL)", &["-m", "alembic", "check"], &[("DATABASE_URL", &url)]);
-        py("alembic downgrade base (PostgreSQL)", &["-m", "alembic", "downgrade", "base"], &[("DATABASE_URL", &url)]);
+        py(
+            "alembic upgrade head (PostgreSQL)",
+            &["-m", "alembic", "upgrade", "head"],
+            &[("DATABASE_URL", &url)],
+        );
+        py(
+            "alembic check (PostgreSQL)",
+            &["-m", "alembic", "check"],
+            &[("DATABASE_URL", &url)],
+        );
+        py(
+            "alembic downgrade base (PostgreSQL)",
+            &["-m", "alembic", "downgrade", "base"],
+            &[("DATABASE_URL", &url)],
+        );
         let report = py(
             "pytest (PostgreSQL)",
             &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"],
@@ -151,7 +275,11 @@ pub fn check_project(name: &str, spec: &str) {
         );
         assert_ran_everything(&report);
     });
-    py("drop database", &[pg_script.to_str().unwrap(), "drop", &server, &db], &[]);
+    py(
+        "drop database",
+        &[pg_script.to_str().unwrap(), "drop", &server, &db],
+        &[],
+    );
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
@@ -207,30 +335,65 @@ fn evolution() {
     let python = python();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("notebook");
-    let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "tests/specs/evolution/v1.yaml"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gen_cmd(&[
+        "new",
+        dir.to_str().unwrap(),
+        "--spec",
+        "tests/specs/evolution/v1.yaml",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let sql_script = root().join("tests/e2e/sql.py");
     let pg_script = root().join("tests/e2e/pg.py");
 
     let mut databases = vec![Database {
         label: "SQLite",
-        url: format!("sqlite+aiosqlite:///{}", tmp.path().join("evolution.db").display()),
+        url: format!(
+            "sqlite+aiosqlite:///{}",
+            tmp.path().join("evolution.db").display()
+        ),
         tests_url: None,
     }];
     let server = postgres();
     let pg_name = format!("gen_evolution_{}", std::process::id());
     if let Some(server) = &server {
-        let url = run("create database", &dir, &python, &[pg_script.to_str().unwrap(), "create", server, &pg_name], &[]);
-        databases.push(Database { label: "PostgreSQL", url: url.trim().to_owned(), tests_url: Some(server.clone()) });
+        let url = run(
+            "create database",
+            &dir,
+            &python,
+            &[pg_script.to_str().unwrap(), "create", server, &pg_name],
+            &[],
+        );
+        databases.push(Database {
+            label: "PostgreSQL",
+            url: url.trim().to_owned(),
+            tests_url: Some(server.clone()),
+        });
     }
     let result = std::panic::catch_unwind(|| {
-        let py = |what: &str, args: &[&str], env: &[(&str, &str)]| run(what, &dir, &python, args, env);
-        let sql = |db: &Database, statement: &str| py("sql", &[sql_script.to_str().unwrap(), &db.url, statement], &[]).trim().to_owned();
+        let py =
+            |what: &str, args: &[&str], env: &[(&str, &str)]| run(what, &dir, &python, args, env);
+        let sql = |db: &Database, statement: &str| {
+            py(
+                "sql",
+                &[sql_script.to_str().unwrap(), &db.url, statement],
+                &[],
+            )
+            .trim()
+            .to_owned()
+        };
         let gen_ok = |args: &[&str]| {
             let mut all = args.to_vec();
             all.extend(["--project", dir.to_str().unwrap()]);
             let out = gen_cmd(&all);
-            let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            let shown = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
             (out.status.code(), shown)
         };
         let edit_spec = |from: &str, to: &str| {
@@ -247,88 +410,182 @@ fn evolution() {
             let round_trip = step != "v1";
             let (code, shown) = gen_ok(&["check"]);
             assert_eq!(code, Some(0), "{step}: gen check\n{shown}");
-            py(&format!("{step}: ruff format"), &["-m", "ruff", "format", "--check", "."], &[]);
-            py(&format!("{step}: ruff check"), &["-m", "ruff", "check", "."], &[]);
+            py(
+                &format!("{step}: ruff format"),
+                &["-m", "ruff", "format", "--check", "."],
+                &[],
+            );
+            py(
+                &format!("{step}: ruff check"),
+                &["-m", "ruff", "check", "."],
+                &[],
+            );
             for db in &databases {
                 let env = [("DATABASE_URL", db.url.as_str())];
-                py(&format!("{step}: upgrade ({})", db.label), &["-m", "alembic", "upgrade", "head"], &env);
+                py(
+                    &format!("{step}: upgrade ({})", db.label),
+                    &["-m", "alembic", "upgrade", "head"],
+                    &env,
+                );
                 expect(db);
-                py(&format!("{step}: alembic check ({})", db.label), &["-m", "alembic", "check"], &env);
+                py(
+                    &format!("{step}: alembic check ({})", db.label),
+                    &["-m", "alembic", "check"],
+                    &env,
+                );
                 if round_trip {
-                    py(&format!("{step}: downgrade -1 ({})", db.label), &["-m", "alembic", "downgrade", "-1"], &env);
-                    py(&format!("{step}: upgrade again ({})", db.label), &["-m", "alembic", "upgrade", "head"], &env);
+                    py(
+                        &format!("{step}: downgrade -1 ({})", db.label),
+                        &["-m", "alembic", "downgrade", "-1"],
+                        &env,
+                    );
+                    py(
+                        &format!("{step}: upgrade again ({})", db.label),
+                        &["-m", "alembic", "upgrade", "head"],
+                        &env,
+                    );
                     expect(db);
                 }
                 let redis = redis_url();
-                let mut tests_env: Vec<(&str, &str)> = db.tests_url.iter().map(|u| ("TEST_DATABASE_URL", u.as_str())).collect();
+                let mut tests_env: Vec<(&str, &str)> = db
+                    .tests_url
+                    .iter()
+                    .map(|u| ("TEST_DATABASE_URL", u.as_str()))
+                    .collect();
                 tests_env.push(("TEST_REDIS_URL", &redis));
-                let report = py(&format!("{step}: pytest ({})", db.label), &["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"], &tests_env);
+                let report = py(
+                    &format!("{step}: pytest ({})", db.label),
+                    &["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+                    &tests_env,
+                );
                 assert!(report.contains(" passed"), "{report}");
             }
         };
 
         // v1: the initial schema, with rows.
         for db in &databases {
-            py("v1: upgrade", &["-m", "alembic", "upgrade", "head"], &[("DATABASE_URL", &db.url)]);
-            sql(db, "INSERT INTO users (email, hashed_password, role, is_active, token_version, created_at, updated_at) VALUES ('ada@example.com', 'x', 'member', true, 0, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')");
-            sql(db, "INSERT INTO notebooks (title, pages, summary, archived, owner_id, created_at, updated_at) VALUES ('first', NULL, 'about cats', false, 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00'), ('second', 7, NULL, true, 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')");
+            py(
+                "v1: upgrade",
+                &["-m", "alembic", "upgrade", "head"],
+                &[("DATABASE_URL", &db.url)],
+            );
+            sql(
+                db,
+                "INSERT INTO users (email, hashed_password, role, is_active, token_version, created_at, updated_at) VALUES ('ada@example.com', 'x', 'member', true, 0, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')",
+            );
+            sql(
+                db,
+                "INSERT INTO notebooks (title, pages, summary, archived, owner_id, created_at, updated_at) VALUES ('first', NULL, 'about cats', false, 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00'), ('second', 7, NULL, true, 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00')",
+            );
         }
-        settle("v1", &|db| assert_eq!(sql(db, "SELECT count(*) FROM notebooks"), "[[2]]"));
+        settle("v1", &|db| {
+            assert_eq!(sql(db, "SELECT count(*) FROM notebooks"), "[[2]]")
+        });
 
         // v2: a new resource with a many-to-one to the existing one.
-        let (code, shown) = gen_ok(&["resource", "Note", "body:text", "rating:int:nullable", "notebook:many_to_one:Notebook", "--owned"]);
+        let (code, shown) = gen_ok(&[
+            "resource",
+            "Note",
+            "body:text",
+            "rating:int:nullable",
+            "notebook:many_to_one:Notebook",
+            "--owned",
+        ]);
         assert_eq!(code, Some(0), "v2\n{shown}");
-        assert!(dir.join("migrations/versions/0002_add_notes.py").exists(), "{shown}");
+        assert!(
+            dir.join("migrations/versions/0002_add_notes.py").exists(),
+            "{shown}"
+        );
         settle("v2", &|db| {
             assert_eq!(sql(db, "SELECT count(*) FROM notebooks"), "[[2]]");
             sql(db, "DELETE FROM notes");
-            sql(db, "INSERT INTO notes (body, rating, notebook_id, owner_id, created_at, updated_at) VALUES ('remember', 3, 1, 1, '2024-01-02 00:00:00+00', '2024-01-02 00:00:00+00')");
+            sql(
+                db,
+                "INSERT INTO notes (body, rating, notebook_id, owner_id, created_at, updated_at) VALUES ('remember', 3, 1, 1, '2024-01-02 00:00:00+00', '2024-01-02 00:00:00+00')",
+            );
         });
 
         // v3: `pages` becomes a required bigint with a default (NULLs backfilled).
-        edit_spec("pages: {type: int, nullable: true}", "pages: {type: bigint, default: 0}");
+        edit_spec(
+            "pages: {type: int, nullable: true}",
+            "pages: {type: bigint, default: 0}",
+        );
         let (code, shown) = gen_ok(&["check"]);
         assert_eq!(code, Some(1), "v3: check before generate\n{shown}");
         assert!(shown.contains("migration pending"), "{shown}");
         let (code, shown) = gen_ok(&["generate"]);
         assert_eq!(code, Some(0), "v3\n{shown}");
         settle("v3", &|db| {
-            assert_eq!(sql(db, "SELECT title, pages FROM notebooks ORDER BY id"), r#"[["first", 0], ["second", 7]]"#);
+            assert_eq!(
+                sql(db, "SELECT title, pages FROM notebooks ORDER BY id"),
+                r#"[["first", 0], ["second", 7]]"#
+            );
             assert_eq!(sql(db, "SELECT count(*) FROM notes"), "[[1]]");
         });
 
         // v4: `summary` is renamed `abstract`; its data moves with it.
-        edit_spec("      summary: {type: string, max_length: 200, nullable: true}", "      abstract: {type: string, max_length: 200, nullable: true, renamed_from: summary}");
+        edit_spec(
+            "      summary: {type: string, max_length: 200, nullable: true}",
+            "      abstract: {type: string, max_length: 200, nullable: true, renamed_from: summary}",
+        );
         let (code, shown) = gen_ok(&["generate"]);
         assert_eq!(code, Some(0), "v4\n{shown}");
         settle("v4", &|db| {
-            assert_eq!(sql(db, "SELECT abstract FROM notebooks ORDER BY id"), r#"[["about cats"], [null]]"#);
+            assert_eq!(
+                sql(db, "SELECT abstract FROM notebooks ORDER BY id"),
+                r#"[["about cats"], [null]]"#
+            );
         });
 
         // v5: `archived` is removed: refused until --allow-destructive.
         edit_spec("      archived: {type: bool, default: false}\n", "");
         let (code, shown) = gen_ok(&["generate"]);
         assert_eq!(code, Some(1), "v5 without --allow-destructive\n{shown}");
-        assert!(shown.contains("drop column `notebooks.archived`"), "{shown}");
+        assert!(
+            shown.contains("drop column `notebooks.archived`"),
+            "{shown}"
+        );
         let (code, shown) = gen_ok(&["generate", "--allow-destructive"]);
         assert_eq!(code, Some(0), "v5\n{shown}");
         settle("v5", &|db| {
-            assert_eq!(sql(db, "SELECT title, pages, abstract FROM notebooks ORDER BY id"), r#"[["first", 0, "about cats"], ["second", 7, null]]"#);
+            assert_eq!(
+                sql(
+                    db,
+                    "SELECT title, pages, abstract FROM notebooks ORDER BY id"
+                ),
+                r#"[["first", 0, "about cats"], ["second", 7, null]]"#
+            );
             assert_eq!(sql(db, "SELECT count(*) FROM notes"), "[[1]]");
         });
         // v6: the resource Note becomes Memo; its table is renamed, rows kept.
         edit_spec("  Note:\n", "  Memo:\n    renamed_from: Note\n");
         let (code, shown) = gen_ok(&["generate"]);
         assert_eq!(code, Some(0), "v6\n{shown}");
-        assert!(!dir.join("app/note").exists(), "the old package is left behind\n{shown}");
+        assert!(
+            !dir.join("app/note").exists(),
+            "the old package is left behind\n{shown}"
+        );
         settle("v6", &|db| {
-            assert_eq!(sql(db, "SELECT body, rating, notebook_id FROM memos"), r#"[["remember", 3, 1]]"#);
+            assert_eq!(
+                sql(db, "SELECT body, rating, notebook_id FROM memos"),
+                r#"[["remember", 3, 1]]"#
+            );
         });
         let cache = root().join("target/e2e/mypy-cache/evolution");
-        py("v5: mypy", &["-m", "mypy", "--strict", "app"], &[("MYPY_CACHE_DIR", cache.to_str().unwrap())]);
+        py(
+            "v5: mypy",
+            &["-m", "mypy", "--strict", "app"],
+            &[("MYPY_CACHE_DIR", cache.to_str().unwrap())],
+        );
     });
     if let Some(server) = &server {
-        run("drop database", &dir, &python, &[pg_script.to_str().unwrap(), "drop", server, &pg_name], &[]);
+        run(
+            "drop database",
+            &dir,
+            &python,
+            &[pg_script.to_str().unwrap(), "drop", server, &pg_name],
+            &[],
+        );
     }
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
@@ -345,24 +602,55 @@ fn fuzz_project(name: &str, spec: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join(name);
     let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", spec]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let fuzz = root().join("tests/e2e/fuzz.py");
     let pg_script = root().join("tests/e2e/pg.py");
     match postgres() {
         Some(server) => {
             let db = format!("gen_fuzz_{name}_{}", std::process::id());
-            let url = run("create database", &dir, &python, &[pg_script.to_str().unwrap(), "create", &server, &db], &[]);
+            let url = run(
+                "create database",
+                &dir,
+                &python,
+                &[pg_script.to_str().unwrap(), "create", &server, &db],
+                &[],
+            );
             let result = std::panic::catch_unwind(|| {
-                run(&format!("{name}: schemathesis (PostgreSQL)"), &dir, &python, &[fuzz.to_str().unwrap(), dir.to_str().unwrap(), url.trim()], &[]);
+                run(
+                    &format!("{name}: schemathesis (PostgreSQL)"),
+                    &dir,
+                    &python,
+                    &[fuzz.to_str().unwrap(), dir.to_str().unwrap(), url.trim()],
+                    &[],
+                );
             });
-            run("drop database", &dir, &python, &[pg_script.to_str().unwrap(), "drop", &server, &db], &[]);
+            run(
+                "drop database",
+                &dir,
+                &python,
+                &[pg_script.to_str().unwrap(), "drop", &server, &db],
+                &[],
+            );
             if let Err(panic) = result {
                 std::panic::resume_unwind(panic);
             }
         }
         None => {
-            let url = format!("sqlite+aiosqlite:///{}", tmp.path().join("fuzz.db").display());
-            run(&format!("{name}: schemathesis (SQLite)"), &dir, &python, &[fuzz.to_str().unwrap(), dir.to_str().unwrap(), &url], &[]);
+            let url = format!(
+                "sqlite+aiosqlite:///{}",
+                tmp.path().join("fuzz.db").display()
+            );
+            run(
+                &format!("{name}: schemathesis (SQLite)"),
+                &dir,
+                &python,
+                &[fuzz.to_str().unwrap(), dir.to_str().unwrap(), &url],
+                &[],
+            );
         }
     }
 }

@@ -10,18 +10,30 @@ use crate::common::{gen_cmd, root, tree};
 
 /// Every file under `dir` with its content.
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    tree(dir).into_iter().map(|p| (p.clone(), std::fs::read(dir.join(&p)).unwrap())).collect()
+    tree(dir)
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(dir.join(&p)).unwrap()))
+        .collect()
 }
 
 fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// A fresh project from the evolution spec v1.
 fn project() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("notebook");
-    let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "tests/specs/evolution/v1.yaml"]);
+    let out = gen_cmd(&[
+        "new",
+        dir.to_str().unwrap(),
+        "--spec",
+        "tests/specs/evolution/v1.yaml",
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     (tmp, dir)
 }
@@ -57,7 +69,14 @@ fn resource_inserts_a_block_and_keeps_every_other_byte_of_the_spec() {
     let original = std::fs::read_to_string(dir.join("gen.yaml")).unwrap();
     let out = in_project(
         &dir,
-        &["resource", "Note", "body:text", "rating:int:nullable", "notebook:many_to_one:Notebook", "--owned"],
+        &[
+            "resource",
+            "Note",
+            "body:text",
+            "rating:int:nullable",
+            "notebook:many_to_one:Notebook",
+            "--owned",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out));
     let spec = std::fs::read_to_string(dir.join("gen.yaml")).unwrap();
@@ -65,7 +84,10 @@ fn resource_inserts_a_block_and_keeps_every_other_byte_of_the_spec() {
     // Right after the last line of `resources:`, before the blank line and
     // the comment that belong to the next key.
     let at = original.find("\n\n# Roles stay the defaults.").unwrap() + 1;
-    assert_eq!(spec, format!("{}{block}{}", &original[..at], &original[at..]));
+    assert_eq!(
+        spec,
+        format!("{}{block}{}", &original[..at], &original[at..])
+    );
     assert!(dir.join("app/note/router.py").exists());
     assert!(dir.join("migrations/versions/0002_add_notes.py").exists());
     assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0));
@@ -92,7 +114,10 @@ fn resource_refuses_a_taken_name_or_a_bad_field_and_writes_nothing() {
 fn dry_runs_write_nothing_and_show_diffs() {
     let (_tmp, dir) = project();
     let before = contents(&dir);
-    let out = in_project(&dir, &["resource", "Tag", "name:string:unique", "--dry-run"]);
+    let out = in_project(
+        &dir,
+        &["resource", "Tag", "name:string:unique", "--dry-run"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     let shown = text(&out);
     assert!(shown.contains("create app/tag/router.py"), "{shown}");
@@ -101,23 +126,55 @@ fn dry_runs_write_nothing_and_show_diffs() {
     assert!(shown.contains("unchanged"), "{shown}");
     assert_eq!(contents(&dir), before);
 
-    let out = in_project(&dir, &["resource", "Like", "--belongs-to", "Notebook", "--belongs-to", "User", "--dry-run"]);
+    let out = in_project(
+        &dir,
+        &[
+            "resource",
+            "Like",
+            "--belongs-to",
+            "Notebook",
+            "--belongs-to",
+            "User",
+            "--dry-run",
+        ],
+    );
     let shown = text(&out);
     assert!(out.status.success(), "{shown}");
-    assert!(shown.contains("+      notebook: {kind: many_to_one, to: Notebook, on_delete: cascade}"), "{shown}");
-    assert!(shown.contains("+      user: {kind: many_to_one, to: User, on_delete: cascade}"), "{shown}");
+    assert!(
+        shown.contains("+      notebook: {kind: many_to_one, to: Notebook, on_delete: cascade}"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("+      user: {kind: many_to_one, to: User, on_delete: cascade}"),
+        "{shown}"
+    );
     assert_eq!(contents(&dir), before);
 
-    edit(&dir, "gen.yaml", "      archived: {type: bool, default: false}\n", "      archived: {type: bool, default: false}\n      color: {type: string, max_length: 20, nullable: true}\n");
+    edit(
+        &dir,
+        "gen.yaml",
+        "      archived: {type: bool, default: false}\n",
+        "      archived: {type: bool, default: false}\n      color: {type: string, max_length: 20, nullable: true}\n",
+    );
     let before = contents(&dir);
     let out = in_project(&dir, &["generate", "--dry-run"]);
     assert!(out.status.success());
-    assert!(text(&out).contains("0002_alter_notebooks.py"), "{}", text(&out));
+    assert!(
+        text(&out).contains("0002_alter_notebooks.py"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(contents(&dir), before);
 
     let tmp = tempfile::tempdir().unwrap();
     let fresh = tmp.path().join("fresh");
-    let out = gen_cmd(&["new", fresh.to_str().unwrap(), "--spec", "examples/todo.yaml", "--dry-run"]);
+    let out = gen_cmd(&[
+        "new",
+        fresh.to_str().unwrap(),
+        "--spec",
+        "examples/todo.yaml",
+        "--dry-run",
+    ]);
     assert!(out.status.success());
     assert!(text(&out).contains("app/todo/models.py"));
     assert!(!fresh.exists());
@@ -126,13 +183,24 @@ fn dry_runs_write_nothing_and_show_diffs() {
 #[test]
 fn check_fails_with_a_readable_diff_after_the_spec_changes() {
     let (_tmp, dir) = project();
-    edit(&dir, "gen.yaml", "      title: {type: string, max_length: 100}", "      title: {type: string, max_length: 150}");
+    edit(
+        &dir,
+        "gen.yaml",
+        "      title: {type: string, max_length: 100}",
+        "      title: {type: string, max_length: 150}",
+    );
     let out = in_project(&dir, &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let shown = text(&out);
     assert!(shown.contains("--- a/app/notebook/models.py"), "{shown}");
-    assert!(shown.contains("-    title: Mapped[str] = mapped_column(String(100))"), "{shown}");
-    assert!(shown.contains("+    title: Mapped[str] = mapped_column(String(150))"), "{shown}");
+    assert!(
+        shown.contains("-    title: Mapped[str] = mapped_column(String(100))"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("+    title: Mapped[str] = mapped_column(String(150))"),
+        "{shown}"
+    );
     assert!(shown.contains("missing, migration pending"), "{shown}");
     let generate = in_project(&dir, &["generate"]);
     assert!(generate.status.success(), "{}", text(&generate));
@@ -146,30 +214,60 @@ fn hand_edits_survive_regeneration() {
     let models = dir.join("app/notebook/models.py");
     let edited = format!("{}{mine}", std::fs::read_to_string(&models).unwrap());
     std::fs::write(&models, &edited).unwrap();
-    edit(&dir, "app/notebook/hooks.py", "    return data\n", "    return data  # mine\n");
-    assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0), "edits alone are not drift");
+    edit(
+        &dir,
+        "app/notebook/hooks.py",
+        "    return data\n",
+        "    return data  # mine\n",
+    );
+    assert_eq!(
+        in_project(&dir, &["check"]).status.code(),
+        Some(0),
+        "edits alone are not drift"
+    );
 
-    edit(&dir, "gen.yaml", "      pages: {type: int, nullable: true}", "      pages: {type: int, nullable: true}\n      color: {type: string, max_length: 20, nullable: true}");
+    edit(
+        &dir,
+        "gen.yaml",
+        "      pages: {type: int, nullable: true}",
+        "      pages: {type: int, nullable: true}\n      color: {type: string, max_length: 20, nullable: true}",
+    );
     let out = in_project(&dir, &["generate"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("merge"), "{}", text(&out));
     let merged = std::fs::read_to_string(&models).unwrap();
     assert!(merged.contains(mine), "hand edit lost:\n{merged}");
     assert!(merged.contains("color: Mapped[str | None]"), "{merged}");
-    assert!(std::fs::read_to_string(dir.join("app/notebook/hooks.py")).unwrap().contains("# mine"));
+    assert!(
+        std::fs::read_to_string(dir.join("app/notebook/hooks.py"))
+            .unwrap()
+            .contains("# mine")
+    );
     assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0));
 }
 
 #[test]
 fn conflicting_edits_get_markers_and_a_non_zero_exit_and_force_overwrites() {
     let (_tmp, dir) = project();
-    edit(&dir, "app/notebook/models.py", "mapped_column(String(100))", "mapped_column(String(100), comment=\"mine\")");
+    edit(
+        &dir,
+        "app/notebook/models.py",
+        "mapped_column(String(100))",
+        "mapped_column(String(100), comment=\"mine\")",
+    );
     edit(&dir, "gen.yaml", "max_length: 100}", "max_length: 120}");
     let out = in_project(&dir, &["generate"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("conflict: app/notebook/models.py: line"), "{}", text(&out));
+    assert!(
+        text(&out).contains("conflict: app/notebook/models.py: line"),
+        "{}",
+        text(&out)
+    );
     let models = std::fs::read_to_string(dir.join("app/notebook/models.py")).unwrap();
-    assert!(models.contains("<<<<<<<") && models.contains(">>>>>>>"), "{models}");
+    assert!(
+        models.contains("<<<<<<<") && models.contains(">>>>>>>"),
+        "{models}"
+    );
 
     let forced = in_project(&dir, &["generate", "--force"]);
     assert!(forced.status.success(), "{}", text(&forced));
@@ -181,7 +279,12 @@ fn conflicting_edits_get_markers_and_a_non_zero_exit_and_force_overwrites() {
 #[test]
 fn a_spec_the_parser_rejects_leaves_the_tree_untouched() {
     let (_tmp, dir) = project();
-    edit(&dir, "gen.yaml", "      pages: {type: int, nullable: true}", "      pages: {type: int, nullable: true");
+    edit(
+        &dir,
+        "gen.yaml",
+        "      pages: {type: int, nullable: true}",
+        "      pages: {type: int, nullable: true",
+    );
     let before = contents(&dir);
     let out = in_project(&dir, &["generate"]);
     assert_eq!(out.status.code(), Some(2));
@@ -193,17 +296,33 @@ fn a_spec_the_parser_rejects_leaves_the_tree_untouched() {
 #[test]
 fn destructive_migrations_need_allow_destructive() {
     let (_tmp, dir) = project();
-    edit(&dir, "gen.yaml", "      archived: {type: bool, default: false}\n", "");
+    edit(
+        &dir,
+        "gen.yaml",
+        "      archived: {type: bool, default: false}\n",
+        "",
+    );
     let before = contents(&dir);
     let out = in_project(&dir, &["generate"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("drop column `notebooks.archived`"), "{}", text(&out));
+    assert!(
+        text(&out).contains("drop column `notebooks.archived`"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(contents(&dir), before);
     let allowed = in_project(&dir, &["generate", "--allow-destructive"]);
     assert!(allowed.status.success(), "{}", text(&allowed));
-    let revision = std::fs::read_to_string(dir.join("migrations/versions/0002_alter_notebooks.py")).unwrap();
-    assert!(revision.contains("batch_op.drop_column(\"archived\")"), "{revision}");
-    assert!(revision.contains("server_default=sa.text(\"false\")"), "{revision}");
+    let revision =
+        std::fs::read_to_string(dir.join("migrations/versions/0002_alter_notebooks.py")).unwrap();
+    assert!(
+        revision.contains("batch_op.drop_column(\"archived\")"),
+        "{revision}"
+    );
+    assert!(
+        revision.contains("server_default=sa.text(\"false\")"),
+        "{revision}"
+    );
 }
 
 #[test]
@@ -233,22 +352,53 @@ fn the_generated_ci_workflow_is_valid_yaml_that_runs_gen_check() {
     let parsed: serde_yaml::Value = serde_yaml::from_str(&workflow).unwrap();
     let steps = parsed["jobs"]["test"]["steps"].as_sequence().unwrap();
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    for needed in ["gen check", "mypy --strict app", "pytest", "alembic upgrade head && alembic check"] {
-        assert!(runs.iter().any(|r| r.contains(needed)), "workflow does not run `{needed}`");
+    for needed in [
+        "gen check",
+        "mypy --strict app",
+        "pytest",
+        "alembic upgrade head && alembic check",
+    ] {
+        assert!(
+            runs.iter().any(|r| r.contains(needed)),
+            "workflow does not run `{needed}`"
+        );
     }
 }
 
 #[test]
 fn renamed_from_renames_instead_of_dropping() {
     let (_tmp, dir) = project();
-    edit(&dir, "gen.yaml", "  Notebook:\n", "  Journal:\n    renamed_from: Notebook\n");
-    edit(&dir, "gen.yaml", "      summary: {type: string, max_length: 200, nullable: true}", "      abstract: {type: string, max_length: 200, nullable: true, renamed_from: summary}");
+    edit(
+        &dir,
+        "gen.yaml",
+        "  Notebook:\n",
+        "  Journal:\n    renamed_from: Notebook\n",
+    );
+    edit(
+        &dir,
+        "gen.yaml",
+        "      summary: {type: string, max_length: 200, nullable: true}",
+        "      abstract: {type: string, max_length: 200, nullable: true, renamed_from: summary}",
+    );
     let out = in_project(&dir, &["generate"]);
     assert!(out.status.success(), "{}", text(&out));
-    let revision = std::fs::read_to_string(dir.join("migrations/versions/0002_rename_journals.py")).unwrap();
-    assert!(revision.contains("op.rename_table(\"notebooks\", \"journals\")"), "{revision}");
-    assert!(revision.contains("new_column_name=\"abstract\""), "{revision}");
-    assert!(!revision.contains("drop_table") && !revision.contains("drop_column"), "{revision}");
-    assert!(!dir.join("app/notebook").exists(), "unedited files of the old name remain");
+    let revision =
+        std::fs::read_to_string(dir.join("migrations/versions/0002_rename_journals.py")).unwrap();
+    assert!(
+        revision.contains("op.rename_table(\"notebooks\", \"journals\")"),
+        "{revision}"
+    );
+    assert!(
+        revision.contains("new_column_name=\"abstract\""),
+        "{revision}"
+    );
+    assert!(
+        !revision.contains("drop_table") && !revision.contains("drop_column"),
+        "{revision}"
+    );
+    assert!(
+        !dir.join("app/notebook").exists(),
+        "unedited files of the old name remain"
+    );
     assert!(dir.join("app/journal/hooks.py").exists());
 }

@@ -15,7 +15,11 @@ fn generated_trees_match_snapshots() {
         settings.set_prepend_module_to_snapshot(false);
         settings.set_input_file(&path);
         settings.bind(|| {
-            let listing: Vec<&str> = plan.keys().map(String::as_str).filter(|p| !p.starts_with(".gen/base/")).collect();
+            let listing: Vec<&str> = plan
+                .keys()
+                .map(String::as_str)
+                .filter(|p| !p.starts_with(".gen/base/"))
+                .collect();
             insta::assert_snapshot!("_files", listing.join("\n"));
             // `.gen/base/` repeats the generated files byte for byte.
             for (file, planned) in plan.iter().filter(|(p, _)| !p.starts_with(".gen/base/")) {
@@ -42,14 +46,24 @@ fn generated_python_has_the_header_a_docstring_and_no_todo() {
             let content = &planned.content;
             if planned.ownership == Ownership::Generated && file.ends_with(".py") {
                 let mut lines = content.lines();
-                assert_eq!(lines.next(), Some(format!("# {HEADER}").as_str()), "{name}/{file} lacks the header");
+                assert_eq!(
+                    lines.next(),
+                    Some(format!("# {HEADER}").as_str()),
+                    "{name}/{file} lacks the header"
+                );
                 let rest: Vec<&str> = lines.collect();
                 if !file.ends_with("__init__.py") || !rest.is_empty() {
-                    assert!(rest.first().is_some_and(|l| l.starts_with("\"\"\"")), "{name}/{file} has no module docstring");
+                    assert!(
+                        rest.first().is_some_and(|l| l.starts_with("\"\"\"")),
+                        "{name}/{file} has no module docstring"
+                    );
                 }
             }
             assert!(!marker.is_match(content), "{name}/{file} has a TODO marker");
-            assert!(!content.lines().any(|l| l.trim() == "pass"), "{name}/{file} has a `pass` body");
+            assert!(
+                !content.lines().any(|l| l.trim() == "pass"),
+                "{name}/{file} has a `pass` body"
+            );
         }
     }
 }
@@ -58,7 +72,10 @@ fn generated_python_has_the_header_a_docstring_and_no_todo() {
 fn base_copies_match_the_generated_files() {
     for (name, path) in examples() {
         let plan = plan_from_file(&path).unwrap();
-        for (file, planned) in plan.iter().filter(|(_, f)| f.ownership == Ownership::Generated) {
+        for (file, planned) in plan
+            .iter()
+            .filter(|(_, f)| f.ownership == Ownership::Generated)
+        {
             let base = &plan[&format!(".gen/base/{file}")];
             assert_eq!(base.content, planned.content, "{name}/{file}");
         }
@@ -79,13 +96,26 @@ fn security_md_names_only_tests_that_exist() {
         let mut named = 0;
         for caps in name.captures_iter(security) {
             let test = &caps[1];
-            let wanted = if caps.get(2).is_some() { format!("def {test}") } else { format!("def {test}(") };
+            let wanted = if caps.get(2).is_some() {
+                format!("def {test}")
+            } else {
+                format!("def {test}(")
+            };
             // Some tests exist only for some permission rules; the blog example has them all.
-            if example == "blog" || !test.starts_with("test_the_default_role_may_not") && !test.starts_with("test_fields_some_roles") {
-                assert!(tests.contains(&wanted), "{example}: SECURITY.md names {test}, which no generated test defines");
+            if example == "blog"
+                || !test.starts_with("test_the_default_role_may_not")
+                    && !test.starts_with("test_fields_some_roles")
+            {
+                assert!(
+                    tests.contains(&wanted),
+                    "{example}: SECURITY.md names {test}, which no generated test defines"
+                );
             }
             named += 1;
         }
-        assert!(named >= 25, "{example}: SECURITY.md names only {named} tests");
+        assert!(
+            named >= 25,
+            "{example}: SECURITY.md names only {named} tests"
+        );
     }
 }

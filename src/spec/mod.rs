@@ -61,7 +61,11 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
     let diag = |location, path: &str, message: String, help: Option<String>| Diagnostic {
         file: file.to_owned(),
         location,
-        path: if path.is_empty() { ".".to_owned() } else { path.to_owned() },
+        path: if path.is_empty() {
+            ".".to_owned()
+        } else {
+            path.to_owned()
+        },
         message,
         help,
     };
@@ -76,14 +80,20 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
                     location,
                     &path,
                     format!("`{key}` is declared twice"),
-                    Some("YAML keys must be unique within a mapping; remove or rename one of them".to_owned()),
+                    Some(
+                        "YAML keys must be unique within a mapping; remove or rename one of them"
+                            .to_owned(),
+                    ),
                 )]));
             }
             return Err(SpecErrors(vec![diag(
                 location,
                 "",
                 format!("invalid YAML: {message}"),
-                Some("fix the YAML syntax at the position shown (indentation, quotes, colons)".to_owned()),
+                Some(
+                    "fix the YAML syntax at the position shown (indentation, quotes, colons)"
+                        .to_owned(),
+                ),
             )]));
         }
     };
@@ -108,18 +118,33 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
                 if let Some(unknown) = unknown_field(&message) {
                     let expected = expected_fields(&message);
                     let help = match did_you_mean(&unknown, expected.iter().map(String::as_str)) {
-                        Some(s) => format!("did you mean `{s}`? Allowed keys: {}", expected.join(", ")),
+                        Some(s) => {
+                            format!("did you mean `{s}`? Allowed keys: {}", expected.join(", "))
+                        }
                         None => format!("remove it; allowed keys: {}", expected.join(", ")),
                     };
-                    let path = if path.ends_with(&unknown) { path } else { spans::join_key(&path, &unknown) };
-                    errors.push(diag(spans.key_or_value(&path), &path, format!("unknown key `{unknown}`"), Some(help)));
+                    let path = if path.ends_with(&unknown) {
+                        path
+                    } else {
+                        spans::join_key(&path, &unknown)
+                    };
+                    errors.push(diag(
+                        spans.key_or_value(&path),
+                        &path,
+                        format!("unknown key `{unknown}`"),
+                        Some(help),
+                    ));
                     let removed = remove(&mut value, &segments, &unknown);
                     if !removed || errors.len() >= MAX_SHAPE_ERRORS {
                         return Err(SpecErrors(errors));
                     }
                 } else {
                     let (message, help) = explain(&path, &message);
-                    let location = if path.is_empty() { Some((1, 1)) } else { spans.value(&path) };
+                    let location = if path.is_empty() {
+                        Some((1, 1))
+                    } else {
+                        spans.value(&path)
+                    };
                     errors.push(diag(location, &path, message, help));
                     return Err(SpecErrors(errors));
                 }
@@ -147,7 +172,10 @@ fn path_string(segments: &[&Segment]) -> String {
 fn duplicate_key(message: &str) -> Option<(String, String)> {
     let (path, rest) = match message.split_once(": duplicate entry with key ") {
         Some((p, r)) => (p.to_owned(), r),
-        None => (String::new(), message.strip_prefix("duplicate entry with key ")?),
+        None => (
+            String::new(),
+            message.strip_prefix("duplicate entry with key ")?,
+        ),
     };
     Some((path, rest.trim_matches('"').to_owned()))
 }
@@ -218,11 +246,12 @@ fn explain(path: &str, message: &str) -> (String, Option<String>) {
         );
     }
     if message.starts_with("invalid type") {
-        let help = if path.ends_with(".fields") || path.ends_with(".relations") || path == "resources" {
-            "this must be a mapping of names to definitions".to_owned()
-        } else {
-            "docs/spec.md gives the type each key takes".to_owned()
-        };
+        let help =
+            if path.ends_with(".fields") || path.ends_with(".relations") || path == "resources" {
+                "this must be a mapping of names to definitions".to_owned()
+            } else {
+                "docs/spec.md gives the type each key takes".to_owned()
+            };
         return (format!("wrong type: {message}"), Some(help));
     }
     (message.to_owned(), None)
@@ -239,7 +268,13 @@ mod tests {
         assert_eq!(errors.len(), 2, "{errors:#?}");
         assert_eq!(errors[0].path, "project.titel");
         assert_eq!(errors[0].location, Some((4, 3)));
-        assert!(errors[0].help.as_deref().unwrap().contains("did you mean `title`"));
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `title`")
+        );
         assert_eq!(errors[1].path, "resources.Post.fields.title.nulable");
         assert_eq!(errors[1].location, Some((8, 29)));
     }

@@ -94,10 +94,7 @@ impl Walker {
         match self.stack.last() {
             None => Some(String::new()),
             Some(Frame::Map { key: None, .. }) => None,
-            Some(Frame::Map {
-                path,
-                key: Some(k),
-            }) => Some(join_key(path, k)),
+            Some(Frame::Map { path, key: Some(k) }) => Some(join_key(path, k)),
             Some(Frame::Seq { path, index }) => Some(format!("{path}[{index}]")),
         }
     }
@@ -122,7 +119,9 @@ impl MarkedEventReceiver for Walker {
             Event::Scalar(value, ..) => match self.child_path() {
                 None => {
                     if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
-                        self.spans.keys.insert(join_key(path, &value), position(mark));
+                        self.spans
+                            .keys
+                            .insert(join_key(path, &value), position(mark));
                         *key = Some(value);
                     }
                 }
@@ -136,11 +135,12 @@ impl MarkedEventReceiver for Walker {
                 // A container used as a mapping key has no path of its own.
                 let path = self.child_path().unwrap_or_else(|| "?".to_owned());
                 self.spans.values.insert(path.clone(), position(mark));
-                self.stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map { path, key: None }
-                } else {
-                    Frame::Seq { path, index: 0 }
-                });
+                self.stack
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map { path, key: None }
+                    } else {
+                        Frame::Seq { path, index: 0 }
+                    });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
