@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::python::{self, call};
-use crate::schema::{Column, ForeignKey, Schema, Table};
+use crate::schema::{Column, ForeignKey, Schema, Table, names};
 
 /// A revision, ready to lay out as a file.
 #[derive(Debug, Clone, Serialize)]
@@ -95,8 +95,13 @@ fn column_def(c: &Column, indent: usize, server_default: Option<&str>) -> String
     call("sa.Column", &args, "", indent)
 }
 
+/// `op.f("name")`: a name already final under the naming convention.
+fn op_f(name: &str) -> String {
+    format!("op.f({})", python::string(name))
+}
+
 fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
-    let name = format!("op.f(\"fk_{table}_{}_{}\")", fk.column, fk.target);
+    let name = op_f(&names::fk(table, &fk.column, &fk.target));
     let on_delete = format!("ondelete={}", python::string(&fk.on_delete));
     (
         name,
@@ -115,14 +120,17 @@ fn create_table(t: &Table) -> Vec<String> {
     args.extend(t.columns.iter().map(|c| column_def(c, 8, None)));
     args.push(call(
         "sa.PrimaryKeyConstraint",
-        &["\"id\"".into(), format!("name=op.f(\"pk_{name}\")")],
+        &["\"id\"".into(), format!("name={}", op_f(&names::pk(name)))],
         "",
         8,
     ));
     for c in &t.uniques {
         args.push(call(
             "sa.UniqueConstraint",
-            &[python::string(c), format!("name=op.f(\"uq_{name}_{c}\")")],
+            &[
+                python::string(c),
+                format!("name={}", op_f(&names::uq(name, c))),
+            ],
             "",
             8,
         ));
@@ -133,7 +141,7 @@ fn create_table(t: &Table) -> Vec<String> {
             &[
                 format!("[{}]", python::string(&fk.column)),
                 format!("[\"{}.id\"]", fk.target),
-                format!("name=op.f(\"fk_{name}_{}_{}\")", fk.column, fk.target),
+                format!("name={}", op_f(&names::fk(name, &fk.column, &fk.target))),
                 format!("ondelete={}", python::string(&fk.on_delete)),
             ],
             "",
@@ -145,7 +153,7 @@ fn create_table(t: &Table) -> Vec<String> {
         out.push(call(
             "op.create_index",
             &[
-                format!("op.f(\"ix_{name}_{c}\")"),
+                op_f(&names::ix(name, c)),
                 python::string(name),
                 format!("[{}]", python::string(c)),
                 "unique=False".into(),
@@ -165,7 +173,7 @@ fn drop_table(t: &Table) -> Vec<String> {
             call(
                 "op.drop_index",
                 &[
-                    format!("op.f(\"ix_{}_{c}\")", t.name),
+                    op_f(&names::ix(&t.name, c)),
                     format!("table_name={}", python::string(&t.name)),
                 ],
                 "",
@@ -202,7 +210,7 @@ fn create_object(table: &str, o: &Object) -> String {
         Object::Unique(c) => call(
             "batch_op.create_unique_constraint",
             &[
-                format!("op.f(\"uq_{table}_{c}\")"),
+                op_f(&names::uq(table, c)),
                 format!("[{}]", python::string(c)),
             ],
             "",
@@ -211,7 +219,7 @@ fn create_object(table: &str, o: &Object) -> String {
         Object::Index(c) => call(
             "batch_op.create_index",
             &[
-                format!("op.f(\"ix_{table}_{c}\")"),
+                op_f(&names::ix(table, c)),
                 format!("[{}]", python::string(c)),
                 "unique=False".into(),
             ],
@@ -236,23 +244,15 @@ fn drop_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
             "batch_op.drop_constraint",
-            &[
-                format!("op.f(\"uq_{table}_{c}\")"),
-                "type_=\"unique\"".into(),
-            ],
+            &[op_f(&names::uq(table, c)), "type_=\"unique\"".into()],
             "",
             8,
         ),
-        Object::Index(c) => call(
-            "batch_op.drop_index",
-            &[format!("op.f(\"ix_{table}_{c}\")")],
-            "",
-            8,
-        ),
+        Object::Index(c) => call("batch_op.drop_index", &[op_f(&names::ix(table, c))], "", 8),
         Object::Foreign(column, target, _) => call(
             "batch_op.drop_constraint",
             &[
-                format!("op.f(\"fk_{table}_{column}_{target}\")"),
+                op_f(&names::fk(table, column, target)),
                 "type_=\"foreignkey\"".into(),
             ],
             "",

@@ -113,6 +113,9 @@ pub struct Resource {
     pub delete: Access,
     /// Filters, sorting and search of the list endpoint.
     pub list: ListSpec,
+    /// What write and read handlers return: the model (`Post`), or the Read
+    /// schema (`PostRead`) when some fields must be left out per caller.
+    pub response_type: String,
     /// Fields only some roles see: (field, Python `frozenset` of those roles).
     pub field_readers: Vec<(String, String)>,
     /// Fields only some roles may set: (field, Python `frozenset` of those roles).

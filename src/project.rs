@@ -92,6 +92,20 @@ fn json<T: Serialize>(value: &T) -> String {
     text
 }
 
+/// Adds a revision file to `plan` (the user's once written); returns its path.
+fn add_revision(plan: &mut Plan, rev: &migrate::Revision) -> Result<String, Error> {
+    let path = render::revision_path(rev);
+    let content = render::render_revision(rev)?;
+    plan.insert(
+        path.clone(),
+        PlanFile {
+            content,
+            ownership: Ownership::User,
+        },
+    );
+    Ok(path)
+}
+
 /// Everything `gen new` writes for `model`: the rendered project, the spec
 /// as `gen.yaml`, the initial revision and gen's records.
 ///
@@ -105,14 +119,7 @@ pub fn new_project(model: &Model) -> Result<Plan, Error> {
             ownership: Ownership::User,
         },
     );
-    let initial = migrate::initial(&model.schema);
-    plan.insert(
-        render::revision_path(&initial),
-        PlanFile {
-            content: render::render_revision(&initial)?,
-            ownership: Ownership::User,
-        },
-    );
+    add_revision(&mut plan, &migrate::initial(&model.schema))?;
     let state = SchemaState {
         revision: 1,
         schema: model.schema.clone(),
@@ -243,15 +250,7 @@ pub fn update(
                 if !rev.destructive.is_empty() && !options.allow_destructive {
                     return Err(Error::Destructive(rev.destructive));
                 }
-                let path = render::revision_path(&rev);
-                plan.insert(
-                    path.clone(),
-                    PlanFile {
-                        content: render::render_revision(&rev)?,
-                        ownership: Ownership::User,
-                    },
-                );
-                update.revision = Some(path);
+                update.revision = Some(add_revision(&mut plan, &rev)?);
                 SchemaState {
                     revision: old.revision + 1,
                     schema: model.schema.clone(),
@@ -260,14 +259,7 @@ pub fn update(
             None => old,
         },
         None => {
-            let initial = migrate::initial(&model.schema);
-            plan.insert(
-                render::revision_path(&initial),
-                PlanFile {
-                    content: render::render_revision(&initial)?,
-                    ownership: Ownership::User,
-                },
-            );
+            add_revision(&mut plan, &migrate::initial(&model.schema))?;
             SchemaState {
                 revision: 1,
                 schema: model.schema.clone(),

@@ -10,6 +10,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::python;
 
+/// Names the generated `Base`'s naming convention gives constraints and
+/// indexes; migrations refer to them through `op.f(...)`.
+pub mod names {
+    /// Primary key of `table`.
+    pub fn pk(table: &str) -> String {
+        format!("pk_{table}")
+    }
+
+    /// Unique constraint on `table.column`.
+    pub fn uq(table: &str, column: &str) -> String {
+        format!("uq_{table}_{column}")
+    }
+
+    /// Index on `table.column`.
+    pub fn ix(table: &str, column: &str) -> String {
+        format!("ix_{table}_{column}")
+    }
+
+    /// Foreign key from `table.column` to `target`.
+    pub fn fk(table: &str, column: &str, target: &str) -> String {
+        format!("fk_{table}_{column}_{target}")
+    }
+}
+
 /// A column type, as the database sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -77,6 +101,38 @@ impl SqlType {
                 python::call("sa.Enum", &args, "", indent)
             }
             SqlType::Json => "sa.JSON()".into(),
+        }
+    }
+
+    /// The SQLAlchemy type expression of the model (`String(200)`), laid out
+    /// for an argument at `indent` spaces. `enum_class` names the Python enum
+    /// of an enum column.
+    pub fn model(&self, enum_class: &str, indent: usize) -> String {
+        match self {
+            SqlType::String { length } => format!("String({length})"),
+            SqlType::Text => "Text()".into(),
+            SqlType::Integer => "Integer()".into(),
+            SqlType::BigInteger => "BigInteger()".into(),
+            SqlType::Double => "Double()".into(),
+            SqlType::Numeric { precision, scale } => format!("Numeric({precision}, {scale})"),
+            SqlType::Boolean => "Boolean()".into(),
+            SqlType::Date => "Date()".into(),
+            // Reads back timezone-aware on SQLite too (see `app/database.py`).
+            SqlType::DateTime => "UTCDateTime()".into(),
+            SqlType::Uuid => "Uuid()".into(),
+            // Stored as VARCHAR (no native enum type), so adding a value needs no DDL.
+            SqlType::Enum { length, .. } => python::call(
+                "Enum",
+                &[
+                    enum_class.to_owned(),
+                    "native_enum=False".into(),
+                    format!("length={length}"),
+                    "values_callable=enum_values".into(),
+                ],
+                "",
+                indent,
+            ),
+            SqlType::Json => "JSON()".into(),
         }
     }
 
@@ -232,13 +288,13 @@ impl Table {
     /// Every constraint and index name the naming convention gives this table.
     pub fn identifiers(&self) -> Vec<String> {
         let t = &self.name;
-        let mut out = vec![format!("pk_{t}")];
-        out.extend(self.uniques.iter().map(|c| format!("uq_{t}_{c}")));
-        out.extend(self.indexes.iter().map(|c| format!("ix_{t}_{c}")));
+        let mut out = vec![names::pk(t)];
+        out.extend(self.uniques.iter().map(|c| names::uq(t, c)));
+        out.extend(self.indexes.iter().map(|c| names::ix(t, c)));
         out.extend(
             self.foreign_keys
                 .iter()
-                .map(|fk| format!("fk_{t}_{}_{}", fk.column, fk.target)),
+                .map(|fk| names::fk(t, &fk.column, &fk.target)),
         );
         out
     }
@@ -311,6 +367,24 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_enums_are_wrapped_and_keep_commas_in_values() {
+        let values = ["open", "on hold, waiting", "closed", "archived", "deleted"];
+        let t = SqlType::Enum {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            length: 16,
+        };
+        let migration = t.migration(12);
+        assert!(
+            migration.contains("\n                \"on hold, waiting\",\n"),
+            "{migration}"
+        );
+        assert!(
+            t.model("OrderState", 8)
+                .starts_with("Enum(OrderState, native_enum=False")
+        );
+    }
 
     #[test]
     fn widening() {

@@ -45,9 +45,9 @@ pub enum Family {
     Other,
 }
 
-/// One row of the type table. Code columns may hold placeholders that
-/// [`mapping`] fills from the field: `{length}`, `{precision}`, `{scale}`,
-/// `{class}` (the enum class) and `{enum_length}`.
+/// One row of the type table. Type names may hold `{class}`, which
+/// [`mapping`] fills with the enum class; column types come from
+/// [`sql_type`] and [`crate::schema::SqlType`].
 pub struct TypeRow {
     /// Spec name.
     pub name: &'static str,
@@ -67,8 +67,6 @@ pub struct TypeRow {
     pub input: &'static str,
     /// Pydantic type in the Read schema.
     pub output: &'static str,
-    /// SQLAlchemy column type in the model.
-    pub column: &'static str,
     /// `(module, name)` imports the model needs.
     pub model_imports: &'static [(&'static str, &'static str)],
     /// `(module, name)` imports the schemas need.
@@ -89,7 +87,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "str",
         input: "SafeStr",
         output: "str",
-        column: "String({length})",
         model_imports: &[(SA, "String")],
         schema_imports: &[("app.schemas", "SafeStr")],
     },
@@ -103,7 +100,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "str",
         input: "SafeStr",
         output: "str",
-        column: "Text()",
         model_imports: &[(SA, "Text")],
         schema_imports: &[("app.schemas", "SafeStr")],
     },
@@ -117,7 +113,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "int",
         input: "int",
         output: "int",
-        column: "Integer()",
         model_imports: &[(SA, "Integer")],
         schema_imports: &[],
     },
@@ -131,7 +126,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "int",
         input: "int",
         output: "int",
-        column: "BigInteger()",
         model_imports: &[(SA, "BigInteger")],
         schema_imports: &[],
     },
@@ -145,8 +139,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "float",
         input: "FiniteFloat",
         output: "float",
-        // Double on both sides: Float vs Double is a false `alembic check` diff on SQLite.
-        column: "Double()",
         model_imports: &[(SA, "Double")],
         schema_imports: &[("pydantic", "FiniteFloat")],
     },
@@ -160,7 +152,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "Decimal",
         input: "Decimal",
         output: "Decimal",
-        column: "Numeric({precision}, {scale})",
         model_imports: &[(SA, "Numeric"), ("decimal", "Decimal")],
         schema_imports: &[("decimal", "Decimal")],
     },
@@ -174,7 +165,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "bool",
         input: "bool",
         output: "bool",
-        column: "Boolean()",
         model_imports: &[(SA, "Boolean")],
         schema_imports: &[],
     },
@@ -188,7 +178,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "date",
         input: "date",
         output: "date",
-        column: "Date()",
         model_imports: &[(SA, "Date"), ("datetime", "date")],
         schema_imports: &[("datetime", "date")],
     },
@@ -202,7 +191,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "datetime",
         input: "UtcDatetime",
         output: "datetime",
-        column: "UTCDateTime()",
         model_imports: &[("app.database", "UTCDateTime"), ("datetime", "datetime")],
         schema_imports: &[("app.schemas", "UtcDatetime"), ("datetime", "datetime")],
     },
@@ -216,7 +204,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "UUID",
         input: "UUID",
         output: "UUID",
-        column: "Uuid()",
         model_imports: &[(SA, "Uuid"), ("uuid", "UUID")],
         schema_imports: &[("uuid", "UUID")],
     },
@@ -230,7 +217,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "str",
         input: "EmailStr",
         output: "str",
-        column: "String(320)",
         model_imports: &[(SA, "String")],
         schema_imports: &[("pydantic", "EmailStr")],
     },
@@ -244,8 +230,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "{class}",
         input: "{class}",
         output: "{class}",
-        // Stored as VARCHAR (no native enum type), so adding a value needs no DDL.
-        column: "Enum({class}, native_enum=False, length={enum_length}, values_callable=enum_values)",
         model_imports: &[
             (SA, "Enum"),
             ("app.database", "enum_values"),
@@ -263,7 +247,6 @@ pub const TYPES: &[TypeRow] = &[
         python: "Any",
         input: "SafeJson",
         output: "JsonValue",
-        column: "JSON()",
         model_imports: &[(SA, "JSON"), ("typing", "Any")],
         schema_imports: &[("pydantic", "JsonValue"), ("app.schemas", "SafeJson")],
     },
@@ -293,9 +276,6 @@ pub struct Mapping {
     pub input: String,
     /// Pydantic type in the Read schema.
     pub output: String,
-    /// SQLAlchemy column type expression in the model, laid out for an
-    /// argument at 8 spaces.
-    pub column: String,
     /// Imports the model needs: (module, name).
     pub model_imports: Vec<(&'static str, String)>,
     /// Imports the schemas need: (module, name).
@@ -317,80 +297,9 @@ pub struct TypeParams {
     pub enum_values: Vec<String>,
 }
 
-/// Fills a row's placeholders and lays out over-long calls (`Enum(...)`).
-fn fill(template: &str, p: &TypeParams, indent: usize) -> String {
-    let enum_length = p.enum_values.iter().map(String::len).max().unwrap_or(1);
-    let values: Vec<String> = p
-        .enum_values
-        .iter()
-        .map(|v| crate::python::string(v))
-        .collect();
-    let text = template
-        .replace("{length}", &p.max_length.unwrap_or(255).to_string())
-        .replace("{precision}", &p.precision.to_string())
-        .replace("{scale}", &p.scale.to_string())
-        .replace("{class}", &p.enum_class)
-        .replace("{enum_length}", &enum_length.to_string())
-        .replace("{values}", &values.join(", "));
-    match (text.find('('), text.ends_with(')')) {
-        (Some(open), true) if indent + text.len() + 1 > crate::python::LINE_LENGTH => {
-            let args: Vec<String> = split_args(&text[open + 1..text.len() - 1]);
-            crate::python::call(&text[..open], &args, "", indent)
-        }
-        _ => text,
-    }
-}
-
-/// Splits comma-separated call arguments, keeping commas inside Python
-/// string literals (the table's calls nest nothing else).
-fn split_args(args: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in args.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            ',' if !in_string => {
-                out.push(current.trim().to_owned());
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    out.push(current.trim().to_owned());
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn enum_calls_are_wrapped_and_keep_commas_in_values() {
-        let p = TypeParams {
-            enum_class: "OrderState".into(),
-            enum_values: vec![
-                "open".into(),
-                "on hold, waiting".into(),
-                "closed".into(),
-                "archived".into(),
-                "deleted".into(),
-            ],
-            ..TypeParams::default()
-        };
-        let m = mapping(lookup("enum").unwrap(), &p);
-        let migration = sql_type(FieldType::Enum, &p).migration(12);
-        assert!(
-            migration.contains("\n                \"on hold, waiting\",\n"),
-            "{migration}"
-        );
-        assert_eq!(m.python, "OrderState");
-    }
+/// Fills a row's `{class}` placeholder with the enum class.
+fn fill(template: &str, p: &TypeParams) -> String {
+    template.replace("{class}", &p.enum_class)
 }
 
 /// The database column type of a field.
@@ -424,19 +333,18 @@ pub fn sql_type(ty: FieldType, p: &TypeParams) -> crate::schema::SqlType {
 /// Maps a type and its parameters to the generated code's types.
 pub fn mapping(row: &TypeRow, p: &TypeParams) -> Mapping {
     Mapping {
-        python: fill(row.python, p, 0),
-        input: fill(row.input, p, 0),
-        output: fill(row.output, p, 0),
-        column: fill(row.column, p, 8),
+        python: fill(row.python, p),
+        input: fill(row.input, p),
+        output: fill(row.output, p),
         model_imports: row
             .model_imports
             .iter()
-            .map(|(m, n)| (*m, fill(n, p, 0)))
+            .map(|(m, n)| (*m, fill(n, p)))
             .collect(),
         schema_imports: row
             .schema_imports
             .iter()
-            .map(|(m, n)| (*m, fill(n, p, 0)))
+            .map(|(m, n)| (*m, fill(n, p)))
             .collect(),
     }
 }

@@ -1077,7 +1077,7 @@ fn resource(
         }
     }
     let default_role = c.default_role.clone();
-    let (spec, indexes, imports) = list;
+    let (spec, _, imports) = list;
     let mut resolved = build_resource(
         class,
         snake,
@@ -1090,12 +1090,6 @@ fn resource(
         &imports,
         &spec,
     );
-    for column in indexes {
-        let t = &mut resolved.table;
-        if !t.indexes.contains(&column) && !t.uniques.contains(&column) {
-            t.indexes.push(column);
-        }
-    }
     resolved.resource.list = spec;
     Some(resolved)
 }
@@ -1928,6 +1922,7 @@ fn finish_tests(resolved: &mut [Resolved]) {
             .tests
             .samples
             .truncate(r.capacity.clamp(2, SAMPLES));
+        r.resource.tests.rows = r.capacity.clamp(2, 3);
         let member = creatable[&r.resource.class_name];
         let actor = |access: &Access| {
             if member && access.member != "none" {
@@ -2377,7 +2372,10 @@ fn lay_out_field(
         });
     }
     let opt = if f.raw.nullable { " | None" } else { "" };
-    let mut column_args = vec![m.column.clone()];
+    let mut column_args = vec![
+        f.sql_type
+            .model(f.enum_class.as_deref().unwrap_or_default(), 8),
+    ];
     if f.raw.unique {
         column_args.push("unique=True".into());
     } else if f.raw.index {
@@ -3018,12 +3016,17 @@ fn build_resource(
             field_readers,
             field_writers,
             list: ListSpec::default(),
+            response_type: if hidden {
+                format!("{class}Read")
+            } else {
+                class.to_owned()
+            },
             create_config,
             tag_entry,
             not_null_on_update,
             unique_fields,
             tests: ResourceTests {
-                rows: capacity.clamp(2, 3),
+                rows: 0,
                 creator: "member".into(),
                 reader: String::new(),
                 updater: String::new(),

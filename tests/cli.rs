@@ -157,3 +157,18 @@ fn the_json_schema_is_committed_and_accepts_the_examples() {
         );
     }
 }
+
+#[test]
+fn the_rust_code_is_formatted() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = std::process::Command::new(cargo)
+        .args(["fmt", "--check"])
+        .current_dir(crate::common::root())
+        .output()
+        .expect("run cargo fmt");
+    assert!(
+        out.status.success(),
+        "cargo fmt --check:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
