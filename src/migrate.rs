@@ -118,12 +118,9 @@ fn create_table(t: &Table) -> Vec<String> {
     let name = &t.name;
     let mut args = vec![python::string(name)];
     args.extend(t.columns.iter().map(|c| column_def(c, 8, None)));
-    args.push(call(
-        "sa.PrimaryKeyConstraint",
-        &["\"id\"".into(), format!("name={}", op_f(&names::pk(name)))],
-        "",
-        8,
-    ));
+    let mut key: Vec<String> = t.primary_key.iter().map(|c| python::string(c)).collect();
+    key.push(format!("name={}", op_f(&names::pk(name))));
+    args.push(call("sa.PrimaryKeyConstraint", &key, "", 8));
     for c in &t.uniques {
         args.push(call(
             "sa.UniqueConstraint",

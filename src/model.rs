@@ -124,8 +124,21 @@ pub struct Resource {
     pub timestamps: bool,
     /// Fields in spec order.
     pub fields: Vec<Field>,
-    /// Many-to-one relations in spec order.
+    /// Many-to-one and one-to-one relations (a foreign key here), in spec order.
     pub relations: Vec<Relation>,
+    /// One-to-many and many-to-many relations declared here, in spec order.
+    pub collections: Vec<Collection>,
+    /// Many-to-many relations declared here (a subset of `collections`).
+    pub links: Vec<Collection>,
+    /// Lists of this resource under a parent row (`/posts/{post_id}/comments`),
+    /// from the parents' `one_to_many` and `many_to_many` relations.
+    pub nested_lists: Vec<NestedList>,
+    /// `exclude={...}` argument of `model_dump` leaving out the `*_ids` of
+    /// many-to-many relations, or empty.
+    pub dump_exclude: String,
+    /// `LOAD = (selectinload(Post.tags),)`: loader options of every query
+    /// whose rows a response shows (the many-to-many collections), or empty.
+    pub load_options: String,
     /// Enum classes defined in the models module.
     pub enums: Vec<EnumType>,
     /// Import block of `models.py`.
@@ -216,7 +229,90 @@ pub struct Field {
     pub index: bool,
 }
 
-/// A many-to-one relation: a foreign key column and a relationship.
+/// A one-to-many or many-to-many relation, seen from the resource that
+/// declares it (the parent of the nested list).
+#[derive(Debug, Clone, Serialize)]
+pub struct Collection {
+    /// Relationship attribute (`tags`, `comments`).
+    pub name: String,
+    /// Words, lower case (`tags`).
+    pub words: String,
+    /// A many-to-many relation (else one-to-many).
+    pub many_to_many: bool,
+    /// Target class (`Tag`).
+    pub target_class: String,
+    /// Target package name (`tag`).
+    pub target_snake: String,
+    /// Target words, singular, lower case (`tag`).
+    pub target_words: String,
+    /// The relationship declaration of the model, laid out at 4 spaces.
+    pub relationship_decl: String,
+    /// Service function returning the condition that selects the target
+    /// rows of one parent (`tags_of`).
+    pub where_fn: String,
+    /// Its `return ...` statement, laid out at 4 spaces.
+    pub where_return: String,
+    /// Many-to-many: JSON field of the linked ids (`tag_ids`).
+    pub ids_field: String,
+    /// Many-to-many: association table, also its Python name (`post_tags`).
+    pub association: String,
+    /// Many-to-many: `post_tags = Table(...)`, laid out at column 0.
+    pub association_decl: String,
+    /// Many-to-many: path parameter of the linked row (`tag_id`).
+    pub target_id_param: String,
+    /// Many-to-many: route segment under the parent row (`/tags`).
+    pub segment: String,
+    /// Many-to-many: Create, Update and Read schema declarations of `ids_field`.
+    pub create_decl: String,
+    /// See `create_decl`.
+    pub update_decl: String,
+    /// See `create_decl`.
+    pub read_decl: String,
+    /// Many-to-many: `found = await find(...)` for ids from a request body,
+    /// laid out at 4 spaces (create) and 8 (update).
+    pub find_body: String,
+    /// See `find_body`.
+    pub find_body_nested: String,
+    /// Many-to-many: `found = await find(...)` for the id of the link route.
+    pub find_one: String,
+    /// Tests: factory creating a target row (`create_tag`).
+    pub target_factory: String,
+    /// Tests: one-to-many, the target's foreign key column (`post_id`).
+    pub via_column: String,
+    /// Tests: ` + 2` when the target is this resource, so that children
+    /// take other samples than their parents (unique values); else empty.
+    pub child_offset: String,
+    /// Tests: route of the target resource (`/tags`).
+    pub target_url: String,
+    /// The target rows are owned: only their owner (or an admin) may link them.
+    pub target_owned: bool,
+    /// Tests: when the default role creates rows of both sides, the
+    /// assertion on `response`, another user's request for the nested list
+    /// under the first user's row.
+    pub other_user_check: Option<String>,
+    /// Tests: `child = ` when that check names the child row, else empty.
+    pub child_binding: String,
+}
+
+/// A list of one resource's rows under a parent row, served by the listed
+/// resource's router (`GET /posts/{post_id}/comments`).
+#[derive(Debug, Clone, Serialize)]
+pub struct NestedList {
+    /// Route path without the API prefix (`/posts/{post_id}/comments`).
+    pub path: String,
+    /// Endpoint function (`list_post_comments`).
+    pub function: String,
+    /// Parent class (`Post`), loaded by its `PostForRead` dependency.
+    pub parent_class: String,
+    /// Parent variable name (`post`).
+    pub parent_snake: String,
+    /// `post_service.comments_of(post)`: the condition passed to the list.
+    pub where_call: String,
+    /// OpenAPI summary (`List the comments of a post`).
+    pub summary: String,
+}
+
+/// A many-to-one (or one-to-one) relation: a foreign key column and a relationship.
 #[derive(Debug, Clone, Serialize)]
 pub struct Relation {
     /// Relationship attribute (`category`).
@@ -235,6 +331,8 @@ pub struct Relation {
     pub target_owned: bool,
     /// The column may be null.
     pub nullable: bool,
+    /// One-to-one: the column is unique.
+    pub unique: bool,
     /// SQL `ON DELETE` action (`SET NULL`, `CASCADE`, `RESTRICT`).
     pub on_delete: String,
     /// Declarations, as for fields.
@@ -298,6 +396,32 @@ pub struct ResourceTests {
     pub owned_targets: Vec<Parent>,
     /// Every relation: (column, target factory), for 422 on a missing id.
     pub references: Vec<Parent>,
+    /// Relations to other resources, for the `on_delete` tests.
+    pub deletions: Vec<Deletion>,
+    /// Required relations whose row several rows may share (not one-to-one).
+    pub shared_parents: Vec<Parent>,
+    /// One-to-one columns, for the uniqueness tests.
+    pub one_to_one: Vec<Parent>,
+    /// Unique fields the generic conflict test covers (not one-to-one columns).
+    pub unique_cases: Vec<String>,
+}
+
+/// What deleting a relation's target does to the rows pointing at it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deletion {
+    /// Foreign key column (`category_id`).
+    pub column: String,
+    /// Factory creating the target (`create_category`).
+    pub factory: String,
+    /// Target package name, for the test's name (`category`).
+    pub target: String,
+    /// Route of the target resource (`/categories`).
+    pub target_url: String,
+    /// Status of the target's DELETE: 204, or 409 for `restrict`.
+    pub status: u16,
+    /// The assertion on `after`, the row read back once the target is
+    /// gone (404, a null key, or the key unchanged).
+    pub after: String,
 }
 
 /// A relation the tests fill with a row they create first.
@@ -309,4 +433,6 @@ pub struct Parent {
     pub factory: String,
     /// An earlier column with the same target whose row is reused, if any.
     pub reuse: Option<String>,
+    /// A one-to-one column: every row needs its own target row.
+    pub unique: bool,
 }

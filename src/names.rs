@@ -103,6 +103,31 @@ pub fn plural(snake: &str) -> String {
     format!("{head}{}", plural_word(last))
 }
 
+/// The singular of a plural snake_case name, if [`plural`] gives it back
+/// (`tags` → `tag`, `categories` → `category`, `featured_people` →
+/// `featured_person`); `None` when no singular does.
+pub fn singular(snake: &str) -> Option<String> {
+    let (head, last) = match snake.rfind('_') {
+        Some(i) => (&snake[..=i], &snake[i + 1..]),
+        None => ("", snake),
+    };
+    let mut candidates: Vec<String> = UNCOUNTABLE
+        .iter()
+        .chain(IRREGULAR.iter().filter(|(_, p)| *p == last).map(|(s, _)| s))
+        .filter(|s| plural_word(s) == last)
+        .map(|s| (*s).to_owned())
+        .collect();
+    if let Some(stem) = last.strip_suffix("ies") {
+        candidates.push(format!("{stem}y"));
+    }
+    candidates.extend(last.strip_suffix("es").map(str::to_owned));
+    candidates.extend(last.strip_suffix('s').map(str::to_owned));
+    candidates
+        .into_iter()
+        .find(|c| !c.is_empty() && plural_word(c) == last)
+        .map(|c| format!("{head}{c}"))
+}
+
 fn plural_word(word: &str) -> String {
     if UNCOUNTABLE.contains(&word) {
         return word.to_owned();
@@ -211,6 +236,26 @@ mod tests {
         ] {
             assert_eq!(plural(s), p, "{s}");
         }
+    }
+
+    #[test]
+    fn singulars_invert_plurals() {
+        for s in [
+            "tag",
+            "category",
+            "person",
+            "status",
+            "address",
+            "child",
+            "order_item",
+            "box",
+            "day",
+            "featured_tag",
+        ] {
+            assert_eq!(singular(&plural(s)).as_deref(), Some(s), "{s}");
+        }
+        assert_eq!(singular("sheep").as_deref(), Some("sheep"));
+        assert_eq!(singular("x"), None);
     }
 
     #[test]

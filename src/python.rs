@@ -183,16 +183,28 @@ impl Imports {
                 .push(format!("import {m}"));
         }
         for (m, names) in &self.names {
-            let mut names: Vec<&String> = names.iter().collect();
-            names.sort_by_key(|n| member_key(n));
-            let args: Vec<String> = names.into_iter().cloned().collect();
-            let line = format!("from {m} import {}", args.join(", "));
-            let line = if indent + line.len() <= LINE_LENGTH {
-                line
-            } else {
-                call(&format!("from {m} import "), &args, "", indent)
-            };
-            sections.entry(section(m)).or_default().1.push(line);
+            // Like ruff's isort without `combine-as-imports`: an aliased
+            // name gets a statement of its own; statements of one module are
+            // ordered by their first name.
+            let (aliased, plain): (Vec<&String>, Vec<&String>) =
+                names.iter().partition(|n| n.contains(" as "));
+            let mut groups: Vec<Vec<String>> =
+                aliased.into_iter().map(|n| vec![n.clone()]).collect();
+            if !plain.is_empty() {
+                let mut plain: Vec<String> = plain.into_iter().cloned().collect();
+                plain.sort_by_key(|n| member_key(n));
+                groups.push(plain);
+            }
+            groups.sort_by_key(|g| member_key(&g[0]));
+            for args in groups {
+                let line = format!("from {m} import {}", args.join(", "));
+                let line = if indent + line.len() <= LINE_LENGTH {
+                    line
+                } else {
+                    call(&format!("from {m} import "), &args, "", indent)
+                };
+                sections.entry(section(m)).or_default().1.push(line);
+            }
         }
         sections
             .into_values()

@@ -261,13 +261,16 @@ pub struct ForeignKey {
     pub on_delete: String,
 }
 
-/// One table: an integer `id` primary key, columns, constraints, indexes.
+/// One table: columns, primary key, constraints, indexes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     /// Table name.
     pub name: String,
-    /// Columns in order, `id` first.
+    /// Columns in order, `id` first when it is the key.
     pub columns: Vec<Column>,
+    /// Primary key columns: `id`, or both keys of an association table.
+    #[serde(default = "id_key", skip_serializing_if = "is_id_key")]
+    pub primary_key: Vec<String>,
     /// Columns with a single-column unique constraint.
     pub uniques: Vec<String>,
     /// Columns with a plain single-column index.
@@ -277,6 +280,14 @@ pub struct Table {
     /// The table's previous name, when the spec says `renamed_from`.
     #[serde(skip)]
     pub renamed_from: Option<String>,
+}
+
+fn id_key() -> Vec<String> {
+    vec!["id".to_owned()]
+}
+
+fn is_id_key(key: &[String]) -> bool {
+    key == ["id"]
 }
 
 impl Table {
@@ -336,6 +347,7 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
         Table {
             name: "users".into(),
             columns: users,
+            primary_key: id_key(),
             uniques: vec!["email".into()],
             indexes: Vec::new(),
             foreign_keys: Vec::new(),
@@ -352,6 +364,7 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
                 col("revoked_at", SqlType::DateTime, true),
                 col("created_at", SqlType::DateTime, false),
             ],
+            primary_key: id_key(),
             uniques: vec!["token_hash".into()],
             indexes: vec!["user_id".into(), "family".into()],
             foreign_keys: vec![ForeignKey {

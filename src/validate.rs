@@ -9,10 +9,10 @@ use regex::Regex;
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
-use crate::diagnostics::{Diagnostic, SpecErrors, allowed_help, did_you_mean};
+use crate::diagnostics::{Diagnostic, SpecErrors, allowed_help};
 use crate::model::{
-    Access, Auth, EnumType, Field, ListSpec, Model, Parent, Project, Relation, Resource,
-    ResourceTests,
+    Access, Auth, Collection, Deletion, EnumType, Field, ListSpec, Model, Parent, Project,
+    Relation, Resource, ResourceTests,
 };
 use crate::names;
 use crate::python::{self, Imports, call};
@@ -33,10 +33,8 @@ const MAX_ENUM_VALUE: usize = 32;
 const MAX_PREFIX: usize = 40;
 /// PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1).
 const MAX_IDENTIFIER: usize = 63;
-/// Relation kinds of spec v1.
-const RELATION_KINDS: &[&str] = &["many_to_one"];
-/// Relation kinds planned for a later spec version.
-const LATER_KINDS: &[&str] = &["one_to_many", "many_to_many", "one_to_one"];
+/// Relation kinds, as written in a spec.
+pub const RELATION_KINDS: &[&str] = &["many_to_one", "one_to_one", "one_to_many", "many_to_many"];
 /// `on_delete` values and the SQL they become.
 const ON_DELETE: &[(&str, &str)] = &[
     ("cascade", "CASCADE"),
@@ -414,6 +412,8 @@ struct Resolved {
     target_tables: Vec<String>,
     /// How many distinct rows the samples allow.
     capacity: usize,
+    /// Association tables of its many-to-many relations.
+    extra_tables: Vec<schema::Table>,
 }
 
 /// The names of resources as the user wrote them and as classes.
@@ -524,10 +524,11 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
         heads.push((key.clone(), class, snake, plural));
     }
     c.classes = catalog.by_class.keys().cloned().collect();
+    let inverses = inverses(&c.spec.raw, &catalog);
     let mut out = Vec::new();
     for (key, class, snake, plural) in heads {
         let r = &raw[&key];
-        if let Some(mut res) = resource(c, &key, &class, &snake, &plural, r, &catalog) {
+        if let Some(mut res) = resource(c, &key, &class, &snake, &plural, r, &catalog, &inverses) {
             res.key = key.clone();
             out.push(res);
         }
@@ -1020,6 +1021,7 @@ fn resource(
     plural: &str,
     r: &RawResource,
     catalog: &Catalog,
+    inverses: &Inverses,
 ) -> Option<Resolved> {
     let path = join_key("resources", key);
     if r.fields.is_empty() && r.relations.is_empty() {
@@ -1044,24 +1046,38 @@ fn resource(
         }
     }
     let mut relations = Vec::new();
+    let mut collections = Vec::new();
     for (rkey, raw_rel) in &r.relations {
         let rpath = join_key(&join_key(&path, "relations"), rkey);
         let Some(name) = member_name(c, &rpath, rkey, "relation", &taken) else {
             continue;
         };
-        let column = format!("{name}_id");
-        if let Some(other) = taken.get(&column) {
-            c.at_key(
-                &rpath,
-                format!("relation `{rkey}` needs column `{column}`, which {other} already is"),
-                format!("rename the relation or {other}"),
-            );
-            continue;
+        let kind = Kind::parse(&raw_rel.kind);
+        let column = match kind {
+            Some(Kind::OneToMany) => None,
+            Some(Kind::ManyToMany) => Some(ids_field(&name)),
+            _ => Some(format!("{name}_id")),
+        };
+        if let Some(column) = &column {
+            if let Some(other) = taken.get(column) {
+                c.at_key(
+                    &rpath,
+                    format!(
+                        "relation `{rkey}` needs the field `{column}`, which {other} already is"
+                    ),
+                    format!("rename the relation or {other}"),
+                );
+                continue;
+            }
+            taken.insert(column.clone(), format!("the field of relation `{rkey}`"));
         }
         taken.insert(name.clone(), format!("relation `{rkey}`"));
-        taken.insert(column.clone(), format!("the column of relation `{rkey}`"));
         if let Some(rel) = relation(c, &rpath, &name, raw_rel, catalog, class) {
-            relations.push(rel);
+            if rel.kind.has_column() {
+                relations.push(rel);
+            } else {
+                collections.push(rel);
+            }
         }
     }
     let rules = permissions(c, &path, r);
@@ -1085,6 +1101,8 @@ fn resource(
         r,
         fields,
         relations,
+        collections,
+        inverses,
         rules,
         &default_role,
         &imports,
@@ -1720,8 +1738,175 @@ fn decimal_text(text: &str, precision: u32, scale: u32) -> Result<String, String
     })
 }
 
+/// What a relation is, once its `kind` is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    ManyToOne,
+    OneToOne,
+    OneToMany,
+    ManyToMany,
+}
+
+impl Kind {
+    fn parse(word: &str) -> Option<Kind> {
+        Some(match word {
+            "many_to_one" => Kind::ManyToOne,
+            "one_to_one" => Kind::OneToOne,
+            "one_to_many" => Kind::OneToMany,
+            "many_to_many" => Kind::ManyToMany,
+            _ => return None,
+        })
+    }
+
+    /// The relation is a foreign key of this resource's table.
+    fn has_column(self) -> bool {
+        matches!(self, Kind::ManyToOne | Kind::OneToOne)
+    }
+}
+
+/// The JSON field of a many-to-many relation's ids (`tags` → `tag_ids`).
+fn ids_field(name: &str) -> String {
+    format!(
+        "{}_ids",
+        names::singular(name).unwrap_or_else(|| name.to_owned())
+    )
+}
+
+/// The `many_to_one` relations of resource `target` (by class) that point
+/// at class `parent`, by normalized name.
+fn back_candidates(spec: &crate::spec::RawSpec, target: &str, parent: &str) -> Vec<String> {
+    spec.resources
+        .iter()
+        .filter(|(k, _)| names::pascal(k) == target)
+        .flat_map(|(_, r)| &r.relations)
+        .filter(|(_, rel)| rel.kind == "many_to_one" && names::pascal(&rel.to) == parent)
+        .map(|(k, _)| names::snake(k))
+        .collect()
+}
+
+/// The target relation a `one_to_many` is the inverse of: `via`, or the only
+/// candidate. Errors: (message, help).
+fn resolve_via(
+    candidates: &[String],
+    via: Option<&str>,
+    parent: &str,
+    target: &str,
+) -> Result<String, (String, String)> {
+    match via {
+        Some(v) if candidates.contains(&names::snake(v)) => Ok(names::snake(v)),
+        Some(v) => Err((
+            format!("`{target}` has no many_to_one relation `{v}` to `{parent}`"),
+            if candidates.is_empty() {
+                format!(
+                    "add one to `{target}`, like `{}: {{kind: many_to_one, to: {parent}}}`",
+                    names::snake(parent)
+                )
+            } else {
+                let known: Vec<&str> = candidates.iter().map(String::as_str).collect();
+                allowed_help(v, &known)
+            },
+        )),
+        None => match candidates {
+            [one] => Ok(one.clone()),
+            [] => Err((
+                format!(
+                    "a one_to_many needs its inverse: `{target}` has no many_to_one relation to `{parent}`"
+                ),
+                format!(
+                    "add one to `{target}`, like `{}: {{kind: many_to_one, to: {parent}}}`",
+                    names::snake(parent)
+                ),
+            )),
+            several => Err((
+                format!(
+                    "`{target}` has several many_to_one relations to `{parent}` ({})",
+                    several.join(", ")
+                ),
+                "say which one this is the inverse of with `via:`".to_owned(),
+            )),
+        },
+    }
+}
+
+/// What the relations of every resource imply for the other side: the
+/// lists under parent rows each resource serves, and the `back_populates`
+/// of the many-to-one relations that a one-to-many inverts. Computed before
+/// any resource is built; invalid relations are skipped here and reported
+/// by [`relation`].
+#[derive(Default)]
+struct Inverses {
+    /// Listed class → lists of its rows under a parent.
+    nested: BTreeMap<String, Vec<crate::model::NestedList>>,
+    /// (class, many-to-one name) → the one-to-many relation inverting it.
+    back_populates: BTreeMap<(String, String), String>,
+    /// (target, parent) class pairs of one-to-many relations whose target
+    /// has several many-to-one relations to the parent (the relationship
+    /// then names its foreign key).
+    ambiguous: BTreeSet<(String, String)>,
+}
+
+fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Inverses {
+    let mut out = Inverses::default();
+    for (key, r) in &spec.resources {
+        let parent = names::pascal(key);
+        let Some((parent_snake, parent_table, _)) = catalog.by_class.get(&parent) else {
+            continue;
+        };
+        for (rkey, rel) in &r.relations {
+            let kind = Kind::parse(&rel.kind);
+            if !matches!(kind, Some(Kind::OneToMany | Kind::ManyToMany)) {
+                continue;
+            }
+            let target = names::pascal(&rel.to);
+            if !catalog.by_class.contains_key(&target) {
+                continue;
+            }
+            let name = names::snake(rkey);
+            if kind == Some(Kind::OneToMany) {
+                let candidates = back_candidates(spec, &target, &parent);
+                let Ok(via) = resolve_via(&candidates, rel.via.as_deref(), &parent, &target) else {
+                    continue;
+                };
+                if candidates.len() > 1 {
+                    out.ambiguous.insert((target.clone(), parent.clone()));
+                }
+                out.back_populates
+                    .insert((target.clone(), via), name.clone());
+            } else if target == parent {
+                continue;
+            }
+            let service = if target == parent {
+                "service".to_owned()
+            } else {
+                format!("{parent_snake}_service")
+            };
+            out.nested
+                .entry(target)
+                .or_default()
+                .push(crate::model::NestedList {
+                    path: format!(
+                        "/{}/{{{parent_snake}_id}}/{}",
+                        names::kebab(parent_table),
+                        names::kebab(&name)
+                    ),
+                    function: format!("list_{name}_of_{parent_snake}"),
+                    parent_class: parent.clone(),
+                    parent_snake: parent_snake.clone(),
+                    where_call: format!("{service}.{name}_of({parent_snake})"),
+                    summary: format!(
+                        "List the {} of a {}",
+                        names::words(&name).to_lowercase(),
+                        names::words(parent_snake).to_lowercase()
+                    ),
+                });
+        }
+    }
+    out
+}
+
 /// A relation after its checks.
 struct RelationPlan {
+    kind: Kind,
     name: String,
     target_class: String,
     target_module: String,
@@ -1731,6 +1916,8 @@ struct RelationPlan {
     nullable: bool,
     on_delete: &'static str,
     description: Option<String>,
+    /// One-to-many: the target's many-to-one relation this one inverts.
+    via: Option<String>,
 }
 
 fn relation(
@@ -1742,25 +1929,15 @@ fn relation(
     class: &str,
 ) -> Option<RelationPlan> {
     let before = c.problems.len();
-    if !RELATION_KINDS.contains(&raw.kind.as_str()) {
-        let help = if LATER_KINDS.contains(&raw.kind.as_str()) {
-            format!(
-                "spec v1 has only `many_to_one`; declare the relation on the other side as many_to_one (`{}` is planned for a later version)",
-                raw.kind
-            )
-        } else {
-            let all: Vec<&str> = RELATION_KINDS.iter().chain(LATER_KINDS).copied().collect();
-            match did_you_mean(&raw.kind, all) {
-                Some(s) => format!("did you mean `{s}`? Spec v1 allows: `many_to_one`"),
-                None => "spec v1 allows: `many_to_one`".to_owned(),
-            }
-        };
+    let kind = Kind::parse(&raw.kind);
+    if kind.is_none() {
         c.at_value(
             &join_key(path, "kind"),
             format!("unknown relation kind `{}`", raw.kind),
-            help,
+            allowed_help(&raw.kind, RELATION_KINDS),
         );
     }
+    let kind = kind.unwrap_or(Kind::ManyToOne);
     let to_class = names::pascal(&raw.to);
     let (target_module, target_table, target_snake, target_owned) = if to_class == "User" {
         (
@@ -1816,14 +1993,87 @@ fn relation(
             "add `nullable: true`, or use `cascade` or `restrict`",
         );
     }
-    if to_class == class && !raw.nullable {
+    if to_class == class && !raw.nullable && kind.has_column() {
         c.at_key(
             path,
             format!("relation `{name}` points at its own resource but is required: the first row could never be created"),
             "add `nullable: true`",
         );
     }
+    let mut via = None;
+    if kind.has_column() {
+        if raw.via.is_some() {
+            c.at_key(
+                &join_key(path, "via"),
+                format!("`via` belongs to a one_to_many, not a {}", raw.kind),
+                "remove it",
+            );
+        }
+        if kind == Kind::OneToOne && to_class == "User" {
+            c.at_value(
+                &join_key(path, "to"),
+                "a one_to_one to the built-in User is not supported",
+                "put per-user data in `auth.user_fields`, or use `many_to_one` (a user may then have several rows)",
+            );
+        }
+    } else {
+        let word = &raw.kind;
+        if to_class == "User" {
+            c.at_value(
+                &join_key(path, "to"),
+                format!("a {word} to the built-in User is not supported"),
+                "declare `many_to_one` to User on the other resource instead (for example `author: {kind: many_to_one, to: User}`) and filter its list by that id",
+            );
+        }
+        if raw.nullable {
+            c.at_key(
+                &join_key(path, "nullable"),
+                format!("`nullable` applies to foreign keys, and a {word} has none here"),
+                "remove it; for a one_to_many, set it on the target's many_to_one",
+            );
+        }
+        if raw.on_delete.is_some() {
+            c.at_key(
+                &join_key(path, "on_delete"),
+                format!("`on_delete` applies to foreign keys, and a {word} has none here"),
+                if kind == Kind::OneToMany {
+                    "set it on the target's many_to_one"
+                } else {
+                    "remove it: deleting either row always removes their links"
+                },
+            );
+        }
+        if kind == Kind::ManyToMany && to_class == class {
+            c.at_key(
+                path,
+                "a many_to_many to its own resource is not supported yet",
+                format!("declare a linking resource with two many_to_one relations to `{class}`"),
+            );
+        }
+        if kind == Kind::OneToMany && catalog.by_class.contains_key(&to_class) {
+            let candidates = back_candidates(&c.spec.raw, &to_class, class);
+            match resolve_via(&candidates, raw.via.as_deref(), class, &to_class) {
+                Ok(v) => via = Some(v),
+                Err((message, help)) => {
+                    let at = if raw.via.is_some() {
+                        join_key(path, "via")
+                    } else {
+                        path.to_owned()
+                    };
+                    c.at_key(&at, message, help);
+                }
+            }
+        } else if raw.via.is_some() && kind == Kind::ManyToMany {
+            c.at_key(
+                &join_key(path, "via"),
+                "`via` belongs to a one_to_many, not a many_to_many",
+                "remove it",
+            );
+        }
+    }
     (c.problems.len() == before).then(|| RelationPlan {
+        kind,
+        via,
         name: name.to_owned(),
         target_class: to_class,
         target_module,
@@ -1917,6 +2167,42 @@ fn finish_tests(resolved: &mut [Resolved]) {
             }
         }
     }
+    // Another user's view of a nested list: tested when the default role
+    // creates (and, for links, may link) rows on both sides.
+    let access: BTreeMap<String, (bool, String)> = resolved
+        .iter()
+        .map(|r| {
+            (
+                r.resource.class_name.clone(),
+                (
+                    creatable[&r.resource.class_name],
+                    r.resource.read.member.clone(),
+                ),
+            )
+        })
+        .collect();
+    for r in resolved.iter_mut() {
+        let (parent_member, parent_read) = access[&r.resource.class_name].clone();
+        let may_link = r.resource.update.member != "none";
+        for c in r.resource.collections.iter_mut() {
+            let (child_member, child_read) = access[&c.target_class].clone();
+            if !(parent_member && child_member) || (c.many_to_many && !may_link) {
+                continue;
+            }
+            let check = match (parent_read.as_str(), child_read.as_str()) {
+                ("none", _) | (_, "none") => "assert_problem(response, 403)",
+                ("own", _) => "assert_problem(response, 404)",
+                (_, "own") => "assert response.json()[\"items\"] == []",
+                _ => {
+                    "assert [row[\"id\"] for row in response.json()[\"items\"]] == [child[\"id\"]]"
+                }
+            };
+            if c.many_to_many || check.contains("child") {
+                c.child_binding = "child = ".to_owned();
+            }
+            c.other_user_check = Some(check.to_owned());
+        }
+    }
     for r in resolved.iter_mut() {
         r.resource
             .tests
@@ -1979,6 +2265,24 @@ fn tables(resolved: &[Resolved], user_columns: &[schema::Column], c: &mut Checke
                 );
                 break;
             }
+        }
+    }
+    // Association tables last: they refer to two tables created before.
+    for r in resolved {
+        for t in &r.extra_tables {
+            if done.contains(&t.name) {
+                c.at_key(
+                    &join_key("resources", &r.key),
+                    format!(
+                        "a many_to_many needs table `{}`, which another table already is",
+                        t.name
+                    ),
+                    "rename the relation or the other resource (its `plural`)",
+                );
+                continue;
+            }
+            done.insert(t.name.clone());
+            out.push(t.clone());
         }
     }
     Schema { tables: out }
@@ -2456,6 +2760,8 @@ fn build_resource(
     r: &RawResource,
     fields: Vec<FieldPlan>,
     relations: Vec<RelationPlan>,
+    collections: Vec<RelationPlan>,
+    inverses: &Inverses,
     rules: [ActionRule; 4],
     default_role: &str,
     list_imports: &[(String, String)],
@@ -2484,6 +2790,7 @@ fn build_resource(
     service_imports
         .from("collections.abc", "Sequence")
         .from("typing", "Any")
+        .from("sqlalchemy", "ColumnElement")
         .from("sqlalchemy", "func")
         .from("sqlalchemy", "select")
         .from("sqlalchemy.orm", "InstrumentedAttribute")
@@ -2561,6 +2868,8 @@ fn build_resource(
         dup
     };
     let mut model_relations = Vec::new();
+    let mut deletions = Vec::new();
+    let mut one_to_one_cases = Vec::new();
     let mut parents = Vec::new();
     let mut owned_targets = Vec::new();
     let mut references = Vec::new();
@@ -2570,6 +2879,7 @@ fn build_resource(
     for rel in &relations {
         let column = format!("{}_id", rel.name);
         let opt = if rel.nullable { " | None" } else { "" };
+        let one_to_one = rel.kind == Kind::OneToOne;
         let model_decl = call(
             &format!("{column}: Mapped[int{opt}] = mapped_column"),
             &[
@@ -2578,12 +2888,23 @@ fn build_resource(
                     rel.target_table,
                     python::string(rel.on_delete)
                 ),
-                "index=True".into(),
+                if one_to_one {
+                    "unique=True"
+                } else {
+                    "index=True"
+                }
+                .into(),
             ],
             "",
             4,
         );
         let mut rel_args = Vec::new();
+        if let Some(back) = inverses
+            .back_populates
+            .get(&(class.to_owned(), rel.name.clone()))
+        {
+            rel_args.push(format!("back_populates={}", python::string(back)));
+        }
         if duplicate_targets.contains(rel.target_class.as_str()) {
             rel_args.push(format!("foreign_keys=[{column}]"));
         }
@@ -2631,13 +2952,15 @@ fn build_resource(
             let reuse = parents
                 .iter()
                 .find(|p: &&Parent| {
-                    p.factory == factory && p.reuse.is_none() && !factory.is_empty()
+                    p.factory == factory && p.reuse.is_none() && !factory.is_empty() && !p.unique
                 })
-                .map(|p| p.column.clone());
+                .map(|p| p.column.clone())
+                .filter(|_| !one_to_one);
             parents.push(Parent {
                 column: column.clone(),
                 factory: factory.clone(),
                 reuse,
+                unique: one_to_one,
             });
             invalid.push(call(
                 "pytest.param",
@@ -2673,18 +2996,41 @@ fn build_resource(
             ",",
             4,
         ));
+        let parent = Parent {
+            column: column.clone(),
+            factory: factory.clone(),
+            reuse: None,
+            unique: one_to_one,
+        };
         if rel.target_owned {
-            owned_targets.push(Parent {
+            owned_targets.push(parent.clone());
+        }
+        if one_to_one {
+            one_to_one_cases.push(parent.clone());
+        }
+        if let Some(target) = &rel.target_snake {
+            let after = match rel.on_delete {
+                "CASCADE" => "assert_problem(after, 404)".to_owned(),
+                "SET NULL" => format!("assert after.json()[{}] is None", python::string(&column)),
+                _ => format!(
+                    "assert after.json()[{}] == target[\"id\"]",
+                    python::string(&column)
+                ),
+            };
+            deletions.push(Deletion {
                 column: column.clone(),
                 factory: factory.clone(),
-                reuse: None,
+                target_url: format!("/{}", names::kebab(&rel.target_table)),
+                status: if rel.on_delete == "RESTRICT" {
+                    409
+                } else {
+                    204
+                },
+                after,
+                target: target.clone(),
             });
         }
-        references.push(Parent {
-            column: column.clone(),
-            factory,
-            reuse: None,
-        });
+        references.push(parent);
         if rel.target_table != "users" {
             target_tables.push(rel.target_table.clone());
         }
@@ -2698,7 +3044,12 @@ fn build_resource(
             target: rel.target_table.clone(),
             on_delete: rel.on_delete.to_owned(),
         });
-        table_indexes.push(column.clone());
+        if one_to_one {
+            table_uniques.push(column.clone());
+            unique_fields.push(column.clone());
+        } else {
+            table_indexes.push(column.clone());
+        }
         model_relations.push(Relation {
             name: rel.name.clone(),
             column: column.clone(),
@@ -2708,6 +3059,7 @@ fn build_resource(
             target_table: rel.target_table.clone(),
             target_owned: rel.target_owned,
             nullable: rel.nullable,
+            unique: one_to_one,
             on_delete: rel.on_delete.to_owned(),
             model_decl,
             relationship_decl,
@@ -2731,6 +3083,241 @@ fn build_resource(
         });
         service_imports.from(&rel.target_module, &rel.target_class);
     }
+    // One-to-many and many-to-many: a relationship, the condition of the
+    // nested list, and for many-to-many the association table and `*_ids`.
+    let mut model_collections = Vec::new();
+    let mut extra_tables = Vec::new();
+    let mut load = Vec::new();
+    for rel in &collections {
+        let target = rel.target_class.as_str();
+        let target_snake = rel.target_snake.clone().unwrap_or_default();
+        let m2m = rel.kind == Kind::ManyToMany;
+        if target != class {
+            type_checking.push((rel.target_module.clone(), target.to_owned()));
+        }
+        service_imports
+            .from(&rel.target_module, target)
+            .from("sqlalchemy", "ColumnElement");
+        let mut c = Collection {
+            name: rel.name.clone(),
+            words: names::words(&rel.name).to_lowercase(),
+            many_to_many: m2m,
+            target_class: target.to_owned(),
+            target_snake: target_snake.clone(),
+            target_words: names::words(&target_snake),
+            relationship_decl: String::new(),
+            where_fn: format!("{}_of", rel.name),
+            where_return: String::new(),
+            ids_field: String::new(),
+            association: String::new(),
+            association_decl: String::new(),
+            target_id_param: format!("{target_snake}_id"),
+            segment: format!("/{}", names::kebab(&rel.name)),
+            create_decl: String::new(),
+            update_decl: String::new(),
+            read_decl: String::new(),
+            find_body: String::new(),
+            find_body_nested: String::new(),
+            find_one: String::new(),
+            target_factory: format!("create_{target_snake}"),
+            via_column: String::new(),
+            child_offset: if target == class { " + 2" } else { "" }.to_owned(),
+            target_url: format!("/{}", names::kebab(&rel.target_table)),
+            target_owned: rel.target_owned,
+            other_user_check: None,
+            child_binding: String::new(),
+        };
+        if m2m {
+            let assoc = format!("{snake}_{}", rel.name);
+            let left = format!("{snake}_id");
+            let right = c.target_id_param.clone();
+            let column_decl = |name: &str, table: &str, index: bool| {
+                let mut args = vec![
+                    python::string(name),
+                    format!("ForeignKey(\"{table}.id\", ondelete=\"CASCADE\")"),
+                    "primary_key=True".to_owned(),
+                ];
+                if index {
+                    args.push("index=True".into());
+                }
+                let laid = call("Column", &args, ",", 4);
+                laid[..laid.len() - 1].to_owned()
+            };
+            c.association_decl = call(
+                &format!("{assoc} = Table"),
+                &[
+                    python::string(&assoc),
+                    "Base.metadata".into(),
+                    column_decl(&left, plural, false),
+                    column_decl(&right, &rel.target_table, true),
+                ],
+                "",
+                0,
+            );
+            c.relationship_decl = call(
+                &format!("{}: Mapped[list[{target}]] = relationship", rel.name),
+                &[
+                    format!("secondary={assoc}"),
+                    "lazy=\"raise\"".into(),
+                    "passive_deletes=True".into(),
+                ],
+                "",
+                4,
+            );
+            c.where_return = call(
+                "return linked_to",
+                &[
+                    format!("{target}.id"),
+                    format!("{assoc}.c.{right}"),
+                    format!("{assoc}.c.{left}"),
+                    format!("{snake}.id"),
+                ],
+                "",
+                4,
+            );
+            let ids = ids_field(&rel.name);
+            let owner: Vec<String> = if rel.target_owned {
+                vec![
+                    format!("owner_column={target}.owner_id"),
+                    "owner_id=None if actor.is_admin else actor.id".into(),
+                ]
+            } else {
+                Vec::new()
+            };
+            let find = |source: &str, indent: usize| {
+                let mut args = vec![
+                    "session".to_owned(),
+                    target.to_owned(),
+                    format!("{target}.id"),
+                    source.to_owned(),
+                ];
+                args.extend(owner.iter().cloned());
+                call("found = await rows_by_id", &args, "", indent)
+            };
+            c.find_body = format!(
+                "{}\n    {}",
+                find(&format!("data.{ids}"), 4),
+                call(
+                    &format!("{snake}.{} = pick", rel.name),
+                    &[
+                        "found".into(),
+                        format!("data.{ids}"),
+                        format!("field={}", python::string(&ids)),
+                    ],
+                    "",
+                    4
+                )
+            );
+            c.find_body_nested = format!(
+                "{}\n        {}",
+                find(&format!("data.{ids}"), 8),
+                call(
+                    &format!("{snake}.{} = pick", rel.name),
+                    &[
+                        "found".into(),
+                        format!("data.{ids}"),
+                        format!("field={}", python::string(&ids)),
+                    ],
+                    "",
+                    8
+                )
+            );
+            c.find_one = find(&format!("[{right}]"), 4);
+            c.create_decl = schema_decl(
+                &ids,
+                "list[Id]",
+                vec!["default_factory=list".into(), "max_length=100".into()],
+            );
+            c.update_decl = schema_decl(
+                &ids,
+                "list[Id] | None",
+                vec!["default=None".into(), "max_length=100".into()],
+            );
+            c.read_decl = format!("{ids}: list[int]");
+            for (value, case) in [
+                ("[0]", "not-positive"),
+                ("[2147483647]", "no-such-row"),
+                ("\"1\"", "not-a-list"),
+            ] {
+                invalid.push(call(
+                    "pytest.param",
+                    &[
+                        python::string(&ids),
+                        value.to_owned(),
+                        format!("id=\"{}-{case}\"", ids.replace('_', "-")),
+                    ],
+                    ",",
+                    4,
+                ));
+            }
+            not_null.push(python::string(&ids));
+            schema_imports
+                .from("app.schemas", "Id")
+                .from("pydantic", "Field");
+            service_imports
+                .from("app.database", "linked_to")
+                .from("app.database", "pick")
+                .from("app.database", "rows_by_id")
+                .from("app.errors", "NotFoundError")
+                .from("sqlalchemy.orm", "selectinload")
+                .from(&format!("app.{snake}.models"), &assoc);
+            model_imports
+                .from("sqlalchemy", "Column")
+                .from("sqlalchemy", "ForeignKey")
+                .from("sqlalchemy", "Table");
+            load.push(format!("selectinload({class}.{})", rel.name));
+            extra_tables.push(schema::Table {
+                name: assoc.clone(),
+                columns: vec![
+                    schema::Column::new(&left, schema::SqlType::Integer, false),
+                    schema::Column::new(&right, schema::SqlType::Integer, false),
+                ],
+                primary_key: vec![left.clone(), right.clone()],
+                uniques: Vec::new(),
+                indexes: vec![right.clone()],
+                foreign_keys: vec![
+                    schema::ForeignKey {
+                        column: left.clone(),
+                        target: plural.to_owned(),
+                        on_delete: "CASCADE".into(),
+                    },
+                    schema::ForeignKey {
+                        column: right.clone(),
+                        target: rel.target_table.clone(),
+                        on_delete: "CASCADE".into(),
+                    },
+                ],
+                renamed_from: None,
+            });
+            c.ids_field = ids;
+            c.association = assoc;
+        } else {
+            let via = rel.via.clone().unwrap_or_default();
+            let mut args = vec![format!("back_populates={}", python::string(&via))];
+            if inverses
+                .ambiguous
+                .contains(&(target.to_owned(), class.to_owned()))
+            {
+                args.push(format!("foreign_keys=\"[{target}.{via}_id]\""));
+            }
+            args.push("lazy=\"raise\"".into());
+            args.push("passive_deletes=True".into());
+            c.relationship_decl = call(
+                &format!("{}: Mapped[list[{target}]] = relationship", rel.name),
+                &args,
+                "",
+                4,
+            );
+            let expr = format!("{target}.{via}_id == {snake}.id");
+            c.where_return = if 4 + "return ".len() + expr.len() <= python::LINE_LENGTH {
+                format!("return {expr}")
+            } else {
+                format!("return (\n        {expr}\n    )")
+            };
+            c.via_column = format!("{via}_id");
+        }
+        model_collections.push(c);
+    }
     if r.owned {
         columns.push(schema::Column::new(
             "owner_id",
@@ -2752,6 +3339,7 @@ fn build_resource(
     let table_schema = schema::Table {
         name: plural.to_owned(),
         columns,
+        primary_key: vec!["id".to_owned()],
         uniques: table_uniques,
         indexes: table_indexes,
         foreign_keys,
@@ -2761,10 +3349,12 @@ fn build_resource(
             .map(|old| names::plural(&names::snake(old))),
     };
     if !relations.is_empty() {
+        service_imports.from("app.database", "ensure_exists");
+    }
+    if !relations.is_empty() || !collections.is_empty() {
         model_imports
             .from("__future__", "annotations")
             .from("sqlalchemy.orm", "relationship");
-        service_imports.from("app.database", "ensure_exists");
     }
     if !type_checking.is_empty() {
         model_imports.from("typing", "TYPE_CHECKING");
@@ -2876,6 +3466,7 @@ fn build_resource(
     let deps = format!("app.{snake}.dependencies");
     let mut router_imports = Imports::default();
     router_imports
+        .from("collections.abc", "Sequence")
         .from("fastapi", "APIRouter")
         .from(&format!("app.{snake}"), "routes")
         .from(&format!("app.{snake}"), "service")
@@ -2933,6 +3524,59 @@ fn build_resource(
     test_imports
         .from(&format!("app.{snake}"), "hooks")
         .from("tests.helpers", "recording");
+    let nested_lists = inverses.nested.get(class).cloned().unwrap_or_default();
+    for n in &nested_lists {
+        let parent_module = format!("app.{}", n.parent_snake);
+        router_imports.from(
+            &format!("{parent_module}.dependencies"),
+            &format!("{}ForRead", n.parent_class),
+        );
+        if n.parent_class != class {
+            router_imports.from(
+                &parent_module,
+                &format!("service as {}_service", n.parent_snake),
+            );
+        }
+    }
+    if !model_collections.iter().all(|c| !c.many_to_many) {
+        router_imports.from("app.schemas", "IdPath");
+    }
+    let link_fields: Vec<String> = model_collections
+        .iter()
+        .filter(|c| c.many_to_many)
+        .map(|c| python::string(&c.ids_field))
+        .collect();
+    let dump_exclude = if link_fields.is_empty() {
+        String::new()
+    } else {
+        let one_line = format!("LINK_FIELDS = {{{}}}", link_fields.join(", "));
+        if one_line.len() <= python::LINE_LENGTH {
+            one_line
+        } else {
+            format!("LINK_FIELDS = {{\n    {},\n}}", link_fields.join(",\n    "))
+        }
+    };
+    let load_options = match load.as_slice() {
+        [] => String::new(),
+        [one] => format!("LOAD = ({one},)"),
+        many => call("LOAD = ", many, "", 0),
+    };
+    for c in &model_collections {
+        test_imports.from("tests.factories", &c.target_factory);
+    }
+    for factory in one_to_one_cases
+        .iter()
+        .map(|p| &p.factory)
+        .chain(deletions.iter().map(|d| &d.factory))
+    {
+        test_imports.from("tests.factories", factory);
+    }
+    let shared_parents: Vec<Parent> = parents.iter().filter(|p| !p.unique).cloned().collect();
+    let unique_cases: Vec<String> = fields
+        .iter()
+        .filter(|f| f.raw.unique)
+        .map(|f| f.name.clone())
+        .collect();
     let hidden_field = fields
         .iter()
         .find(|f| f.raw.read.is_some())
@@ -2984,6 +3628,7 @@ fn build_resource(
         required_targets,
         target_tables,
         capacity,
+        extra_tables,
         resource: Resource {
             class_name: class.to_owned(),
             snake: snake.to_owned(),
@@ -3000,6 +3645,15 @@ fn build_resource(
             timestamps: r.timestamps.unwrap_or(true),
             fields: model_fields,
             relations: model_relations,
+            links: model_collections
+                .iter()
+                .filter(|c| c.many_to_many)
+                .cloned()
+                .collect(),
+            collections: model_collections,
+            nested_lists,
+            dump_exclude,
+            load_options,
             enums,
             model_imports: format!("{}{type_checking_block}", model_imports.render()),
             schema_imports: schema_imports.render(),
@@ -3041,6 +3695,10 @@ fn build_resource(
                 not_null_field,
                 owned_targets,
                 references,
+                deletions,
+                shared_parents,
+                one_to_one: one_to_one_cases,
+                unique_cases,
             },
         },
     }
@@ -3075,6 +3733,12 @@ fn app_imports(resources: &[Resource]) -> (String, String) {
             &format!("app.{}.router", r.snake),
             &format!("router as {}_router", r.snake),
         );
+        if !r.nested_lists.is_empty() {
+            main.from(
+                &format!("app.{}.router", r.snake),
+                &format!("nested as {}_nested", r.snake),
+            );
+        }
         models.from(&format!("app.{}.models", r.snake), &r.class_name);
     }
     (main.render(), models.render())

@@ -290,6 +290,13 @@ fn blog() {
     check_project("blog", "examples/blog.yaml");
 }
 
+/// Every relation kind: a category tree (self-reference with its
+/// one-to-many), many-to-many tags and wishlists, one-to-one shipments.
+#[test]
+fn shop() {
+    check_project("shop", "examples/shop.yaml");
+}
+
 #[test]
 fn todo() {
     check_project("todo", "examples/todo.yaml");

@@ -269,15 +269,18 @@ impl<'de> Deserialize<'de> for RawField {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRelation {
-    /// Relation kind (`many_to_one` in v1).
+    /// `many_to_one`, `one_to_one`, `one_to_many` or `many_to_many`.
     #[schemars(schema_with = "relation_kind")]
     pub kind: String,
-    /// Target resource name, or `User`.
+    /// Target resource name, or `User` (`many_to_one` only).
     pub to: String,
-    /// The foreign key may be null.
+    /// The foreign key may be null (`many_to_one`, `one_to_one`).
     #[serde(default)]
     pub nullable: bool,
-    /// `cascade`, `set_null` or `restrict`.
+    /// `one_to_many`: the target's `many_to_one` relation that points back
+    /// here; needed only when the target has several.
+    pub via: Option<String>,
+    /// `cascade`, `set_null` or `restrict` (`many_to_one`, `one_to_one`).
     #[serde(default)]
     #[schemars(schema_with = "on_delete")]
     pub on_delete: Option<String>,
@@ -303,7 +306,7 @@ fn field_type(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn relation_kind(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"type": "string", "enum": ["many_to_one"]})
+    json_schema!({"type": "string", "enum": crate::validate::RELATION_KINDS})
 }
 
 fn on_delete(_: &mut SchemaGenerator) -> Schema {
