@@ -267,4 +267,17 @@ mod tests {
         assert_eq!(enum_member("in-progress"), "IN_PROGRESS");
         assert_eq!(enum_member("1st"), "V_1ST");
     }
+
+    /// docs/spec.md: `OrderItem`, `order_item` and `order-item` all give
+    /// package `order_item`, table `order_items` and routes `order-items`.
+    #[test]
+    fn resource_names_normalize_alike() {
+        for n in ["OrderItem", "order_item", "order-item"] {
+            let snake = snake(n);
+            assert_eq!(snake, "order_item", "{n}");
+            assert_eq!(pascal(&snake), "OrderItem", "{n}");
+            assert_eq!(plural(&snake), "order_items", "{n}");
+            assert_eq!(kebab(&plural(&snake)), "order-items", "{n}");
+        }
+    }
 }
