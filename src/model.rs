@@ -193,6 +193,17 @@ pub struct ListSpec {
     pub sort_cases: Vec<String>,
     /// JSON keys of searched fields, for the search test.
     pub search_keys: Vec<String>,
+    /// Cursor (keyset) pagination instead of limit/offset.
+    pub cursor: bool,
+    /// Base class of the query model: `ListQuery` or `CursorQuery`.
+    pub query_base: String,
+    /// Generic page type: `Page` or `CursorPage`.
+    pub page_base: String,
+    /// What the list service returns besides the rows: `total` or `last`
+    /// (the sort keys of the last row, for the next cursor).
+    pub page_key: String,
+    /// Arguments of the router's `_page` after the rows.
+    pub page_args: String,
 }
 
 /// Who may perform one action on a resource.

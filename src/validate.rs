@@ -558,18 +558,30 @@ fn list_spec(
     let mut spec = ListSpec::default();
     let mut indexes = Vec::new();
     let mut imports: Vec<(String, String)> = Vec::new();
-    if let Some(p) = raw.pagination.as_deref().filter(|p| *p != "offset") {
-        let help = if p == "cursor" {
-            "cursor pagination is not available yet; use `offset`".to_owned()
-        } else {
-            allowed_help(p, &["offset"])
-        };
-        c.at_value(
-            &join_key(&lpath, "pagination"),
-            format!("unknown pagination `{p}`"),
-            help,
-        );
+    let cursor = match raw.pagination.as_deref() {
+        None | Some("offset") => false,
+        Some("cursor") => true,
+        Some(p) => {
+            c.at_value(
+                &join_key(&lpath, "pagination"),
+                format!("unknown pagination `{p}`"),
+                allowed_help(p, &["offset", "cursor"]),
+            );
+            false
+        }
+    };
+    spec.cursor = cursor;
+    spec.query_base = if cursor { "CursorQuery" } else { "ListQuery" }.to_owned();
+    spec.page_base = if cursor { "CursorPage" } else { "Page" }.to_owned();
+    spec.page_key = if cursor { "last" } else { "total" }.to_owned();
+    spec.page_args = if cursor {
+        "last, query, secret"
+    } else {
+        "total, query"
     }
+    .to_owned();
+    imports.push(("app.schemas".into(), spec.query_base.clone()));
+    imports.push(("app.schemas".into(), spec.page_base.clone()));
     let field_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     let relation_names: Vec<&str> = relations.iter().map(|r| r.name.as_str()).collect();
     let all: Vec<&str> = field_names.iter().chain(&relation_names).copied().collect();
@@ -752,6 +764,13 @@ fn list_spec(
                     &spath,
                     format!("json field `{name}` cannot be sorted by"),
                     "sort by a typed field",
+                );
+            }
+            Some(f) if cursor && f.raw.nullable => {
+                c.at_value(
+                    &spath,
+                    format!("`{name}` may be null, so it cannot be a key of cursor pagination"),
+                    "sort cursor lists by fields that are not nullable, or use `pagination: offset`",
                 );
             }
             Some(f) => {
@@ -1555,6 +1574,8 @@ const TAKEN_CLASS_NAMES: &[&str] = &[
     "Mapped",
     "Numeric",
     "Page",
+    "CursorPage",
+    "CursorQuery",
     "StrEnum",
     "String",
     "Text",
@@ -2779,8 +2800,6 @@ fn build_resource(
         .from("pydantic", "ConfigDict")
         .from("pydantic", "Field")
         .from("pydantic", "field_validator")
-        .from("app.schemas", "ListQuery")
-        .from("app.schemas", "Page")
         .from("app.schemas", "SafeStr")
         .from("app.schemas", "check_sort");
     for (module, name) in list_imports {
@@ -2791,7 +2810,6 @@ fn build_resource(
         .from("collections.abc", "Sequence")
         .from("typing", "Any")
         .from("sqlalchemy", "ColumnElement")
-        .from("sqlalchemy", "func")
         .from("sqlalchemy", "select")
         .from("sqlalchemy.orm", "InstrumentedAttribute")
         .from("app.database", "order_by")
@@ -3507,6 +3525,19 @@ fn build_resource(
     if !list.search.is_empty() {
         service_imports.from("sqlalchemy", "or_");
     }
+    if !list.cursor {
+        service_imports.from("sqlalchemy", "func");
+    }
+    if list.cursor {
+        service_imports
+            .from("app.pagination", "after")
+            .from("app.pagination", "row_keys");
+        router_imports
+            .from("typing", "Any")
+            .from("app.pagination", "CursorSecret")
+            .from("app.pagination", "decode_cursor")
+            .from("app.pagination", "encode_cursor");
+    }
     if list.filters.iter().any(|(p, _)| p.ends_with("__isnull")) {
         service_imports.from("app.database", "is_null");
     }
@@ -3589,7 +3620,8 @@ fn build_resource(
         .from("tests.factories", &format!("{snake}_body"))
         .from("tests.factories", &format!("{snake}_parents"))
         .from("tests.helpers", "assert_problem")
-        .from("tests.helpers", "error_fields");
+        .from("tests.helpers", "error_fields")
+        .from("tests.helpers", "page_count");
     for t in &owned_targets {
         test_imports.from("tests.factories", &t.factory);
     }
