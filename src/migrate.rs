@@ -83,21 +83,54 @@ pub fn initial(schema: &Schema) -> Revision {
     }
 }
 
-fn column_def(c: &Column, indent: usize, server_default: Option<&str>) -> String {
+/// `sa.Column(...)` at `indent` spaces; `server_default` is a Python
+/// expression (`sa.text("'draft'")`).
+fn column_def(c: &Column, indent: usize, server_default: Option<String>) -> String {
     let mut args = vec![python::string(&c.name), c.sql_type.migration(indent + 4)];
     args.push(format!(
         "nullable={}",
         if c.nullable { "True" } else { "False" }
     ));
     if let Some(d) = server_default {
-        args.push(format!("server_default=sa.text({})", python::string(d)));
+        args.push(format!("server_default={d}"));
     }
     call("sa.Column", &args, "", indent)
+}
+
+/// `["a", "b"]`: column names as a Python list.
+fn column_list(columns: &[String]) -> String {
+    let quoted: Vec<String> = columns.iter().map(|c| python::string(c)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// `a` for one column, `(a, b)` for several, in change descriptions.
+fn shown(columns: &[String]) -> String {
+    match columns {
+        [one] => one.clone(),
+        _ => format!("({})", columns.join(", ")),
+    }
 }
 
 /// `op.f("name")`: a name already final under the naming convention.
 fn op_f(name: &str) -> String {
     format!("op.f({})", python::string(name))
+}
+
+/// `name=op.f("name")` as an argument on a line of its own at `indent`
+/// spaces (with its trailing comma), split the way ruff splits it when a
+/// long name (up to 63 bytes) does not fit.
+fn name_arg(name: &str, indent: usize) -> String {
+    let flat = format!("name={}", op_f(name));
+    if indent + flat.len() + 1 <= python::LINE_LENGTH {
+        flat
+    } else {
+        format!(
+            "name=op.f(\n{}{}\n{})",
+            " ".repeat(indent + 4),
+            python::string(name),
+            " ".repeat(indent)
+        )
+    }
 }
 
 fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
@@ -120,20 +153,14 @@ fn create_table(t: &Table) -> Vec<String> {
     args.extend(t.columns.iter().map(|c| column_def(c, 8, None)));
     args.push(call(
         "sa.PrimaryKeyConstraint",
-        &["\"id\"".into(), format!("name={}", op_f(&names::pk(name)))],
+        &["\"id\"".into(), name_arg(&names::pk(name), 12)],
         "",
         8,
     ));
-    for c in &t.uniques {
-        args.push(call(
-            "sa.UniqueConstraint",
-            &[
-                python::string(c),
-                format!("name={}", op_f(&names::uq(name, c))),
-            ],
-            "",
-            8,
-        ));
+    for group in t.unique_groups() {
+        let mut unique: Vec<String> = group.iter().map(|c| python::string(c)).collect();
+        unique.push(name_arg(&names::uq(name, &group), 12));
+        args.push(call("sa.UniqueConstraint", &unique, "", 8));
     }
     for fk in &t.foreign_keys {
         args.push(call(
@@ -141,7 +168,7 @@ fn create_table(t: &Table) -> Vec<String> {
             &[
                 format!("[{}]", python::string(&fk.column)),
                 format!("[\"{}.id\"]", fk.target),
-                format!("name={}", op_f(&names::fk(name, &fk.column, &fk.target))),
+                name_arg(&names::fk(name, &fk.column, &fk.target), 12),
                 format!("ondelete={}", python::string(&fk.on_delete)),
             ],
             "",
@@ -149,13 +176,13 @@ fn create_table(t: &Table) -> Vec<String> {
         ));
     }
     let mut out = vec![call("op.create_table", &args, "", 4)];
-    for c in &t.indexes {
+    for group in t.index_groups() {
         out.push(call(
             "op.create_index",
             &[
-                op_f(&names::ix(name, c)),
+                op_f(&names::ix(name, &group)),
                 python::string(name),
-                format!("[{}]", python::string(c)),
+                column_list(&group),
                 "unique=False".into(),
             ],
             "",
@@ -167,13 +194,13 @@ fn create_table(t: &Table) -> Vec<String> {
 
 fn drop_table(t: &Table) -> Vec<String> {
     let mut out: Vec<String> = t
-        .indexes
+        .index_groups()
         .iter()
-        .map(|c| {
+        .map(|group| {
             call(
                 "op.drop_index",
                 &[
-                    op_f(&names::ix(&t.name, c)),
+                    op_f(&names::ix(&t.name, group)),
                     format!("table_name={}", python::string(&t.name)),
                 ],
                 "",
@@ -188,15 +215,17 @@ fn drop_table(t: &Table) -> Vec<String> {
 /// A named object of a table besides its columns.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Object {
-    Unique(String),
-    Index(String),
+    /// A unique constraint on one or more columns.
+    Unique(Vec<String>),
+    /// A plain index on one or more columns.
+    Index(Vec<String>),
     Foreign(String, String, String),
 }
 
 fn objects(t: &Table) -> BTreeSet<Object> {
     let mut out = BTreeSet::new();
-    out.extend(t.uniques.iter().map(|c| Object::Unique(c.clone())));
-    out.extend(t.indexes.iter().map(|c| Object::Index(c.clone())));
+    out.extend(t.unique_groups().into_iter().map(Object::Unique));
+    out.extend(t.index_groups().into_iter().map(Object::Index));
     out.extend(
         t.foreign_keys
             .iter()
@@ -209,10 +238,7 @@ fn create_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
             "batch_op.create_unique_constraint",
-            &[
-                op_f(&names::uq(table, c)),
-                format!("[{}]", python::string(c)),
-            ],
+            &[op_f(&names::uq(table, c)), column_list(c)],
             "",
             8,
         ),
@@ -220,7 +246,7 @@ fn create_object(table: &str, o: &Object) -> String {
             "batch_op.create_index",
             &[
                 op_f(&names::ix(table, c)),
-                format!("[{}]", python::string(c)),
+                column_list(c),
                 "unique=False".into(),
             ],
             "",
@@ -389,11 +415,13 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         .filter(|c| !kept_old.contains(c.name.as_str()))
     {
         a_up.push(format!("batch_op.drop_column({})", python::string(&c.name)));
-        let filler =
-            (!c.nullable).then(|| c.default.clone().unwrap_or_else(|| c.sql_type.filler()));
+        let filler = (!c.nullable).then(|| match &c.default {
+            Some(literal) => format!("sa.text({})", python::string(literal)),
+            None => c.sql_type.filler_default(16),
+        });
         a_down.push(call(
             "batch_op.add_column",
-            &[column_def(c, 12, filler.as_deref())],
+            &[column_def(c, 12, filler)],
             "",
             8,
         ));
@@ -409,7 +437,11 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         };
         a_up.push(call(
             "batch_op.add_column",
-            &[column_def(c, 12, default)],
+            &[column_def(
+                c,
+                12,
+                default.map(|d| format!("sa.text({})", python::string(d))),
+            )],
             "",
             8,
         ));
@@ -472,15 +504,15 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
     b_down_all.extend(b_down);
     for ob in &fresh {
         d.changes.push(match ob {
-            Object::Unique(c) => format!("add unique constraint on {n}.{c}"),
-            Object::Index(c) => format!("add index on {n}.{c}"),
+            Object::Unique(c) => format!("add unique constraint on {n}.{}", shown(c)),
+            Object::Index(c) => format!("add index on {n}.{}", shown(c)),
             Object::Foreign(c, t, _) => format!("add foreign key {n}.{c} -> {t}"),
         });
     }
     for ob in &gone {
         d.changes.push(match ob {
-            Object::Unique(c) => format!("drop unique constraint on {o}.{c}"),
-            Object::Index(c) => format!("drop index on {o}.{c}"),
+            Object::Unique(c) => format!("drop unique constraint on {o}.{}", shown(c)),
+            Object::Index(c) => format!("drop index on {o}.{}", shown(c)),
             Object::Foreign(c, t, _) => format!("drop foreign key {o}.{c} -> {t}"),
         });
     }

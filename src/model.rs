@@ -26,6 +26,8 @@ pub struct Model {
     pub models_imports: String,
     /// `Base`, `User` and every model class, sorted (for `__all__`).
     pub all_models: Vec<String>,
+    /// Longest URL a `url` field stores (its column's length).
+    pub max_url_length: u64,
 }
 
 /// Project metadata.
@@ -153,6 +155,12 @@ pub struct Resource {
     pub not_null_on_update: String,
     /// Fields with `unique: true`.
     pub unique_fields: Vec<String>,
+    /// `await ensure_unique_together(...)` statements of the service's
+    /// `_check_unique`, one per `unique_together` group, laid out at 4 spaces.
+    pub unique_together: Vec<String>,
+    /// `__table_args__ = (...)` of the model (composite unique constraints
+    /// and indexes), laid out at 4 spaces; empty when there are none.
+    pub table_args: String,
     /// What the generated tests need.
     pub tests: ResourceTests,
 }
@@ -162,7 +170,8 @@ pub struct Resource {
 pub struct ListSpec {
     /// Field declarations of the query model (filters), laid out at 4 spaces.
     pub params: Vec<String>,
-    /// `(parameter, condition)`: the service adds `condition` when the parameter is set.
+    /// `(parameter, statement)`: the service runs `statement`
+    /// (`stmt = stmt.where(...)`, laid out at 8 spaces) when the parameter is set.
     pub filters: Vec<(String, String)>,
     /// `(key, column)` pairs the list may be sorted by.
     pub sort_columns: Vec<(String, String)>,
@@ -298,6 +307,12 @@ pub struct ResourceTests {
     pub owned_targets: Vec<Parent>,
     /// Every relation: (column, target factory), for 422 on a missing id.
     pub references: Vec<Parent>,
+    /// `pytest.param((field, ...), id=...)` lines: each unique field and
+    /// each unique group the 409 test makes two rows clash on.
+    pub unique_cases: Vec<String>,
+    /// Required relation columns whose parent rows the tests' rows share
+    /// (those in a unique group get a parent per row).
+    pub shared_parents: Vec<String>,
 }
 
 /// A relation the tests fill with a row they create first.
