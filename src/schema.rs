@@ -460,6 +460,99 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_names_are_shortened_like_fit_name_in_python() {
+        // Expected values computed with the generated `fit_name`.
+        let long = "fk_warehouse_outbound_parcels_delivery_address_id_customer_shipping_addresses";
+        assert_eq!(
+            names::fit(long),
+            "fk_warehouse_outbound_parcels_delivery_address_id_cust_c6b6d502"
+        );
+        assert_eq!(
+            names::fk(
+                "warehouse_outbound_parcels",
+                "delivery_address_id",
+                "customer_shipping_addresses"
+            ),
+            names::fit(long)
+        );
+        let exact = "x".repeat(63);
+        assert_eq!(names::fit(&exact), exact);
+        // A multi-byte character is never cut in half.
+        let accented = format!("ix_{}", "é".repeat(40));
+        assert_eq!(
+            names::fit(&accented),
+            "ix_ééééééééééééééééééééééééé_01f2af8c"
+        );
+        assert!(names::fit(&accented).len() <= names::MAX_BYTES);
+    }
+
+    #[test]
+    fn composite_names_join_their_columns() {
+        let cols = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(names::uq("seats", &cols(&["row"])), "uq_seats_row");
+        assert_eq!(
+            names::uq("seats", &cols(&["row", "number"])),
+            "uq_seats_row_number"
+        );
+        assert_eq!(
+            names::ix("seats", &cols(&["a", "b", "c"])),
+            "ix_seats_a_b_c"
+        );
+    }
+
+    #[test]
+    fn time_and_array_types() {
+        let tags = SqlType::Array {
+            items: Box::new(SqlType::Text),
+        };
+        let rows = SqlType::Array {
+            items: Box::new(SqlType::Integer),
+        };
+        assert_eq!(
+            tags.migration(8),
+            "sa.ARRAY(sa.Text()).with_variant(sa.JSON(), \"sqlite\")"
+        );
+        assert_eq!(
+            tags.model("", 8),
+            "ARRAY(Text()).with_variant(JSON(), \"sqlite\")"
+        );
+        assert_eq!(tags.postgres(), "TEXT[]");
+        assert_eq!(rows.postgres(), "INTEGER[]");
+        assert_eq!(SqlType::Time.migration(8), "sa.Time()");
+        assert_eq!(SqlType::Time.model("", 8), "Time()");
+        assert_eq!(SqlType::Time.postgres(), "TIME");
+        // Arrays change only to themselves: text[] to integer[] (or back)
+        // loses data, and SQLite's JSON would keep the old item type.
+        assert!(tags.widens_to(&tags));
+        assert!(!tags.widens_to(&rows));
+        assert!(!rows.widens_to(&tags));
+        assert!(!tags.widens_to(&SqlType::Json));
+        assert!(!SqlType::Time.widens_to(&SqlType::DateTime));
+        assert!(!SqlType::Date.widens_to(&SqlType::Time));
+        // The empty array is spelled per dialect when a dropped column comes back.
+        let filler = tags.filler_default(16);
+        assert!(
+            filler
+                .contains("\"'[]'\" if op.get_context().dialect.name == \"sqlite\" else \"'{}'\""),
+            "{filler}"
+        );
+        assert_eq!(SqlType::Time.filler_default(16), "sa.text(\"'00:00:00'\")");
+        // Recorded as data, and read back the same.
+        let json = serde_json::to_string(&tags).unwrap();
+        assert_eq!(json, r#"{"kind":"array","items":{"kind":"text"}}"#);
+        assert_eq!(serde_json::from_str::<SqlType>(&json).unwrap(), tags);
+    }
+
+    #[test]
+    fn schemas_recorded_before_composites_still_read() {
+        let old = r#"{"name":"seats","columns":[{"name":"id","type":{"kind":"integer"},"nullable":false}],"uniques":[],"indexes":[],"foreign_keys":[]}"#;
+        let table: Table = serde_json::from_str(old).unwrap();
+        assert!(table.unique_together.is_empty() && table.composite_indexes.is_empty());
+        // And a table without composites is recorded exactly as before.
+        assert_eq!(serde_json::to_string(&table).unwrap(), old);
+    }
+
+    #[test]
     fn long_enums_are_wrapped_and_keep_commas_in_values() {
         let values = ["open", "on hold, waiting", "closed", "archived", "deleted"];
         let t = SqlType::Enum {

@@ -1218,7 +1218,7 @@ fn composites(
                 c.at_value(
                     &gpath,
                     format!(
-                        "a `{key}` group needs at least two fields or relations, this one has {}",
+                        "a group of `{key}` needs at least two fields or relations; this one has {}",
                         group.len()
                     ),
                     single,
@@ -1961,7 +1961,7 @@ fn check_url(s: &str) -> Result<(), String> {
         r"^(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d+))?(/[{unreserved}'/]*)(\?[{unreserved}/?]*)?(#[{unreserved}'/?]*)?$"
     ))
     .expect("static regex");
-    let form = "write it as the API returns it, like `https://example.com/` (lowercase scheme and host, a path, no default port)";
+    let form = "write it as the API returns it, like `https://example.com/` (lowercase scheme and host, a path, no default port, no user info)";
     if s.len() as u64 > types::MAX_URL {
         return Err(format!("longer than {} characters", types::MAX_URL));
     }
@@ -3552,4 +3552,82 @@ fn app_imports(resources: &[Resource]) -> (String, String) {
         models.from(&format!("app.{}.models", r.snake), &r.class_name);
     }
     (main.render(), models.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_as_the_api_returns_them() {
+        let t = |s: &str| time_text(s).and_then(|j| j.as_str().map(str::to_owned));
+        assert_eq!(t("08:00").as_deref(), Some("08:00:00"));
+        assert_eq!(t("23:59:59").as_deref(), Some("23:59:59"));
+        assert_eq!(t("08:00:00.5").as_deref(), Some("08:00:00.500000"));
+        assert_eq!(t("08:00:00.000").as_deref(), Some("08:00:00"));
+        for bad in ["8:00", "24:00", "12:60", "12:00:00+01:00", "12:00Z", "noon"] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_must_be_in_the_form_pydantic_returns() {
+        for good in [
+            "https://example.com/",
+            "http://127.0.0.1:8080/a/b?c=d&e=f#g",
+            "https://xn--bcher-kva.de/it's",
+            "https://example.com/%20x",
+        ] {
+            assert_eq!(check_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "https://example.com",
+            "HTTPS://example.com/",
+            "https://Example.com/",
+            "ftp://example.com/",
+            "https://example.com:443/",
+            "http://example.com:80/",
+            "https://example.com:0443/",
+            "https://example.com/a/./b",
+            "https://example.com/%2E%2E/b",
+            "http://1.2.3/",
+            "http://256.1.1.1/",
+            "https://example.com/a b",
+            "https://example.com/?q='x'",
+            "https://user@example.com/",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://example.com/{}", "x".repeat(2029));
+        assert!(check_url(&long).unwrap_err().contains("longer than 2048"));
+    }
+
+    #[test]
+    fn filter_statements_wrap_like_ruff() {
+        let short = Condition::compare("Post.views", "==", "query.views");
+        assert_eq!(
+            short.statement(),
+            "stmt = stmt.where(Post.views == query.views)"
+        );
+        let call = Condition::call(
+            "Venue.booking_page.icontains",
+            &[
+                "query.booking_page__contains".into(),
+                "autoescape=True".into(),
+            ],
+        );
+        assert_eq!(
+            call.statement(),
+            "stmt = stmt.where(\n            Venue.booking_page.icontains(query.booking_page__contains, autoescape=True)\n        )"
+        );
+        let long = Condition::compare(
+            "WarehouseShelfBinSlot.max_weight_kilograms",
+            ">=",
+            "query.max_weight_kilograms__gte",
+        );
+        assert_eq!(
+            long.statement(),
+            "stmt = stmt.where(\n            WarehouseShelfBinSlot.max_weight_kilograms\n            >= query.max_weight_kilograms__gte\n        )"
+        );
+    }
 }
