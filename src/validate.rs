@@ -858,10 +858,12 @@ enum Condition {
 }
 
 impl Condition {
+    /// `left op right`.
     fn compare(left: &str, op: &'static str, right: &str) -> Condition {
         Condition::Compare(left.to_owned(), op, right.to_owned())
     }
 
+    /// `head(args)`.
     fn call(head: &str, args: &[String]) -> Condition {
         Condition::Call(head.to_owned(), args.to_vec())
     }
@@ -1172,6 +1174,7 @@ struct Composites {
     capacity: usize,
 }
 
+/// Greatest common divisor, for least common multiples of sample counts.
 fn gcd(a: usize, b: usize) -> usize {
     if b == 0 { a } else { gcd(b, a % b) }
 }

@@ -190,6 +190,7 @@ fn the_json_schema_is_committed_and_accepts_the_examples() {
         "unknown_type",
         "wrong_value_type",
         "unknown_relation_kind",
+        "composite_single_name",
     ] {
         let path = crate::common::root().join(format!("tests/specs/bad/{bad}.yaml"));
         assert!(

@@ -92,9 +92,11 @@ pub struct RawResource {
     /// Groups of fields or relations (a relation means its `_id` column)
     /// whose values are unique together: `[[event, seat]]`.
     #[serde(default)]
+    #[schemars(inner(length(min = 2)))]
     pub unique_together: Vec<Vec<String>>,
     /// Composite indexes: groups of fields or relations, `[[status, due_on]]`.
     #[serde(default)]
+    #[schemars(inner(length(min = 2)))]
     pub indexes: Vec<Vec<String>>,
 }
 
