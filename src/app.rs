@@ -187,6 +187,12 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
                 fields.push(format!("{}{name}: {ty}", pad(2)))
             }
             [name, ty, modifiers @ ..] if !name.is_empty() && !ty.is_empty() => {
+                // In a flow mapping `[` would start a list: quote `string[]`.
+                let ty = if ty.contains('[') {
+                    format!("\"{ty}\"")
+                } else {
+                    (*ty).to_owned()
+                };
                 let mut entry = format!("{{type: {ty}");
                 for m in modifiers {
                     if !MODIFIERS.contains(m) {

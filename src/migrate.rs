@@ -83,21 +83,54 @@ pub fn initial(schema: &Schema) -> Revision {
     }
 }
 
-fn column_def(c: &Column, indent: usize, server_default: Option<&str>) -> String {
+/// `sa.Column(...)` at `indent` spaces; `server_default` is a Python
+/// expression (`sa.text("'draft'")`).
+fn column_def(c: &Column, indent: usize, server_default: Option<String>) -> String {
     let mut args = vec![python::string(&c.name), c.sql_type.migration(indent + 4)];
     args.push(format!(
         "nullable={}",
         if c.nullable { "True" } else { "False" }
     ));
     if let Some(d) = server_default {
-        args.push(format!("server_default=sa.text({})", python::string(d)));
+        args.push(format!("server_default={d}"));
     }
     call("sa.Column", &args, "", indent)
+}
+
+/// `["a", "b"]`: column names as a Python list.
+fn column_list(columns: &[String]) -> String {
+    let quoted: Vec<String> = columns.iter().map(|c| python::string(c)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// `a` for one column, `(a, b)` for several, in change descriptions.
+fn shown(columns: &[String]) -> String {
+    match columns {
+        [one] => one.clone(),
+        _ => format!("({})", columns.join(", ")),
+    }
 }
 
 /// `op.f("name")`: a name already final under the naming convention.
 fn op_f(name: &str) -> String {
     format!("op.f({})", python::string(name))
+}
+
+/// `name=op.f("name")` as an argument on a line of its own at `indent`
+/// spaces (with its trailing comma), split the way ruff splits it when a
+/// long name (up to 63 bytes) does not fit.
+fn name_arg(name: &str, indent: usize) -> String {
+    let flat = format!("name={}", op_f(name));
+    if indent + flat.len() + 1 <= python::LINE_LENGTH {
+        flat
+    } else {
+        format!(
+            "name=op.f(\n{}{}\n{})",
+            " ".repeat(indent + 4),
+            python::string(name),
+            " ".repeat(indent)
+        )
+    }
 }
 
 fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
@@ -119,18 +152,12 @@ fn create_table(t: &Table) -> Vec<String> {
     let mut args = vec![python::string(name)];
     args.extend(t.columns.iter().map(|c| column_def(c, 8, None)));
     let mut key: Vec<String> = t.primary_key.iter().map(|c| python::string(c)).collect();
-    key.push(format!("name={}", op_f(&names::pk(name))));
+    key.push(name_arg(&names::pk(name), 12));
     args.push(call("sa.PrimaryKeyConstraint", &key, "", 8));
-    for c in &t.uniques {
-        args.push(call(
-            "sa.UniqueConstraint",
-            &[
-                python::string(c),
-                format!("name={}", op_f(&names::uq(name, c))),
-            ],
-            "",
-            8,
-        ));
+    for group in t.unique_groups() {
+        let mut unique: Vec<String> = group.iter().map(|c| python::string(c)).collect();
+        unique.push(name_arg(&names::uq(name, &group), 12));
+        args.push(call("sa.UniqueConstraint", &unique, "", 8));
     }
     for fk in &t.foreign_keys {
         args.push(call(
@@ -138,7 +165,7 @@ fn create_table(t: &Table) -> Vec<String> {
             &[
                 format!("[{}]", python::string(&fk.column)),
                 format!("[\"{}.id\"]", fk.target),
-                format!("name={}", op_f(&names::fk(name, &fk.column, &fk.target))),
+                name_arg(&names::fk(name, &fk.column, &fk.target), 12),
                 format!("ondelete={}", python::string(&fk.on_delete)),
             ],
             "",
@@ -146,13 +173,13 @@ fn create_table(t: &Table) -> Vec<String> {
         ));
     }
     let mut out = vec![call("op.create_table", &args, "", 4)];
-    for c in &t.indexes {
+    for group in t.index_groups() {
         out.push(call(
             "op.create_index",
             &[
-                op_f(&names::ix(name, c)),
+                op_f(&names::ix(name, &group)),
                 python::string(name),
-                format!("[{}]", python::string(c)),
+                column_list(&group),
                 "unique=False".into(),
             ],
             "",
@@ -164,13 +191,13 @@ fn create_table(t: &Table) -> Vec<String> {
 
 fn drop_table(t: &Table) -> Vec<String> {
     let mut out: Vec<String> = t
-        .indexes
+        .index_groups()
         .iter()
-        .map(|c| {
+        .map(|group| {
             call(
                 "op.drop_index",
                 &[
-                    op_f(&names::ix(&t.name, c)),
+                    op_f(&names::ix(&t.name, group)),
                     format!("table_name={}", python::string(&t.name)),
                 ],
                 "",
@@ -185,15 +212,17 @@ fn drop_table(t: &Table) -> Vec<String> {
 /// A named object of a table besides its columns.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Object {
-    Unique(String),
-    Index(String),
+    /// A unique constraint on one or more columns.
+    Unique(Vec<String>),
+    /// A plain index on one or more columns.
+    Index(Vec<String>),
     Foreign(String, String, String),
 }
 
 fn objects(t: &Table) -> BTreeSet<Object> {
     let mut out = BTreeSet::new();
-    out.extend(t.uniques.iter().map(|c| Object::Unique(c.clone())));
-    out.extend(t.indexes.iter().map(|c| Object::Index(c.clone())));
+    out.extend(t.unique_groups().into_iter().map(Object::Unique));
+    out.extend(t.index_groups().into_iter().map(Object::Index));
     out.extend(
         t.foreign_keys
             .iter()
@@ -206,10 +235,7 @@ fn create_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
             "batch_op.create_unique_constraint",
-            &[
-                op_f(&names::uq(table, c)),
-                format!("[{}]", python::string(c)),
-            ],
+            &[op_f(&names::uq(table, c)), column_list(c)],
             "",
             8,
         ),
@@ -217,7 +243,7 @@ fn create_object(table: &str, o: &Object) -> String {
             "batch_op.create_index",
             &[
                 op_f(&names::ix(table, c)),
-                format!("[{}]", python::string(c)),
+                column_list(c),
                 "unique=False".into(),
             ],
             "",
@@ -386,11 +412,13 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         .filter(|c| !kept_old.contains(c.name.as_str()))
     {
         a_up.push(format!("batch_op.drop_column({})", python::string(&c.name)));
-        let filler =
-            (!c.nullable).then(|| c.default.clone().unwrap_or_else(|| c.sql_type.filler()));
+        let filler = (!c.nullable).then(|| match &c.default {
+            Some(literal) => format!("sa.text({})", python::string(literal)),
+            None => c.sql_type.filler_default(16),
+        });
         a_down.push(call(
             "batch_op.add_column",
-            &[column_def(c, 12, filler.as_deref())],
+            &[column_def(c, 12, filler)],
             "",
             8,
         ));
@@ -406,7 +434,11 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         };
         a_up.push(call(
             "batch_op.add_column",
-            &[column_def(c, 12, default)],
+            &[column_def(
+                c,
+                12,
+                default.map(|d| format!("sa.text({})", python::string(d))),
+            )],
             "",
             8,
         ));
@@ -469,15 +501,15 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
     b_down_all.extend(b_down);
     for ob in &fresh {
         d.changes.push(match ob {
-            Object::Unique(c) => format!("add unique constraint on {n}.{c}"),
-            Object::Index(c) => format!("add index on {n}.{c}"),
+            Object::Unique(c) => format!("add unique constraint on {n}.{}", shown(c)),
+            Object::Index(c) => format!("add index on {n}.{}", shown(c)),
             Object::Foreign(c, t, _) => format!("add foreign key {n}.{c} -> {t}"),
         });
     }
     for ob in &gone {
         d.changes.push(match ob {
-            Object::Unique(c) => format!("drop unique constraint on {o}.{c}"),
-            Object::Index(c) => format!("drop index on {o}.{c}"),
+            Object::Unique(c) => format!("drop unique constraint on {o}.{}", shown(c)),
+            Object::Index(c) => format!("drop index on {o}.{}", shown(c)),
             Object::Foreign(c, t, _) => format!("drop foreign key {o}.{c} -> {t}"),
         });
     }
@@ -593,5 +625,148 @@ fn capitalize(s: &str) -> String {
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::SqlType;
+
+    fn table(name: &str, columns: &[(&str, SqlType, bool)]) -> Table {
+        let mut all = vec![Column::new("id", SqlType::Integer, false)];
+        all.extend(
+            columns
+                .iter()
+                .map(|(n, t, null)| Column::new(n, t.clone(), *null)),
+        );
+        Table {
+            name: name.into(),
+            columns: all,
+            primary_key: vec!["id".into()],
+            uniques: Vec::new(),
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+            unique_together: Vec::new(),
+            composite_indexes: Vec::new(),
+            renamed_from: None,
+        }
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn seats() -> Table {
+        table(
+            "seats",
+            &[
+                ("row", SqlType::String { length: 5 }, false),
+                ("number", SqlType::Integer, false),
+            ],
+        )
+    }
+
+    #[test]
+    fn composite_constraints_are_created_and_dropped() {
+        let old = Schema {
+            tables: vec![seats()],
+        };
+        let mut with = seats();
+        with.unique_together = vec![strings(&["row", "number"])];
+        with.composite_indexes = vec![strings(&["number", "row"])];
+        let new = Schema { tables: vec![with] };
+        let rev = diff(&old, &new, 2).expect("a revision");
+        let up = rev.upgrade.join("\n");
+        assert!(
+            up.contains("batch_op.create_unique_constraint(\n            op.f(\"uq_seats_row_number\"),\n            [\"row\", \"number\"],\n        )"),
+            "{up}"
+        );
+        assert!(
+            up.contains("batch_op.create_index(\n            op.f(\"ix_seats_number_row\"),\n            [\"number\", \"row\"],"),
+            "{up}"
+        );
+        let down = rev.downgrade.join("\n");
+        assert!(
+            down.contains(
+                "batch_op.drop_constraint(op.f(\"uq_seats_row_number\"), type_=\"unique\")"
+            ),
+            "{down}"
+        );
+        assert!(
+            down.contains("batch_op.drop_index(op.f(\"ix_seats_number_row\"))"),
+            "{down}"
+        );
+        assert_eq!(
+            rev.changes,
+            [
+                "add unique constraint on seats.(row, number)",
+                "add index on seats.(number, row)"
+            ]
+        );
+        assert!(rev.destructive.is_empty());
+
+        // Removing them is the mirror image; the same schema twice is no revision.
+        let back = diff(&new, &old, 3).expect("a revision");
+        assert_eq!(
+            back.changes,
+            [
+                "drop unique constraint on seats.(row, number)",
+                "drop index on seats.(number, row)"
+            ]
+        );
+        assert!(diff(&new, &new, 3).is_none());
+    }
+
+    #[test]
+    fn created_tables_carry_composites_and_wrap_long_names_like_ruff() {
+        let mut t = table(
+            "scheduled_evening_performances_at_venues",
+            &[
+                ("hosting_venue_location_id", SqlType::Integer, false),
+                ("starts_at", SqlType::Time, false),
+            ],
+        );
+        t.unique_together = vec![strings(&["hosting_venue_location_id", "starts_at"])];
+        t.composite_indexes = vec![strings(&["starts_at", "hosting_venue_location_id"])];
+        let rev = initial(&Schema { tables: vec![t] });
+        let up = rev.upgrade.join("\n");
+        let uq = names::uq(
+            "scheduled_evening_performances_at_venues",
+            &strings(&["hosting_venue_location_id", "starts_at"]),
+        );
+        assert_eq!(uq.len(), 63);
+        assert!(
+            up.contains(&format!(
+                "        sa.UniqueConstraint(\n            \"hosting_venue_location_id\",\n            \"starts_at\",\n            name=op.f(\n                \"{uq}\"\n            ),\n        ),"
+            )),
+            "{up}"
+        );
+        assert!(
+            up.contains("[\"starts_at\", \"hosting_venue_location_id\"],"),
+            "{up}"
+        );
+        let down = rev.downgrade.join("\n");
+        assert_eq!(down.matches("op.drop_index(").count(), 1, "{down}");
+    }
+
+    #[test]
+    fn a_dropped_array_column_comes_back_filled_per_dialect() {
+        let tags = SqlType::Array {
+            items: Box::new(SqlType::Text),
+        };
+        let old = Schema {
+            tables: vec![table("venues", &[("tags", tags, false)])],
+        };
+        let new = Schema {
+            tables: vec![table("venues", &[])],
+        };
+        let rev = diff(&old, &new, 2).expect("a revision");
+        let down = rev.downgrade.join("\n");
+        assert!(
+            down.contains("                server_default=sa.text(\n                    \"'[]'\" if op.get_context().dialect.name == \"sqlite\" else \"'{}'\"\n                ),"),
+            "{down}"
+        );
+        assert_eq!(rev.destructive.len(), 1);
     }
 }

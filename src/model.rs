@@ -26,6 +26,8 @@ pub struct Model {
     pub models_imports: String,
     /// `Base`, `User` and every model class, sorted (for `__all__`).
     pub all_models: Vec<String>,
+    /// Longest URL a `url` field stores (its column's length).
+    pub max_url_length: u64,
 }
 
 /// Project metadata.
@@ -166,6 +168,12 @@ pub struct Resource {
     pub not_null_on_update: String,
     /// Fields with `unique: true`.
     pub unique_fields: Vec<String>,
+    /// `await ensure_unique_together(...)` statements of the service's
+    /// `_check_unique`, one per `unique_together` group, laid out at 4 spaces.
+    pub unique_together: Vec<String>,
+    /// `__table_args__ = (...)` of the model (composite unique constraints
+    /// and indexes), laid out at 4 spaces; empty when there are none.
+    pub table_args: String,
     /// What the generated tests need.
     pub tests: ResourceTests,
 }
@@ -175,7 +183,8 @@ pub struct Resource {
 pub struct ListSpec {
     /// Field declarations of the query model (filters), laid out at 4 spaces.
     pub params: Vec<String>,
-    /// `(parameter, condition)`: the service adds `condition` when the parameter is set.
+    /// `(parameter, statement)`: the service runs `statement`
+    /// (`stmt = stmt.where(...)`, laid out at 8 spaces) when the parameter is set.
     pub filters: Vec<(String, String)>,
     /// `(key, column)` pairs the list may be sorted by.
     pub sort_columns: Vec<(String, String)>,
@@ -409,12 +418,15 @@ pub struct ResourceTests {
     pub references: Vec<Parent>,
     /// Relations to other resources, for the `on_delete` tests.
     pub deletions: Vec<Deletion>,
-    /// Required relations whose row several rows may share (not one-to-one).
-    pub shared_parents: Vec<Parent>,
     /// One-to-one columns, for the uniqueness tests.
     pub one_to_one: Vec<Parent>,
-    /// Unique fields the generic conflict test covers (not one-to-one columns).
+    /// `pytest.param((field, ...), id=...)` lines: each unique field (not
+    /// one-to-one columns) and each unique group the 409 test makes two
+    /// rows clash on.
     pub unique_cases: Vec<String>,
+    /// Required relation columns whose parent rows the tests' rows share
+    /// (one-to-one columns and those in a unique group get a parent per row).
+    pub shared_parents: Vec<String>,
 }
 
 /// What deleting a relation's target does to the rows pointing at it.

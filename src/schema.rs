@@ -3,34 +3,62 @@
 //!
 //! Constraint and index names are not stored: they follow from table and
 //! column names through the naming convention of the generated `Base`
-//! (`pk_%(table_name)s`, `uq_%(table_name)s_%(column_0_name)s`,
-//! `ix_%(column_0_label)s`, `fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s`).
+//! (`pk_<table>`, `uq_<table>_<columns>`, `ix_<table>_<columns>`,
+//! `fk_<table>_<column>_<referred table>`, columns joined by `_` like
+//! SQLAlchemy's `%(column_0_N_name)s`), shortened by [`names::fit`] when
+//! longer than PostgreSQL's 63 bytes.
 
 use serde::{Deserialize, Serialize};
 
 use crate::python;
 
 /// Names the generated `Base`'s naming convention gives constraints and
-/// indexes; migrations refer to them through `op.f(...)`.
+/// indexes; migrations refer to them through `op.f(...)`. Each is passed
+/// through [`names::fit`], exactly as `fit_name` in the generated
+/// `app/database.py` does.
 pub mod names {
+    use sha2::{Digest, Sha256};
+
+    /// PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1).
+    pub const MAX_BYTES: usize = 63;
+    /// Bytes of a name kept before the hash when it is shortened.
+    const KEPT: usize = 54;
+
+    /// `name` itself when it fits in [`MAX_BYTES`]; else its first 54 bytes
+    /// (cut back to a character boundary), `_` and the first 8 hex digits
+    /// of the SHA-256 of the whole name: at most 63 bytes, stable, and
+    /// distinct for distinct names in practice.
+    pub fn fit(name: &str) -> String {
+        if name.len() <= MAX_BYTES {
+            return name.to_owned();
+        }
+        let mut cut = KEPT;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let digest = Sha256::digest(name.as_bytes());
+        let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}_{hex}", &name[..cut])
+    }
+
     /// Primary key of `table`.
     pub fn pk(table: &str) -> String {
-        format!("pk_{table}")
+        fit(&format!("pk_{table}"))
     }
 
-    /// Unique constraint on `table.column`.
-    pub fn uq(table: &str, column: &str) -> String {
-        format!("uq_{table}_{column}")
+    /// Unique constraint on `table.columns`.
+    pub fn uq(table: &str, columns: &[String]) -> String {
+        fit(&format!("uq_{table}_{}", columns.join("_")))
     }
 
-    /// Index on `table.column`.
-    pub fn ix(table: &str, column: &str) -> String {
-        format!("ix_{table}_{column}")
+    /// Index on `table.columns`.
+    pub fn ix(table: &str, columns: &[String]) -> String {
+        fit(&format!("ix_{table}_{}", columns.join("_")))
     }
 
     /// Foreign key from `table.column` to `target`.
     pub fn fk(table: &str, column: &str, target: &str) -> String {
-        format!("fk_{table}_{column}_{target}")
+        fit(&format!("fk_{table}_{column}_{target}"))
     }
 }
 
@@ -64,6 +92,8 @@ pub enum SqlType {
     Date,
     /// `TIMESTAMP WITH TIME ZONE`.
     DateTime,
+    /// `TIME` (without time zone).
+    Time,
     /// `UUID` (`CHAR(32)` on SQLite).
     Uuid,
     /// A non-native enum: `VARCHAR(length)` holding one of `values`.
@@ -75,6 +105,11 @@ pub enum SqlType {
     },
     /// `JSON`.
     Json,
+    /// A PostgreSQL `ARRAY` of `items`; `JSON` on SQLite (`with_variant`).
+    Array {
+        /// The type of each element.
+        items: Box<SqlType>,
+    },
 }
 
 impl SqlType {
@@ -93,6 +128,7 @@ impl SqlType {
             SqlType::Boolean => "sa.Boolean()".into(),
             SqlType::Date => "sa.Date()".into(),
             SqlType::DateTime => "sa.DateTime(timezone=True)".into(),
+            SqlType::Time => "sa.Time()".into(),
             SqlType::Uuid => "sa.Uuid()".into(),
             SqlType::Enum { values, length } => {
                 let mut args: Vec<String> = values.iter().map(|v| python::string(v)).collect();
@@ -101,6 +137,10 @@ impl SqlType {
                 python::call("sa.Enum", &args, "", indent)
             }
             SqlType::Json => "sa.JSON()".into(),
+            SqlType::Array { items } => format!(
+                "sa.ARRAY({}).with_variant(sa.JSON(), \"sqlite\")",
+                items.migration(indent)
+            ),
         }
     }
 
@@ -119,6 +159,7 @@ impl SqlType {
             SqlType::Date => "Date()".into(),
             // Reads back timezone-aware on SQLite too (see `app/database.py`).
             SqlType::DateTime => "UTCDateTime()".into(),
+            SqlType::Time => "Time()".into(),
             SqlType::Uuid => "Uuid()".into(),
             // Stored as VARCHAR (no native enum type), so adding a value needs no DDL.
             SqlType::Enum { length, .. } => python::call(
@@ -133,6 +174,11 @@ impl SqlType {
                 indent,
             ),
             SqlType::Json => "JSON()".into(),
+            // SQLite has no arrays: the list is stored as a JSON document there.
+            SqlType::Array { items } => format!(
+                "ARRAY({}).with_variant(JSON(), \"sqlite\")",
+                items.model(enum_class, indent)
+            ),
         }
     }
 
@@ -148,9 +194,11 @@ impl SqlType {
             SqlType::Boolean => "BOOLEAN".into(),
             SqlType::Date => "DATE".into(),
             SqlType::DateTime => "TIMESTAMP WITH TIME ZONE".into(),
+            SqlType::Time => "TIME".into(),
             SqlType::Uuid => "UUID".into(),
             SqlType::Enum { length, .. } => format!("VARCHAR({length})"),
             SqlType::Json => "JSON".into(),
+            SqlType::Array { items } => format!("{}[]", items.postgres()),
         }
     }
 
@@ -194,8 +242,25 @@ impl SqlType {
         }
     }
 
+    /// The `server_default=` expression of a NOT NULL column re-added to a
+    /// table that may hold rows (downgrades of dropped columns), laid out
+    /// for an argument at `indent` spaces. An array's empty value is written
+    /// differently on PostgreSQL (`'{}'`) and in SQLite's JSON (`'[]'`), so
+    /// the revision picks it by dialect.
+    pub fn filler_default(&self, indent: usize) -> String {
+        match self {
+            SqlType::Array { .. } => format!(
+                "sa.text(\n{}\"'[]'\" if op.get_context().dialect.name == \"sqlite\" else \"'{{}}'\"\n{})",
+                " ".repeat(indent + 4),
+                " ".repeat(indent)
+            ),
+            _ => format!("sa.text({})", python::string(&self.filler())),
+        }
+    }
+
     /// A SQL literal of this type for NOT NULL columns re-added to tables
-    /// that hold rows (downgrades of dropped columns).
+    /// that hold rows (PostgreSQL's spelling for arrays; see
+    /// [`SqlType::filler_default`]).
     pub fn filler(&self) -> String {
         match self {
             SqlType::String { .. } | SqlType::Text => "''".into(),
@@ -205,9 +270,10 @@ impl SqlType {
             SqlType::Boolean => "false".into(),
             SqlType::Date => "'1970-01-01'".into(),
             SqlType::DateTime => "CURRENT_TIMESTAMP".into(),
+            SqlType::Time => "'00:00:00'".into(),
             SqlType::Uuid => "'00000000-0000-0000-0000-000000000000'".into(),
             SqlType::Enum { values, .. } => sql_string(values.first().map_or("", String::as_str)),
-            SqlType::Json => "'{}'".into(),
+            SqlType::Json | SqlType::Array { .. } => "'{}'".into(),
         }
     }
 }
@@ -277,6 +343,13 @@ pub struct Table {
     pub indexes: Vec<String>,
     /// Foreign keys.
     pub foreign_keys: Vec<ForeignKey>,
+    /// Unique constraints over several columns (`unique_together`), in
+    /// spec order. Absent from schemas recorded before they existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unique_together: Vec<Vec<String>>,
+    /// Plain indexes over several columns (`indexes`), in spec order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_indexes: Vec<Vec<String>>,
     /// The table's previous name, when the spec says `renamed_from`.
     #[serde(skip)]
     pub renamed_from: Option<String>,
@@ -296,12 +369,26 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Every unique constraint's columns: single ones, then composite ones.
+    pub fn unique_groups(&self) -> Vec<Vec<String>> {
+        let single = self.uniques.iter().map(|c| vec![c.clone()]);
+        single.chain(self.unique_together.iter().cloned()).collect()
+    }
+
+    /// Every plain index's columns: single ones, then composite ones.
+    pub fn index_groups(&self) -> Vec<Vec<String>> {
+        let single = self.indexes.iter().map(|c| vec![c.clone()]);
+        single
+            .chain(self.composite_indexes.iter().cloned())
+            .collect()
+    }
+
     /// Every constraint and index name the naming convention gives this table.
     pub fn identifiers(&self) -> Vec<String> {
         let t = &self.name;
         let mut out = vec![names::pk(t)];
-        out.extend(self.uniques.iter().map(|c| names::uq(t, c)));
-        out.extend(self.indexes.iter().map(|c| names::ix(t, c)));
+        out.extend(self.unique_groups().iter().map(|g| names::uq(t, g)));
+        out.extend(self.index_groups().iter().map(|g| names::ix(t, g)));
         out.extend(
             self.foreign_keys
                 .iter()
@@ -351,6 +438,8 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
             uniques: vec!["email".into()],
             indexes: Vec::new(),
             foreign_keys: Vec::new(),
+            unique_together: Vec::new(),
+            composite_indexes: Vec::new(),
             renamed_from: None,
         },
         Table {
@@ -372,6 +461,8 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
                 target: "users".into(),
                 on_delete: "CASCADE".into(),
             }],
+            unique_together: Vec::new(),
+            composite_indexes: Vec::new(),
             renamed_from: None,
         },
     ]
@@ -380,6 +471,99 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_are_shortened_like_fit_name_in_python() {
+        // Expected values computed with the generated `fit_name`.
+        let long = "fk_warehouse_outbound_parcels_delivery_address_id_customer_shipping_addresses";
+        assert_eq!(
+            names::fit(long),
+            "fk_warehouse_outbound_parcels_delivery_address_id_cust_c6b6d502"
+        );
+        assert_eq!(
+            names::fk(
+                "warehouse_outbound_parcels",
+                "delivery_address_id",
+                "customer_shipping_addresses"
+            ),
+            names::fit(long)
+        );
+        let exact = "x".repeat(63);
+        assert_eq!(names::fit(&exact), exact);
+        // A multi-byte character is never cut in half.
+        let accented = format!("ix_{}", "é".repeat(40));
+        assert_eq!(
+            names::fit(&accented),
+            "ix_ééééééééééééééééééééééééé_01f2af8c"
+        );
+        assert!(names::fit(&accented).len() <= names::MAX_BYTES);
+    }
+
+    #[test]
+    fn composite_names_join_their_columns() {
+        let cols = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(names::uq("seats", &cols(&["row"])), "uq_seats_row");
+        assert_eq!(
+            names::uq("seats", &cols(&["row", "number"])),
+            "uq_seats_row_number"
+        );
+        assert_eq!(
+            names::ix("seats", &cols(&["a", "b", "c"])),
+            "ix_seats_a_b_c"
+        );
+    }
+
+    #[test]
+    fn time_and_array_types() {
+        let tags = SqlType::Array {
+            items: Box::new(SqlType::Text),
+        };
+        let rows = SqlType::Array {
+            items: Box::new(SqlType::Integer),
+        };
+        assert_eq!(
+            tags.migration(8),
+            "sa.ARRAY(sa.Text()).with_variant(sa.JSON(), \"sqlite\")"
+        );
+        assert_eq!(
+            tags.model("", 8),
+            "ARRAY(Text()).with_variant(JSON(), \"sqlite\")"
+        );
+        assert_eq!(tags.postgres(), "TEXT[]");
+        assert_eq!(rows.postgres(), "INTEGER[]");
+        assert_eq!(SqlType::Time.migration(8), "sa.Time()");
+        assert_eq!(SqlType::Time.model("", 8), "Time()");
+        assert_eq!(SqlType::Time.postgres(), "TIME");
+        // Arrays change only to themselves: text[] to integer[] (or back)
+        // loses data, and SQLite's JSON would keep the old item type.
+        assert!(tags.widens_to(&tags));
+        assert!(!tags.widens_to(&rows));
+        assert!(!rows.widens_to(&tags));
+        assert!(!tags.widens_to(&SqlType::Json));
+        assert!(!SqlType::Time.widens_to(&SqlType::DateTime));
+        assert!(!SqlType::Date.widens_to(&SqlType::Time));
+        // The empty array is spelled per dialect when a dropped column comes back.
+        let filler = tags.filler_default(16);
+        assert!(
+            filler
+                .contains("\"'[]'\" if op.get_context().dialect.name == \"sqlite\" else \"'{}'\""),
+            "{filler}"
+        );
+        assert_eq!(SqlType::Time.filler_default(16), "sa.text(\"'00:00:00'\")");
+        // Recorded as data, and read back the same.
+        let json = serde_json::to_string(&tags).unwrap();
+        assert_eq!(json, r#"{"kind":"array","items":{"kind":"text"}}"#);
+        assert_eq!(serde_json::from_str::<SqlType>(&json).unwrap(), tags);
+    }
+
+    #[test]
+    fn schemas_recorded_before_composites_still_read() {
+        let old = r#"{"name":"seats","columns":[{"name":"id","type":{"kind":"integer"},"nullable":false}],"uniques":[],"indexes":[],"foreign_keys":[]}"#;
+        let table: Table = serde_json::from_str(old).unwrap();
+        assert!(table.unique_together.is_empty() && table.composite_indexes.is_empty());
+        // And a table without composites is recorded exactly as before.
+        assert_eq!(serde_json::to_string(&table).unwrap(), old);
+    }
 
     #[test]
     fn long_enums_are_wrapped_and_keep_commas_in_values() {

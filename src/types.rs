@@ -24,6 +24,8 @@ pub enum FieldType {
     Date,
     /// Timezone-aware timestamp, stored in UTC.
     DateTime,
+    /// Time of day, without a UTC offset.
+    Time,
     /// UUID.
     Uuid,
     /// Email address, validated by email-validator.
@@ -32,6 +34,12 @@ pub enum FieldType {
     Enum,
     /// Any JSON document.
     Json,
+    /// An http or https URL, stored normalized as text.
+    Url,
+    /// A list of strings (`ARRAY`, JSON on SQLite).
+    StringArray,
+    /// A list of 32-bit integers (`ARRAY`, JSON on SQLite).
+    IntArray,
 }
 
 /// Which optional keys a type accepts.
@@ -195,6 +203,19 @@ pub const TYPES: &[TypeRow] = &[
         schema_imports: &[("app.schemas", "UtcDatetime"), ("datetime", "datetime")],
     },
     TypeRow {
+        name: "time",
+        ty: FieldType::Time,
+        family: Family::Other,
+        uniquable: true,
+        indexable: true,
+        defaultable: false,
+        python: "time",
+        input: "LocalTime",
+        output: "time",
+        model_imports: &[(SA, "Time"), ("datetime", "time")],
+        schema_imports: &[("app.schemas", "LocalTime"), ("datetime", "time")],
+    },
+    TypeRow {
         name: "uuid",
         ty: FieldType::Uuid,
         family: Family::Other,
@@ -219,6 +240,19 @@ pub const TYPES: &[TypeRow] = &[
         output: "str",
         model_imports: &[(SA, "String")],
         schema_imports: &[("pydantic", "EmailStr")],
+    },
+    TypeRow {
+        name: "url",
+        ty: FieldType::Url,
+        family: Family::Other,
+        uniquable: true,
+        indexable: true,
+        defaultable: true,
+        python: "str",
+        input: "HttpUrlStr",
+        output: "str",
+        model_imports: &[(SA, "String")],
+        schema_imports: &[("app.schemas", "HttpUrlStr")],
     },
     TypeRow {
         name: "enum",
@@ -250,6 +284,32 @@ pub const TYPES: &[TypeRow] = &[
         model_imports: &[(SA, "JSON"), ("typing", "Any")],
         schema_imports: &[("pydantic", "JsonValue"), ("app.schemas", "SafeJson")],
     },
+    TypeRow {
+        name: "string[]",
+        ty: FieldType::StringArray,
+        family: Family::Other,
+        uniquable: false,
+        indexable: false,
+        defaultable: false,
+        python: "list[str]",
+        input: "list[SafeStr]",
+        output: "list[str]",
+        model_imports: &[(SA, "ARRAY"), (SA, "JSON"), (SA, "Text")],
+        schema_imports: &[("app.schemas", "SafeStr")],
+    },
+    TypeRow {
+        name: "int[]",
+        ty: FieldType::IntArray,
+        family: Family::Other,
+        uniquable: false,
+        indexable: false,
+        defaultable: false,
+        python: "list[int]",
+        input: "list[Int32]",
+        output: "list[int]",
+        model_imports: &[(SA, "ARRAY"), (SA, "Integer"), (SA, "JSON")],
+        schema_imports: &[("app.schemas", "Int32")],
+    },
 ];
 
 /// The row for a spec type name.
@@ -266,6 +326,8 @@ pub fn names() -> Vec<&'static str> {
 pub const INT32: (i64, i64) = (-2_147_483_648, 2_147_483_647);
 /// Range of PostgreSQL `bigint`.
 pub const INT64: (i64, i64) = (i64::MIN, i64::MAX);
+/// Length of a `url` column; longer URLs (once normalized) are a 422.
+pub const MAX_URL: u64 = 2048;
 
 /// What a type becomes in generated code, given the field's parameters.
 #[derive(Debug, Clone)]
@@ -320,6 +382,7 @@ pub fn sql_type(ty: FieldType, p: &TypeParams) -> crate::schema::SqlType {
         FieldType::Bool => S::Boolean,
         FieldType::Date => S::Date,
         FieldType::DateTime => S::DateTime,
+        FieldType::Time => S::Time,
         FieldType::Uuid => S::Uuid,
         FieldType::Email => S::String { length: 320 },
         FieldType::Enum => S::Enum {
@@ -327,6 +390,13 @@ pub fn sql_type(ty: FieldType, p: &TypeParams) -> crate::schema::SqlType {
             length: p.enum_values.iter().map(String::len).max().unwrap_or(1),
         },
         FieldType::Json => S::Json,
+        FieldType::Url => S::String { length: MAX_URL },
+        FieldType::StringArray => S::Array {
+            items: Box::new(S::Text),
+        },
+        FieldType::IntArray => S::Array {
+            items: Box::new(S::Integer),
+        },
     }
 }
 
@@ -366,5 +436,16 @@ pub fn base_sample(ty: FieldType, field: &str, n: usize) -> Value {
         FieldType::Email => json!(format!("{}{}@example.com", field.replace('_', "."), n + 1)),
         FieldType::Enum => Value::Null,
         FieldType::Json => json!({"key": format!("value {}", n + 1)}),
+        FieldType::Time => json!(format!("{:02}:30:00", 9 + n)),
+        FieldType::Url => json!(format!(
+            "https://example.com/{}-{}",
+            field.replace('_', "-"),
+            n + 1
+        )),
+        FieldType::StringArray => json!([
+            format!("{} {}", crate::names::words(field), n + 1),
+            format!("{} {}", crate::names::words(field), n + 2),
+        ]),
+        FieldType::IntArray => json!([n + 1, n + 2]),
     }
 }

@@ -31,8 +31,6 @@ const MAX_NAME: usize = 24;
 const MAX_ENUM_VALUE: usize = 32;
 /// Longest `api_prefix`.
 const MAX_PREFIX: usize = 40;
-/// PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1).
-const MAX_IDENTIFIER: usize = 63;
 /// Relation kinds, as written in a spec.
 pub const RELATION_KINDS: &[&str] = &["many_to_one", "one_to_one", "one_to_many", "many_to_many"];
 /// `on_delete` values and the SQL they become.
@@ -130,6 +128,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 spec_text: spec.text.clone(),
                 main_imports,
                 models_imports,
+                max_url_length: types::MAX_URL,
             });
         }
     }
@@ -624,7 +623,10 @@ fn list_spec(
                     continue;
                 }
                 FieldType::Date => ("date", Some("date"), true, false, "text"),
+                FieldType::Time => ("LocalTime", Some("LocalTime"), true, false, "text"),
                 FieldType::DateTime => ("UtcDatetime", None, true, false, "text"),
+                // Commas are legal in URLs, so there is no `__in` list.
+                FieldType::Url => ("HttpUrlStr", None, false, true, "text"),
                 FieldType::Bool => ("bool", None, false, false, "text"),
                 FieldType::Enum | FieldType::Uuid => (
                     f.mapping.input.as_str(),
@@ -641,15 +643,23 @@ fn list_spec(
                     );
                     continue;
                 }
+                FieldType::StringArray | FieldType::IntArray => {
+                    c.at_value(
+                        &fpath,
+                        format!("array field `{name}` (`{}`) cannot be filtered", f.row.name),
+                        "arrays are stored as JSON on SQLite, where they cannot be searched by element; filter on another field",
+                    );
+                    continue;
+                }
             };
             let eq_type = eq_type.to_owned();
             if matches!(ty, FieldType::Int | FieldType::BigInt) {
                 imports.push(("app.schemas".into(), eq_type.clone()));
             }
             let column = col(&name);
-            let mut add = |param: String, decl: String, cond: String, op: &str| {
+            let mut add = |param: String, decl: String, cond: Condition, op: &str| {
                 spec.params.push(decl);
-                spec.filters.push((param.clone(), cond));
+                spec.filters.push((param.clone(), cond.statement()));
                 spec.filter_cases.push(call(
                     "pytest.param",
                     &[
@@ -666,7 +676,7 @@ fn list_spec(
                 add(
                     name.clone(),
                     format!("{name}: {eq_type} | None = None"),
-                    format!("{column} == query.{name}"),
+                    Condition::compare(&column, "==", &format!("query.{name}")),
                     "eq",
                 );
             }
@@ -676,7 +686,7 @@ fn list_spec(
                 add(
                     p.clone(),
                     format!("{p}: CommaList[{t}] = None"),
-                    format!("{column}.in_(query.{p})"),
+                    Condition::call(&format!("{column}.in_"), &[format!("query.{p}")]),
                     "in",
                 );
             }
@@ -686,7 +696,7 @@ fn list_spec(
                     add(
                         p.clone(),
                         format!("{p}: {eq_type} | None = None"),
-                        format!("{column} {sym} query.{p}"),
+                        Condition::compare(&column, sym, &format!("query.{p}")),
                         op,
                     );
                 }
@@ -696,7 +706,10 @@ fn list_spec(
                 add(
                     p.clone(),
                     format!("{p}: SafeStr | None = Field(default=None, max_length=200)"),
-                    format!("{column}.icontains(query.{p}, autoescape=True)"),
+                    Condition::call(
+                        &format!("{column}.icontains"),
+                        &[format!("query.{p}"), "autoescape=True".into()],
+                    ),
                     "contains",
                 );
             }
@@ -705,7 +718,7 @@ fn list_spec(
                 add(
                     p.clone(),
                     format!("{p}: bool | None = None"),
-                    format!("is_null({column}, query.{p})"),
+                    Condition::call("is_null", &[column.clone(), format!("query.{p}")]),
                     "isnull",
                 );
             }
@@ -720,7 +733,7 @@ fn list_spec(
             if ty == FieldType::Float {
                 imports.push(("pydantic".into(), "FiniteFloat".into()));
             }
-            if matches!(ty, FieldType::String | FieldType::Text | FieldType::Email) {
+            if contains {
                 imports.push(("app.schemas".into(), "SafeStr".into()));
             }
             indexes.push(name.clone());
@@ -728,17 +741,17 @@ fn list_spec(
             let p = format!("{name}_id");
             let column = col(&p);
             spec.params.push(format!("{p}: Id | None = None"));
-            spec.filters
-                .push((p.clone(), format!("{column} == query.{p}")));
+            let eq = Condition::compare(&column, "==", &format!("query.{p}"));
+            spec.filters.push((p.clone(), eq.statement()));
             let pin = format!("{p}__in");
             spec.params.push(format!("{pin}: CommaList[Id] = None"));
-            spec.filters
-                .push((pin.clone(), format!("{column}.in_(query.{pin})")));
+            let within = Condition::call(&format!("{column}.in_"), &[format!("query.{pin}")]);
+            spec.filters.push((pin.clone(), within.statement()));
             if rel.nullable {
                 let pn = format!("{p}__isnull");
                 spec.params.push(format!("{pn}: bool | None = None"));
-                spec.filters
-                    .push((pn.clone(), format!("is_null({column}, query.{pn})")));
+                let null = Condition::call("is_null", &[column.clone(), format!("query.{pn}")]);
+                spec.filters.push((pn.clone(), null.statement()));
             }
             imports.push(("app.schemas".into(), "Id".into()));
             imports.push(("app.schemas".into(), "CommaList".into()));
@@ -764,6 +777,16 @@ fn list_spec(
                     &spath,
                     format!("json field `{name}` cannot be sorted by"),
                     "sort by a typed field",
+                );
+            }
+            Some(f) if matches!(f.row.ty, FieldType::StringArray | FieldType::IntArray) => {
+                c.at_value(
+                    &spath,
+                    format!(
+                        "array field `{name}` (`{}`) cannot be sorted by",
+                        f.row.name
+                    ),
+                    "lists have no order between rows; sort by another field",
                 );
             }
             Some(f) if cursor && f.raw.nullable => {
@@ -843,6 +866,48 @@ fn list_spec(
     spec.sort_columns = keys;
     spec.default_sort = default_sort;
     (spec, indexes, imports)
+}
+
+/// A list filter's condition, kept in parts so that its statement can be
+/// wrapped the way `ruff format` wraps it.
+enum Condition {
+    /// `left op right`.
+    Compare(String, &'static str, String),
+    /// `head(args)`.
+    Call(String, Vec<String>),
+}
+
+impl Condition {
+    /// `left op right`.
+    fn compare(left: &str, op: &'static str, right: &str) -> Condition {
+        Condition::Compare(left.to_owned(), op, right.to_owned())
+    }
+
+    /// `head(args)`.
+    fn call(head: &str, args: &[String]) -> Condition {
+        Condition::Call(head.to_owned(), args.to_vec())
+    }
+
+    /// `stmt = stmt.where(condition)` at 8 spaces: on one line when it
+    /// fits, else the condition on its own line, itself split (before the
+    /// operator, or one argument per line) when that line is too long.
+    fn statement(&self) -> String {
+        let flat = match self {
+            Condition::Compare(l, op, r) => format!("{l} {op} {r}"),
+            Condition::Call(head, args) => format!("{head}({})", args.join(", ")),
+        };
+        let one = format!("stmt = stmt.where({flat})");
+        if 8 + one.len() <= python::LINE_LENGTH {
+            return one;
+        }
+        let pad = " ".repeat(12);
+        let inner = match self {
+            _ if 12 + flat.len() <= python::LINE_LENGTH => flat,
+            Condition::Compare(l, op, r) => format!("{l}\n{pad}{op} {r}"),
+            Condition::Call(head, args) => call(head, args, "", 12),
+        };
+        format!("stmt = stmt.where(\n{pad}{inner}\n        )")
+    }
 }
 
 /// Who may perform one action, as parsed from `permissions`.
@@ -1101,6 +1166,7 @@ fn resource(
     }
     let rules = permissions(c, &path, r);
     let list = list_spec(c, &path, class, r, &fields, &relations);
+    let composites = composites(c, &path, r, &fields, &relations);
     if c.problems.len() > before {
         return None;
     }
@@ -1126,9 +1192,172 @@ fn resource(
         &default_role,
         &imports,
         &spec,
+        &composites,
     );
     resolved.resource.list = spec;
     Some(resolved)
+}
+
+/// `unique_together` and `indexes` of a resource, resolved to columns.
+#[derive(Debug, Default)]
+struct Composites {
+    /// Unique groups: their columns, and whether the generated 409 test can
+    /// build two clashing rows from them (every member is a field each
+    /// caller reads and writes, or a required relation).
+    unique: Vec<(Vec<String>, bool)>,
+    /// Index groups' columns.
+    indexes: Vec<Vec<String>>,
+    /// How many sample rows stay distinct on every unique group.
+    capacity: usize,
+}
+
+/// Greatest common divisor, for least common multiples of sample counts.
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Resolves `unique_together` and `indexes`: each group names two or more
+/// distinct fields or relations (a relation means its `_id` column), none
+/// of them a JSON or array field, and no group repeats another.
+fn composites(
+    c: &mut Checker,
+    path: &str,
+    r: &RawResource,
+    fields: &[FieldPlan],
+    relations: &[RelationPlan],
+) -> Composites {
+    let mut out = Composites {
+        capacity: SAMPLES,
+        ..Composites::default()
+    };
+    let names: Vec<&str> = fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(relations.iter().map(|r| r.name.as_str()))
+        .collect();
+    let kinds = [
+        (
+            "unique_together",
+            &r.unique_together,
+            "a unique constraint",
+            "for one field use `unique: true` on the field",
+        ),
+        (
+            "indexes",
+            &r.indexes,
+            "an index",
+            "for one field use `index: true` on the field; relations are always indexed",
+        ),
+    ];
+    for (key, groups, what, single) in kinds {
+        let kpath = join_key(path, key);
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        for (i, group) in groups.iter().enumerate() {
+            let gpath = format!("{kpath}[{i}]");
+            if group.len() < 2 {
+                c.at_value(
+                    &gpath,
+                    format!(
+                        "a group of `{key}` needs at least two fields or relations; this one has {}",
+                        group.len()
+                    ),
+                    single,
+                );
+                continue;
+            }
+            let before = c.problems.len();
+            let mut columns: Vec<String> = Vec::new();
+            let mut testable = true;
+            // Distinct sample rows on this group: the least common multiple
+            // of its fields' sample counts; unbounded with a relation, since
+            // the tests give each row its own parent for it.
+            let mut distinct = 1usize;
+            let mut has_relation = false;
+            for (j, given) in group.iter().enumerate() {
+                let npath = format!("{gpath}[{j}]");
+                let name = names::snake(given);
+                let column = if let Some(f) = fields.iter().find(|f| f.name == name) {
+                    if !f.row.indexable {
+                        c.at_value(
+                            &npath,
+                            format!("`{}` field `{name}` cannot be part of {what}", f.row.name),
+                            "databases cannot compare JSON documents or arrays; remove it from the group",
+                        );
+                        continue;
+                    }
+                    testable &= f.raw.read.is_none() && f.raw.write.is_none();
+                    let count = if f.raw.write.is_some() {
+                        1
+                    } else {
+                        f.samples_cache.len().max(1)
+                    };
+                    distinct = (distinct * count / gcd(distinct, count)).min(SAMPLES);
+                    name
+                } else if let Some(rel) = relations.iter().find(|r| r.name == name) {
+                    testable &= !rel.nullable;
+                    has_relation = true;
+                    format!("{name}_id")
+                } else {
+                    c.at_value(
+                        &npath,
+                        format!("`{given}` is not a field or relation of this resource"),
+                        allowed_help(given, &names),
+                    );
+                    continue;
+                };
+                if columns.contains(&column) {
+                    c.at_value(
+                        &npath,
+                        format!("`{given}` appears twice in this group"),
+                        "list each field or relation once",
+                    );
+                    continue;
+                }
+                columns.push(column);
+            }
+            if c.problems.len() > before {
+                continue;
+            }
+            // Column order matters to an index, not to a unique constraint.
+            let same = |a: &Vec<String>, b: &Vec<String>| {
+                if key == "indexes" {
+                    a == b
+                } else {
+                    let mut a = a.clone();
+                    let mut b = b.clone();
+                    a.sort();
+                    b.sort();
+                    a == b
+                }
+            };
+            if let Some(k) = seen.iter().position(|g| same(g, &columns)) {
+                c.at_value(
+                    &gpath,
+                    format!("this group repeats `{key}[{k}]`"),
+                    "remove the repeat",
+                );
+                continue;
+            }
+            seen.push(columns.clone());
+            if key == "indexes" {
+                out.indexes.push(columns);
+                continue;
+            }
+            if !has_relation {
+                if distinct < 2 {
+                    c.at_value(
+                        &gpath,
+                        "gen cannot derive two rows with different values for this group",
+                        "add an `example:` or more `values` to one of its fields, or add a field with more possible values to the group; the generated tests build their rows from them",
+                    );
+                    continue;
+                }
+                out.capacity = out.capacity.min(distinct);
+            }
+            out.unique.push((columns, testable));
+        }
+    }
+    out
 }
 
 /// Normalizes a field or relation name and checks it is usable.
@@ -1290,10 +1519,12 @@ fn field(
         c.at_key(
             &join_key(path, "unique"),
             format!("`{}` fields cannot be unique", row.name),
-            if ty == FieldType::Bool {
-                "a unique bool allows at most two rows; remove `unique`"
-            } else {
-                "databases cannot compare JSON documents for uniqueness; remove `unique`"
+            match ty {
+                FieldType::Bool => "a unique bool allows at most two rows; remove `unique`",
+                FieldType::Json => {
+                    "databases cannot compare JSON documents for uniqueness; remove `unique`"
+                }
+                _ => "arrays are stored as JSON on SQLite, which cannot compare them; remove `unique`",
             },
         );
     }
@@ -1301,7 +1532,7 @@ fn field(
         c.at_key(
             &join_key(path, "index"),
             format!("`{}` fields cannot be indexed", row.name),
-            "remove `index`",
+            "remove `index`; their values are JSON documents or arrays, which a plain index cannot serve",
         );
     }
     let mut b = Bounds::default();
@@ -1701,7 +1932,113 @@ fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
                 .ok_or_else(|| "not a lowercase UUID".into())
         }
         FieldType::Json => Ok(yaml_to_json(v)),
+        FieldType::Time => {
+            let s = v.as_str().ok_or("not a string")?;
+            time_text(s).ok_or_else(|| {
+                "not a time of day like 09:30:00 (HH:MM[:SS[.ffffff]], without a UTC offset)".into()
+            })
+        }
+        FieldType::Url => {
+            let s = v.as_str().ok_or("not a string")?;
+            check_url(s)?;
+            Ok(Json::String(s.to_owned()))
+        }
+        FieldType::StringArray => {
+            let items = v.as_sequence().ok_or("not a list")?;
+            let strings = items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map(|s| Json::String(s.to_owned()))
+                        .ok_or_else(|| format!("item {} is not a string", show(item)))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Json::Array(strings))
+        }
+        FieldType::IntArray => {
+            let items = v.as_sequence().ok_or("not a list")?;
+            let ints = items
+                .iter()
+                .map(|item| match item.as_i64() {
+                    Some(n) if (types::INT32.0..=types::INT32.1).contains(&n) => Ok(Json::from(n)),
+                    _ => Err(format!("item {} is not a 32-bit whole number", show(item))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Json::Array(ints))
+        }
     }
+}
+
+/// A time of day in the form the API returns it (`09:30:00`, or with six
+/// digits of microseconds when they are not zero), or None when `s` is not
+/// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.f` (1 to 6 digits) without an offset.
+fn time_text(s: &str) -> Option<Json> {
+    let re = Regex::new(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,6}))?)?$")
+        .expect("static regex");
+    let caps = re.captures(s)?;
+    let seconds = caps.get(3).map_or("00", |m| m.as_str());
+    let micros = caps
+        .get(4)
+        .map_or(String::new(), |m| format!("{:0<6}", m.as_str()));
+    let fraction = if micros.is_empty() || micros == "000000" {
+        String::new()
+    } else {
+        format!(".{micros}")
+    };
+    Some(Json::String(format!(
+        "{}:{}:{seconds}{fraction}",
+        &caps[1], &caps[2]
+    )))
+}
+
+/// Checks that `s` is an http or https URL written exactly as the API
+/// returns it once Pydantic has normalized it, so that examples and
+/// defaults round-trip: lowercase scheme and host (a domain name or a
+/// dotted IPv4 address), no user info, no default port, a path (at least
+/// `/`) without `.` or `..` segments, and no character a URL must
+/// percent-encode.
+fn check_url(s: &str) -> Result<(), String> {
+    let unreserved = r"A-Za-z0-9._~!$&()*+,;=:@%\-";
+    let re = Regex::new(&format!(
+        r"^(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d+))?(/[{unreserved}'/]*)(\?[{unreserved}/?]*)?(#[{unreserved}'/?]*)?$"
+    ))
+    .expect("static regex");
+    let form = "write it as the API returns it, like `https://example.com/` (lowercase scheme and host, a path, no default port, no user info)";
+    if s.len() as u64 > types::MAX_URL {
+        return Err(format!("longer than {} characters", types::MAX_URL));
+    }
+    let caps = re
+        .captures(s)
+        .ok_or_else(|| format!("not an http or https URL in canonical form; {form}"))?;
+    let host = &caps[2];
+    let labels: Vec<&str> = host.split('.').collect();
+    let numeric = labels
+        .last()
+        .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()));
+    if numeric {
+        let octet = |l: &&str| l.parse::<u8>().is_ok() && (l.len() == 1 || !l.starts_with('0'));
+        if labels.len() != 4 || !labels.iter().all(octet) {
+            return Err(format!(
+                "host `{host}` is neither a domain name nor an IPv4 address"
+            ));
+        }
+    }
+    if let Some(port) = caps.get(3).map(|m| m.as_str()) {
+        let default = if &caps[1] == "http" { "80" } else { "443" };
+        if port == default || port.starts_with('0') || port.parse::<u16>().is_err() {
+            return Err(format!(
+                "port `{port}` is the default or out of range; {form}"
+            ));
+        }
+    }
+    let dotted = caps[4].split('/').any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    });
+    if dotted {
+        return Err(format!("the path has `.` or `..` segments; {form}"));
+    }
+    Ok(())
 }
 
 fn check_text(b: &Bounds, s: &str) -> Result<(), String> {
@@ -2248,9 +2585,15 @@ fn finish_tests(resolved: &mut [Resolved]) {
 }
 
 /// Orders tables so that every foreign key points at a table created before
-/// it, `users` first, and checks every identifier fits PostgreSQL.
+/// it, `users` first, and checks that no two constraints or indexes get the
+/// same name (PostgreSQL and SQLite keep index names per schema). Names
+/// longer than PostgreSQL's limit are shortened by `schema::names::fit`.
 fn tables(resolved: &[Resolved], user_columns: &[schema::Column], c: &mut Checker) -> Schema {
     let mut out = schema::builtin_tables(user_columns);
+    let mut identifiers: BTreeMap<String, String> = out
+        .iter()
+        .flat_map(|t| t.identifiers().into_iter().map(|n| (n, t.name.clone())))
+        .collect();
     let mut done: BTreeSet<String> = out.iter().map(|t| t.name.clone()).collect();
     let mut pending: Vec<&Resolved> = resolved.iter().collect();
     while !pending.is_empty() {
@@ -2264,12 +2607,14 @@ fn tables(resolved: &[Resolved], user_columns: &[schema::Column], c: &mut Checke
                 let r = pending.remove(i);
                 done.insert(r.resource.table.clone());
                 for name in r.table.identifiers() {
-                    if name.len() > MAX_IDENTIFIER {
+                    if let Some(table) = identifiers.get(&name) {
                         c.at_key(
                             &join_key("resources", &r.key),
-                            format!("the constraint or index name `{name}` is longer than PostgreSQL's {MAX_IDENTIFIER}-byte limit"),
-                            "shorten the resource's `plural`, the field or relation name, or the target's plural",
+                            format!("two constraints or indexes would both be named `{name}` (one on table `{table}`)"),
+                            "names join the table and column names with `_`; rename a field, a relation or a `plural` so that they differ",
                         );
+                    } else {
+                        identifiers.insert(name, r.table.name.clone());
                     }
                 }
                 out.push(r.table.clone());
@@ -2301,6 +2646,17 @@ fn tables(resolved: &[Resolved], user_columns: &[schema::Column], c: &mut Checke
                     "rename the relation or the other resource (its `plural`)",
                 );
                 continue;
+            }
+            for name in t.identifiers() {
+                if let Some(table) = identifiers.get(&name) {
+                    c.at_key(
+                        &join_key("resources", &r.key),
+                        format!("two constraints or indexes would both be named `{name}` (one on table `{table}`)"),
+                        "rename the relation or a `plural` so that they differ",
+                    );
+                } else {
+                    identifiers.insert(name, t.name.clone());
+                }
             }
             done.insert(t.name.clone());
             out.push(t.clone());
@@ -2556,6 +2912,36 @@ fn invalid_values(f: &FieldPlan) -> Vec<(String, Option<String>)> {
             out.push(("not-in-values".into(), Some(python::string(&bad))));
         }
         FieldType::Json => {}
+        FieldType::Time => {
+            out.push(("wrong-type".into(), Some("\"not a time\"".into())));
+            out.push(("with-offset".into(), Some("\"12:00:00+01:00\"".into())));
+            out.push(("out-of-range".into(), Some("\"24:00:00\"".into())));
+        }
+        FieldType::Url => {
+            out.push(("not-a-url".into(), Some("\"not a url\"".into())));
+            out.push((
+                "other-scheme".into(),
+                Some("\"ftp://example.com/file\"".into()),
+            ));
+            let base = "https://example.com/";
+            out.push((
+                "too-long".into(),
+                Some(format!(
+                    "{} + \"x\" * {}",
+                    python::string(base),
+                    types::MAX_URL + 1 - base.len() as u64
+                )),
+            ));
+        }
+        FieldType::StringArray => {
+            out.push(("wrong-type".into(), Some("\"not a list\"".into())));
+            out.push(("item-wrong-type".into(), Some("[1]".into())));
+        }
+        FieldType::IntArray => {
+            out.push(("wrong-type".into(), Some("\"not a list\"".into())));
+            out.push(("item-wrong-type".into(), Some("[\"x\"]".into())));
+            out.push(("item-above-int32".into(), Some("[2147483648]".into())));
+        }
     }
     out
 }
@@ -2787,6 +3173,7 @@ fn build_resource(
     default_role: &str,
     list_imports: &[(String, String)],
     list: &ListSpec,
+    composites: &Composites,
 ) -> Resolved {
     let table = plural.to_owned();
     let mut model_imports = Imports::default();
@@ -3293,6 +3680,8 @@ fn build_resource(
                 primary_key: vec![left.clone(), right.clone()],
                 uniques: Vec::new(),
                 indexes: vec![right.clone()],
+                unique_together: Vec::new(),
+                composite_indexes: Vec::new(),
                 foreign_keys: vec![
                     schema::ForeignKey {
                         column: left.clone(),
@@ -3354,6 +3743,75 @@ fn build_resource(
             columns.push(schema::Column::new(name, schema::SqlType::DateTime, false));
         }
     }
+    capacity = capacity.min(composites.capacity);
+    let unique_groups: Vec<Vec<String>> =
+        composites.unique.iter().map(|(g, _)| g.clone()).collect();
+    let table_args = table_args(&unique_groups, &composites.indexes);
+    if !unique_groups.is_empty() {
+        model_imports.from("sqlalchemy", "UniqueConstraint");
+        service_imports.from("app.database", "ensure_unique_together");
+    }
+    if !composites.indexes.is_empty() {
+        model_imports.from("sqlalchemy", "Index");
+    }
+    let unique_together: Vec<String> = unique_groups
+        .iter()
+        .map(|g| {
+            let columns: Vec<String> = g.iter().map(|c| format!("{class}.{c}")).collect();
+            call(
+                "await ensure_unique_together",
+                &[
+                    "session".into(),
+                    format!("({})", columns.join(", ")),
+                    "written".into(),
+                    "current=current".into(),
+                    "where=others".into(),
+                ],
+                "",
+                4,
+            )
+        })
+        .collect();
+    // One 409 test case per unique field and per unique group the tests
+    // can make two clashing rows for.
+    let unique_cases: Vec<String> = unique_fields
+        .iter()
+        .filter(|f| !one_to_one_cases.iter().any(|p| p.column == **f))
+        .map(|f| vec![f.clone()])
+        .chain(
+            composites
+                .unique
+                .iter()
+                .filter(|(_, testable)| *testable)
+                .map(|(g, _)| g.clone()),
+        )
+        .map(|g| {
+            let quoted: Vec<String> = g.iter().map(|c| python::string(c)).collect();
+            let tuple = if quoted.len() == 1 {
+                format!("({},)", quoted[0])
+            } else {
+                format!("({})", quoted.join(", "))
+            };
+            let id = g
+                .iter()
+                .map(|c| c.replace('_', "-"))
+                .collect::<Vec<_>>()
+                .join("+");
+            call(
+                "pytest.param",
+                &[tuple, format!("id={}", python::string(&id))],
+                ",",
+                4,
+            )
+        })
+        .collect();
+    // Rows the tests create share their required parents, except where a
+    // relation is part of a unique group: there each row gets its own.
+    let shared_parents: Vec<String> = parents
+        .iter()
+        .filter(|p| !p.unique && !unique_groups.iter().flatten().any(|c| *c == p.column))
+        .map(|p| p.column.clone())
+        .collect();
     let table_schema = schema::Table {
         name: plural.to_owned(),
         columns,
@@ -3361,6 +3819,8 @@ fn build_resource(
         uniques: table_uniques,
         indexes: table_indexes,
         foreign_keys,
+        unique_together: unique_groups,
+        composite_indexes: composites.indexes.clone(),
         renamed_from: r
             .renamed_from
             .as_ref()
@@ -3602,12 +4062,6 @@ fn build_resource(
     {
         test_imports.from("tests.factories", factory);
     }
-    let shared_parents: Vec<Parent> = parents.iter().filter(|p| !p.unique).cloned().collect();
-    let unique_cases: Vec<String> = fields
-        .iter()
-        .filter(|f| f.raw.unique)
-        .map(|f| f.name.clone())
-        .collect();
     let hidden_field = fields
         .iter()
         .find(|f| f.raw.read.is_some())
@@ -3711,6 +4165,8 @@ fn build_resource(
             tag_entry,
             not_null_on_update,
             unique_fields,
+            unique_together,
+            table_args,
             tests: ResourceTests {
                 rows: 0,
                 creator: "member".into(),
@@ -3733,6 +4189,33 @@ fn build_resource(
                 unique_cases,
             },
         },
+    }
+}
+
+/// `__table_args__ = (...)` of a model with composite unique constraints
+/// and indexes, laid out at 4 spaces; empty when there are none. Their
+/// names come from the naming convention, like every other constraint's.
+fn table_args(unique: &[Vec<String>], indexes: &[Vec<String>]) -> String {
+    let quoted = |g: &Vec<String>| -> Vec<String> { g.iter().map(|c| python::string(c)).collect() };
+    let mut items: Vec<String> = unique
+        .iter()
+        .map(|g| call("UniqueConstraint", &quoted(g), "", 8))
+        .collect();
+    for g in indexes {
+        let mut args = vec!["None".to_owned()];
+        args.extend(quoted(g));
+        items.push(call("Index", &args, "", 8));
+    }
+    match items.as_slice() {
+        [] => String::new(),
+        // A one-element tuple keeps its comma; ruff does not treat it as magic.
+        [one]
+            if !one.contains('\n')
+                && 4 + "__table_args__ = (,)".len() + one.len() <= python::LINE_LENGTH =>
+        {
+            format!("__table_args__ = ({one},)")
+        }
+        _ => call("__table_args__ = ", &items, "", 4),
     }
 }
 
@@ -3774,4 +4257,82 @@ fn app_imports(resources: &[Resource]) -> (String, String) {
         models.from(&format!("app.{}.models", r.snake), &r.class_name);
     }
     (main.render(), models.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_as_the_api_returns_them() {
+        let t = |s: &str| time_text(s).and_then(|j| j.as_str().map(str::to_owned));
+        assert_eq!(t("08:00").as_deref(), Some("08:00:00"));
+        assert_eq!(t("23:59:59").as_deref(), Some("23:59:59"));
+        assert_eq!(t("08:00:00.5").as_deref(), Some("08:00:00.500000"));
+        assert_eq!(t("08:00:00.000").as_deref(), Some("08:00:00"));
+        for bad in ["8:00", "24:00", "12:60", "12:00:00+01:00", "12:00Z", "noon"] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_must_be_in_the_form_pydantic_returns() {
+        for good in [
+            "https://example.com/",
+            "http://127.0.0.1:8080/a/b?c=d&e=f#g",
+            "https://xn--bcher-kva.de/it's",
+            "https://example.com/%20x",
+        ] {
+            assert_eq!(check_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "https://example.com",
+            "HTTPS://example.com/",
+            "https://Example.com/",
+            "ftp://example.com/",
+            "https://example.com:443/",
+            "http://example.com:80/",
+            "https://example.com:0443/",
+            "https://example.com/a/./b",
+            "https://example.com/%2E%2E/b",
+            "http://1.2.3/",
+            "http://256.1.1.1/",
+            "https://example.com/a b",
+            "https://example.com/?q='x'",
+            "https://user@example.com/",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://example.com/{}", "x".repeat(2029));
+        assert!(check_url(&long).unwrap_err().contains("longer than 2048"));
+    }
+
+    #[test]
+    fn filter_statements_wrap_like_ruff() {
+        let short = Condition::compare("Post.views", "==", "query.views");
+        assert_eq!(
+            short.statement(),
+            "stmt = stmt.where(Post.views == query.views)"
+        );
+        let call = Condition::call(
+            "Venue.booking_page.icontains",
+            &[
+                "query.booking_page__contains".into(),
+                "autoescape=True".into(),
+            ],
+        );
+        assert_eq!(
+            call.statement(),
+            "stmt = stmt.where(\n            Venue.booking_page.icontains(query.booking_page__contains, autoescape=True)\n        )"
+        );
+        let long = Condition::compare(
+            "WarehouseShelfBinSlot.max_weight_kilograms",
+            ">=",
+            "query.max_weight_kilograms__gte",
+        );
+        assert_eq!(
+            long.statement(),
+            "stmt = stmt.where(\n            WarehouseShelfBinSlot.max_weight_kilograms\n            >= query.max_weight_kilograms__gte\n        )"
+        );
+    }
 }

@@ -94,6 +94,39 @@ fn resource_inserts_a_block_and_keeps_every_other_byte_of_the_spec() {
 }
 
 #[test]
+fn resource_takes_the_new_types_and_quotes_arrays_in_flow_mappings() {
+    let (_tmp, dir) = project();
+    let out = in_project(
+        &dir,
+        &[
+            "resource",
+            "Gig",
+            "tags:string[]",
+            "scores:int[]:nullable",
+            "starts:time:index",
+            "site:url:unique",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let spec = std::fs::read_to_string(dir.join("gen.yaml")).unwrap();
+    let fields = "      tags: string[]\n      scores: {type: \"int[]\", nullable: true}\n      starts: {type: time, index: true}\n      site: {type: url, unique: true}\n";
+    assert!(spec.contains(fields), "{spec}");
+    let revision =
+        std::fs::read_to_string(dir.join("migrations/versions/0002_add_gigs.py")).unwrap();
+    for expected in [
+        "sa.Column(\n            \"tags\",\n            sa.ARRAY(sa.Text()).with_variant(sa.JSON(), \"sqlite\"),\n            nullable=False,",
+        "sa.ARRAY(sa.Integer()).with_variant(sa.JSON(), \"sqlite\")",
+        "sa.Column(\"starts\", sa.Time(), nullable=False)",
+        "sa.Column(\"site\", sa.String(length=2048), nullable=False)",
+        "sa.UniqueConstraint(\"site\", name=op.f(\"uq_gigs_site\"))",
+        "op.create_index(op.f(\"ix_gigs_starts\"), \"gigs\", [\"starts\"], unique=False)",
+    ] {
+        assert!(revision.contains(expected), "{expected}\n{revision}");
+    }
+    assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0));
+}
+
+#[test]
 fn resource_refuses_a_taken_name_or_a_bad_field_and_writes_nothing() {
     let (_tmp, dir) = project();
     let before = contents(&dir);

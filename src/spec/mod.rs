@@ -86,14 +86,22 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
                     ),
                 )]));
             }
+            // `{type: string[]}`: inside a flow mapping `[` starts a list.
+            let line = location
+                .and_then(|(l, _)| text.lines().nth(l.saturating_sub(1)))
+                .unwrap_or_default();
+            let help = if line.contains("{")
+                && (line.contains("string[]") || line.contains("int[]"))
+            {
+                "inside `{...}` quote the array types: `{type: \"string[]\"}`, `{type: \"int[]\"}`"
+            } else {
+                "fix the YAML syntax at the position shown (indentation, quotes, colons)"
+            };
             return Err(SpecErrors(vec![diag(
                 location,
                 "",
                 format!("invalid YAML: {message}"),
-                Some(
-                    "fix the YAML syntax at the position shown (indentation, quotes, colons)"
-                        .to_owned(),
-                ),
+                Some(help.to_owned()),
             )]));
         }
     };
@@ -277,6 +285,21 @@ mod tests {
         );
         assert_eq!(errors[1].path, "resources.Post.fields.title.nulable");
         assert_eq!(errors[1].location, Some((8, 29)));
+    }
+
+    #[test]
+    fn unquoted_array_types_in_flow_mappings_get_a_hint() {
+        let text = "version: 1\nproject: {name: x}\nresources:\n  A:\n    fields:\n      tags: {type: string[]}\n";
+        let errors = parse("s.yaml", text).unwrap_err().0;
+        assert_eq!(errors[0].location.map(|l| l.0), Some(6));
+        assert!(
+            errors[0].help.as_deref().unwrap().contains("\"string[]\""),
+            "{:?}",
+            errors[0]
+        );
+        let block =
+            "version: 1\nproject: {name: x}\nresources:\n  A:\n    fields:\n      tags: string[]\n";
+        assert!(parse("s.yaml", block).is_ok());
     }
 
     #[test]

@@ -89,6 +89,15 @@ pub struct RawResource {
     /// Relations by name, in file order.
     #[serde(default)]
     pub relations: IndexMap<String, RawRelation>,
+    /// Groups of fields or relations (a relation means its `_id` column)
+    /// whose values are unique together: `[[event, seat]]`.
+    #[serde(default)]
+    #[schemars(inner(length(min = 2)))]
+    pub unique_together: Vec<Vec<String>>,
+    /// Composite indexes: groups of fields or relations, `[[status, due_on]]`.
+    #[serde(default)]
+    #[schemars(inner(length(min = 2)))]
+    pub indexes: Vec<Vec<String>>,
 }
 
 /// `list:` of a resource: what its list endpoint can filter, sort and search by.
