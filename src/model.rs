@@ -124,6 +124,9 @@ pub struct Resource {
     pub field_writers: Vec<(String, String)>,
     /// `created_at` and `updated_at` columns.
     pub timestamps: bool,
+    /// DELETE only sets `deleted_at`; admins list (`include_deleted`) and
+    /// restore deleted rows.
+    pub soft_delete: bool,
     /// Fields in spec order.
     pub fields: Vec<Field>,
     /// Many-to-one and one-to-one relations (a foreign key here), in spec order.
@@ -282,6 +285,11 @@ pub struct Collection {
     pub target_id_param: String,
     /// Many-to-many: route segment under the parent row (`/tags`).
     pub segment: String,
+    /// Many-to-many: the `return` of the model's `ids_field` property, laid
+    /// out at 8 spaces.
+    pub ids_return: String,
+    /// The target resource soft-deletes: its deleted rows are left out.
+    pub target_soft: bool,
     /// Many-to-many: Create, Update and Read schema declarations of `ids_field`.
     pub create_decl: String,
     /// See `create_decl`.

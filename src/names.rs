@@ -155,6 +155,12 @@ fn plural_word(word: &str) -> String {
     format!("{word}s")
 }
 
+/// `a string` or `an int`: a type name with its indefinite article, in backticks.
+pub fn article(word: &str) -> String {
+    let an = word.starts_with(|c: char| "aeiou".contains(c));
+    format!("{} `{word}`", if an { "an" } else { "a" })
+}
+
 /// Python's hard keywords: never valid as identifiers.
 pub const PYTHON_KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",

@@ -23,7 +23,14 @@ use crate::types::{self, Family, FieldType, TypeParams, TypeRow};
 /// How many sample rows the generated tests may create per resource.
 const SAMPLES: usize = 4;
 /// Names every resource's model defines itself.
-const GENERATED_COLUMNS: &[&str] = &["id", "owner_id", "owner", "created_at", "updated_at"];
+const GENERATED_COLUMNS: &[&str] = &[
+    "id",
+    "owner_id",
+    "owner",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+];
 /// Longest resource, field and relation name (snake_case), so that every
 /// generated line can be laid out within ruff's 88 columns.
 const MAX_NAME: usize = 24;
@@ -422,6 +429,8 @@ struct Catalog {
     /// Class names of resources already reported as invalid: relations to
     /// them get no second error.
     rejected: BTreeSet<String>,
+    /// Class names of resources with `soft_delete: true`.
+    soft_deleted: BTreeSet<String>,
 }
 
 fn resources(c: &mut Checker) -> Vec<Resolved> {
@@ -437,6 +446,7 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     let mut catalog = Catalog {
         by_class: BTreeMap::new(),
         rejected: BTreeSet::new(),
+        soft_deleted: BTreeSet::new(),
     };
     let mut seen_tables: HashMap<String, String> = HashMap::new();
     seen_tables.insert("users".into(), "the built-in User".into());
@@ -520,6 +530,9 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
         catalog
             .by_class
             .insert(class.clone(), (snake.clone(), plural.clone(), r.owned));
+        if r.soft_delete {
+            catalog.soft_deleted.insert(class.clone());
+        }
         heads.push((key.clone(), class, snake, plural));
     }
     c.classes = catalog.by_class.keys().cloned().collect();
@@ -810,12 +823,16 @@ fn list_spec(
                 }
                 indexes.push(name);
             }
+            None if relation_names.contains(&name.as_str()) => c.at_value(
+                &spath,
+                format!("`{name}` is a relation; lists cannot be sorted by a relation"),
+                "sort by a field of this resource (or `id`, `created_at`, `updated_at`)",
+            ),
             None => {
-                let allowed: Vec<&str> = field_names
-                    .iter()
-                    .copied()
-                    .chain(["id", "created_at", "updated_at"])
-                    .collect();
+                let mut allowed: Vec<&str> = field_names.iter().copied().chain(["id"]).collect();
+                if r.timestamps.unwrap_or(true) {
+                    allowed.extend(["created_at", "updated_at"]);
+                }
                 unknown(c, &spath, given, &allowed);
             }
         }
@@ -824,10 +841,14 @@ fn list_spec(
     let bare = default_sort.trim_start_matches('-');
     if !keys.iter().any(|(k, _)| k == bare) {
         let allowed: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        let mut help = allowed_help(bare, &allowed);
+        if ["created_at", "updated_at"].contains(&bare) && r.timestamps == Some(false) {
+            help = "`timestamps: false` removes `created_at` and `updated_at`; sort by `id` or a field listed in `sort`".to_owned();
+        }
         c.at_value(
             &join_key(&lpath, "default_sort"),
             format!("`{default_sort}` is not a sort key"),
-            allowed_help(bare, &allowed),
+            help,
         );
     }
     for (i, given) in raw.search.iter().enumerate() {
@@ -846,10 +867,15 @@ fn list_spec(
             Some(f) => c.at_value(
                 &spath,
                 format!(
-                    "`{name}` is a {} field; search covers text fields only",
-                    f.row.name
+                    "`{name}` is {} field; search covers text fields only",
+                    names::article(f.row.name)
                 ),
                 "list string, text or email fields",
+            ),
+            None if relation_names.contains(&name.as_str()) => c.at_value(
+                &spath,
+                format!("`{name}` is a relation; search covers text fields only"),
+                "list string, text or email fields of this resource",
             ),
             None => unknown(c, &spath, given, &field_names),
         }
@@ -1399,7 +1425,7 @@ fn member_name(
     if GENERATED_COLUMNS.contains(&name.as_str()) {
         c.at_key(
             path,
-            format!("{what} name `{key}` collides with a column gen generates (`id`, `owner_id`, `created_at`, `updated_at`)"),
+            format!("{what} name `{key}` collides with a column gen generates (`id`, `owner_id`, `created_at`, `updated_at`, `deleted_at`)"),
             "remove it (gen adds it for you: `owned: true` adds `owner_id`, `timestamps` the dates) or rename it",
         );
         return None;
@@ -1410,7 +1436,7 @@ fn member_name(
             format!("{what} name `{key}` is reserved by {lib}"),
             format!(
                 "rename it, for example `{}_info`",
-                name.trim_start_matches('_')
+                name.trim_start_matches('_').trim_start_matches("model_")
             ),
         );
         return None;
@@ -1553,7 +1579,10 @@ fn field(
             } else if lo.is_some_and(|l| number(n) < l) || hi.is_some_and(|h| number(n) > h) {
                 c.at_value(
                     &join_key(path, key),
-                    format!("`{key}` {n} does not fit a `{}` column", row.name),
+                    format!(
+                        "`{key}` {n} does not fit {} column",
+                        names::article(row.name)
+                    ),
                     format!(
                         "stay within {} to {}, or use `bigint`",
                         lo.unwrap_or_default(),
@@ -1618,7 +1647,10 @@ fn field(
                     .to_owned();
                 c.at_value(
                     &join_key(path, "pattern"),
-                    format!("`pattern` is not a valid regular expression: {last}"),
+                    format!(
+                        "`pattern` is not a valid regular expression: {}",
+                        last.trim_start_matches("error: ")
+                    ),
                     "Pydantic checks patterns with Rust's regex syntax (no look-around or backreferences); quote the pattern in YAML",
                 );
             }
@@ -2271,6 +2303,8 @@ struct RelationPlan {
     target_table: String,
     target_snake: Option<String>,
     target_owned: bool,
+    /// The target resource has `soft_delete`: its deleted rows count as missing.
+    target_soft: bool,
     nullable: bool,
     on_delete: &'static str,
     description: Option<String>,
@@ -2429,6 +2463,7 @@ fn relation(
             );
         }
     }
+    let target_soft = catalog.soft_deleted.contains(&to_class);
     (c.problems.len() == before).then(|| RelationPlan {
         kind,
         via,
@@ -2438,6 +2473,7 @@ fn relation(
         target_table,
         target_snake,
         target_owned,
+        target_soft,
         nullable: raw.nullable,
         on_delete,
         description: raw.description.clone(),
@@ -2764,8 +2800,12 @@ fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
             "a unique enum with a single value allows only one row".to_owned()
         } else {
             format!(
-                "gen cannot derive {} valid test values for field `{}`",
-                if f.raw.unique { "two distinct" } else { "a" },
+                "gen cannot derive {} for field `{}`",
+                if f.raw.unique {
+                    "two distinct valid test values"
+                } else {
+                    "a valid test value"
+                },
                 f.name
             )
         };
@@ -3414,7 +3454,13 @@ fn build_resource(
             one_to_one_cases.push(parent.clone());
         }
         if let Some(target) = &rel.target_snake {
-            let after = match rel.on_delete {
+            // A soft delete only marks the target: no ON DELETE action runs.
+            let action = if rel.target_soft {
+                "KEEP"
+            } else {
+                rel.on_delete
+            };
+            let after = match action {
                 "CASCADE" => "assert_problem(after, 404)".to_owned(),
                 "SET NULL" => format!("assert after.json()[{}] is None", python::string(&column)),
                 _ => format!(
@@ -3426,11 +3472,7 @@ fn build_resource(
                 column: column.clone(),
                 factory: factory.clone(),
                 target_url: format!("/{}", names::kebab(&rel.target_table)),
-                status: if rel.on_delete == "RESTRICT" {
-                    409
-                } else {
-                    204
-                },
+                status: if action == "RESTRICT" { 409 } else { 204 },
                 after,
                 target: target.clone(),
             });
@@ -3483,6 +3525,9 @@ fn build_resource(
                     args.push(format!("owner_column={target}.owner_id"));
                     args.push("owner_id=owner_id".to_owned());
                 }
+                if rel.target_soft {
+                    args.push(format!("where={target}.deleted_at.is_(None)"));
+                }
                 call("await ensure_exists", &args, "", 8)
             },
         });
@@ -3529,6 +3574,8 @@ fn build_resource(
             child_offset: if target == class { " + 2" } else { "" }.to_owned(),
             target_url: format!("/{}", names::kebab(&rel.target_table)),
             target_owned: rel.target_owned,
+            target_soft: rel.target_soft,
+            ids_return: String::new(),
             other_user_check: None,
             child_binding: String::new(),
         };
@@ -3581,7 +3628,7 @@ fn build_resource(
                 4,
             );
             let ids = ids_field(&rel.name);
-            let owner: Vec<String> = if rel.target_owned {
+            let mut owner: Vec<String> = if rel.target_owned {
                 vec![
                     format!("owner_column={target}.owner_id"),
                     "owner_id=None if actor.is_admin else actor.id".into(),
@@ -3589,6 +3636,9 @@ fn build_resource(
             } else {
                 Vec::new()
             };
+            if rel.target_soft {
+                owner.push(format!("where={target}.deleted_at.is_(None)"));
+            }
             let find = |source: &str, indent: usize| {
                 let mut args = vec![
                     "session".to_owned(),
@@ -3638,6 +3688,19 @@ fn build_resource(
                 "list[Id] | None",
                 vec!["default=None".into(), "max_length=100".into()],
             );
+            let generator = if rel.target_soft {
+                format!(
+                    "row.id for row in self.{} if row.deleted_at is None",
+                    rel.name
+                )
+            } else {
+                format!("row.id for row in self.{}", rel.name)
+            };
+            c.ids_return = if 8 + "return sorted()".len() + generator.len() <= python::LINE_LENGTH {
+                format!("return sorted({generator})")
+            } else {
+                format!("return sorted(\n            {generator}\n        )")
+            };
             c.read_decl = format!("{ids}: list[int]");
             for (value, case) in [
                 ("[0]", "not-positive"),
@@ -3742,6 +3805,19 @@ fn build_resource(
         for name in ["created_at", "updated_at"] {
             columns.push(schema::Column::new(name, schema::SqlType::DateTime, false));
         }
+    }
+    if r.soft_delete {
+        columns.push(schema::Column::new(
+            "deleted_at",
+            schema::SqlType::DateTime,
+            true,
+        ));
+        table_indexes.push("deleted_at".into());
+        model_imports
+            .from("datetime", "datetime")
+            .from("app.database", "UTCDateTime");
+        schema_imports.from("datetime", "datetime");
+        service_imports.from("app.database", "utc_now");
     }
     capacity = capacity.min(composites.capacity);
     let unique_groups: Vec<Vec<String>> =
@@ -3967,6 +4043,15 @@ fn build_resource(
             &format!("{class}ListQuery"),
         );
     router_imports.from(&format!("app.{snake}.models"), class);
+    if r.soft_delete {
+        router_imports
+            .from(&deps, &format!("{class}ForRestore"))
+            .from("app.auth.dependencies", "OptionalUser")
+            .from("app.auth.permissions", "require_admin");
+        dependency_imports
+            .from("app.auth.dependencies", "CurrentUser")
+            .from("app.auth.permissions", "require_admin");
+    }
     if hidden {
         router_imports
             .from(&deps, "FIELD_READERS")
@@ -4129,6 +4214,7 @@ fn build_resource(
             owned: r.owned,
             public_read: read_rule_anyone,
             timestamps: r.timestamps.unwrap_or(true),
+            soft_delete: r.soft_delete,
             fields: model_fields,
             relations: model_relations,
             links: model_collections

@@ -253,16 +253,39 @@ fn explain(path: &str, message: &str) -> (String, Option<String>) {
             Some(format!("add `{key}:` here; docs/spec.md lists every key")),
         );
     }
-    if message.starts_with("invalid type") {
+    let wrong = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "));
+    if let Some(rest) = wrong {
+        let (found, expected) = rest
+            .rsplit_once(", expected ")
+            .unwrap_or((rest, "another type"));
+        let expected = plain_type(expected);
         let help =
             if path.ends_with(".fields") || path.ends_with(".relations") || path == "resources" {
                 "this must be a mapping of names to definitions".to_owned()
+            } else if path.contains(".relations.") && expected == "a mapping" {
+                "write a relation as a mapping, like `{kind: many_to_one, to: Category}`".to_owned()
             } else {
-                "docs/spec.md gives the type each key takes".to_owned()
+                format!("write {expected} here; docs/spec.md gives the type each key takes")
             };
-        return (format!("wrong type: {message}"), Some(help));
+        return (format!("expected {expected}, found {found}"), Some(help));
     }
     (message.to_owned(), None)
+}
+
+/// serde's name of an expected type in the spec's own words (`struct
+/// RawProject` and `a map` are mappings, `a sequence` a list, `u32` a whole
+/// number that is not negative).
+fn plain_type(expected: &str) -> &str {
+    match expected.trim() {
+        e if e.starts_with("struct ") || e == "a map" => "a mapping",
+        "a sequence" => "a list",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        e if e.starts_with("a field type name") => "a field type name or a mapping with `type:`",
+        e => e,
+    }
 }
 
 #[cfg(test)]

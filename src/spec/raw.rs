@@ -79,6 +79,10 @@ pub struct RawResource {
     pub list: Option<RawList>,
     /// `created_at` / `updated_at` columns (default true).
     pub timestamps: Option<bool>,
+    /// DELETE marks the row (`deleted_at`) instead of removing it; admins
+    /// can list and restore deleted rows.
+    #[serde(default)]
+    pub soft_delete: bool,
     /// Shown in the OpenAPI tag description.
     pub description: Option<String>,
     /// The resource's previous name: the next revision renames its table.
