@@ -4187,3 +4187,74 @@ fn app_imports(resources: &[Resource]) -> (String, String) {
     }
     (main.render(), models.render())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(text: &str) -> Model {
+        let (raw, spans) = crate::spec::parse("t.yaml", text).expect("parses");
+        let spec = Spec {
+            file: "t.yaml".into(),
+            text: text.into(),
+            raw,
+            spans,
+        };
+        validate(&spec).expect("valid")
+    }
+
+    fn category(example_name: &str) -> Model {
+        model(&format!(
+            "version: 1\nproject: {{name: shop}}\nresources:\n  Category:\n    fields:\n      name: {{type: string, unique: true, example: Books}}\n    relations:\n      parent: {{kind: many_to_one, to: Category, nullable: true}}\n    example: {{name: {example_name}, parent_id: 1}}\n"
+        ))
+    }
+
+    #[test]
+    fn example_parents_of_the_same_resource_avoid_its_unique_values() {
+        // Sample 0 of `name` is its field example, `Books`: the parent row
+        // the test creates must take another sample.
+        let refs = |m: &Model| m.resources[0].tests.example_refs.clone();
+        let clash = refs(&category("Books"));
+        assert_eq!(clash.len(), 1);
+        assert_eq!(
+            (clash[0].column.as_str(), clash[0].factory.as_str()),
+            ("parent_id", "create_category")
+        );
+        assert_eq!(clash[0].n, 1);
+        assert_eq!(refs(&category("Novels"))[0].n, 0);
+    }
+
+    #[test]
+    fn read_only_write_only_and_audit_shape_the_schemas_and_table() {
+        let m = model(
+            "version: 1\nproject: {name: shop}\nresources:\n  Account:\n    audit: true\n    fields:\n      name: string\n      score: {type: int, default: 0, read_only: true}\n      secret: {type: string, nullable: true, write_only: true}\n",
+        );
+        let r = &m.resources[0];
+        let field = |name: &str| r.fields.iter().find(|f| f.name == name).unwrap();
+        assert!(field("score").create_decl.is_empty() && field("score").update_decl.is_empty());
+        assert_eq!(field("score").read_decl, "score: int");
+        assert!(field("secret").read_decl.is_empty() && !field("secret").create_decl.is_empty());
+        assert!(
+            r.tests
+                .invalid
+                .iter()
+                .any(|c| c.contains("id=\"score-read-only\""))
+        );
+        let table = m.schema.table("accounts").unwrap();
+        for column in AUDIT_COLUMNS {
+            assert!(table.column(column).unwrap().nullable);
+            assert!(table.indexes.iter().any(|i| i == column));
+            let fk = table
+                .foreign_keys
+                .iter()
+                .find(|f| f.column == column)
+                .unwrap();
+            assert_eq!(
+                (fk.target.as_str(), fk.on_delete.as_str()),
+                ("users", "SET NULL")
+            );
+        }
+        assert!(r.create_config.contains("\"secret\""));
+        assert!(!r.create_config.contains("\"score\""));
+    }
+}
