@@ -101,6 +101,13 @@ pub struct Resource {
     pub id_param: String,
     /// Tag description as a Python string literal.
     pub description_py: String,
+    /// The spec's `description` as a docstring paragraph for the model and
+    /// Read classes (`\n\n    Text...\n    `, closing quotes on their own
+    /// line), or empty.
+    pub description_doc: String,
+    /// `created_by_id` and `updated_by_id` record who created and who last
+    /// changed each row.
+    pub audit: bool,
     /// Rows belong to the user who created them.
     pub owned: bool,
     /// GET endpoints need no token (`read` includes `anyone`).
@@ -240,11 +247,11 @@ pub struct Field {
     pub words: String,
     /// `name: Mapped[...] = mapped_column(...)`, laid out at 4 spaces.
     pub model_decl: String,
-    /// Create schema declaration.
+    /// Create schema declaration; empty for a `read_only` field.
     pub create_decl: String,
-    /// Update schema declaration.
+    /// Update schema declaration; empty for a `read_only` field.
     pub update_decl: String,
-    /// Read schema declaration.
+    /// Read schema declaration; empty for a `write_only` field.
     pub read_decl: String,
     /// Unique constraint.
     pub unique: bool,
@@ -435,6 +442,33 @@ pub struct ResourceTests {
     /// Required relation columns whose parent rows the tests' rows share
     /// (one-to-one columns and those in a unique group get a parent per row).
     pub shared_parents: Vec<String>,
+    /// `pytest.param(field, value on create, value to send, id=...)` lines
+    /// of the `read_only` fields.
+    pub read_only: Vec<String>,
+    /// `write_only` fields: (field, value on create, value on update), as
+    /// Python literals.
+    pub write_only: Vec<(String, String, String)>,
+    /// Update bodies refused because the server sets their field (beyond
+    /// `id`, `owner_id` and `updated_at`), as Python dict literals.
+    pub server_set: Vec<String>,
+    /// `EXAMPLE: dict[str, Any] = {...}`: the Create schema's example in
+    /// /docs, laid out at column 0.
+    pub docs_example: String,
+    /// Relation ids of that example the test replaces with rows it creates.
+    pub example_refs: Vec<ExampleRef>,
+}
+
+/// A relation id of the /docs example that its test points at a real row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleRef {
+    /// Foreign key column (`category_id`).
+    pub column: String,
+    /// Factory creating the target (`create_category`), empty for `User`
+    /// (the acting admin's id is used).
+    pub factory: String,
+    /// Sample number passed to the factory: distinct per relation, and
+    /// never one whose unique values the example itself uses.
+    pub n: usize,
 }
 
 /// What deleting a relation's target does to the rows pointing at it.

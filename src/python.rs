@@ -66,6 +66,81 @@ pub fn literal(value: &Value) -> String {
     }
 }
 
+/// A JSON value as a Python literal laid out the way `ruff format` leaves
+/// it: on one line when `indent + head + literal + tail` columns fit, else a
+/// list or dict exploded one item per line with trailing commas (strings and
+/// numbers cannot be split and stay on their line). `head` counts what
+/// precedes the value on its first line (`"key": `), `tail` what follows it
+/// (`,`).
+pub fn literal_at(value: &Value, indent: usize, head: usize, tail: usize) -> String {
+    let one_line = literal(value);
+    if indent + head + one_line.chars().count() + tail <= LINE_LENGTH {
+        return one_line;
+    }
+    let pad = " ".repeat(indent + 4);
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            let mut out = String::from("[\n");
+            for item in items {
+                out.push_str(&format!("{pad}{},\n", literal_at(item, indent + 4, 0, 1)));
+            }
+            out.push_str(&format!("{}]", " ".repeat(indent)));
+            out
+        }
+        Value::Object(map) if !map.is_empty() => {
+            let mut out = String::from("{\n");
+            for (key, item) in map {
+                let key = format!("{}: ", string(key));
+                let item = literal_at(item, indent + 4, key.chars().count(), 1);
+                out.push_str(&format!("{pad}{key}{item},\n"));
+            }
+            out.push_str(&format!("{}}}", " ".repeat(indent)));
+            out
+        }
+        _ => one_line,
+    }
+}
+
+/// `{"key": value, ...}` exploded one entry per line at `indent + 4`
+/// spaces with trailing commas (kept so by ruff's magic trailing comma),
+/// closing at `indent`; `{}` when there are no entries.
+pub fn dict_at(entries: &[(String, Value)], indent: usize) -> String {
+    if entries.is_empty() {
+        return "{}".to_owned();
+    }
+    let pad = " ".repeat(indent + 4);
+    let mut out = String::from("{\n");
+    for (key, value) in entries {
+        let key = format!("{}: ", string(key));
+        let value = literal_at(value, indent + 4, key.chars().count(), 1);
+        out.push_str(&format!("{pad}{key}{value},\n"));
+    }
+    out.push_str(&format!("{}}}", " ".repeat(indent)));
+    out
+}
+
+/// Free text as the body lines of a docstring at `indent` spaces: words
+/// wrapped within [`LINE_LENGTH`], backslashes and triple quotes escaped.
+pub fn docstring_lines(text: &str, indent: usize) -> Vec<String> {
+    let width = LINE_LENGTH.saturating_sub(indent).max(20);
+    let escaped = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in escaped.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// `head(arg, arg)tail` on one line when it fits in [`LINE_LENGTH`] at
 /// `indent` spaces, else one argument per line with a trailing comma (the
 /// magic trailing comma keeps `ruff format` from joining them again).
@@ -226,6 +301,31 @@ mod tests {
         let long = call("x = f", &args, "", 4);
         assert!(long.starts_with("x = f(\n        argument_0,\n"));
         assert!(long.ends_with("        argument_11,\n    )"));
+    }
+
+    #[test]
+    fn lays_out_literals_like_ruff() {
+        let short = serde_json::json!({"a": [1, 2]});
+        assert_eq!(literal_at(&short, 4, 0, 1), "{\"a\": [1, 2]}");
+        let long = serde_json::json!(["x".repeat(40), "y".repeat(40)]);
+        let laid = literal_at(&long, 8, 10, 1);
+        assert!(laid.starts_with("[\n            \"xxx"), "{laid}");
+        assert!(laid.ends_with("\",\n        ]"), "{laid}");
+        let entries = vec![("n".to_owned(), serde_json::json!(1))];
+        assert_eq!(dict_at(&entries, 4), "{\n        \"n\": 1,\n    }");
+        assert_eq!(dict_at(&[], 4), "{}");
+    }
+
+    #[test]
+    fn wraps_and_escapes_docstrings() {
+        let text = format!("{} end \"\"\" and \\d", "word ".repeat(30));
+        let lines = docstring_lines(&text, 4);
+        assert!(
+            lines.iter().all(|l| 4 + l.len() <= LINE_LENGTH),
+            "{lines:?}"
+        );
+        let last = lines.last().unwrap();
+        assert!(last.ends_with("end \\\"\\\"\\\" and \\\\d"), "{last}");
     }
 
     #[test]

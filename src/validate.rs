@@ -11,8 +11,8 @@ use serde_yaml::Value as Yaml;
 
 use crate::diagnostics::{Diagnostic, SpecErrors, allowed_help};
 use crate::model::{
-    Access, Auth, Collection, Deletion, EnumType, Field, ListSpec, Model, Parent, Project,
-    Relation, Resource, ResourceTests,
+    Access, Auth, Collection, Deletion, EnumType, ExampleRef, Field, ListSpec, Model, Parent,
+    Project, Relation, Resource, ResourceTests,
 };
 use crate::names;
 use crate::python::{self, Imports, call};
@@ -22,7 +22,8 @@ use crate::types::{self, Family, FieldType, TypeParams, TypeRow};
 
 /// How many sample rows the generated tests may create per resource.
 const SAMPLES: usize = 4;
-/// Names every resource's model defines itself.
+/// Names every resource's model defines itself (`owned`, `timestamps`,
+/// `soft_delete`, `audit`), reserved whether or not the resource uses them.
 const GENERATED_COLUMNS: &[&str] = &[
     "id",
     "owner_id",
@@ -30,7 +31,11 @@ const GENERATED_COLUMNS: &[&str] = &[
     "created_at",
     "updated_at",
     "deleted_at",
+    "created_by_id",
+    "updated_by_id",
 ];
+/// The columns `audit: true` adds.
+const AUDIT_COLUMNS: [&str; 2] = ["created_by_id", "updated_by_id"];
 /// Longest resource, field and relation name (snake_case), so that every
 /// generated line can be laid out within ruff's 88 columns.
 const MAX_NAME: usize = 24;
@@ -363,6 +368,20 @@ fn user_fields(c: &mut Checker, auth: &mut Auth) {
         let Some(plan) = field(c, &path, "User", &name, raw_field) else {
             continue;
         };
+        if let Some(flag) = [
+            ("read_only", plan.raw.read_only),
+            ("write_only", plan.raw.write_only),
+        ]
+        .into_iter()
+        .find_map(|(k, on)| on.then_some(k))
+        {
+            c.at_key(
+                &join_key(&path, flag),
+                format!("`{flag}` applies to resource fields, not user fields"),
+                "users set their fields at signup and with `PATCH /users/me`, and read them back there; remove it",
+            );
+            continue;
+        }
         if plan.raw.unique {
             c.at_key(
                 &path,
@@ -420,6 +439,10 @@ struct Resolved {
     capacity: usize,
     /// Association tables of its many-to-many relations.
     extra_tables: Vec<schema::Table>,
+    /// Target class of each of `tests.example_refs`.
+    example_targets: Vec<String>,
+    /// Unique fields the /docs example sets: (its value, the field's samples).
+    example_uniques: Vec<(Json, Vec<Json>)>,
 }
 
 /// The names of resources as the user wrote them and as classes.
@@ -1169,6 +1192,14 @@ fn resource(
             _ => Some(format!("{name}_id")),
         };
         if let Some(column) = &column {
+            if GENERATED_COLUMNS.contains(&column.as_str()) {
+                c.at_key(
+                    &rpath,
+                    format!("relation `{rkey}` needs the field `{column}`, a column gen generates"),
+                    "rename the relation; `audit: true` records who created and who last changed a row",
+                );
+                continue;
+            }
             if let Some(other) = taken.get(column) {
                 c.at_key(
                     &rpath,
@@ -1191,6 +1222,11 @@ fn resource(
         }
     }
     let rules = permissions(c, &path, r);
+    unlistable_fields(c, &path, r, &fields);
+    let example = r
+        .example
+        .as_ref()
+        .map(|e| resource_example(c, &path, e, &fields, &relations, &collections));
     let list = list_spec(c, &path, class, r, &fields, &relations);
     let composites = composites(c, &path, r, &fields, &relations);
     if c.problems.len() > before {
@@ -1219,6 +1255,7 @@ fn resource(
         &imports,
         &spec,
         &composites,
+        example,
     );
     resolved.resource.list = spec;
     Some(resolved)
@@ -1425,8 +1462,8 @@ fn member_name(
     if GENERATED_COLUMNS.contains(&name.as_str()) {
         c.at_key(
             path,
-            format!("{what} name `{key}` collides with a column gen generates (`id`, `owner_id`, `created_at`, `updated_at`, `deleted_at`)"),
-            "remove it (gen adds it for you: `owned: true` adds `owner_id`, `timestamps` the dates) or rename it",
+            format!("{what} name `{key}` collides with a column gen generates (`id`, `owner_id`, `created_at`, `updated_at`, `deleted_at`, `created_by_id`, `updated_by_id`)"),
+            "remove it (gen adds it for you: `owned: true` adds `owner_id`, `timestamps` the dates, `soft_delete: true` `deleted_at`, `audit: true` who created and changed the row) or rename it",
         );
         return None;
     }
@@ -1734,13 +1771,14 @@ fn field(
             }
         }
     }
-    if raw.write.is_some() && !raw.nullable && raw.default.is_none() {
+    if raw.write.is_some() && !raw.nullable && raw.default.is_none() && !raw.read_only {
         c.at_key(
             &join_key(path, "write"),
             "a field only some roles may set must be nullable or have a default",
             "add `nullable: true` or a `default:`, or every other role could never create a row",
         );
     }
+    access_flags(c, path, raw);
     if c.problems.len() > before {
         return None;
     }
@@ -1811,6 +1849,209 @@ fn field(
         plan.samples_cache = samples(c, path, &plan);
     }
     (c.problems.len() == before).then_some(plan)
+}
+
+/// Checks `read_only` and `write_only` against the field's other keys.
+fn access_flags(c: &mut Checker, path: &str, raw: &RawField) {
+    if raw.read_only && raw.write_only {
+        c.at_key(
+            &join_key(path, "write_only"),
+            "a field cannot be both `read_only` and `write_only`",
+            "`read_only`: the server sets it and responses show it; `write_only`: clients send it and responses never show it; keep one",
+        );
+        return;
+    }
+    if raw.read_only {
+        if !raw.nullable && raw.default.is_none() {
+            c.at_key(
+                &join_key(path, "read_only"),
+                "a read_only field must be nullable or have a default",
+                "clients never send it, so a new row needs a value: add `nullable: true` or a `default:` (the server may set it later, in hooks.py)",
+            );
+        }
+        if raw.write.is_some() {
+            c.at_key(
+                &join_key(path, "write"),
+                "`write` does not apply to a read_only field: no role may set it",
+                "remove `write`, or remove `read_only` to let those roles set it",
+            );
+        }
+        if raw.unique {
+            c.at_key(
+                &join_key(path, "unique"),
+                "a read_only field cannot be unique in spec v1",
+                "the server sets it, past the conflict checks gen generates for request bodies; remove `unique` (`index: true` still indexes it)",
+            );
+        }
+    }
+    if raw.write_only {
+        if raw.read.is_some() {
+            c.at_key(
+                &join_key(path, "read"),
+                "`read` does not apply to a write_only field: responses never show it",
+                "remove `read`, or remove `write_only` to show it to those roles",
+            );
+        }
+        if raw.unique {
+            c.at_key(
+                &join_key(path, "unique"),
+                "a write_only field cannot be unique",
+                "a 409 on a duplicate would tell the caller that another row holds the value; remove `unique`",
+            );
+        }
+    }
+}
+
+/// Fields `list:` may not name: `write_only` ones (filtering, sorting or
+/// searching by a hidden value reveals it) and `read_only` ones (the
+/// generated tests cannot give rows distinct values through the API).
+fn unlistable_fields(c: &mut Checker, path: &str, r: &RawResource, fields: &[FieldPlan]) {
+    let Some(list) = &r.list else { return };
+    let lpath = join_key(path, "list");
+    for (key, names) in [
+        ("filter", &list.filter),
+        ("sort", &list.sort),
+        ("search", &list.search),
+    ] {
+        for (i, given) in names.iter().enumerate() {
+            let name = names::snake(given);
+            let Some(f) = fields.iter().find(|f| f.name == name) else {
+                continue;
+            };
+            let at = format!("{}[{i}]", join_key(&lpath, key));
+            if f.raw.write_only {
+                c.at_value(
+                    &at,
+                    format!("write_only field `{name}` cannot be in `{key}`"),
+                    "filtering, sorting or searching by a value responses never show would reveal it; remove it from the list",
+                );
+            } else if f.raw.read_only {
+                c.at_value(
+                    &at,
+                    format!("read_only field `{name}` cannot be in `{key}` in spec v1"),
+                    "the generated tests cannot give rows distinct values of a field clients never send; list a field clients write",
+                );
+            }
+        }
+    }
+}
+
+/// Checks a resource's `example:`, the Create body shown in /docs: every
+/// key a field clients may send or a relation's id, every value valid for
+/// it, every required field and relation present. Returns the entries in
+/// the JSON form the API takes.
+fn resource_example(
+    c: &mut Checker,
+    path: &str,
+    example: &indexmap::IndexMap<String, Yaml>,
+    fields: &[FieldPlan],
+    relations: &[RelationPlan],
+    collections: &[RelationPlan],
+) -> Vec<(String, Json)> {
+    let epath = join_key(path, "example");
+    let help = "the example is shown in /docs and sent as a request by the generated tests, so each value must be valid for its field";
+    let mut allowed: Vec<String> = fields
+        .iter()
+        .filter(|f| !f.raw.read_only)
+        .map(|f| f.name.clone())
+        .collect();
+    allowed.extend(relations.iter().map(|r| format!("{}_id", r.name)));
+    let allowed_refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for (key, value) in example {
+        let kpath = join_key(&epath, key);
+        if let Some(f) = fields.iter().find(|f| f.name == *key) {
+            if f.raw.read_only {
+                c.at_key(
+                    &kpath,
+                    format!("`{key}` is read_only: the server sets it, and a request that sends it is a 422"),
+                    "remove it from the example",
+                );
+            } else if value.is_null() {
+                if f.raw.nullable {
+                    out.push((key.clone(), Json::Null));
+                } else {
+                    c.at_value(
+                        &kpath,
+                        format!("example value for `{key}` is null, but the field is not nullable"),
+                        help,
+                    );
+                }
+            } else {
+                match check_value(f, value) {
+                    Ok(v) => out.push((key.clone(), v)),
+                    Err(why) => c.at_value(
+                        &kpath,
+                        format!("example value for `{key}` {}: {why}", show(value)),
+                        help,
+                    ),
+                }
+            }
+        } else if let Some(rel) = relations.iter().find(|r| format!("{}_id", r.name) == *key) {
+            match value.as_i64() {
+                Some(id) if (1..=types::INT32.1).contains(&id) => {
+                    out.push((key.clone(), Json::from(id)));
+                }
+                None if value.is_null() && rel.nullable => out.push((key.clone(), Json::Null)),
+                _ => c.at_value(
+                    &kpath,
+                    format!("example value for `{key}` {} is not a row id", show(value)),
+                    format!(
+                        "write a positive whole number{}; the generated test replaces it with a row it creates",
+                        if rel.nullable { " or null" } else { "" }
+                    ),
+                ),
+            }
+        } else if relations.iter().any(|r| r.name == *key) {
+            c.at_key(
+                &kpath,
+                format!("`{key}` is a relation; a request sends its id"),
+                format!("write `{key}_id: 1`"),
+            );
+        } else if let Some(rel) = collections
+            .iter()
+            .find(|r| r.name == *key || (r.kind == Kind::ManyToMany && ids_field(&r.name) == *key))
+        {
+            c.at_key(
+                &kpath,
+                format!("relation `{}` cannot be set in a resource example", rel.name),
+                "give fields and many_to_one or one_to_one ids (`category_id`) only; links are made after the row exists",
+            );
+        } else if GENERATED_COLUMNS.contains(&key.as_str()) {
+            c.at_key(
+                &kpath,
+                format!("`{key}` is set by the server, never by a request"),
+                "remove it from the example",
+            );
+        } else {
+            c.at_key(
+                &kpath,
+                format!("`{key}` is not a field or relation id of this resource"),
+                allowed_help(key, &allowed_refs),
+            );
+        }
+    }
+    let mut missing: Vec<String> = fields
+        .iter()
+        .filter(|f| !f.raw.nullable && f.default.is_none() && !f.raw.read_only)
+        .map(|f| f.name.clone())
+        .collect();
+    missing.extend(
+        relations
+            .iter()
+            .filter(|r| !r.nullable)
+            .map(|r| format!("{}_id", r.name)),
+    );
+    missing.retain(|name| !example.contains_key(name));
+    if !missing.is_empty() {
+        let quoted: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+        c.at_key(
+            &epath,
+            format!("the example leaves out required {}", quoted.join(", ")),
+            "add them: a create request needs every field without `nullable` or a `default`, and every required relation's id",
+        );
+    }
+    out
 }
 
 /// Names a model or schema module already binds; an enum class must not shadow them.
@@ -2602,6 +2843,7 @@ fn finish_tests(resolved: &mut [Resolved]) {
             .tests
             .samples
             .truncate(r.capacity.clamp(2, SAMPLES));
+        number_example_refs(r);
         r.resource.tests.rows = r.capacity.clamp(2, 3);
         let member = creatable[&r.resource.class_name];
         let actor = |access: &Access| {
@@ -2617,6 +2859,33 @@ fn finish_tests(resolved: &mut [Resolved]) {
         t.reader = actor(&r.resource.read);
         t.updater = actor(&r.resource.update);
         t.deleter = actor(&r.resource.delete);
+    }
+}
+
+/// Picks the sample number of each row the /docs example test creates for
+/// its relation ids: distinct numbers, so that rows of one target (and
+/// their own parents) differ, and for a reference to the resource itself
+/// never a sample whose unique values the example uses (a 409).
+fn number_example_refs(r: &mut Resolved) {
+    let count = r.resource.tests.samples.len().max(1);
+    let class = r.resource.class_name.clone();
+    let clashes = |n: usize| {
+        r.example_uniques.iter().any(|(value, samples)| {
+            !samples.is_empty() && samples[(n % count) % samples.len()] == *value
+        })
+    };
+    let mut next = 0;
+    let mut numbers = Vec::new();
+    for target in &r.example_targets {
+        let mut n = next;
+        if *target == class {
+            n = (next..next + count).find(|n| !clashes(*n)).unwrap_or(next);
+        }
+        numbers.push(n);
+        next = n + 1;
+    }
+    for (e, n) in r.resource.tests.example_refs.iter_mut().zip(numbers) {
+        e.n = n;
     }
 }
 
@@ -3149,13 +3418,35 @@ fn lay_out_field(
         None => {}
     }
     create_args.extend(cons.iter().cloned());
-    let create_decl = schema_decl(&f.name, &format!("{}{opt}", m.input), create_args);
     let mut update_args = vec!["default=None".to_owned()];
     update_args.extend(cons.iter().cloned());
-    let update_decl = schema_decl(&f.name, &format!("{} | None", m.input), update_args);
+    // A read_only field is in no request body (sending it is a 422, like
+    // any unknown field); a write_only one in no response.
+    let (create_decl, update_decl) = if f.raw.read_only {
+        (String::new(), String::new())
+    } else {
+        (
+            schema_decl(&f.name, &format!("{}{opt}", m.input), create_args),
+            schema_decl(&f.name, &format!("{} | None", m.input), update_args),
+        )
+    };
     // A field some callers may not read is left out of their responses,
     // so the Read schema lets it be absent.
-    let read_decl = if f.raw.read.is_some() {
+    let read_decl = if f.raw.write_only {
+        String::new()
+    } else if let (true, Some(d)) = (f.raw.read_only, &f.raw.description) {
+        // Only the Read schema shows a read_only field: its description goes there.
+        let annotation = if f.raw.read.is_some() {
+            format!("{} | None", m.output)
+        } else {
+            format!("{}{opt}", m.output)
+        };
+        let mut args = vec![format!("description={}", python::string(d))];
+        if f.raw.read.is_some() {
+            args.insert(0, "default=None".to_owned());
+        }
+        schema_decl(&f.name, &annotation, args)
+    } else if f.raw.read.is_some() {
         format!("{}: {} | None = None", f.name, m.output)
     } else {
         format!("{}: {}{opt}", f.name, m.output)
@@ -3168,7 +3459,14 @@ fn lay_out_field(
         renamed_from: f.raw.renamed_from.as_ref().map(|r| names::snake(r)),
     };
     let mut invalid = Vec::new();
-    for (case, value) in invalid_values(f) {
+    let cases = if f.raw.read_only {
+        // Even a valid value is refused: clients never set it.
+        let valid = f.samples_cache.first().map(python::literal);
+        vec![("read-only".to_owned(), valid)]
+    } else {
+        invalid_values(f)
+    };
+    for (case, value) in cases {
         let id = python::string(&format!("{}-{case}", f.name.replace('_', "-")));
         invalid.push(call(
             "pytest.param",
@@ -3193,7 +3491,7 @@ fn lay_out_field(
             index: f.raw.index && !f.raw.unique,
         },
         column,
-        not_null: (!f.raw.nullable).then(|| python::string(&f.name)),
+        not_null: (!f.raw.nullable && !f.raw.read_only).then(|| python::string(&f.name)),
         invalid,
     }
 }
@@ -3214,6 +3512,7 @@ fn build_resource(
     list_imports: &[(String, String)],
     list: &ListSpec,
     composites: &Composites,
+    example: Option<Vec<(String, Json)>>,
 ) -> Resolved {
     let table = plural.to_owned();
     let mut model_imports = Imports::default();
@@ -3261,7 +3560,7 @@ fn build_resource(
         model_imports.from("app.database", "TimestampMixin");
         schema_imports.from("datetime", "datetime");
     }
-    if r.owned || !relations.is_empty() {
+    if r.owned || r.audit || !relations.is_empty() {
         model_imports.from("sqlalchemy", "ForeignKey");
     }
     let mut enums = Vec::new();
@@ -3275,10 +3574,11 @@ fn build_resource(
     let mut capacity = SAMPLES;
     let mut invalid = Vec::new();
     // Samples leave out fields only some roles may set: the tests create
-    // rows as the default role (the field-level tests set them as admin).
+    // rows as the default role (the field-level tests set them as admin);
+    // and read_only fields, which no request may send.
     let sample_values: Vec<(String, Vec<Json>)> = fields
         .iter()
-        .filter(|f| f.raw.write.is_none())
+        .filter(|f| f.raw.write.is_none() && !f.raw.read_only)
         .map(|f| (f.name.clone(), f.samples_cache.clone()))
         .collect();
     for f in &fields {
@@ -3801,6 +4101,27 @@ fn build_resource(
         });
         table_indexes.push("owner_id".into());
     }
+    if r.audit {
+        for name in AUDIT_COLUMNS {
+            columns.push(schema::Column::new(name, schema::SqlType::Integer, true));
+            foreign_keys.push(schema::ForeignKey {
+                column: name.into(),
+                target: "users".into(),
+                on_delete: "SET NULL".into(),
+            });
+            table_indexes.push(name.into());
+            invalid.push(call(
+                "pytest.param",
+                &[
+                    python::string(name),
+                    "1".into(),
+                    format!("id=\"{}-not-accepted\"", name.replace('_', "-")),
+                ],
+                ",",
+                4,
+            ));
+        }
+    }
     if r.timestamps.unwrap_or(true) {
         for name in ["created_at", "updated_at"] {
             columns.push(schema::Column::new(name, schema::SqlType::DateTime, false));
@@ -3940,13 +4261,23 @@ fn build_resource(
         }
         samples.push(lines);
     }
-    let (update_field, update_value) = match sample_values.iter().find(|(_, v)| v.len() > 1) {
+    // The update test compares the response with what it sent, so it
+    // changes a field responses show.
+    let write_only: BTreeSet<&str> = fields
+        .iter()
+        .filter(|f| f.raw.write_only)
+        .map(|f| f.name.as_str())
+        .collect();
+    let (update_field, update_value) = match sample_values
+        .iter()
+        .find(|(name, v)| v.len() > 1 && !write_only.contains(name.as_str()))
+    {
         Some((name, values)) => (name.clone(), python::literal(&values[1])),
         None => (String::new(), String::new()),
     };
     let not_null_field = fields
         .iter()
-        .find(|f| !f.raw.nullable)
+        .find(|f| !f.raw.nullable && !f.raw.read_only)
         .map(|f| f.name.clone())
         .or_else(|| {
             relations
@@ -4149,7 +4480,7 @@ fn build_resource(
     }
     let hidden_field = fields
         .iter()
-        .find(|f| f.raw.read.is_some())
+        .find(|f| f.raw.read.is_some() && !f.raw.read_only)
         .map(|f| (f.name.clone(), python::literal(&f.samples_cache[0])));
     let guarded_field = fields
         .iter()
@@ -4164,22 +4495,120 @@ fn build_resource(
     for t in &owned_targets {
         test_imports.from("tests.factories", &t.factory);
     }
-    // An example body for /docs: sample 0 with every relation pointing at id 1.
-    let mut example = String::from("{\n");
-    for (name, values) in &sample_values {
-        example.push_str(&format!(
-            "                    {}: {},\n",
-            python::string(name),
-            python::literal(&values[0])
+    // The example body for /docs: the spec's `example`, else sample 0 with
+    // every relation pointing at id 1.
+    let example = example.unwrap_or_else(|| {
+        let mut entries: Vec<(String, Json)> = sample_values
+            .iter()
+            .map(|(name, values)| (name.clone(), values[0].clone()))
+            .collect();
+        entries.extend(
+            relations
+                .iter()
+                .map(|rel| (format!("{}_id", rel.name), Json::from(1))),
+        );
+        entries
+    });
+    let create_config = format!(
+        "model_config = ConfigDict(\n        extra=\"forbid\",\n        json_schema_extra={{\n            \"examples\": [\n                {},\n            ],\n        }},\n    )",
+        python::dict_at(&example, 16)
+    );
+    let docs_example = format!("EXAMPLE: dict[str, Any] = {}", python::dict_at(&example, 0));
+    // Its test points the relation ids at rows it creates (numbers are
+    // assigned by `finish_tests`, once the samples are final).
+    let referenced: Vec<&RelationPlan> = relations
+        .iter()
+        .filter(|rel| {
+            let column = format!("{}_id", rel.name);
+            example.iter().any(|(k, v)| *k == column && !v.is_null())
+        })
+        .collect();
+    let example_targets: Vec<String> = referenced
+        .iter()
+        .map(|rel| rel.target_class.clone())
+        .collect();
+    let example_refs: Vec<ExampleRef> = referenced
+        .iter()
+        .map(|rel| ExampleRef {
+            column: format!("{}_id", rel.name),
+            factory: rel
+                .target_snake
+                .as_ref()
+                .map(|s| format!("create_{s}"))
+                .unwrap_or_default(),
+            n: 0,
+        })
+        .collect();
+    for e in example_refs.iter().filter(|e| !e.factory.is_empty()) {
+        test_imports.from("tests.factories", &e.factory);
+    }
+    let example_uniques: Vec<(Json, Vec<Json>)> = fields
+        .iter()
+        .filter(|f| f.raw.unique)
+        .filter_map(|f| {
+            example
+                .iter()
+                .find(|(k, _)| *k == f.name)
+                .map(|(_, v)| (v.clone(), f.samples_cache.clone()))
+        })
+        .collect();
+    // read_only and write_only fields, and the audit columns, for their tests.
+    let mut server_set = Vec::new();
+    let mut read_only = Vec::new();
+    for f in fields.iter().filter(|f| f.raw.read_only) {
+        let initial = f
+            .default
+            .as_ref()
+            .map_or("None".to_owned(), python::literal);
+        let value = python::literal(&f.samples_cache[0]);
+        server_set.push(format!("{{{}: {value}}}", python::string(&f.name)));
+        read_only.push(call(
+            "pytest.param",
+            &[
+                python::string(&f.name),
+                initial,
+                value,
+                format!("id={}", python::string(&f.name.replace('_', "-"))),
+            ],
+            ",",
+            4,
         ));
     }
-    for rel in &relations {
-        example.push_str(&format!("                    \"{}_id\": 1,\n", rel.name));
+    if r.audit {
+        for name in AUDIT_COLUMNS {
+            server_set.push(format!("{{{}: admin.id}}", python::string(name)));
+        }
+        test_imports
+            .from("fastapi", "FastAPI")
+            .from("sqlalchemy", "delete")
+            .from("app.auth.models", "User");
     }
-    example.push_str("                }");
-    let create_config = format!(
-        "model_config = ConfigDict(\n        extra=\"forbid\",\n        json_schema_extra={{\n            \"examples\": [\n                {example},\n            ],\n        }},\n    )"
-    );
+    let write_only_cases: Vec<(String, String, String)> = fields
+        .iter()
+        .filter(|f| f.raw.write_only)
+        .map(|f| {
+            let first = &f.samples_cache[0];
+            let second = f.samples_cache.get(1).unwrap_or(first);
+            (
+                f.name.clone(),
+                python::literal(first),
+                python::literal(second),
+            )
+        })
+        .collect();
+    if !write_only_cases.is_empty() {
+        test_imports
+            .from("fastapi", "FastAPI")
+            .from(&format!("app.{snake}.models"), class)
+            .from(&format!("app.{snake}.schemas"), &format!("{class}Create"));
+    }
+    let description_doc = match r.description.as_deref() {
+        Some(text) if !text.trim().is_empty() => {
+            let lines = python::docstring_lines(text, 4);
+            format!("\n\n    {}\n    ", lines.join("\n    "))
+        }
+        _ => String::new(),
+    };
     let description_py = python::string(r.description.as_deref().unwrap_or(&format!(
         "Operations on {}.",
         names::words(plural).to_lowercase()
@@ -4200,6 +4629,8 @@ fn build_resource(
         target_tables,
         capacity,
         extra_tables,
+        example_targets,
+        example_uniques,
         resource: Resource {
             class_name: class.to_owned(),
             snake: snake.to_owned(),
@@ -4211,6 +4642,8 @@ fn build_resource(
             tag,
             id_param: format!("{snake}_id"),
             description_py,
+            description_doc,
+            audit: r.audit,
             owned: r.owned,
             public_read: read_rule_anyone,
             timestamps: r.timestamps.unwrap_or(true),
@@ -4273,6 +4706,11 @@ fn build_resource(
                 shared_parents,
                 one_to_one: one_to_one_cases,
                 unique_cases,
+                read_only,
+                write_only: write_only_cases,
+                server_set,
+                docs_example,
+                example_refs,
             },
         },
     }
@@ -4420,5 +4858,71 @@ mod tests {
             long.statement(),
             "stmt = stmt.where(\n            WarehouseShelfBinSlot.max_weight_kilograms\n            >= query.max_weight_kilograms__gte\n        )"
         );
+    }
+
+    fn model(text: &str) -> Model {
+        let (raw, spans) = crate::spec::parse("t.yaml", text).expect("parses");
+        let spec = Spec {
+            file: "t.yaml".into(),
+            text: text.into(),
+            raw,
+            spans,
+        };
+        validate(&spec).expect("valid")
+    }
+
+    fn category(example_name: &str) -> Model {
+        model(&format!(
+            "version: 1\nproject: {{name: shop}}\nresources:\n  Category:\n    fields:\n      name: {{type: string, unique: true, example: Books}}\n    relations:\n      parent: {{kind: many_to_one, to: Category, nullable: true}}\n    example: {{name: {example_name}, parent_id: 1}}\n"
+        ))
+    }
+
+    #[test]
+    fn example_parents_of_the_same_resource_avoid_its_unique_values() {
+        // Sample 0 of `name` is its field example, `Books`: the parent row
+        // the test creates must take another sample.
+        let refs = |m: &Model| m.resources[0].tests.example_refs.clone();
+        let clash = refs(&category("Books"));
+        assert_eq!(clash.len(), 1);
+        assert_eq!(
+            (clash[0].column.as_str(), clash[0].factory.as_str()),
+            ("parent_id", "create_category")
+        );
+        assert_eq!(clash[0].n, 1);
+        assert_eq!(refs(&category("Novels"))[0].n, 0);
+    }
+
+    #[test]
+    fn read_only_write_only_and_audit_shape_the_schemas_and_table() {
+        let m = model(
+            "version: 1\nproject: {name: shop}\nresources:\n  Account:\n    audit: true\n    fields:\n      name: string\n      score: {type: int, default: 0, read_only: true}\n      secret: {type: string, nullable: true, write_only: true}\n",
+        );
+        let r = &m.resources[0];
+        let field = |name: &str| r.fields.iter().find(|f| f.name == name).unwrap();
+        assert!(field("score").create_decl.is_empty() && field("score").update_decl.is_empty());
+        assert_eq!(field("score").read_decl, "score: int");
+        assert!(field("secret").read_decl.is_empty() && !field("secret").create_decl.is_empty());
+        assert!(
+            r.tests
+                .invalid
+                .iter()
+                .any(|c| c.contains("id=\"score-read-only\""))
+        );
+        let table = m.schema.table("accounts").unwrap();
+        for column in AUDIT_COLUMNS {
+            assert!(table.column(column).unwrap().nullable);
+            assert!(table.indexes.iter().any(|i| i == column));
+            let fk = table
+                .foreign_keys
+                .iter()
+                .find(|f| f.column == column)
+                .unwrap();
+            assert_eq!(
+                (fk.target.as_str(), fk.on_delete.as_str()),
+                ("users", "SET NULL")
+            );
+        }
+        assert!(r.create_config.contains("\"secret\""));
+        assert!(!r.create_config.contains("\"score\""));
     }
 }

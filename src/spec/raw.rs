@@ -83,8 +83,16 @@ pub struct RawResource {
     /// can list and restore deleted rows.
     #[serde(default)]
     pub soft_delete: bool,
-    /// Shown in the OpenAPI tag description.
+    /// `created_by_id` / `updated_by_id` columns: who created and who last
+    /// changed each row, set from the token.
+    #[serde(default)]
+    pub audit: bool,
+    /// Shown in the OpenAPI tag description and the model's docstrings.
     pub description: Option<String>,
+    /// Example body of the create endpoint in /docs: field names and
+    /// relation ids (`category_id`) to values. Replaces the generated one.
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
+    pub example: Option<IndexMap<String, Value>>,
     /// The resource's previous name: the next revision renames its table.
     pub renamed_from: Option<String>,
     /// Fields by name, in file order.
@@ -177,6 +185,10 @@ pub struct RawField {
     pub read: Option<Vec<String>>,
     /// Roles that may set the field (all when absent).
     pub write: Option<Vec<String>>,
+    /// Set by the server: returned, never accepted in a body.
+    pub read_only: bool,
+    /// Accepted in bodies, never returned (a secret).
+    pub write_only: bool,
 }
 
 /// The full mapping form of a field, as serde reads it.
@@ -229,6 +241,13 @@ struct FullField {
     read: Option<Vec<String>>,
     /// Roles that may set the field (all when absent).
     write: Option<Vec<String>>,
+    /// Set by the server: returned in responses, never accepted in a body.
+    /// Needs `nullable: true` or a `default`.
+    #[serde(default)]
+    read_only: bool,
+    /// Accepted in create and update bodies, never returned (a secret).
+    #[serde(default)]
+    write_only: bool,
 }
 
 /// Keeps an explicit `default: null` as `Some(Value::Null)`.
@@ -271,6 +290,8 @@ impl<'de> Deserialize<'de> for RawField {
                     renamed_from: f.renamed_from,
                     read: f.read,
                     write: f.write,
+                    read_only: f.read_only,
+                    write_only: f.write_only,
                 })
             }
         }
