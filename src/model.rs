@@ -433,6 +433,9 @@ pub struct ResourceTests {
     pub references: Vec<Parent>,
     /// Relations to other resources, for the `on_delete` tests.
     pub deletions: Vec<Deletion>,
+    /// `pytest.param(field, value, "exact" | "decimal", id=...)` lines of
+    /// values at each bound of a field, which a create must accept.
+    pub boundaries: Vec<String>,
     /// One-to-one columns, for the uniqueness tests.
     pub one_to_one: Vec<Parent>,
     /// `pytest.param((field, ...), id=...)` lines: each unique field (not

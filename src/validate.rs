@@ -3108,6 +3108,69 @@ fn fit_length(b: &Bounds, s: &str) -> String {
 
 /// Values the create endpoint must reject with 422: `(case id, value)`,
 /// `None` meaning "leave the key out".
+/// Values exactly at each bound of a field (its own `min`/`max`,
+/// `min_length`/`max_length`, decimal digits, or the column's integer
+/// range), which a create must accept: (case, Python literal, how the test
+/// compares the value returned: `exact` or `decimal`).
+fn boundary_values(f: &FieldPlan) -> Vec<(String, String, &'static str)> {
+    let b = &f.bounds;
+    let mut out = Vec::new();
+    match f.row.ty {
+        FieldType::String | FieldType::Text => {
+            let fits = |s: &str| b.pattern.as_ref().is_none_or(|re| re.is_match(s));
+            for (case, len) in [("max-length", b.max_length), ("min-length", b.min_length)] {
+                if let Some(len) = len.filter(|l| *l > 0 && *l <= 10_000) {
+                    let s = "x".repeat(len as usize);
+                    if fits(&s) {
+                        out.push((case.to_owned(), format!("\"x\" * {len}"), "exact"));
+                    }
+                }
+            }
+        }
+        FieldType::Int | FieldType::BigInt => {
+            let (lo, hi) = if f.row.ty == FieldType::Int {
+                types::INT32
+            } else {
+                types::INT64
+            };
+            let lo = b.min.map_or(lo as i128, |m| m.ceil() as i128);
+            let hi = b.max.map_or(hi as i128, |m| m.floor() as i128);
+            out.push(("lowest".to_owned(), lo.to_string(), "exact"));
+            out.push(("highest".to_owned(), hi.to_string(), "exact"));
+        }
+        FieldType::Float => {
+            for (case, bound) in [("min", b.min), ("max", b.max)] {
+                if let Some(x) = bound {
+                    out.push((case.to_owned(), format!("{x:?}"), "exact"));
+                }
+            }
+        }
+        FieldType::Decimal => {
+            let widest = format!(
+                "{}{}{}",
+                "9".repeat((b.precision - b.scale).max(1) as usize),
+                if b.scale > 0 { "." } else { "" },
+                "9".repeat(b.scale as usize)
+            );
+            let limit: f64 = widest.parse().unwrap_or(f64::MAX);
+            let scaled = |x: f64| format!("{x:.*}", b.scale as usize);
+            let hi = match b.max {
+                Some(m) if m < limit => scaled(m),
+                _ => widest.clone(),
+            };
+            let lo = match b.min {
+                Some(m) if m > -limit => scaled(m),
+                _ => format!("-{widest}"),
+            };
+            for (case, text) in [("lowest", lo), ("highest", hi)] {
+                out.push((case.to_owned(), python::string(&text), "decimal"));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
 fn invalid_values(f: &FieldPlan) -> Vec<(String, Option<String>)> {
     let b = &f.bounds;
     let mut out: Vec<(String, Option<String>)> = Vec::new();
@@ -3361,6 +3424,8 @@ struct LaidOut {
     not_null: Option<String>,
     /// `pytest.param(...)` lines of values a create must reject.
     invalid: Vec<String>,
+    /// `pytest.param(...)` lines of values at each bound, which a create must accept.
+    boundaries: Vec<String>,
 }
 
 fn lay_out_field(
@@ -3479,7 +3544,31 @@ fn lay_out_field(
             4,
         ));
     }
+    let boundaries = if f.raw.read_only || f.raw.write_only {
+        Vec::new()
+    } else {
+        boundary_values(f)
+            .into_iter()
+            .map(|(case, value, kind)| {
+                call(
+                    "pytest.param",
+                    &[
+                        python::string(&f.name),
+                        value,
+                        python::string(kind),
+                        format!(
+                            "id={}",
+                            python::string(&format!("{}-{case}", f.name.replace('_', "-")))
+                        ),
+                    ],
+                    ",",
+                    4,
+                )
+            })
+            .collect()
+    };
     LaidOut {
+        boundaries,
         field: Field {
             name: f.name.clone(),
             words: names::words(&f.name),
@@ -3573,6 +3662,7 @@ fn build_resource(
     let mut unique_fields = Vec::new();
     let mut capacity = SAMPLES;
     let mut invalid = Vec::new();
+    let mut boundaries = Vec::new();
     // Samples leave out fields only some roles may set: the tests create
     // rows as the default role (the field-level tests set them as admin);
     // and read_only fields, which no request may send.
@@ -3600,6 +3690,7 @@ fn build_resource(
         columns.push(laid.column);
         not_null.extend(laid.not_null);
         invalid.extend(laid.invalid);
+        boundaries.extend(laid.boundaries);
         model_fields.push(laid.field);
     }
     let duplicate_targets: BTreeSet<&str> = {
@@ -4417,7 +4508,7 @@ fn build_resource(
     if list.filters.iter().any(|(p, _)| p.ends_with("__isnull")) {
         service_imports.from("app.database", "is_null");
     }
-    if !list.filter_cases.is_empty() || !list.sort_cases.is_empty() {
+    if !list.filter_cases.is_empty() || !list.sort_cases.is_empty() || !boundaries.is_empty() {
         test_imports.from("decimal", "Decimal");
     }
     let mut hooks_imports = Imports::default();
@@ -4703,6 +4794,7 @@ fn build_resource(
                 owned_targets,
                 references,
                 deletions,
+                boundaries,
                 shared_parents,
                 one_to_one: one_to_one_cases,
                 unique_cases,
