@@ -593,6 +593,26 @@ mod tests {
     }
 
     #[test]
+    fn big_ids_are_integer_primary_keys_on_sqlite() {
+        let t = SqlType::BigId;
+        assert_eq!(
+            t.migration(8),
+            "sa.BigInteger().with_variant(sa.Integer(), \"sqlite\")"
+        );
+        assert_eq!(
+            t.model("", 8),
+            "BigInteger().with_variant(Integer(), \"sqlite\")"
+        );
+        assert_eq!(t.postgres(), "BIGINT");
+        assert!(SqlType::Integer.widens_to(&t));
+        assert!(t.widens_to(&SqlType::BigInteger) && SqlType::BigInteger.widens_to(&t));
+        assert!(!t.widens_to(&SqlType::Integer) && !t.widens_to(&SqlType::Uuid));
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"kind":"big_id"}"#);
+        assert_eq!(serde_json::from_str::<SqlType>(&json).unwrap(), t);
+    }
+
+    #[test]
     fn widening() {
         let s = |length| SqlType::String { length };
         assert!(s(10).widens_to(&s(20)));

@@ -5060,6 +5060,107 @@ mod tests {
         validate(&spec).expect("valid")
     }
 
+    #[test]
+    fn id_types_reach_keys_foreign_keys_links_filters_and_tests() {
+        let m = model(
+            "version: 1\nproject: {name: shop}\nresources:\n  Tag:\n    id: uuid\n    fields: {label: string}\n  Product:\n    id: bigint\n    fields: {name: string}\n    relations:\n      tags: {kind: many_to_many, to: Tag}\n  Line:\n    fields: {quantity: int}\n    relations:\n      product: {kind: many_to_one, to: Product}\n      tag: {kind: many_to_one, to: Tag, nullable: true}\n    list: {filter: [tag]}\n",
+        );
+        let res = |name: &str| m.resources.iter().find(|r| r.class_name == name).unwrap();
+        let column = |table: &str, name: &str| {
+            m.schema
+                .table(table)
+                .and_then(|t| t.column(name))
+                .map(|c| c.sql_type.clone())
+                .unwrap()
+        };
+        use schema::SqlType as S;
+        // Keys.
+        assert_eq!(column("tags", "id"), S::Uuid);
+        assert_eq!(column("products", "id"), S::BigId);
+        assert_eq!(column("lines", "id"), S::Integer);
+        let tag = res("Tag");
+        assert_eq!(
+            (tag.id_type.as_str(), tag.id_path.as_str()),
+            ("UUID", "UuidPath")
+        );
+        assert_eq!(
+            tag.id_decl,
+            "id: Mapped[UUID] = mapped_column(Uuid(), primary_key=True, default=uuid4)"
+        );
+        assert!(
+            tag.model_imports.contains("from uuid import UUID, uuid4"),
+            "{}",
+            tag.model_imports
+        );
+        assert!(
+            res("Product")
+                .id_decl
+                .contains("BigInteger().with_variant(Integer(), \"sqlite\")")
+        );
+        assert_eq!(
+            res("Line").id_decl,
+            "id: Mapped[int] = mapped_column(primary_key=True)"
+        );
+        // Foreign keys and association tables take the target's type.
+        assert_eq!(column("lines", "product_id"), S::BigId);
+        assert_eq!(column("lines", "tag_id"), S::Uuid);
+        assert_eq!(column("product_tags", "product_id"), S::BigId);
+        assert_eq!(column("product_tags", "tag_id"), S::Uuid);
+        let line = res("Line");
+        assert_eq!(line.relations[0].create_decl, "product_id: BigId");
+        assert_eq!(line.relations[1].read_decl, "tag_id: UUID | None");
+        assert!(
+            line.relations[1]
+                .model_decl
+                .starts_with("tag_id: Mapped[UUID | None] = mapped_column(\n        Uuid(),"),
+            "{}",
+            line.relations[1].model_decl
+        );
+        assert!(
+            line.list
+                .params
+                .contains(&"tag_id: UUID | None = None".to_owned())
+        );
+        assert!(
+            line.list
+                .params
+                .contains(&"tag_id__in: CommaList[UUID] = None".to_owned())
+        );
+        let link = &res("Product").links[0];
+        assert_eq!(link.read_decl, "tag_ids: list[UUID]");
+        assert_eq!(link.target_id_path, "UuidPath");
+        assert!(
+            link.association_decl
+                .contains("\"tag_id\",\n        Uuid(),\n        ForeignKey(\"tags.id\"")
+                && link
+                    .association_decl
+                    .contains("BigInteger().with_variant(Integer(), \"sqlite\"),"),
+            "{}",
+            link.association_decl
+        );
+        // The /docs example points at a placeholder of the target's type.
+        assert!(
+            line.create_config
+                .contains("\"tag_id\": \"00000000-0000-4000-8000-000000000001\"")
+        );
+        // Tests: missing and malformed ids, and the order of random ids.
+        assert_eq!(tag.tests.missing_id, "00000000-0000-4000-8000-000000000000");
+        assert_eq!(res("Product").tests.missing_id, "9223372036854775807");
+        assert_eq!(tag.tests.order_ids, "ids.sort()");
+        assert!(res("Product").tests.order_ids.is_empty());
+        assert!(
+            line.tests
+                .invalid
+                .iter()
+                .any(|i| i.contains("\"not-a-uuid\""))
+        );
+        // `app/schemas.py` defines the aliases only when some key needs them.
+        assert!(m.id_aliases.contains("BigIdPath = ") && m.id_aliases.contains("UuidPath = "));
+        assert_eq!(m.uuid_import, "from uuid import UUID\n");
+        let plain = category("Books");
+        assert!(plain.id_aliases.is_empty() && plain.uuid_import.is_empty());
+    }
+
     fn category(example_name: &str) -> Model {
         model(&format!(
             "version: 1\nproject: {{name: shop}}\nresources:\n  Category:\n    fields:\n      name: {{type: string, unique: true, example: Books}}\n    relations:\n      parent: {{kind: many_to_one, to: Category, nullable: true}}\n    example: {{name: {example_name}, parent_id: 1}}\n"
