@@ -28,6 +28,13 @@ pub struct Model {
     pub all_models: Vec<String>,
     /// Longest URL a `url` field stores (its column's length).
     pub max_url_length: u64,
+    /// `from uuid import UUID` (with its newline) when some resource has
+    /// `id: uuid`, for `app/schemas.py`; else empty.
+    pub uuid_import: String,
+    /// Definitions of the id types of `bigint` and `uuid` keys in
+    /// `app/schemas.py` (`BigId`, `BigIdPath`, `UuidPath`), each preceded by
+    /// a blank line; empty when every key is `int`.
+    pub id_aliases: String,
 }
 
 /// Project metadata.
@@ -99,6 +106,12 @@ pub struct Resource {
     pub tag: String,
     /// Path parameter (`order_item_id`).
     pub id_param: String,
+    /// Python type of the `id` (`int`, `UUID`).
+    pub id_type: String,
+    /// Type of the path parameter `id_param` (`IdPath`, `BigIdPath`, `UuidPath`).
+    pub id_path: String,
+    /// `id: Mapped[...] = mapped_column(...)` of the model, laid out at 4 spaces.
+    pub id_decl: String,
     /// Tag description as a Python string literal.
     pub description_py: String,
     /// The spec's `description` as a docstring paragraph for the model and
@@ -290,6 +303,17 @@ pub struct Collection {
     pub association_decl: String,
     /// Many-to-many: path parameter of the linked row (`tag_id`).
     pub target_id_param: String,
+    /// Python type of the target's `id` (`int`, `UUID`).
+    pub target_id_type: String,
+    /// Type of the path parameter `target_id_param` (`IdPath`, `UuidPath`).
+    pub target_id_path: String,
+    /// Tests: an id no target row has, as a URL path segment.
+    pub target_missing: String,
+    /// Tests: that id as a Python literal.
+    pub target_missing_py: String,
+    /// Tests: the statement checking that linking that id is a 404, laid
+    /// out at 4 spaces.
+    pub missing_link_check: String,
     /// Many-to-many: route segment under the parent row (`/tags`).
     pub segment: String,
     /// Many-to-many: the `return` of the model's `ids_field` property, laid
@@ -398,6 +422,21 @@ pub struct EnumType {
 /// Data the generated tests of one resource use.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceTests {
+    /// An id no row has, as a URL path segment (`2147483647`).
+    pub missing_id: String,
+    /// Python type of an id in a JSON response (`int`, `str`).
+    pub id_json: String,
+    /// Path segments that are not ids of this resource, as a Python list.
+    pub malformed_ids: String,
+    /// Statement putting the created rows' `ids` in the order `sort=id`
+    /// lists them (laid out at 4 spaces), or empty when creation order
+    /// already is that order (sequence ids).
+    pub order_ids: String,
+    /// Assertions of the cursor test that inserts a row while walking the
+    /// pages sorted by `-id` (laid out at 4 spaces): a sequence id sorts
+    /// before the cursor, so it is never seen; a random one may land on
+    /// either side, so only the original rows' order is checked.
+    pub late_row_checks: String,
     /// Rows the pagination test creates (2 or 3).
     pub rows: usize,
     /// Fixture that creates rows in the tests: `member` when the default role

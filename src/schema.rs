@@ -77,6 +77,10 @@ pub enum SqlType {
     Integer,
     /// 64-bit `BIGINT`.
     BigInteger,
+    /// The key of an `id: bigint` resource and its foreign keys: `BIGINT`,
+    /// but `INTEGER` on SQLite, whose integers are 64-bit anyway and where
+    /// only an `INTEGER PRIMARY KEY` autoincrements.
+    BigId,
     /// `DOUBLE PRECISION`.
     Double,
     /// `NUMERIC(precision, scale)`.
@@ -121,6 +125,7 @@ impl SqlType {
             SqlType::Text => "sa.Text()".into(),
             SqlType::Integer => "sa.Integer()".into(),
             SqlType::BigInteger => "sa.BigInteger()".into(),
+            SqlType::BigId => "sa.BigInteger().with_variant(sa.Integer(), \"sqlite\")".into(),
             SqlType::Double => "sa.Double()".into(),
             SqlType::Numeric { precision, scale } => {
                 format!("sa.Numeric(precision={precision}, scale={scale})")
@@ -153,6 +158,7 @@ impl SqlType {
             SqlType::Text => "Text()".into(),
             SqlType::Integer => "Integer()".into(),
             SqlType::BigInteger => "BigInteger()".into(),
+            SqlType::BigId => "BigInteger().with_variant(Integer(), \"sqlite\")".into(),
             SqlType::Double => "Double()".into(),
             SqlType::Numeric { precision, scale } => format!("Numeric({precision}, {scale})"),
             SqlType::Boolean => "Boolean()".into(),
@@ -188,7 +194,7 @@ impl SqlType {
             SqlType::String { length } => format!("VARCHAR({length})"),
             SqlType::Text => "TEXT".into(),
             SqlType::Integer => "INTEGER".into(),
-            SqlType::BigInteger => "BIGINT".into(),
+            SqlType::BigInteger | SqlType::BigId => "BIGINT".into(),
             SqlType::Double => "DOUBLE PRECISION".into(),
             SqlType::Numeric { precision, scale } => format!("NUMERIC({precision}, {scale})"),
             SqlType::Boolean => "BOOLEAN".into(),
@@ -224,8 +230,9 @@ impl SqlType {
             (T::String { .. } | T::Enum { .. }, T::String { .. }) => {
                 text_length(self) <= text_length(to)
             }
-            (T::Integer, T::BigInteger | T::Double) => true,
-            (T::Integer | T::BigInteger, T::Numeric { precision, scale }) => {
+            (T::Integer, T::BigInteger | T::BigId | T::Double) => true,
+            (T::BigInteger, T::BigId) | (T::BigId, T::BigInteger) => true,
+            (T::Integer | T::BigInteger | T::BigId, T::Numeric { precision, scale }) => {
                 precision - scale >= 19
             }
             (
@@ -264,9 +271,11 @@ impl SqlType {
     pub fn filler(&self) -> String {
         match self {
             SqlType::String { .. } | SqlType::Text => "''".into(),
-            SqlType::Integer | SqlType::BigInteger | SqlType::Double | SqlType::Numeric { .. } => {
-                "0".into()
-            }
+            SqlType::Integer
+            | SqlType::BigInteger
+            | SqlType::BigId
+            | SqlType::Double
+            | SqlType::Numeric { .. } => "0".into(),
             SqlType::Boolean => "false".into(),
             SqlType::Date => "'1970-01-01'".into(),
             SqlType::DateTime => "CURRENT_TIMESTAMP".into(),
@@ -581,6 +590,26 @@ mod tests {
             t.model("OrderState", 8)
                 .starts_with("Enum(OrderState, native_enum=False")
         );
+    }
+
+    #[test]
+    fn big_ids_are_integer_primary_keys_on_sqlite() {
+        let t = SqlType::BigId;
+        assert_eq!(
+            t.migration(8),
+            "sa.BigInteger().with_variant(sa.Integer(), \"sqlite\")"
+        );
+        assert_eq!(
+            t.model("", 8),
+            "BigInteger().with_variant(Integer(), \"sqlite\")"
+        );
+        assert_eq!(t.postgres(), "BIGINT");
+        assert!(SqlType::Integer.widens_to(&t));
+        assert!(t.widens_to(&SqlType::BigInteger) && SqlType::BigInteger.widens_to(&t));
+        assert!(!t.widens_to(&SqlType::Integer) && !t.widens_to(&SqlType::Uuid));
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"kind":"big_id"}"#);
+        assert_eq!(serde_json::from_str::<SqlType>(&json).unwrap(), t);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::names;
 use crate::python::{self, Imports, call};
 use crate::schema::{self, Schema};
 use crate::spec::{RawField, RawRelation, RawResource, Spec, spans::join_key};
-use crate::types::{self, Family, FieldType, TypeParams, TypeRow};
+use crate::types::{self, Family, FieldType, IdKind, TypeParams, TypeRow};
 
 /// How many sample rows the generated tests may create per resource.
 const SAMPLES: usize = 4;
@@ -124,6 +124,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
         if c.problems.is_empty() {
             let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             let (main_imports, models_imports) = app_imports(&resources);
+            let (uuid_import, id_aliases) = id_aliases(&resources);
             let all_models = {
                 let mut names: Vec<String> =
                     ["Base", "User"].iter().map(|s| (*s).to_owned()).collect();
@@ -141,6 +142,8 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 main_imports,
                 models_imports,
                 max_url_length: types::MAX_URL,
+                uuid_import,
+                id_aliases,
             });
         }
     }
@@ -445,6 +448,67 @@ struct Resolved {
     example_uniques: Vec<(Json, Vec<Json>)>,
 }
 
+/// Where a body or query parameter's id type comes from: `app.schemas`
+/// (`Id`, `BigId`) or `uuid` (`UUID`).
+fn body_type_import(kind: IdKind) -> (String, String) {
+    let row = kind.row();
+    let module = if row.python_imports.is_empty() {
+        "app.schemas"
+    } else {
+        "uuid"
+    };
+    (module.to_owned(), row.body.to_owned())
+}
+
+/// The test statement that linking a row with the missing id `missing`
+/// is a 404, laid out at 4 spaces as `ruff format` would.
+fn missing_link_check(missing: &str) -> String {
+    let put = format!("await client.put(f\"{{url}}/{missing}\", headers=admin.headers)");
+    let line = format!("assert_problem({put}, 404)");
+    if 4 + line.len() <= python::LINE_LENGTH {
+        return line;
+    }
+    format!(
+        "assert_problem(\n        {},\n        404,\n    )",
+        call(
+            "await client.put",
+            &[
+                format!("f\"{{url}}/{missing}\""),
+                "headers=admin.headers".into()
+            ],
+            "",
+            8
+        )
+    )
+}
+
+/// The import and the definitions `app/schemas.py` needs for the id
+/// types of `resources` beyond `int` (see [`Model::id_aliases`]).
+fn id_aliases(resources: &[Resource]) -> (String, String) {
+    let uses = |path: &str| resources.iter().any(|r| r.id_path == path);
+    let mut aliases = String::new();
+    if uses(IdKind::BigInt.row().path) {
+        aliases.push_str(concat!(
+            "\n\n#: Largest id a 64-bit integer primary key (`id: bigint`) holds.\n",
+            "MAX_BIG_ID = 9_223_372_036_854_775_807\n",
+            "\n#: A row id of an `id: bigint` resource in a request body.\n",
+            "BigId = Annotated[int, Field(ge=1, le=MAX_BIG_ID)]\n",
+            "\n#: A row id of an `id: bigint` resource in a path.\n",
+            "BigIdPath = Annotated[int, Path(ge=1, le=MAX_BIG_ID)]",
+        ));
+    }
+    let mut import = String::new();
+    if uses(IdKind::Uuid.row().path) {
+        import.push_str("from uuid import UUID\n");
+        aliases.push_str(concat!(
+            "\n\n#: A row id of an `id: uuid` resource in a path; anything but a UUID\n",
+            "#: is a 422.\n",
+            "UuidPath = Annotated[UUID, Path()]",
+        ));
+    }
+    (import, aliases)
+}
+
 /// The names of resources as the user wrote them and as classes.
 struct Catalog {
     /// Class name → (snake, table, owned).
@@ -454,6 +518,14 @@ struct Catalog {
     rejected: BTreeSet<String>,
     /// Class names of resources with `soft_delete: true`.
     soft_deleted: BTreeSet<String>,
+    /// Class name → the type of its `id` (absent: `int`).
+    ids: BTreeMap<String, IdKind>,
+}
+
+/// The `id:` type of a resource; an unknown name (reported by
+/// `resources`) counts as `int`.
+fn id_kind(r: &RawResource) -> IdKind {
+    r.id.as_deref().and_then(IdKind::lookup).unwrap_or_default()
 }
 
 fn resources(c: &mut Checker) -> Vec<Resolved> {
@@ -470,6 +542,7 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
         by_class: BTreeMap::new(),
         rejected: BTreeSet::new(),
         soft_deleted: BTreeSet::new(),
+        ids: BTreeMap::new(),
     };
     let mut seen_tables: HashMap<String, String> = HashMap::new();
     seen_tables.insert("users".into(), "the built-in User".into());
@@ -556,6 +629,14 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
         if r.soft_delete {
             catalog.soft_deleted.insert(class.clone());
         }
+        if let Some(given) = r.id.as_deref().filter(|g| IdKind::lookup(g).is_none()) {
+            c.at_value(
+                &join_key(&path, "id"),
+                format!("unknown id type `{given}`"),
+                allowed_help(given, &IdKind::names()),
+            );
+        }
+        catalog.ids.insert(class.clone(), id_kind(r));
         heads.push((key.clone(), class, snake, plural));
     }
     c.classes = catalog.by_class.keys().cloned().collect();
@@ -776,11 +857,13 @@ fn list_spec(
         } else if let Some(rel) = relations.iter().find(|r| r.name == name) {
             let p = format!("{name}_id");
             let column = col(&p);
-            spec.params.push(format!("{p}: Id | None = None"));
+            let id = rel.target_id.row();
+            spec.params.push(format!("{p}: {} | None = None", id.body));
             let eq = Condition::compare(&column, "==", &format!("query.{p}"));
             spec.filters.push((p.clone(), eq.statement()));
             let pin = format!("{p}__in");
-            spec.params.push(format!("{pin}: CommaList[Id] = None"));
+            spec.params
+                .push(format!("{pin}: CommaList[{}] = None", id.body));
             let within = Condition::call(&format!("{column}.in_"), &[format!("query.{pin}")]);
             spec.filters.push((pin.clone(), within.statement()));
             if rel.nullable {
@@ -789,7 +872,7 @@ fn list_spec(
                 let null = Condition::call("is_null", &[column.clone(), format!("query.{pn}")]);
                 spec.filters.push((pn.clone(), null.statement()));
             }
-            imports.push(("app.schemas".into(), "Id".into()));
+            imports.push(body_type_import(rel.target_id));
             imports.push(("app.schemas".into(), "CommaList".into()));
         } else {
             unknown(c, &fpath, given, &all);
@@ -1988,16 +2071,19 @@ fn resource_example(
                 }
             }
         } else if let Some(rel) = relations.iter().find(|r| format!("{}_id", r.name) == *key) {
-            match value.as_i64() {
-                Some(id) if (1..=types::INT32.1).contains(&id) => {
-                    out.push((key.clone(), Json::from(id)));
-                }
+            match example_id(rel.target_id, value) {
+                Some(id) => out.push((key.clone(), id)),
                 None if value.is_null() && rel.nullable => out.push((key.clone(), Json::Null)),
-                _ => c.at_value(
+                None => c.at_value(
                     &kpath,
                     format!("example value for `{key}` {} is not a row id", show(value)),
                     format!(
-                        "write a positive whole number{}; the generated test replaces it with a row it creates",
+                        "write {}{}; the generated test replaces it with a row it creates",
+                        match rel.target_id {
+                            IdKind::Uuid =>
+                                "a UUID in lower case (`123e4567-e89b-42d3-a456-426614174000`)",
+                            _ => "a positive whole number",
+                        },
                         if rel.nullable { " or null" } else { "" }
                     ),
                 ),
@@ -2095,6 +2181,25 @@ const TAKEN_CLASS_NAMES: &[&str] = &[
 /// field names in PascalCase (`PostStatus`, distinct across the OpenAPI
 /// schema), or the field's alone (`Status`) when the long form would not fit
 /// on the model's declaration line and the short one is free in the module.
+/// An example relation id as JSON, if `value` is an id of type `kind`:
+/// a positive number in the key's range, or a UUID written as the API
+/// returns it (lower case, with hyphens).
+fn example_id(kind: IdKind, value: &Yaml) -> Option<Json> {
+    match kind {
+        IdKind::Int => value
+            .as_i64()
+            .filter(|id| (1..=types::INT32.1).contains(id))
+            .map(Json::from),
+        IdKind::BigInt => value.as_i64().filter(|id| *id >= 1).map(Json::from),
+        IdKind::Uuid => {
+            let uuid =
+                Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                    .expect("static regex");
+            value.as_str().filter(|s| uuid.is_match(s)).map(Json::from)
+        }
+    }
+}
+
 fn enum_class_name(class: &str, name: &str) -> String {
     let plain = names::pascal(name);
     let long = format!("{class}{plain}");
@@ -2546,6 +2651,8 @@ struct RelationPlan {
     target_owned: bool,
     /// The target resource has `soft_delete`: its deleted rows count as missing.
     target_soft: bool,
+    /// The type of the target's `id`, so of the foreign key.
+    target_id: IdKind,
     nullable: bool,
     on_delete: &'static str,
     description: Option<String>,
@@ -2705,7 +2812,9 @@ fn relation(
         }
     }
     let target_soft = catalog.soft_deleted.contains(&to_class);
+    let target_id = catalog.ids.get(&to_class).copied().unwrap_or_default();
     (c.problems.len() == before).then(|| RelationPlan {
+        target_id,
         kind,
         via,
         name: name.to_owned(),
@@ -3652,8 +3761,25 @@ fn build_resource(
     if r.owned || r.audit || !relations.is_empty() {
         model_imports.from("sqlalchemy", "ForeignKey");
     }
+    let own_id = id_kind(r).row();
+    for (module, name) in own_id.column_imports.iter().chain(own_id.key_imports) {
+        model_imports.from(module, name);
+    }
+    for (module, name) in own_id.python_imports {
+        schema_imports.from(module, name);
+        service_imports.from(module, name);
+    }
+    let mut id_args: Vec<String> = own_id.column_type.iter().map(|t| t.to_string()).collect();
+    id_args.push("primary_key=True".into());
+    id_args.extend(own_id.key_args.iter().map(|a| a.to_string()));
+    let id_decl = call(
+        &format!("id: Mapped[{}] = mapped_column", own_id.python),
+        &id_args,
+        "",
+        4,
+    );
     let mut enums = Vec::new();
-    let mut columns = vec![schema::Column::new("id", schema::SqlType::Integer, false)];
+    let mut columns = vec![schema::Column::new("id", own_id.kind.sql_type(), false)];
     let mut table_uniques = Vec::new();
     let mut table_indexes = Vec::new();
     let mut foreign_keys = Vec::new();
@@ -3716,21 +3842,34 @@ fn build_resource(
         let column = format!("{}_id", rel.name);
         let opt = if rel.nullable { " | None" } else { "" };
         let one_to_one = rel.kind == Kind::OneToOne;
+        let target_id = rel.target_id.row();
+        for (module, name) in target_id.column_imports {
+            model_imports.from(module, name);
+        }
+        let mut column_args: Vec<String> = target_id
+            .column_type
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        column_args.push(format!(
+            "ForeignKey(\"{}.id\", ondelete={})",
+            rel.target_table,
+            python::string(rel.on_delete)
+        ));
+        column_args.push(
+            if one_to_one {
+                "unique=True"
+            } else {
+                "index=True"
+            }
+            .into(),
+        );
         let model_decl = call(
-            &format!("{column}: Mapped[int{opt}] = mapped_column"),
-            &[
-                format!(
-                    "ForeignKey(\"{}.id\", ondelete={})",
-                    rel.target_table,
-                    python::string(rel.on_delete)
-                ),
-                if one_to_one {
-                    "unique=True"
-                } else {
-                    "index=True"
-                }
-                .into(),
-            ],
+            &format!(
+                "{column}: Mapped[{}{opt}] = mapped_column",
+                target_id.python
+            ),
+            &column_args,
             "",
             4,
         );
@@ -3777,7 +3916,8 @@ fn build_resource(
         if rel.description.is_some() {
             schema_imports.from("pydantic", "Field");
         }
-        schema_imports.from("app.schemas", "Id");
+        let (module, body) = body_type_import(rel.target_id);
+        schema_imports.from(&module, &body);
         let factory = rel
             .target_snake
             .as_ref()
@@ -3816,18 +3956,19 @@ fn build_resource(
             "pytest.param",
             &[
                 python::string(&column),
-                "2147483647".into(),
+                target_id.missing_py.into(),
                 format!("id=\"{}-no-such-row\"", column.replace('_', "-")),
             ],
             ",",
             4,
         ));
+        let (bad_id, bad_case) = target_id.invalid;
         invalid.push(call(
             "pytest.param",
             &[
                 python::string(&column),
-                "0".into(),
-                format!("id=\"{}-not-positive\"", column.replace('_', "-")),
+                bad_id.into(),
+                format!("id=\"{}-{bad_case}\"", column.replace('_', "-")),
             ],
             ",",
             4,
@@ -3874,7 +4015,7 @@ fn build_resource(
         }
         columns.push(schema::Column::new(
             &column,
-            schema::SqlType::Integer,
+            rel.target_id.sql_type(),
             rel.nullable,
         ));
         foreign_keys.push(schema::ForeignKey {
@@ -3901,9 +4042,9 @@ fn build_resource(
             on_delete: rel.on_delete.to_owned(),
             model_decl,
             relationship_decl,
-            create_decl: schema_decl(&column, &format!("Id{opt}"), create_args),
-            update_decl: schema_decl(&column, "Id | None", update_args),
-            read_decl: format!("{column}: int{opt}"),
+            create_decl: schema_decl(&column, &format!("{body}{opt}"), create_args),
+            update_decl: schema_decl(&column, &format!("{body} | None"), update_args),
+            read_decl: format!("{column}: {}{opt}", target_id.python),
             check_stmt: {
                 let target = &rel.target_class;
                 let mut args = vec![
@@ -3953,6 +4094,11 @@ fn build_resource(
             association: String::new(),
             association_decl: String::new(),
             target_id_param: format!("{target_snake}_id"),
+            target_id_type: rel.target_id.row().python.to_owned(),
+            target_id_path: rel.target_id.row().path.to_owned(),
+            target_missing: rel.target_id.row().missing.to_owned(),
+            target_missing_py: rel.target_id.row().missing_py.to_owned(),
+            missing_link_check: missing_link_check(rel.target_id.row().missing),
             segment: format!("/{}", names::kebab(&rel.name)),
             create_decl: String::new(),
             update_decl: String::new(),
@@ -3974,12 +4120,18 @@ fn build_resource(
             let assoc = format!("{snake}_{}", rel.name);
             let left = format!("{snake}_id");
             let right = c.target_id_param.clone();
-            let column_decl = |name: &str, table: &str, index: bool| {
-                let mut args = vec![
-                    python::string(name),
-                    format!("ForeignKey(\"{table}.id\", ondelete=\"CASCADE\")"),
-                    "primary_key=True".to_owned(),
-                ];
+            let target_id = rel.target_id.row();
+            for (module, name) in own_id.column_imports.iter().chain(target_id.column_imports) {
+                model_imports.from(module, name);
+            }
+            for (module, name) in target_id.python_imports {
+                service_imports.from(module, name);
+            }
+            let column_decl = |name: &str, table: &str, id: &types::IdRow, index: bool| {
+                let mut args = vec![python::string(name)];
+                args.extend(id.column_type.iter().map(|t| t.to_string()));
+                args.push(format!("ForeignKey(\"{table}.id\", ondelete=\"CASCADE\")"));
+                args.push("primary_key=True".to_owned());
                 if index {
                     args.push("index=True".into());
                 }
@@ -3991,8 +4143,8 @@ fn build_resource(
                 &[
                     python::string(&assoc),
                     "Base.metadata".into(),
-                    column_decl(&left, plural, false),
-                    column_decl(&right, &rel.target_table, true),
+                    column_decl(&left, plural, own_id, false),
+                    column_decl(&right, &rel.target_table, target_id, true),
                 ],
                 "",
                 0,
@@ -4071,12 +4223,12 @@ fn build_resource(
             c.find_one = find(&format!("[{right}]"), 4);
             c.create_decl = schema_decl(
                 &ids,
-                "list[Id]",
+                &format!("list[{}]", target_id.body),
                 vec!["default_factory=list".into(), "max_length=100".into()],
             );
             c.update_decl = schema_decl(
                 &ids,
-                "list[Id] | None",
+                &format!("list[{}] | None", target_id.body),
                 vec!["default=None".into(), "max_length=100".into()],
             );
             let generator = if rel.target_soft {
@@ -4092,17 +4244,17 @@ fn build_resource(
             } else {
                 format!("return sorted(\n            {generator}\n        )")
             };
-            c.read_decl = format!("{ids}: list[int]");
+            c.read_decl = format!("{ids}: list[{}]", target_id.python);
             for (value, case) in [
-                ("[0]", "not-positive"),
-                ("[2147483647]", "no-such-row"),
-                ("\"1\"", "not-a-list"),
+                (format!("[{}]", target_id.invalid.0), target_id.invalid.1),
+                (format!("[{}]", target_id.missing_py), "no-such-row"),
+                ("\"1\"".to_owned(), "not-a-list"),
             ] {
                 invalid.push(call(
                     "pytest.param",
                     &[
                         python::string(&ids),
-                        value.to_owned(),
+                        value,
                         format!("id=\"{}-{case}\"", ids.replace('_', "-")),
                     ],
                     ",",
@@ -4110,9 +4262,14 @@ fn build_resource(
                 ));
             }
             not_null.push(python::string(&ids));
+            let (module, body) = body_type_import(rel.target_id);
             schema_imports
-                .from("app.schemas", "Id")
+                .from(&module, &body)
                 .from("pydantic", "Field");
+            for (module, name) in target_id.python_imports {
+                schema_imports.from(module, name);
+                model_imports.from(module, name);
+            }
             service_imports
                 .from("app.database", "linked_to")
                 .from("app.database", "pick")
@@ -4128,8 +4285,8 @@ fn build_resource(
             extra_tables.push(schema::Table {
                 name: assoc.clone(),
                 columns: vec![
-                    schema::Column::new(&left, schema::SqlType::Integer, false),
-                    schema::Column::new(&right, schema::SqlType::Integer, false),
+                    schema::Column::new(&left, own_id.kind.sql_type(), false),
+                    schema::Column::new(&right, rel.target_id.sql_type(), false),
                 ],
                 primary_key: vec![left.clone(), right.clone()],
                 uniques: Vec::new(),
@@ -4438,7 +4595,10 @@ fn build_resource(
         .from("app.auth.permissions", "Rule")
         .from("app.database", "SessionDep")
         .from("app.errors", "NotFoundError")
-        .from("app.schemas", "IdPath");
+        .from("app.schemas", own_id.path);
+    for (module, name) in own_id.python_imports {
+        dependency_imports.from(module, name);
+    }
     let deps = format!("app.{snake}.dependencies");
     let mut router_imports = Imports::default();
     router_imports
@@ -4536,8 +4696,8 @@ fn build_resource(
             );
         }
     }
-    if !model_collections.iter().all(|c| !c.many_to_many) {
-        router_imports.from("app.schemas", "IdPath");
+    for c in model_collections.iter().filter(|c| c.many_to_many) {
+        router_imports.from("app.schemas", &c.target_id_path);
     }
     let link_fields: Vec<String> = model_collections
         .iter()
@@ -4593,11 +4753,11 @@ fn build_resource(
             .iter()
             .map(|(name, values)| (name.clone(), values[0].clone()))
             .collect();
-        entries.extend(
-            relations
-                .iter()
-                .map(|rel| (format!("{}_id", rel.name), Json::from(1))),
-        );
+        entries.extend(relations.iter().map(|rel| {
+            let placeholder = serde_json::from_str(rel.target_id.row().example)
+                .expect("id placeholders are JSON");
+            (format!("{}_id", rel.name), placeholder)
+        }));
         entries
     });
     let create_config = format!(
@@ -4693,6 +4853,22 @@ fn build_resource(
             .from(&format!("app.{snake}.models"), class)
             .from(&format!("app.{snake}.schemas"), &format!("{class}Create"));
     }
+    // Sequence ids grow with each insert; random ones (uuid4) do not, and
+    // the API orders them as their text (PostgreSQL's `uuid` and SQLite's
+    // hex `CHAR(32)` alike), as Python sorts the JSON strings.
+    let (order_ids, late_row_checks) = if own_id.kind == IdKind::Uuid {
+        (
+            "ids.sort()".to_owned(),
+            "assert len(seen) == len(set(seen))\n    \
+             assert [i for i in seen if i not in late] == sorted(ids, reverse=True)"
+                .to_owned(),
+        )
+    } else {
+        (
+            String::new(),
+            "assert seen == sorted(ids, reverse=True)\n    assert late[0] not in seen".to_owned(),
+        )
+    };
     let description_doc = match r.description.as_deref() {
         Some(text) if !text.trim().is_empty() => {
             let lines = python::docstring_lines(text, 4);
@@ -4732,6 +4908,9 @@ fn build_resource(
             table,
             tag,
             id_param: format!("{snake}_id"),
+            id_type: own_id.python.to_owned(),
+            id_path: own_id.path.to_owned(),
+            id_decl,
             description_py,
             description_doc,
             audit: r.audit,
@@ -4778,6 +4957,16 @@ fn build_resource(
             unique_together,
             table_args,
             tests: ResourceTests {
+                missing_id: own_id.missing.to_owned(),
+                id_json: if own_id.kind == IdKind::Uuid {
+                    "str"
+                } else {
+                    "int"
+                }
+                .to_owned(),
+                malformed_ids: own_id.malformed.to_owned(),
+                order_ids,
+                late_row_checks,
                 rows: 0,
                 creator: "member".into(),
                 reader: String::new(),
@@ -4961,6 +5150,107 @@ mod tests {
             spans,
         };
         validate(&spec).expect("valid")
+    }
+
+    #[test]
+    fn id_types_reach_keys_foreign_keys_links_filters_and_tests() {
+        let m = model(
+            "version: 1\nproject: {name: shop}\nresources:\n  Tag:\n    id: uuid\n    fields: {label: string}\n  Product:\n    id: bigint\n    fields: {name: string}\n    relations:\n      tags: {kind: many_to_many, to: Tag}\n  Line:\n    fields: {quantity: int}\n    relations:\n      product: {kind: many_to_one, to: Product}\n      tag: {kind: many_to_one, to: Tag, nullable: true}\n    list: {filter: [tag]}\n",
+        );
+        let res = |name: &str| m.resources.iter().find(|r| r.class_name == name).unwrap();
+        let column = |table: &str, name: &str| {
+            m.schema
+                .table(table)
+                .and_then(|t| t.column(name))
+                .map(|c| c.sql_type.clone())
+                .unwrap()
+        };
+        use schema::SqlType as S;
+        // Keys.
+        assert_eq!(column("tags", "id"), S::Uuid);
+        assert_eq!(column("products", "id"), S::BigId);
+        assert_eq!(column("lines", "id"), S::Integer);
+        let tag = res("Tag");
+        assert_eq!(
+            (tag.id_type.as_str(), tag.id_path.as_str()),
+            ("UUID", "UuidPath")
+        );
+        assert_eq!(
+            tag.id_decl,
+            "id: Mapped[UUID] = mapped_column(Uuid(), primary_key=True, default=uuid4)"
+        );
+        assert!(
+            tag.model_imports.contains("from uuid import UUID, uuid4"),
+            "{}",
+            tag.model_imports
+        );
+        assert!(
+            res("Product")
+                .id_decl
+                .contains("BigInteger().with_variant(Integer(), \"sqlite\")")
+        );
+        assert_eq!(
+            res("Line").id_decl,
+            "id: Mapped[int] = mapped_column(primary_key=True)"
+        );
+        // Foreign keys and association tables take the target's type.
+        assert_eq!(column("lines", "product_id"), S::BigId);
+        assert_eq!(column("lines", "tag_id"), S::Uuid);
+        assert_eq!(column("product_tags", "product_id"), S::BigId);
+        assert_eq!(column("product_tags", "tag_id"), S::Uuid);
+        let line = res("Line");
+        assert_eq!(line.relations[0].create_decl, "product_id: BigId");
+        assert_eq!(line.relations[1].read_decl, "tag_id: UUID | None");
+        assert!(
+            line.relations[1]
+                .model_decl
+                .starts_with("tag_id: Mapped[UUID | None] = mapped_column(\n        Uuid(),"),
+            "{}",
+            line.relations[1].model_decl
+        );
+        assert!(
+            line.list
+                .params
+                .contains(&"tag_id: UUID | None = None".to_owned())
+        );
+        assert!(
+            line.list
+                .params
+                .contains(&"tag_id__in: CommaList[UUID] = None".to_owned())
+        );
+        let link = &res("Product").links[0];
+        assert_eq!(link.read_decl, "tag_ids: list[UUID]");
+        assert_eq!(link.target_id_path, "UuidPath");
+        assert!(
+            link.association_decl
+                .contains("\"tag_id\",\n        Uuid(),\n        ForeignKey(\"tags.id\"")
+                && link
+                    .association_decl
+                    .contains("BigInteger().with_variant(Integer(), \"sqlite\"),"),
+            "{}",
+            link.association_decl
+        );
+        // The /docs example points at a placeholder of the target's type.
+        assert!(
+            line.create_config
+                .contains("\"tag_id\": \"00000000-0000-4000-8000-000000000001\"")
+        );
+        // Tests: missing and malformed ids, and the order of random ids.
+        assert_eq!(tag.tests.missing_id, "00000000-0000-4000-8000-000000000000");
+        assert_eq!(res("Product").tests.missing_id, "9223372036854775807");
+        assert_eq!(tag.tests.order_ids, "ids.sort()");
+        assert!(res("Product").tests.order_ids.is_empty());
+        assert!(
+            line.tests
+                .invalid
+                .iter()
+                .any(|i| i.contains("\"not-a-uuid\""))
+        );
+        // `app/schemas.py` defines the aliases only when some key needs them.
+        assert!(m.id_aliases.contains("BigIdPath = ") && m.id_aliases.contains("UuidPath = "));
+        assert_eq!(m.uuid_import, "from uuid import UUID\n");
+        let plain = category("Books");
+        assert!(plain.id_aliases.is_empty() && plain.uuid_import.is_empty());
     }
 
     fn category(example_name: &str) -> Model {
