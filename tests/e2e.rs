@@ -316,6 +316,13 @@ fn long_names() {
     check_project("long_names", "tests/specs/good/long_names.yaml");
 }
 
+/// Ownership through relations: links, references and nested lists under
+/// another user's rows.
+#[test]
+fn owned_links() {
+    check_project("owned_links", "tests/specs/good/owned_links.yaml");
+}
+
 #[test]
 fn self_reference() {
     check_project("self_reference", "tests/specs/good/self_reference.yaml");
