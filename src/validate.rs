@@ -4192,10 +4192,9 @@ fn build_resource(
                 args.extend(owner.iter().cloned());
                 call("found = await rows_by_id", &args, "", indent)
             };
-            c.find_body = format!(
-                "{}\n    {}",
-                find(&format!("data.{ids}"), 4),
-                call(
+            // Load the rows named by `data.<ids>`, then set the collection.
+            let set_links = |indent: usize| {
+                let assign = call(
                     &format!("{snake}.{} = pick", rel.name),
                     &[
                         "found".into(),
@@ -4203,23 +4202,13 @@ fn build_resource(
                         format!("field={}", python::string(&ids)),
                     ],
                     "",
-                    4
-                )
-            );
-            c.find_body_nested = format!(
-                "{}\n        {}",
-                find(&format!("data.{ids}"), 8),
-                call(
-                    &format!("{snake}.{} = pick", rel.name),
-                    &[
-                        "found".into(),
-                        format!("data.{ids}"),
-                        format!("field={}", python::string(&ids)),
-                    ],
-                    "",
-                    8
-                )
-            );
+                    indent,
+                );
+                let pad = " ".repeat(indent);
+                format!("{}\n{pad}{assign}", find(&format!("data.{ids}"), indent))
+            };
+            c.find_body = set_links(4);
+            c.find_body_nested = set_links(8);
             c.find_one = find(&format!("[{right}]"), 4);
             c.create_decl = schema_decl(
                 &ids,
