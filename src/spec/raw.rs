@@ -121,7 +121,7 @@ pub struct RawResource {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawList {
-    /// `offset` (the only kind so far).
+    /// `offset` (default) or `cursor` (keyset pages with a signed cursor).
     pub pagination: Option<String>,
     /// Fields and relations that can be filtered on.
     #[serde(default)]
