@@ -287,6 +287,7 @@ fn auth(c: &mut Checker) -> Auth {
         user_schema_imports: String::new(),
         user_not_null_on_update: String::new(),
         user_sample: Vec::new(),
+        user_renamed: Vec::new(),
     }
 }
 
@@ -297,6 +298,7 @@ const USER_RESERVED: &[&str] = &[
     "hashed_password",
     "role",
     "is_active",
+    "is_admin",
     "token_version",
     "current_password",
     "new_password",
@@ -388,6 +390,9 @@ fn user_fields(c: &mut Checker, auth: &mut Auth) {
             ));
         }
         not_null.extend(laid.not_null);
+        if plan.attr != plan.name {
+            auth.user_renamed.push(plan.name.clone());
+        }
         auth.user_columns.push(laid.column);
         auth.user_fields.push(laid.field);
     }
@@ -538,8 +543,9 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     out
 }
 
-/// Query parameters every list takes, which no filter may shadow.
-const LIST_RESERVED: &[&str] = &["limit", "offset", "sort", "q"];
+/// Query parameters lists take (`offset` and `cursor` by pagination,
+/// `include_deleted` with soft delete), which no filter may shadow.
+const LIST_RESERVED: &[&str] = &["limit", "offset", "cursor", "sort", "q", "include_deleted"];
 
 /// Resolves `list:`: the query model's filter parameters, the conditions
 /// they add, the sort keys, the searched columns, the columns to index, and
@@ -656,10 +662,12 @@ fn list_spec(
             if matches!(ty, FieldType::Int | FieldType::BigInt) {
                 imports.push(("app.schemas".into(), eq_type.clone()));
             }
-            let column = col(&name);
-            let mut add = |param: String, decl: String, cond: Condition, op: &str| {
+            let column = col(&f.attr);
+            // `param` is the query parameter, `attr` its attribute in the
+            // query model: they differ for `?from=` (`from_`).
+            let mut add = |param: String, attr: String, decl: String, cond: Condition, op: &str| {
                 spec.params.push(decl);
-                spec.filters.push((param.clone(), cond.statement()));
+                spec.filters.push((attr, cond.statement()));
                 spec.filter_cases.push(call(
                     "pytest.param",
                     &[
@@ -673,10 +681,25 @@ fn list_spec(
                 ));
             };
             if ty != FieldType::Float {
+                let attr = f.attr.clone();
+                let decl = if attr == name {
+                    format!("{name}: {eq_type} | None = None")
+                } else {
+                    call(
+                        &format!("{attr}: {eq_type} | None = Field"),
+                        &[
+                            "default=None".into(),
+                            format!("alias={}", python::string(&name)),
+                        ],
+                        "",
+                        4,
+                    )
+                };
                 add(
                     name.clone(),
-                    format!("{name}: {eq_type} | None = None"),
-                    Condition::compare(&column, "==", &format!("query.{name}")),
+                    attr.clone(),
+                    decl,
+                    Condition::compare(&column, "==", &format!("query.{attr}")),
                     "eq",
                 );
             }
@@ -684,6 +707,7 @@ fn list_spec(
                 imports.push(("app.schemas".into(), "CommaList".into()));
                 let p = format!("{name}__in");
                 add(
+                    p.clone(),
                     p.clone(),
                     format!("{p}: CommaList[{t}] = None"),
                     Condition::call(&format!("{column}.in_"), &[format!("query.{p}")]),
@@ -695,6 +719,7 @@ fn list_spec(
                     let p = format!("{name}__{op}");
                     add(
                         p.clone(),
+                        p.clone(),
                         format!("{p}: {eq_type} | None = None"),
                         Condition::compare(&column, sym, &format!("query.{p}")),
                         op,
@@ -704,6 +729,7 @@ fn list_spec(
             if contains {
                 let p = format!("{name}__contains");
                 add(
+                    p.clone(),
                     p.clone(),
                     format!("{p}: SafeStr | None = Field(default=None, max_length=200)"),
                     Condition::call(
@@ -716,6 +742,7 @@ fn list_spec(
             if f.raw.nullable {
                 let p = format!("{name}__isnull");
                 add(
+                    p.clone(),
                     p.clone(),
                     format!("{p}: bool | None = None"),
                     Condition::call("is_null", &[column.clone(), format!("query.{p}")]),
@@ -797,7 +824,7 @@ fn list_spec(
                 );
             }
             Some(f) => {
-                keys.push((name.clone(), col(&name)));
+                keys.push((name.clone(), col(&f.attr)));
                 spec.sort_cases.push(name.clone());
                 let kind = match f.row.ty {
                     FieldType::Int | FieldType::BigInt | FieldType::Float => "number",
@@ -840,7 +867,7 @@ fn list_spec(
                     FieldType::String | FieldType::Text | FieldType::Email
                 ) =>
             {
-                spec.search.push(col(&name));
+                spec.search.push(col(&f.attr));
                 spec.search_keys.push(name);
             }
             Some(f) => c.at_value(
@@ -1085,7 +1112,10 @@ struct Bounds {
 
 /// A field after its checks, before layout.
 struct FieldPlan {
+    /// JSON name and column.
     name: String,
+    /// Python attribute (`names::attribute`).
+    attr: String,
     row: &'static TypeRow,
     raw: RawField,
     bounds: Bounds,
@@ -1136,6 +1166,23 @@ fn resource(
         let Some(name) = member_name(c, &rpath, rkey, "relation", &taken) else {
             continue;
         };
+        // A field named so gets the attribute `name_` (its JSON name and
+        // column stay); a relation's name is its relationship attribute,
+        // used throughout the generated code, so it has to be usable as is.
+        // (Relations are not in the schemas: Pydantic's names are fine.)
+        if let Some(why) = names::model_attribute_clash(&name) {
+            let target = names::snake(&raw_rel.to);
+            c.at_key(
+                &rpath,
+                format!(
+                    "relation name `{rkey}` is {why}, so it cannot be the relationship attribute `{class}.{name}`"
+                ),
+                format!(
+                    "rename the relation, for example `{name}_{target}`; fields may have such names (a field `{name}` gets the Python attribute `{name}_`)"
+                ),
+            );
+            continue;
+        }
         let kind = Kind::parse(&raw_rel.kind);
         let column = match kind {
             Some(Kind::OneToMany) => None,
@@ -1163,6 +1210,30 @@ fn resource(
                 collections.push(rel);
             }
         }
+    }
+    // The models module defines each many-to-many's association table
+    // under its table name, which the relationship refers to.
+    for rel in collections
+        .iter()
+        .filter(|rel| rel.kind == Kind::ManyToMany)
+    {
+        let table = format!("{snake}_{}", rel.name);
+        let Some(f) = fields.iter().find(|f| f.attr == table) else {
+            continue;
+        };
+        let fkey = r
+            .fields
+            .keys()
+            .find(|k| names::snake(k) == f.name)
+            .map_or(f.name.as_str(), String::as_str);
+        c.at_key(
+            &join_key(&join_key(&path, "fields"), fkey),
+            format!(
+                "field `{fkey}` has the name of the association table of relation `{}` (`{table}`), which the model's module defines under that name",
+                rel.name
+            ),
+            "rename the field, or the relation",
+        );
     }
     let rules = permissions(c, &path, r);
     let list = list_spec(c, &path, class, r, &fields, &relations);
@@ -1388,14 +1459,6 @@ fn member_name(
         );
         return None;
     }
-    if names::is_python_keyword(&name) {
-        c.at_key(
-            path,
-            format!("{what} name `{key}` is a Python keyword"),
-            format!("rename it, for example `{name}_value` or a more specific word"),
-        );
-        return None;
-    }
     if GENERATED_COLUMNS.contains(&name.as_str()) {
         c.at_key(
             path,
@@ -1404,15 +1467,17 @@ fn member_name(
         );
         return None;
     }
-    if let Some(lib) = names::framework_reserved(&name) {
-        c.at_key(
-            path,
-            format!("{what} name `{key}` is reserved by {lib}"),
-            format!(
-                "rename it, for example `{}_info`",
+    if let Some(why) = names::framework_reserved(&name) {
+        let help = match name.strip_prefix("model_") {
+            Some(rest) => format!(
+                "rename it so that it does not start with `model_`, for example `{rest}` or `{rest}_model`"
+            ),
+            None => format!(
+                "drop the leading underscore: `{}`",
                 name.trim_start_matches('_')
             ),
-        );
+        };
+        c.at_key(path, format!("{what} name `{key}` {why}"), help);
         return None;
     }
     if let Some(other) = taken.get(&name) {
@@ -1723,6 +1788,7 @@ fn field(
     let sql_type = types::sql_type(ty, &params);
     let mut plan = FieldPlan {
         name: name.to_owned(),
+        attr: names::attribute(name),
         row,
         raw: raw.clone(),
         bounds: b,
@@ -3048,7 +3114,7 @@ fn schema_decl(name: &str, annotation: &str, args: Vec<String>) -> String {
 struct LaidOut {
     field: Field,
     column: schema::Column,
-    /// The quoted name, when the field may not be set to null on update.
+    /// The quoted attribute, when the field may not be set to null on update.
     not_null: Option<String>,
     /// `pytest.param(...)` lines of values a create must reject.
     invalid: Vec<String>,
@@ -3073,7 +3139,7 @@ fn lay_out_field(
         schema_imports.from(models_module, class_name);
         enums.push(EnumType {
             class_name: class_name.clone(),
-            words: format!("Allowed values of `{class}.{}`.", f.name),
+            words: format!("Allowed values of `{class}.{}`.", f.attr),
             members: f
                 .bounds
                 .values
@@ -3083,10 +3149,17 @@ fn lay_out_field(
         });
     }
     let opt = if f.raw.nullable { " | None" } else { "" };
-    let mut column_args = vec![
+    // A field whose name cannot be its attribute (`from` → `from_`) names
+    // its column and its JSON key explicitly.
+    let renamed = f.attr != f.name;
+    let mut column_args = Vec::new();
+    if renamed {
+        column_args.push(python::string(&f.name));
+    }
+    column_args.push(
         f.sql_type
             .model(f.enum_class.as_deref().unwrap_or_default(), 8),
-    ];
+    );
     if f.raw.unique {
         column_args.push("unique=True".into());
     } else if f.raw.index {
@@ -3096,30 +3169,41 @@ fn lay_out_field(
         column_args.push(format!("default={}", default_expr(f, d)));
     }
     let model_decl = call(
-        &format!("{}: Mapped[{}{opt}] = mapped_column", f.name, m.python),
+        &format!("{}: Mapped[{}{opt}] = mapped_column", f.attr, m.python),
         &column_args,
         "",
         4,
     );
     let cons = constraints(f);
+    // Request bodies take the JSON name (`alias`); the Read schema reads
+    // the model's attribute and writes the JSON name (`serialization_alias`).
+    let alias = renamed.then(|| format!("alias={}", python::string(&f.name)));
+    let serialization_alias =
+        renamed.then(|| format!("serialization_alias={}", python::string(&f.name)));
     let mut create_args = Vec::new();
     match &f.default {
         Some(d) => create_args.push(format!("default={}", default_expr(f, d))),
         None if f.raw.nullable => create_args.push("default=None".into()),
         None => {}
     }
+    create_args.extend(alias.clone());
     create_args.extend(cons.iter().cloned());
-    let create_decl = schema_decl(&f.name, &format!("{}{opt}", m.input), create_args);
+    let create_decl = schema_decl(&f.attr, &format!("{}{opt}", m.input), create_args);
     let mut update_args = vec!["default=None".to_owned()];
+    update_args.extend(alias);
     update_args.extend(cons.iter().cloned());
-    let update_decl = schema_decl(&f.name, &format!("{} | None", m.input), update_args);
+    let update_decl = schema_decl(&f.attr, &format!("{} | None", m.input), update_args);
     // A field some callers may not read is left out of their responses,
     // so the Read schema lets it be absent.
-    let read_decl = if f.raw.read.is_some() {
-        format!("{}: {} | None = None", f.name, m.output)
+    let mut read_args = Vec::new();
+    let read_type = if f.raw.read.is_some() {
+        read_args.push("default=None".to_owned());
+        format!("{} | None", m.output)
     } else {
-        format!("{}: {}{opt}", f.name, m.output)
+        format!("{}{opt}", m.output)
     };
+    read_args.extend(serialization_alias);
+    let read_decl = schema_decl(&f.attr, &read_type, read_args);
     let column = schema::Column {
         name: f.name.clone(),
         sql_type: f.sql_type.clone(),
@@ -3144,6 +3228,7 @@ fn lay_out_field(
     LaidOut {
         field: Field {
             name: f.name.clone(),
+            attr: f.attr.clone(),
             words: names::words(&f.name),
             model_decl,
             create_decl,
@@ -3153,7 +3238,7 @@ fn lay_out_field(
             index: f.raw.index && !f.raw.unique,
         },
         column,
-        not_null: (!f.raw.nullable).then(|| python::string(&f.name)),
+        not_null: (!f.raw.nullable).then(|| python::string(&f.attr)),
         invalid,
     }
 }
@@ -3251,7 +3336,7 @@ fn build_resource(
             &mut enums,
         );
         if f.raw.unique {
-            unique_fields.push(f.name.clone());
+            unique_fields.push((f.attr.clone(), f.name.clone()));
             capacity = capacity.min(f.samples_cache.len());
             table_uniques.push(f.name.clone());
         } else if f.raw.index {
@@ -3451,7 +3536,7 @@ fn build_resource(
         });
         if one_to_one {
             table_uniques.push(column.clone());
-            unique_fields.push(column.clone());
+            unique_fields.push((column.clone(), column.clone()));
         } else {
             table_indexes.push(column.clone());
         }
@@ -3757,7 +3842,13 @@ fn build_resource(
     let unique_together: Vec<String> = unique_groups
         .iter()
         .map(|g| {
-            let columns: Vec<String> = g.iter().map(|c| format!("{class}.{c}")).collect();
+            let columns: Vec<String> = g
+                .iter()
+                .map(|c| {
+                    let attr = fields.iter().find(|f| f.name == *c).map_or(c, |f| &f.attr);
+                    format!("{class}.{attr}")
+                })
+                .collect();
             call(
                 "await ensure_unique_together",
                 &[
@@ -3776,6 +3867,7 @@ fn build_resource(
     // can make two clashing rows for.
     let unique_cases: Vec<String> = unique_fields
         .iter()
+        .map(|(_, name)| name)
         .filter(|f| !one_to_one_cases.iter().any(|p| p.column == **f))
         .map(|f| vec![f.clone()])
         .chain(
@@ -3918,7 +4010,7 @@ fn build_resource(
             .filter_map(|f| {
                 pick(&f.raw).as_ref().map(|roles| {
                     (
-                        f.name.clone(),
+                        f.attr.clone(),
                         frozenset(roles.iter().filter(|r| *r != "admin")),
                     )
                 })
@@ -4070,6 +4162,16 @@ fn build_resource(
         .iter()
         .find(|f| f.raw.write.is_some())
         .map(|f| (f.name.clone(), python::literal(&f.samples_cache[0])));
+    let renamed: Vec<String> = fields
+        .iter()
+        .filter(|f| f.attr != f.name)
+        .map(|f| python::string(&f.name))
+        .collect();
+    let renamed = match renamed.as_slice() {
+        [] => String::new(),
+        [one] => format!("RENAMED = ({one},)"),
+        many => call("RENAMED = ", many, "", 0),
+    };
     test_imports
         .from("tests.factories", &format!("{snake}_body"))
         .from("tests.factories", &format!("{snake}_parents"))
@@ -4175,6 +4277,7 @@ fn build_resource(
                 deleter: String::new(),
                 hidden_field,
                 guarded_field,
+                renamed,
                 samples,
                 parents,
                 invalid,
