@@ -269,8 +269,9 @@ pub fn framework_reserved(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Module names already taken inside the generated `app` package or by the
-/// built-in user model, so no resource may use them as its package name.
+/// Module names already taken inside the generated `app` and `tests`
+/// packages or by the built-in user model, so no resource may use them as
+/// its package name (`app/<name>/`, `tests/<name>/`).
 pub const RESERVED_MODULES: &[&str] = &[
     "auth",
     "cli",
@@ -287,6 +288,14 @@ pub const RESERVED_MODULES: &[&str] = &[
     "api",
     "tests",
     "migrations",
+    "middleware",
+    "pagination",
+    "ratelimit",
+    "conftest",
+    "factories",
+    "helpers",
+    "test_app",
+    "test_limits",
 ];
 
 /// Is `name` a lowercase snake_case identifier (`a-z`, digits, `_`)?

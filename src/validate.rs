@@ -481,10 +481,41 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
             );
             continue;
         }
-        if names::is_python_keyword(&snake) || names::RESERVED_MODULES.contains(&snake.as_str()) {
+        let why = if names::is_python_keyword(&snake) {
+            Some(format!(
+                "would become package `app/{snake}`, but `{snake}` is a Python keyword, which cannot name a package or a variable"
+            ))
+        } else if names::RESERVED_MODULES.contains(&snake.as_str()) {
+            Some(format!(
+                "would become packages `app/{snake}` and `tests/{snake}`, but the generated project already has a module named `{snake}`"
+            ))
+        } else if let Some((_, what)) = RESOURCE_VARIABLES
+            .iter()
+            .find(|(n, _)| *n == snake || format!("{snake}_id") == *n)
+        {
+            let var = if RESOURCE_VARIABLES.iter().any(|(n, _)| *n == snake) {
+                snake.clone()
+            } else {
+                format!("{snake}_id")
+            };
+            Some(format!(
+                "would use the variable `{var}` in its generated functions, which already use `{var}` for {what}"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
             c.at_key(
                 &path,
-                format!("resource `{key}` would become package `app/{snake}`, a name Python or the generated project already uses"),
+                format!("resource `{key}` {why}"),
+                format!("rename it, for example `{class}Item` or `{class}Entry`"),
+            );
+            continue;
+        }
+        if let Some((_, origin)) = TAKEN_CLASS_NAMES.iter().find(|(n, _)| *n == class) {
+            c.at_key(
+                &path,
+                format!("resource `{key}` would become class `{class}`, but the generated modules already import or define `{class}` (from {origin})"),
                 format!("rename it, for example `{class}Item` or `{class}Entry`"),
             );
             continue;
@@ -542,6 +573,47 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     finish_tests(&mut out);
     out
 }
+
+/// Names the generated functions of a resource (service, dependencies,
+/// router, hooks, factories) use for their own parameters and variables,
+/// or for modules and functions they call, next to the variable that
+/// holds a row (`post`): a resource whose snake_case name is one of them
+/// would shadow it, with what it is for. The row's id is `<name>_id`, so
+/// `owner_id` also rules out `owner`.
+pub const RESOURCE_VARIABLES: &[(&str, &str)] = &[
+    ("actor", "the user who makes a change"),
+    (
+        "check_writable",
+        "the function that checks field write permissions",
+    ),
+    ("data", "the request body"),
+    ("found", "the rows a many-to-many relation links"),
+    (
+        "full",
+        "the row before fields hidden from the caller are left out",
+    ),
+    ("hidden", "the fields hidden from the caller"),
+    (
+        "hidden_fields",
+        "the function that finds the fields hidden from the caller",
+    ),
+    ("hooks", "the package's hooks module"),
+    ("last", "the sort keys of a page's last row"),
+    ("linked_to", "the condition of a many-to-many nested list"),
+    ("logger", "the hooks module's logger"),
+    ("name", "the attribute names an update sets"),
+    ("owner_id", "the owner's id"),
+    ("pick", "the function that picks linked rows"),
+    ("query", "the list's query parameters"),
+    ("row", "the linked rows a many-to-many unlink goes through"),
+    ("rows", "a page's rows"),
+    ("rows_by_id", "the function that loads linked rows"),
+    ("secret", "the secret that signs cursors"),
+    ("service", "the package's service module"),
+    ("session", "the database session"),
+    ("total", "the row count of a list"),
+    ("value", "the values an update sets"),
+];
 
 /// Query parameters lists take (`offset` and `cursor` by pagination,
 /// `include_deleted` with soft delete), which no filter may shadow.
@@ -1212,12 +1284,27 @@ fn resource(
         }
     }
     // The models module defines each many-to-many's association table
-    // under its table name, which the relationship refers to.
+    // under its table name, which the relationship refers to; the service
+    // defines `link_<relation>` and `unlink_<relation>`.
     for rel in collections
         .iter()
         .filter(|rel| rel.kind == Kind::ManyToMany)
     {
         let table = format!("{snake}_{}", rel.name);
+        if snake == "link" || snake == "unlink" {
+            let rkey = r
+                .relations
+                .keys()
+                .find(|k| names::snake(k) == rel.name)
+                .map_or(rel.name.as_str(), String::as_str);
+            c.at_key(
+                &join_key(&join_key(&path, "relations"), rkey),
+                format!(
+                    "the association table of relation `{rkey}` would be `{table}`, the name of the service function that {snake}s its rows"
+                ),
+                format!("rename the resource, for example `{class}Item`"),
+            );
+        }
         let Some(f) = fields.iter().find(|f| f.attr == table) else {
             continue;
         };
@@ -1847,41 +1934,78 @@ fn field(
     (c.problems.len() == before).then_some(plan)
 }
 
-/// Names a model or schema module already binds; an enum class must not shadow them.
-const TAKEN_CLASS_NAMES: &[&str] = &[
-    "Any",
-    "AwareDatetime",
-    "Base",
-    "BaseModel",
-    "BigInteger",
-    "Boolean",
-    "ConfigDict",
-    "Date",
-    "Decimal",
-    "Double",
-    "EmailStr",
-    "Enum",
-    "Field",
-    "FiniteFloat",
-    "ForeignKey",
-    "Id",
-    "Integer",
-    "JSON",
-    "JsonValue",
-    "Mapped",
-    "Numeric",
-    "Page",
-    "CursorPage",
-    "CursorQuery",
-    "StrEnum",
-    "String",
-    "Text",
-    "TimestampMixin",
-    "UTCDateTime",
-    "UUID",
-    "User",
-    "Uuid",
-    "TYPE_CHECKING",
+/// Class-like names the generated modules of a resource (models, schemas,
+/// service, dependencies, router, tests, factories, `app/models.py`) import
+/// or define, with where they come from. Neither an enum class nor a
+/// resource's class may take one: it would shadow the import.
+pub const TAKEN_CLASS_NAMES: &[(&str, &str)] = &[
+    ("APIRouter", "fastapi"),
+    ("ARRAY", "sqlalchemy"),
+    ("Annotated", "typing"),
+    ("Any", "typing"),
+    ("AsyncClient", "httpx"),
+    ("AsyncSession", "sqlalchemy.ext.asyncio"),
+    ("AuthUser", "tests.helpers"),
+    ("AwareDatetime", "pydantic"),
+    ("Base", "app.database"),
+    ("BaseModel", "pydantic"),
+    ("BigInteger", "sqlalchemy"),
+    ("Boolean", "sqlalchemy"),
+    ("Column", "sqlalchemy"),
+    ("ColumnElement", "sqlalchemy"),
+    ("CommaList", "app.schemas"),
+    ("ConfigDict", "pydantic"),
+    ("Creator", "the resource's dependencies.py"),
+    ("CurrentUser", "app.auth.dependencies"),
+    ("CursorPage", "app.schemas"),
+    ("CursorQuery", "app.schemas"),
+    ("CursorSecret", "app.pagination"),
+    ("Date", "sqlalchemy"),
+    ("Decimal", "decimal"),
+    ("Depends", "fastapi"),
+    ("Double", "sqlalchemy"),
+    ("EmailStr", "pydantic"),
+    ("Enum", "sqlalchemy"),
+    ("Field", "pydantic"),
+    ("FiniteFloat", "pydantic"),
+    ("ForeignKey", "sqlalchemy"),
+    ("HttpUrlStr", "app.schemas"),
+    ("Id", "app.schemas"),
+    ("IdPath", "app.schemas"),
+    ("Index", "sqlalchemy"),
+    ("InstrumentedAttribute", "sqlalchemy.orm"),
+    ("Int32", "app.schemas"),
+    ("Int64", "app.schemas"),
+    ("Integer", "sqlalchemy"),
+    ("JSON", "sqlalchemy"),
+    ("JsonValue", "pydantic"),
+    ("ListQuery", "app.schemas"),
+    ("LocalTime", "app.schemas"),
+    ("Mapped", "sqlalchemy.orm"),
+    ("NotFoundError", "app.errors"),
+    ("Numeric", "sqlalchemy"),
+    ("OptionalUser", "app.auth.dependencies"),
+    ("Page", "app.schemas"),
+    ("Query", "fastapi"),
+    ("ReadScope", "the resource's dependencies.py"),
+    ("Rule", "app.auth.permissions"),
+    ("SafeJson", "app.schemas"),
+    ("SafeStr", "app.schemas"),
+    ("Sequence", "collections.abc"),
+    ("SessionDep", "app.database"),
+    ("StrEnum", "enum"),
+    ("String", "sqlalchemy"),
+    ("TYPE_CHECKING", "typing"),
+    ("Table", "sqlalchemy"),
+    ("Text", "sqlalchemy"),
+    ("Time", "sqlalchemy"),
+    ("TimestampMixin", "app.database"),
+    ("UTCDateTime", "app.database"),
+    ("UUID", "uuid"),
+    ("UniqueConstraint", "sqlalchemy"),
+    ("User", "app.auth.models"),
+    ("UtcDatetime", "app.schemas"),
+    ("Uuid", "sqlalchemy"),
 ];
 
 /// The enum class for field `name` of resource `class`: the resource and
@@ -1895,7 +2019,7 @@ fn enum_class_name(class: &str, name: &str) -> String {
     let fits =
         4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len() + 1
             <= python::LINE_LENGTH;
-    let taken = TAKEN_CLASS_NAMES.contains(&plain.as_str())
+    let taken = TAKEN_CLASS_NAMES.iter().any(|(n, _)| *n == plain)
         || plain == class
         || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"]
             .iter()

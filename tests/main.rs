@@ -5,8 +5,8 @@
 //!   located, helpful message (snapshots) and nothing is written.
 //! - `snapshots`: the whole generated tree of each example (snapshots),
 //!   and determinism.
-//! - `names`: the names generated class bodies use are those fields are
-//!   kept from (`names::CLASS_BODY_NAMES`).
+//! - `names`: the names generated class bodies and functions use are those
+//!   fields and resources are kept from.
 //! - `e2e`: each example is generated and its own checks run: ruff, mypy,
 //!   Alembic and pytest on SQLite and PostgreSQL.
 
