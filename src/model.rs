@@ -83,6 +83,9 @@ pub struct Auth {
     pub user_not_null_on_update: String,
     /// `"name": value,` lines of a valid value for each user field (tests).
     pub user_sample: Vec<String>,
+    /// JSON names of the user fields whose Python attribute differs (`from`
+    /// for `from_`), for the test that the API uses the names.
+    pub user_renamed: Vec<String>,
 }
 
 /// One resource, with every name it needs.
@@ -138,9 +141,11 @@ pub struct Resource {
     /// What write and read handlers return: the model (`Post`), or the Read
     /// schema (`PostRead`) when some fields must be left out per caller.
     pub response_type: String,
-    /// Fields only some roles see: (field, Python `frozenset` of those roles).
+    /// Fields only some roles see: (Python attribute, Python `frozenset` of
+    /// those roles); attributes, as `model_dump(exclude=...)` takes them.
     pub field_readers: Vec<(String, String)>,
-    /// Fields only some roles may set: (field, Python `frozenset` of those roles).
+    /// Fields only some roles may set: (Python attribute, Python `frozenset`
+    /// of those roles); attributes, as `model_fields_set` holds them.
     pub field_writers: Vec<(String, String)>,
     /// `created_at` and `updated_at` columns.
     pub timestamps: bool,
@@ -189,8 +194,8 @@ pub struct Resource {
     /// Python tuple of the attributes that may not be set to null on update,
     /// or empty when there are none.
     pub not_null_on_update: String,
-    /// Fields with `unique: true`.
-    pub unique_fields: Vec<String>,
+    /// Fields with `unique: true`: (Python attribute, JSON name).
+    pub unique_fields: Vec<(String, String)>,
     /// `await ensure_unique_together(...)` statements of the service's
     /// `_check_unique`, one per `unique_together` group, laid out at 4 spaces.
     pub unique_together: Vec<String>,
@@ -206,10 +211,11 @@ pub struct Resource {
 pub struct ListSpec {
     /// Field declarations of the query model (filters), laid out at 4 spaces.
     pub params: Vec<String>,
-    /// `(parameter, statement)`: the service runs `statement`
-    /// (`stmt = stmt.where(...)`, laid out at 8 spaces) when the parameter is set.
+    /// `(attribute, statement)`: the service runs `statement`
+    /// (`stmt = stmt.where(...)`, laid out at 8 spaces) when the query
+    /// model's attribute (the parameter, or `from_` for `?from=`) is set.
     pub filters: Vec<(String, String)>,
-    /// `(key, column)` pairs the list may be sorted by.
+    /// `(key, column)` pairs the list may be sorted by (`("from", "Trip.from_")`).
     pub sort_columns: Vec<(String, String)>,
     /// `SORT_KEYS = (...)`: the sort keys as a Python tuple.
     pub sort_keys: String,
@@ -254,8 +260,11 @@ pub struct Access {
 /// A model field.
 #[derive(Debug, Clone, Serialize)]
 pub struct Field {
-    /// Python attribute and JSON name.
+    /// JSON name, column name and query parameter (`from`).
     pub name: String,
+    /// Python attribute in the model and the schemas: `name`, or `name_`
+    /// when `name` cannot be one (`from_`; see [`crate::names::attribute`]).
+    pub attr: String,
     /// Words for docstrings (`Published at`).
     pub words: String,
     /// `name: Mapped[...] = mapped_column(...)`, laid out at 4 spaces.
@@ -450,6 +459,9 @@ pub struct ResourceTests {
     pub deleter: String,
     /// A field only some roles see, with a value to set (admin), if any.
     pub hidden_field: Option<(String, String)>,
+    /// `RENAMED = (...)`: the JSON names of the fields whose Python
+    /// attribute differs (`from` for `from_`), or empty when there are none.
+    pub renamed: String,
     /// A field only some roles may set, with a value, if any.
     pub guarded_field: Option<(String, String)>,
     /// Sample payloads as Python dict literals (exploded, 4-space indent

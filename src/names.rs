@@ -174,24 +174,110 @@ pub fn is_python_keyword(name: &str) -> bool {
     PYTHON_KEYWORDS.contains(&name)
 }
 
-/// Attribute names SQLAlchemy's declarative base or Pydantic's BaseModel
-/// reserve, with the library that reserves them.
-pub fn framework_reserved(name: &str) -> Option<&'static str> {
-    match name {
-        "metadata" | "registry" | "query" => Some("SQLAlchemy declarative models"),
-        "model_config" | "model_fields" | "model_computed_fields" | "model_extra" => {
-            Some("Pydantic models")
-        }
-        _ if name.starts_with("model_") => Some("Pydantic models (every `model_` name)"),
-        _ if name.starts_with('_') => {
-            Some("Python (a leading underscore makes an attribute private)")
-        }
-        _ => None,
+/// Names the class bodies of the generated models and schemas refer to
+/// while Python runs them: types in annotations (`date`, `list`, ...) and
+/// the functions and decorators of field declarations. A class attribute
+/// with one of these names would shadow it for the declarations after it
+/// (and for mypy, in the whole class).
+pub const CLASS_BODY_NAMES: &[&str] = &[
+    "bool",
+    "classmethod",
+    "date",
+    "datetime",
+    "enum_values",
+    "field_validator",
+    "float",
+    "int",
+    "list",
+    "mapped_column",
+    "object",
+    "property",
+    "relationship",
+    "str",
+    "time",
+    "utc_now",
+];
+
+/// Attributes Pydantic's `BaseModel` still has from Pydantic 1; a field
+/// with one of these names shadows it (a warning, an error under pytest's
+/// `filterwarnings = error`).
+pub const PYDANTIC_ATTRIBUTES: &[&str] = &[
+    "construct",
+    "copy",
+    "dict",
+    "from_orm",
+    "json",
+    "parse_file",
+    "parse_obj",
+    "parse_raw",
+    "schema",
+    "schema_json",
+    "update_forward_refs",
+    "validate",
+];
+
+/// Attributes SQLAlchemy's declarative base sets on every model class.
+pub const SQLALCHEMY_ATTRIBUTES: &[&str] = &["metadata", "registry"];
+
+/// Why `name` cannot be an attribute of a generated model class, or None
+/// when it can: a Python keyword, a name the class body uses, or an
+/// attribute SQLAlchemy sets.
+pub fn model_attribute_clash(name: &str) -> Option<&'static str> {
+    if is_python_keyword(name) {
+        Some("a Python keyword")
+    } else if CLASS_BODY_NAMES.contains(&name) {
+        Some("a name the generated classes use in their declarations")
+    } else if SQLALCHEMY_ATTRIBUTES.contains(&name) {
+        Some("an attribute of SQLAlchemy declarative models")
+    } else {
+        None
     }
 }
 
-/// Module names already taken inside the generated `app` package or by the
-/// built-in user model, so no resource may use them as its package name.
+/// Why a field named `name` cannot be a Python attribute of that name in
+/// the generated model and schemas, or None when it can: the reasons of
+/// [`model_attribute_clash`], or an attribute of Pydantic models. Such a
+/// field gets the attribute `name_` (see [`attribute`]); its column and
+/// JSON name stay `name`.
+pub fn attribute_clash(name: &str) -> Option<&'static str> {
+    model_attribute_clash(name).or_else(|| {
+        PYDANTIC_ATTRIBUTES
+            .contains(&name)
+            .then_some("an attribute of Pydantic models")
+    })
+}
+
+/// The Python attribute of a field: its name, or the name with a trailing
+/// `_` when [`attribute_clash`] says the name itself cannot be one (`from`
+/// → `from_`, `date` → `date_`). Spec names never end with `_`, so the
+/// result never clashes with another field.
+pub fn attribute(name: &str) -> String {
+    if attribute_clash(name).is_some() {
+        format!("{name}_")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Attribute names no field can have under any spelling, with why (to
+/// follow "field name `x` "): Pydantic keeps every `model_` name for itself (so
+/// `model_name_` would clash as well), and a leading `_` makes an
+/// attribute private.
+pub fn framework_reserved(name: &str) -> Option<&'static str> {
+    if name.starts_with("model_") {
+        Some(
+            "starts with `model_`, which Pydantic reserves for its own attributes (`model_config`, `model_dump`, ...)",
+        )
+    } else if name.starts_with('_') {
+        Some("starts with `_`, which makes a Python attribute private")
+    } else {
+        None
+    }
+}
+
+/// Module names already taken inside the generated `app` and `tests`
+/// packages or by the built-in user model, so no resource may use them as
+/// its package name (`app/<name>/`, `tests/<name>/`).
 pub const RESERVED_MODULES: &[&str] = &[
     "auth",
     "cli",
@@ -208,6 +294,14 @@ pub const RESERVED_MODULES: &[&str] = &[
     "api",
     "tests",
     "migrations",
+    "middleware",
+    "pagination",
+    "ratelimit",
+    "conftest",
+    "factories",
+    "helpers",
+    "test_app",
+    "test_limits",
 ];
 
 /// Is `name` a lowercase snake_case identifier (`a-z`, digits, `_`)?
@@ -272,6 +366,50 @@ mod tests {
         }
         assert_eq!(enum_member("in-progress"), "IN_PROGRESS");
         assert_eq!(enum_member("1st"), "V_1ST");
+    }
+
+    /// docs/spec.md, "Field names that are not Python attributes": only
+    /// names that cannot be attributes get a trailing `_`.
+    #[test]
+    fn attributes_of_field_names() {
+        for (name, attr) in [
+            ("from", "from_"),
+            ("class", "class_"),
+            ("async", "async_"),
+            ("date", "date_"),
+            ("datetime", "datetime_"),
+            ("list", "list_"),
+            ("str", "str_"),
+            ("json", "json_"),
+            ("validate", "validate_"),
+            ("metadata", "metadata_"),
+            ("registry", "registry_"),
+            // Soft keywords, other builtins, SQL words: as they are.
+            ("match", "match"),
+            ("case", "case"),
+            ("type", "type"),
+            ("query", "query"),
+            ("filter", "filter"),
+            ("order", "order"),
+            ("select", "select"),
+            ("user", "user"),
+            ("title", "title"),
+        ] {
+            assert_eq!(attribute(name), attr, "{name}");
+        }
+        assert!(model_attribute_clash("metadata").is_some());
+        // Relations are not in the schemas: Pydantic's names are fine there.
+        assert_eq!(model_attribute_clash("json"), None);
+        assert!(attribute_clash("json").is_some());
+    }
+
+    #[test]
+    fn names_no_field_may_have() {
+        assert!(framework_reserved("model_name").is_some());
+        assert!(framework_reserved("model_config").is_some());
+        assert!(framework_reserved("_secret").is_some());
+        assert_eq!(framework_reserved("model"), None);
+        assert_eq!(framework_reserved("metadata"), None);
     }
 
     /// docs/spec.md: `OrderItem`, `order_item` and `order-item` all give

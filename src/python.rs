@@ -201,8 +201,9 @@ fn section(module: &str) -> Section {
     }
 }
 
-/// ruff isort's `order-by-type` key: CONSTANTS, then Classes, then names.
-fn member_key(name: &str) -> (u8, String) {
+/// ruff isort's `order-by-type` key: CONSTANTS, then Classes, then names;
+/// within each, case-insensitively first (`ReadScope` before `ReForRead`).
+fn member_key(name: &str) -> (u8, String, String) {
     let kind = if name.len() > 1
         && name
             .chars()
@@ -214,7 +215,7 @@ fn member_key(name: &str) -> (u8, String) {
     } else {
         2
     };
-    (kind, name.to_owned())
+    (kind, name.to_lowercase(), name.to_owned())
 }
 
 /// A set of `from module import name` and `import module` lines.
@@ -340,6 +341,26 @@ mod tests {
         assert_eq!(
             i.render(),
             "import enum\nfrom datetime import datetime\nfrom uuid import UUID\n\nfrom sqlalchemy import String, func\n\nfrom app.database import Base"
+        );
+    }
+
+    /// A resource `Re` imports `ReForRead` next to `ReadScope`: ruff
+    /// compares names case-insensitively before comparing them exactly.
+    #[test]
+    fn sorts_names_case_insensitively_like_ruff() {
+        let mut i = Imports::default();
+        for name in [
+            "ReForRead",
+            "ReadScope",
+            "Creator",
+            "RE_KEYS",
+            "ReForDelete",
+        ] {
+            i.from("app.re.dependencies", name);
+        }
+        assert_eq!(
+            i.render(),
+            "from app.re.dependencies import RE_KEYS, Creator, ReadScope, ReForDelete, ReForRead"
         );
     }
 }

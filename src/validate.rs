@@ -302,6 +302,7 @@ fn auth(c: &mut Checker) -> Auth {
         user_schema_imports: String::new(),
         user_not_null_on_update: String::new(),
         user_sample: Vec::new(),
+        user_renamed: Vec::new(),
     }
 }
 
@@ -312,6 +313,7 @@ const USER_RESERVED: &[&str] = &[
     "hashed_password",
     "role",
     "is_active",
+    "is_admin",
     "token_version",
     "current_password",
     "new_password",
@@ -417,6 +419,9 @@ fn user_fields(c: &mut Checker, auth: &mut Auth) {
             ));
         }
         not_null.extend(laid.not_null);
+        if plan.attr != plan.name {
+            auth.user_renamed.push(plan.name.clone());
+        }
         auth.user_columns.push(laid.column);
         auth.user_fields.push(laid.field);
     }
@@ -582,10 +587,41 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
             );
             continue;
         }
-        if names::is_python_keyword(&snake) || names::RESERVED_MODULES.contains(&snake.as_str()) {
+        let why = if names::is_python_keyword(&snake) {
+            Some(format!(
+                "would become package `app/{snake}`, but `{snake}` is a Python keyword, which cannot name a package or a variable"
+            ))
+        } else if names::RESERVED_MODULES.contains(&snake.as_str()) {
+            Some(format!(
+                "would become packages `app/{snake}` and `tests/{snake}`, but the generated project already has a module named `{snake}`"
+            ))
+        } else if let Some((_, what)) = RESOURCE_VARIABLES
+            .iter()
+            .find(|(n, _)| *n == snake || format!("{snake}_id") == *n)
+        {
+            let var = if RESOURCE_VARIABLES.iter().any(|(n, _)| *n == snake) {
+                snake.clone()
+            } else {
+                format!("{snake}_id")
+            };
+            Some(format!(
+                "would use the variable `{var}` in its generated functions, which already use `{var}` for {what}"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
             c.at_key(
                 &path,
-                format!("resource `{key}` would become package `app/{snake}`, a name Python or the generated project already uses"),
+                format!("resource `{key}` {why}"),
+                format!("rename it, for example `{class}Item` or `{class}Entry`"),
+            );
+            continue;
+        }
+        if let Some((_, origin)) = TAKEN_CLASS_NAMES.iter().find(|(n, _)| *n == class) {
+            c.at_key(
+                &path,
+                format!("resource `{key}` would become class `{class}`, but the generated modules already import or define `{class}` (from {origin})"),
                 format!("rename it, for example `{class}Item` or `{class}Entry`"),
             );
             continue;
@@ -655,8 +691,50 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
     out
 }
 
-/// Query parameters every list takes, which no filter may shadow.
-const LIST_RESERVED: &[&str] = &["limit", "offset", "sort", "q"];
+/// Names the generated functions of a resource (service, dependencies,
+/// router, hooks, factories) use for their own parameters and variables,
+/// or for modules and functions they call, next to the variable that
+/// holds a row (`post`): a resource whose snake_case name is one of them
+/// would shadow it, with what it is for. The row's id is `<name>_id`, so
+/// `owner_id` also rules out `owner`.
+pub const RESOURCE_VARIABLES: &[(&str, &str)] = &[
+    ("actor", "the user who makes a change"),
+    (
+        "check_writable",
+        "the function that checks field write permissions",
+    ),
+    ("data", "the request body"),
+    ("found", "the rows a many-to-many relation links"),
+    (
+        "full",
+        "the row before fields hidden from the caller are left out",
+    ),
+    ("hidden", "the fields hidden from the caller"),
+    (
+        "hidden_fields",
+        "the function that finds the fields hidden from the caller",
+    ),
+    ("hooks", "the package's hooks module"),
+    ("last", "the sort keys of a page's last row"),
+    ("linked_to", "the condition of a many-to-many nested list"),
+    ("logger", "the hooks module's logger"),
+    ("name", "the attribute names an update sets"),
+    ("owner_id", "the owner's id"),
+    ("pick", "the function that picks linked rows"),
+    ("query", "the list's query parameters"),
+    ("row", "the linked rows a many-to-many unlink goes through"),
+    ("rows", "a page's rows"),
+    ("rows_by_id", "the function that loads linked rows"),
+    ("secret", "the secret that signs cursors"),
+    ("service", "the package's service module"),
+    ("session", "the database session"),
+    ("total", "the row count of a list"),
+    ("value", "the values an update sets"),
+];
+
+/// Query parameters lists take (`offset` and `cursor` by pagination,
+/// `include_deleted` with soft delete), which no filter may shadow.
+const LIST_RESERVED: &[&str] = &["limit", "offset", "cursor", "sort", "q", "include_deleted"];
 
 /// Resolves `list:`: the query model's filter parameters, the conditions
 /// they add, the sort keys, the searched columns, the columns to index, and
@@ -773,10 +851,12 @@ fn list_spec(
             if matches!(ty, FieldType::Int | FieldType::BigInt) {
                 imports.push(("app.schemas".into(), eq_type.clone()));
             }
-            let column = col(&name);
-            let mut add = |param: String, decl: String, cond: Condition, op: &str| {
+            let column = col(&f.attr);
+            // `param` is the query parameter, `attr` its attribute in the
+            // query model: they differ for `?from=` (`from_`).
+            let mut add = |param: String, attr: String, decl: String, cond: Condition, op: &str| {
                 spec.params.push(decl);
-                spec.filters.push((param.clone(), cond.statement()));
+                spec.filters.push((attr, cond.statement()));
                 spec.filter_cases.push(call(
                     "pytest.param",
                     &[
@@ -790,10 +870,25 @@ fn list_spec(
                 ));
             };
             if ty != FieldType::Float {
+                let attr = f.attr.clone();
+                let decl = if attr == name {
+                    format!("{name}: {eq_type} | None = None")
+                } else {
+                    call(
+                        &format!("{attr}: {eq_type} | None = Field"),
+                        &[
+                            "default=None".into(),
+                            format!("alias={}", python::string(&name)),
+                        ],
+                        "",
+                        4,
+                    )
+                };
                 add(
                     name.clone(),
-                    format!("{name}: {eq_type} | None = None"),
-                    Condition::compare(&column, "==", &format!("query.{name}")),
+                    attr.clone(),
+                    decl,
+                    Condition::compare(&column, "==", &format!("query.{attr}")),
                     "eq",
                 );
             }
@@ -801,6 +896,7 @@ fn list_spec(
                 imports.push(("app.schemas".into(), "CommaList".into()));
                 let p = format!("{name}__in");
                 add(
+                    p.clone(),
                     p.clone(),
                     format!("{p}: CommaList[{t}] = None"),
                     Condition::call(&format!("{column}.in_"), &[format!("query.{p}")]),
@@ -812,6 +908,7 @@ fn list_spec(
                     let p = format!("{name}__{op}");
                     add(
                         p.clone(),
+                        p.clone(),
                         format!("{p}: {eq_type} | None = None"),
                         Condition::compare(&column, sym, &format!("query.{p}")),
                         op,
@@ -821,6 +918,7 @@ fn list_spec(
             if contains {
                 let p = format!("{name}__contains");
                 add(
+                    p.clone(),
                     p.clone(),
                     format!("{p}: SafeStr | None = Field(default=None, max_length=200)"),
                     Condition::call(
@@ -833,6 +931,7 @@ fn list_spec(
             if f.raw.nullable {
                 let p = format!("{name}__isnull");
                 add(
+                    p.clone(),
                     p.clone(),
                     format!("{p}: bool | None = None"),
                     Condition::call("is_null", &[column.clone(), format!("query.{p}")]),
@@ -916,7 +1015,7 @@ fn list_spec(
                 );
             }
             Some(f) => {
-                keys.push((name.clone(), col(&name)));
+                keys.push((name.clone(), col(&f.attr)));
                 spec.sort_cases.push(name.clone());
                 let kind = match f.row.ty {
                     FieldType::Int | FieldType::BigInt | FieldType::Float => "number",
@@ -967,7 +1066,7 @@ fn list_spec(
                     FieldType::String | FieldType::Text | FieldType::Email
                 ) =>
             {
-                spec.search.push(col(&name));
+                spec.search.push(col(&f.attr));
                 spec.search_keys.push(name);
             }
             Some(f) => c.at_value(
@@ -1217,7 +1316,10 @@ struct Bounds {
 
 /// A field after its checks, before layout.
 struct FieldPlan {
+    /// JSON name and column.
     name: String,
+    /// Python attribute (`names::attribute`).
+    attr: String,
     row: &'static TypeRow,
     raw: RawField,
     bounds: Bounds,
@@ -1268,6 +1370,23 @@ fn resource(
         let Some(name) = member_name(c, &rpath, rkey, "relation", &taken) else {
             continue;
         };
+        // A field named so gets the attribute `name_` (its JSON name and
+        // column stay); a relation's name is its relationship attribute,
+        // used throughout the generated code, so it has to be usable as is.
+        // (Relations are not in the schemas: Pydantic's names are fine.)
+        if let Some(why) = names::model_attribute_clash(&name) {
+            let target = names::snake(&raw_rel.to);
+            c.at_key(
+                &rpath,
+                format!(
+                    "relation name `{rkey}` is {why}, so it cannot be the relationship attribute `{class}.{name}`"
+                ),
+                format!(
+                    "rename the relation, for example `{name}_{target}`; fields may have such names (a field `{name}` gets the Python attribute `{name}_`)"
+                ),
+            );
+            continue;
+        }
         let kind = Kind::parse(&raw_rel.kind);
         let column = match kind {
             Some(Kind::OneToMany) => None,
@@ -1303,6 +1422,45 @@ fn resource(
                 collections.push(rel);
             }
         }
+    }
+    // The models module defines each many-to-many's association table
+    // under its table name, which the relationship refers to; the service
+    // defines `link_<relation>` and `unlink_<relation>`.
+    for rel in collections
+        .iter()
+        .filter(|rel| rel.kind == Kind::ManyToMany)
+    {
+        let table = format!("{snake}_{}", rel.name);
+        if snake == "link" || snake == "unlink" {
+            let rkey = r
+                .relations
+                .keys()
+                .find(|k| names::snake(k) == rel.name)
+                .map_or(rel.name.as_str(), String::as_str);
+            c.at_key(
+                &join_key(&join_key(&path, "relations"), rkey),
+                format!(
+                    "the association table of relation `{rkey}` would be `{table}`, the name of the service function that {snake}s its rows"
+                ),
+                format!("rename the resource, for example `{class}Item`"),
+            );
+        }
+        let Some(f) = fields.iter().find(|f| f.attr == table) else {
+            continue;
+        };
+        let fkey = r
+            .fields
+            .keys()
+            .find(|k| names::snake(k) == f.name)
+            .map_or(f.name.as_str(), String::as_str);
+        c.at_key(
+            &join_key(&join_key(&path, "fields"), fkey),
+            format!(
+                "field `{fkey}` has the name of the association table of relation `{}` (`{table}`), which the model's module defines under that name",
+                rel.name
+            ),
+            "rename the field, or the relation",
+        );
     }
     let rules = permissions(c, &path, r);
     unlistable_fields(c, &path, r, &fields);
@@ -1534,14 +1692,6 @@ fn member_name(
         );
         return None;
     }
-    if names::is_python_keyword(&name) {
-        c.at_key(
-            path,
-            format!("{what} name `{key}` is a Python keyword"),
-            format!("rename it, for example `{name}_value` or a more specific word"),
-        );
-        return None;
-    }
     if GENERATED_COLUMNS.contains(&name.as_str()) {
         c.at_key(
             path,
@@ -1550,15 +1700,17 @@ fn member_name(
         );
         return None;
     }
-    if let Some(lib) = names::framework_reserved(&name) {
-        c.at_key(
-            path,
-            format!("{what} name `{key}` is reserved by {lib}"),
-            format!(
-                "rename it, for example `{}_info`",
-                name.trim_start_matches('_').trim_start_matches("model_")
+    if let Some(why) = names::framework_reserved(&name) {
+        let help = match name.strip_prefix("model_") {
+            Some(rest) => format!(
+                "rename it so that it does not start with `model_`, for example `{rest}` or `{rest}_model`"
             ),
-        );
+            None => format!(
+                "drop the leading underscore: `{}`",
+                name.trim_start_matches('_')
+            ),
+        };
+        c.at_key(path, format!("{what} name `{key}` {why}"), help);
         return None;
     }
     if let Some(other) = taken.get(&name) {
@@ -1876,6 +2028,7 @@ fn field(
     let sql_type = types::sql_type(ty, &params);
     let mut plan = FieldPlan {
         name: name.to_owned(),
+        attr: names::attribute(name),
         row,
         raw: raw.clone(),
         bounds: b,
@@ -2140,41 +2293,81 @@ fn resource_example(
     out
 }
 
-/// Names a model or schema module already binds; an enum class must not shadow them.
-const TAKEN_CLASS_NAMES: &[&str] = &[
-    "Any",
-    "AwareDatetime",
-    "Base",
-    "BaseModel",
-    "BigInteger",
-    "Boolean",
-    "ConfigDict",
-    "Date",
-    "Decimal",
-    "Double",
-    "EmailStr",
-    "Enum",
-    "Field",
-    "FiniteFloat",
-    "ForeignKey",
-    "Id",
-    "Integer",
-    "JSON",
-    "JsonValue",
-    "Mapped",
-    "Numeric",
-    "Page",
-    "CursorPage",
-    "CursorQuery",
-    "StrEnum",
-    "String",
-    "Text",
-    "TimestampMixin",
-    "UTCDateTime",
-    "UUID",
-    "User",
-    "Uuid",
-    "TYPE_CHECKING",
+/// Class-like names the generated modules of a resource (models, schemas,
+/// service, dependencies, router, tests, factories, `app/models.py`) import
+/// or define, with where they come from. Neither an enum class nor a
+/// resource's class may take one: it would shadow the import.
+pub const TAKEN_CLASS_NAMES: &[(&str, &str)] = &[
+    ("APIRouter", "fastapi"),
+    ("ARRAY", "sqlalchemy"),
+    ("Annotated", "typing"),
+    ("Any", "typing"),
+    ("AsyncClient", "httpx"),
+    ("AsyncSession", "sqlalchemy.ext.asyncio"),
+    ("AuthUser", "tests.helpers"),
+    ("AwareDatetime", "pydantic"),
+    ("Base", "app.database"),
+    ("BaseModel", "pydantic"),
+    ("BigInteger", "sqlalchemy"),
+    ("Boolean", "sqlalchemy"),
+    ("Column", "sqlalchemy"),
+    ("ColumnElement", "sqlalchemy"),
+    ("CommaList", "app.schemas"),
+    ("ConfigDict", "pydantic"),
+    ("Creator", "the resource's dependencies.py"),
+    ("CurrentUser", "app.auth.dependencies"),
+    ("CursorPage", "app.schemas"),
+    ("CursorQuery", "app.schemas"),
+    ("CursorSecret", "app.pagination"),
+    ("Date", "sqlalchemy"),
+    ("Decimal", "decimal"),
+    ("Depends", "fastapi"),
+    ("Double", "sqlalchemy"),
+    ("EmailStr", "pydantic"),
+    ("Enum", "sqlalchemy"),
+    ("Field", "pydantic"),
+    ("FiniteFloat", "pydantic"),
+    ("ForeignKey", "sqlalchemy"),
+    ("HttpUrlStr", "app.schemas"),
+    ("Id", "app.schemas"),
+    ("IdPath", "app.schemas"),
+    ("Index", "sqlalchemy"),
+    ("InstrumentedAttribute", "sqlalchemy.orm"),
+    ("Int32", "app.schemas"),
+    ("Int64", "app.schemas"),
+    ("Integer", "sqlalchemy"),
+    ("JSON", "sqlalchemy"),
+    ("JsonValue", "pydantic"),
+    ("ListQuery", "app.schemas"),
+    ("LocalTime", "app.schemas"),
+    ("Mapped", "sqlalchemy.orm"),
+    ("NotFoundError", "app.errors"),
+    ("Numeric", "sqlalchemy"),
+    ("OptionalUser", "app.auth.dependencies"),
+    ("Page", "app.schemas"),
+    ("Query", "fastapi"),
+    ("ReadScope", "the resource's dependencies.py"),
+    ("Rule", "app.auth.permissions"),
+    ("SafeJson", "app.schemas"),
+    ("SafeStr", "app.schemas"),
+    ("Sequence", "collections.abc"),
+    ("SessionDep", "app.database"),
+    ("StrEnum", "enum"),
+    ("String", "sqlalchemy"),
+    ("TYPE_CHECKING", "typing"),
+    ("Table", "sqlalchemy"),
+    ("Text", "sqlalchemy"),
+    ("Time", "sqlalchemy"),
+    ("TimestampMixin", "app.database"),
+    ("UTCDateTime", "app.database"),
+    ("UUID", "uuid"),
+    ("UniqueConstraint", "sqlalchemy"),
+    ("User", "app.auth.models"),
+    ("UtcDatetime", "app.schemas"),
+    ("Uuid", "sqlalchemy"),
+    ("BigId", "app.schemas"),
+    ("BigIdPath", "app.schemas"),
+    ("UuidPath", "app.schemas"),
 ];
 
 /// The enum class for field `name` of resource `class`: the resource and
@@ -2207,7 +2400,7 @@ fn enum_class_name(class: &str, name: &str) -> String {
     let fits =
         4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len() + 1
             <= python::LINE_LENGTH;
-    let taken = TAKEN_CLASS_NAMES.contains(&plain.as_str())
+    let taken = TAKEN_CLASS_NAMES.iter().any(|(n, _)| *n == plain)
         || plain == class
         || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"]
             .iter()
@@ -3529,7 +3722,7 @@ fn schema_decl(name: &str, annotation: &str, args: Vec<String>) -> String {
 struct LaidOut {
     field: Field,
     column: schema::Column,
-    /// The quoted name, when the field may not be set to null on update.
+    /// The quoted attribute, when the field may not be set to null on update.
     not_null: Option<String>,
     /// `pytest.param(...)` lines of values a create must reject.
     invalid: Vec<String>,
@@ -3556,7 +3749,7 @@ fn lay_out_field(
         schema_imports.from(models_module, class_name);
         enums.push(EnumType {
             class_name: class_name.clone(),
-            words: format!("Allowed values of `{class}.{}`.", f.name),
+            words: format!("Allowed values of `{class}.{}`.", f.attr),
             members: f
                 .bounds
                 .values
@@ -3566,10 +3759,17 @@ fn lay_out_field(
         });
     }
     let opt = if f.raw.nullable { " | None" } else { "" };
-    let mut column_args = vec![
+    // A field whose name cannot be its attribute (`from` → `from_`) names
+    // its column and its JSON key explicitly.
+    let renamed = f.attr != f.name;
+    let mut column_args = Vec::new();
+    if renamed {
+        column_args.push(python::string(&f.name));
+    }
+    column_args.push(
         f.sql_type
             .model(f.enum_class.as_deref().unwrap_or_default(), 8),
-    ];
+    );
     if f.raw.unique {
         column_args.push("unique=True".into());
     } else if f.raw.index {
@@ -3579,20 +3779,27 @@ fn lay_out_field(
         column_args.push(format!("default={}", default_expr(f, d)));
     }
     let model_decl = call(
-        &format!("{}: Mapped[{}{opt}] = mapped_column", f.name, m.python),
+        &format!("{}: Mapped[{}{opt}] = mapped_column", f.attr, m.python),
         &column_args,
         "",
         4,
     );
     let cons = constraints(f);
+    // Request bodies take the JSON name (`alias`); the Read schema reads
+    // the model's attribute and writes the JSON name (`serialization_alias`).
+    let alias = renamed.then(|| format!("alias={}", python::string(&f.name)));
+    let serialization_alias =
+        renamed.then(|| format!("serialization_alias={}", python::string(&f.name)));
     let mut create_args = Vec::new();
     match &f.default {
         Some(d) => create_args.push(format!("default={}", default_expr(f, d))),
         None if f.raw.nullable => create_args.push("default=None".into()),
         None => {}
     }
+    create_args.extend(alias.clone());
     create_args.extend(cons.iter().cloned());
     let mut update_args = vec!["default=None".to_owned()];
+    update_args.extend(alias);
     update_args.extend(cons.iter().cloned());
     // A read_only field is in no request body (sending it is a 422, like
     // any unknown field); a write_only one in no response.
@@ -3600,30 +3807,33 @@ fn lay_out_field(
         (String::new(), String::new())
     } else {
         (
-            schema_decl(&f.name, &format!("{}{opt}", m.input), create_args),
-            schema_decl(&f.name, &format!("{} | None", m.input), update_args),
+            schema_decl(&f.attr, &format!("{}{opt}", m.input), create_args),
+            schema_decl(&f.attr, &format!("{} | None", m.input), update_args),
         )
     };
     // A field some callers may not read is left out of their responses,
     // so the Read schema lets it be absent.
+    let mut read_args = Vec::new();
+    let read_type = if f.raw.read.is_some() {
+        read_args.push("default=None".to_owned());
+        format!("{} | None", m.output)
+    } else {
+        format!("{}{opt}", m.output)
+    };
+    read_args.extend(serialization_alias);
+    if f.raw.read_only {
+        // Only the Read schema shows a read_only field: its description goes there.
+        read_args.extend(
+            f.raw
+                .description
+                .as_ref()
+                .map(|d| format!("description={}", python::string(d))),
+        );
+    }
     let read_decl = if f.raw.write_only {
         String::new()
-    } else if let (true, Some(d)) = (f.raw.read_only, &f.raw.description) {
-        // Only the Read schema shows a read_only field: its description goes there.
-        let annotation = if f.raw.read.is_some() {
-            format!("{} | None", m.output)
-        } else {
-            format!("{}{opt}", m.output)
-        };
-        let mut args = vec![format!("description={}", python::string(d))];
-        if f.raw.read.is_some() {
-            args.insert(0, "default=None".to_owned());
-        }
-        schema_decl(&f.name, &annotation, args)
-    } else if f.raw.read.is_some() {
-        format!("{}: {} | None = None", f.name, m.output)
     } else {
-        format!("{}: {}{opt}", f.name, m.output)
+        schema_decl(&f.attr, &read_type, read_args)
     };
     let column = schema::Column {
         name: f.name.clone(),
@@ -3680,6 +3890,7 @@ fn lay_out_field(
         boundaries,
         field: Field {
             name: f.name.clone(),
+            attr: f.attr.clone(),
             words: names::words(&f.name),
             model_decl,
             create_decl,
@@ -3689,7 +3900,7 @@ fn lay_out_field(
             index: f.raw.index && !f.raw.unique,
         },
         column,
-        not_null: (!f.raw.nullable && !f.raw.read_only).then(|| python::string(&f.name)),
+        not_null: (!f.raw.nullable && !f.raw.read_only).then(|| python::string(&f.attr)),
         invalid,
     }
 }
@@ -3807,7 +4018,7 @@ fn build_resource(
             &mut enums,
         );
         if f.raw.unique {
-            unique_fields.push(f.name.clone());
+            unique_fields.push((f.attr.clone(), f.name.clone()));
             capacity = capacity.min(f.samples_cache.len());
             table_uniques.push(f.name.clone());
         } else if f.raw.index {
@@ -4025,7 +4236,7 @@ fn build_resource(
         });
         if one_to_one {
             table_uniques.push(column.clone());
-            unique_fields.push(column.clone());
+            unique_fields.push((column.clone(), column.clone()));
         } else {
             table_indexes.push(column.clone());
         }
@@ -4391,7 +4602,13 @@ fn build_resource(
     let unique_together: Vec<String> = unique_groups
         .iter()
         .map(|g| {
-            let columns: Vec<String> = g.iter().map(|c| format!("{class}.{c}")).collect();
+            let columns: Vec<String> = g
+                .iter()
+                .map(|c| {
+                    let attr = fields.iter().find(|f| f.name == *c).map_or(c, |f| &f.attr);
+                    format!("{class}.{attr}")
+                })
+                .collect();
             call(
                 "await ensure_unique_together",
                 &[
@@ -4410,6 +4627,7 @@ fn build_resource(
     // can make two clashing rows for.
     let unique_cases: Vec<String> = unique_fields
         .iter()
+        .map(|(_, name)| name)
         .filter(|f| !one_to_one_cases.iter().any(|p| p.column == **f))
         .map(|f| vec![f.clone()])
         .chain(
@@ -4562,7 +4780,7 @@ fn build_resource(
             .filter_map(|f| {
                 pick(&f.raw).as_ref().map(|roles| {
                     (
-                        f.name.clone(),
+                        f.attr.clone(),
                         frozenset(roles.iter().filter(|r| *r != "admin")),
                     )
                 })
@@ -4726,6 +4944,16 @@ fn build_resource(
         .iter()
         .find(|f| f.raw.write.is_some())
         .map(|f| (f.name.clone(), python::literal(&f.samples_cache[0])));
+    let renamed: Vec<String> = fields
+        .iter()
+        .filter(|f| f.attr != f.name)
+        .map(|f| python::string(&f.name))
+        .collect();
+    let renamed = match renamed.as_slice() {
+        [] => String::new(),
+        [one] => format!("RENAMED = ({one},)"),
+        many => call("RENAMED = ", many, "", 0),
+    };
     test_imports
         .from("tests.factories", &format!("{snake}_body"))
         .from("tests.factories", &format!("{snake}_parents"))
@@ -4963,6 +5191,7 @@ fn build_resource(
                 deleter: String::new(),
                 hidden_field,
                 guarded_field,
+                renamed,
                 samples,
                 parents,
                 invalid,

@@ -336,6 +336,18 @@ fn types() {
     check_project("types", "tests/specs/good/types.yaml");
 }
 
+/// Names Python, SQLAlchemy, Pydantic and SQL reserve: keyword fields
+/// (`from`, `class`), fields named like types the classes use (`date`,
+/// `float`), `json` and `metadata` (attributes `from_`, `date_`, ... with
+/// the JSON and column names unchanged), soft keywords (`match`, `type`) and
+/// SQL reserved words as fields and tables (`order`, `user`, `group`), with
+/// filters, sorting, search, unique groups and cursor pages on them, on
+/// both databases.
+#[test]
+fn reserved_words() {
+    check_project("reserved_words", "tests/specs/good/reserved_words.yaml");
+}
+
 /// One database the evolution runs against.
 struct Database {
     label: &'static str,

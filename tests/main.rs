@@ -5,6 +5,8 @@
 //!   located, helpful message (snapshots) and nothing is written.
 //! - `snapshots`: the whole generated tree of each example (snapshots),
 //!   and determinism.
+//! - `names`: the names generated class bodies and functions use are those
+//!   fields and resources are kept from.
 //! - `e2e`: each example is generated and its own checks run: ruff, mypy,
 //!   Alembic and pytest on SQLite and PostgreSQL.
 
@@ -12,5 +14,6 @@ mod bad_specs;
 mod cli;
 mod common;
 mod e2e;
+mod names;
 mod regenerate;
 mod snapshots;
