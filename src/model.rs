@@ -166,9 +166,12 @@ pub struct Resource {
     /// `exclude={...}` argument of `model_dump` leaving out the `*_ids` of
     /// many-to-many relations, or empty.
     pub dump_exclude: String,
-    /// `LOAD = (selectinload(Post.tags),)`: loader options of every query
-    /// whose rows a response shows (the many-to-many collections), or empty.
+    /// `stmt = stmt.options(selectinload(Post.tags))`: the loader options of
+    /// the list query (the many-to-many collections responses show), laid
+    /// out at 4 spaces, or empty.
     pub load_options: String,
+    /// The same for the query of one row (`query = query.options(...)`).
+    pub load_options_get: String,
     /// Enum classes defined in the models module.
     pub enums: Vec<EnumType>,
     /// Import block of `models.py`.

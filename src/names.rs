@@ -196,6 +196,7 @@ pub const CLASS_BODY_NAMES: &[&str] = &[
     "str",
     "time",
     "utc_now",
+    "uuid4",
 ];
 
 /// Attributes Pydantic's `BaseModel` still has from Pydantic 1; a field

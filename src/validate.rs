@@ -700,6 +700,11 @@ fn resources(c: &mut Checker) -> Vec<Resolved> {
 pub const RESOURCE_VARIABLES: &[(&str, &str)] = &[
     ("actor", "the user who makes a change"),
     (
+        "require_admin",
+        "the function that lets only admins see deleted rows",
+    ),
+    ("utc_now", "the function that stamps `deleted_at`"),
+    (
         "check_writable",
         "the function that checks field write permissions",
     ),
@@ -2325,6 +2330,7 @@ pub const TAKEN_CLASS_NAMES: &[(&str, &str)] = &[
     ("Double", "sqlalchemy"),
     ("EmailStr", "pydantic"),
     ("Enum", "sqlalchemy"),
+    ("FastAPI", "fastapi"),
     ("Field", "pydantic"),
     ("FiniteFloat", "pydantic"),
     ("ForeignKey", "sqlalchemy"),
@@ -4921,10 +4927,15 @@ fn build_resource(
             format!("LINK_FIELDS = {{\n    {},\n}}", link_fields.join(",\n    "))
         }
     };
-    let load_options = match load.as_slice() {
-        [] => String::new(),
-        [one] => format!("LOAD = ({one},)"),
-        many => call("LOAD = ", many, "", 0),
+    // Built when a query runs, not at import: the mappers are configured
+    // only once every model module is imported.
+    let (load_options, load_options_get) = if load.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            call("stmt = stmt.options", &load, "", 4),
+            call("query = query.options", &load, "", 4),
+        )
     };
     for c in &model_collections {
         test_imports.from("tests.factories", &c.target_factory);
@@ -5146,6 +5157,7 @@ fn build_resource(
             nested_lists,
             dump_exclude,
             load_options,
+            load_options_get,
             enums,
             model_imports: format!("{}{type_checking_block}", model_imports.render()),
             schema_imports: schema_imports.render(),

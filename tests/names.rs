@@ -273,6 +273,7 @@ const VARIABLES_RESOURCES_MAY_TAKE: &[&str] = &[
     "ensure_unique",
     "ensure_unique_together",
     "func",
+    "include_deleted",
     "is_null",
     "item",
     "items",
