@@ -2143,8 +2143,9 @@ fn access_flags(c: &mut Checker, path: &str, raw: &RawField) {
     }
 }
 
-/// Fields `list:` may not name: `write_only` ones (filtering, sorting or
-/// searching by a hidden value reveals it) and `read_only` ones (the
+/// Fields `list:` may not name: `write_only` ones and those with `read:`
+/// roles (filtering, sorting or searching by a hidden value reveals it)
+/// and `read_only` ones (the
 /// generated tests cannot give rows distinct values through the API).
 fn unlistable_fields(c: &mut Checker, path: &str, r: &RawResource, fields: &[FieldPlan]) {
     let Some(list) = &r.list else { return };
@@ -2165,6 +2166,12 @@ fn unlistable_fields(c: &mut Checker, path: &str, r: &RawResource, fields: &[Fie
                     &at,
                     format!("write_only field `{name}` cannot be in `{key}`"),
                     "filtering, sorting or searching by a value responses never show would reveal it; remove it from the list",
+                );
+            } else if f.raw.read.is_some() {
+                c.at_value(
+                    &at,
+                    format!("field `{name}` is shown only to some roles (`read:`), so it cannot be in `{key}`"),
+                    "filtering, sorting or searching by it would let other callers probe its values; remove it from the list, or drop `read:`",
                 );
             } else if f.raw.read_only {
                 c.at_value(
