@@ -296,8 +296,6 @@ pub struct Collection {
     pub many_to_many: bool,
     /// Target class (`Tag`).
     pub target_class: String,
-    /// Target package name (`tag`).
-    pub target_snake: String,
     /// Target words, singular, lower case (`tag`).
     pub target_words: String,
     /// The relationship declaration of the model, laid out at 4 spaces.
@@ -535,8 +533,6 @@ pub struct Deletion {
     pub column: String,
     /// Factory creating the target (`create_category`).
     pub factory: String,
-    /// Target package name, for the test's name (`category`).
-    pub target: String,
     /// Route of the target resource (`/categories`).
     pub target_url: String,
     /// Status of the target's DELETE: 204, or 409 for `restrict`.

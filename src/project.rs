@@ -182,6 +182,17 @@ pub struct Update {
 }
 
 impl Update {
+    /// Deletes `path`, whose content is `now`, and shows it as a change.
+    fn delete(&mut self, path: &str, now: String) {
+        self.changeset.deletes.push(path.to_owned());
+        self.changes.push(FileChange {
+            path: path.to_owned(),
+            action: Action::Delete,
+            before: Some(now),
+            after: None,
+        });
+    }
+
     /// Nothing to change in the files the user sees.
     pub fn is_up_to_date(&self) -> bool {
         self.changes.is_empty()
@@ -321,13 +332,7 @@ pub fn update(
         };
         let base = write::read(dir, &base_path(path))?;
         if base.as_deref() == Some(now.as_str()) || options.force {
-            update.changeset.deletes.push(path.clone());
-            update.changes.push(FileChange {
-                path: path.clone(),
-                action: Action::Delete,
-                before: Some(now),
-                after: None,
-            });
+            update.delete(path, now);
         } else {
             update.kept.push(path.clone());
         }
@@ -343,13 +348,7 @@ pub fn update(
             continue;
         };
         if &sha256(&now) == created {
-            update.changeset.deletes.push(path.clone());
-            update.changes.push(FileChange {
-                path: path.clone(),
-                action: Action::Delete,
-                before: Some(now),
-                after: None,
-            });
+            update.delete(path, now);
         } else {
             update.kept.push(path.clone());
         }

@@ -1751,7 +1751,33 @@ fn field(
     };
     let before = c.problems.len();
     let ty = row.ty;
-    let only = |c: &mut Checker, present: bool, key: &str, allowed: bool, which: &str| {
+    let numeric = row.family == Family::Numeric;
+    let textual = row.family == Family::Textual;
+    let decimal = ty == FieldType::Decimal;
+    const NUMBERS: &str = "int, bigint, float and decimal fields";
+    const TEXTS: &str = "string and text fields";
+    // (key, given, applies to this type, which types it applies to)
+    let applicable = [
+        ("min", raw.min.is_some(), numeric, NUMBERS),
+        ("max", raw.max.is_some(), numeric, NUMBERS),
+        ("min_length", raw.min_length.is_some(), textual, TEXTS),
+        ("max_length", raw.max_length.is_some(), textual, TEXTS),
+        ("pattern", raw.pattern.is_some(), textual, TEXTS),
+        (
+            "values",
+            raw.values.is_some(),
+            ty == FieldType::Enum,
+            "enum fields",
+        ),
+        (
+            "precision",
+            raw.precision.is_some(),
+            decimal,
+            "decimal fields",
+        ),
+        ("scale", raw.scale.is_some(), decimal, "decimal fields"),
+    ];
+    for (key, present, allowed, which) in applicable {
         if present && !allowed {
             c.at_key(
                 &join_key(path, key),
@@ -1759,65 +1785,7 @@ fn field(
                 format!("`{key}` applies to {which}; remove it"),
             );
         }
-    };
-    let numeric = row.family == Family::Numeric;
-    let textual = row.family == Family::Textual;
-    only(
-        c,
-        raw.min.is_some(),
-        "min",
-        numeric,
-        "int, bigint, float and decimal fields",
-    );
-    only(
-        c,
-        raw.max.is_some(),
-        "max",
-        numeric,
-        "int, bigint, float and decimal fields",
-    );
-    only(
-        c,
-        raw.min_length.is_some(),
-        "min_length",
-        textual,
-        "string and text fields",
-    );
-    only(
-        c,
-        raw.max_length.is_some(),
-        "max_length",
-        textual,
-        "string and text fields",
-    );
-    only(
-        c,
-        raw.pattern.is_some(),
-        "pattern",
-        textual,
-        "string and text fields",
-    );
-    only(
-        c,
-        raw.values.is_some(),
-        "values",
-        ty == FieldType::Enum,
-        "enum fields",
-    );
-    only(
-        c,
-        raw.precision.is_some(),
-        "precision",
-        ty == FieldType::Decimal,
-        "decimal fields",
-    );
-    only(
-        c,
-        raw.scale.is_some(),
-        "scale",
-        ty == FieldType::Decimal,
-        "decimal fields",
-    );
+    }
     if raw.unique && !row.uniquable {
         c.at_key(
             &join_key(path, "unique"),
@@ -4209,7 +4177,7 @@ fn build_resource(
         if one_to_one {
             one_to_one_cases.push(parent.clone());
         }
-        if let Some(target) = &rel.target_snake {
+        if rel.target_snake.is_some() {
             // A soft delete only marks the target: no ON DELETE action runs.
             let action = if rel.target_soft {
                 "KEEP"
@@ -4230,7 +4198,6 @@ fn build_resource(
                 target_url: format!("/{}", names::kebab(&rel.target_table)),
                 status: if action == "RESTRICT" { 409 } else { 204 },
                 after,
-                target: target.clone(),
             });
         }
         references.push(parent);
@@ -4309,7 +4276,6 @@ fn build_resource(
             words: names::words(&rel.name).to_lowercase(),
             many_to_many: m2m,
             target_class: target.to_owned(),
-            target_snake: target_snake.clone(),
             target_words: names::words(&target_snake),
             relationship_decl: String::new(),
             where_fn: format!("{}_of", rel.name),

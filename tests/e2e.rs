@@ -219,21 +219,19 @@ pub fn check_project(name: &str, spec: &str) {
         "sqlite+aiosqlite:///{}",
         tmp.path().join("alembic.db").display()
     );
-    py(
-        "alembic upgrade head (SQLite)",
-        &["-m", "alembic", "upgrade", "head"],
-        &[("DATABASE_URL", &sqlite)],
-    );
-    py(
-        "alembic check (SQLite)",
-        &["-m", "alembic", "check"],
-        &[("DATABASE_URL", &sqlite)],
-    );
-    py(
-        "alembic downgrade base (SQLite)",
-        &["-m", "alembic", "downgrade", "base"],
-        &[("DATABASE_URL", &sqlite)],
-    );
+    // The migrations build the schema the models declare, and undo it.
+    let alembic = |database: &str, url: &str| {
+        for step in [&["upgrade", "head"][..], &["check"], &["downgrade", "base"]] {
+            let mut args = vec!["-m", "alembic"];
+            args.extend_from_slice(step);
+            py(
+                &format!("alembic {} ({database})", step.join(" ")),
+                &args,
+                &[("DATABASE_URL", url)],
+            );
+        }
+    };
+    alembic("SQLite", &sqlite);
     let redis = redis_url();
     let report = py(
         "pytest (SQLite)",
@@ -253,21 +251,7 @@ pub fn check_project(name: &str, spec: &str) {
     .trim()
     .to_owned();
     let result = std::panic::catch_unwind(|| {
-        py(
-            "alembic upgrade head (PostgreSQL)",
-            &["-m", "alembic", "upgrade", "head"],
-            &[("DATABASE_URL", &url)],
-        );
-        py(
-            "alembic check (PostgreSQL)",
-            &["-m", "alembic", "check"],
-            &[("DATABASE_URL", &url)],
-        );
-        py(
-            "alembic downgrade base (PostgreSQL)",
-            &["-m", "alembic", "downgrade", "base"],
-            &[("DATABASE_URL", &url)],
-        );
+        alembic("PostgreSQL", &url);
         let report = py(
             "pytest (PostgreSQL)",
             &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"],
