@@ -9,12 +9,14 @@
 //! loses that suffix; any other is copied.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use include_dir::{Dir, DirEntry, include_dir};
+use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::error::Error;
-use crate::model::Model;
+use crate::model::{Model, Project};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -83,7 +85,7 @@ fn files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
 
 /// Loads every `.tera` template into one Tera instance, autoescaping off
 /// (the output is Python, TOML and Markdown, not HTML).
-fn engine() -> Result<Tera, Error> {
+fn load_engine() -> Result<Tera, Error> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![]);
     let mut all = Vec::new();
@@ -106,16 +108,35 @@ fn engine() -> Result<Tera, Error> {
     Ok(tera)
 }
 
+/// The templates, parsed once per process (a render and its revision share them).
+fn engine() -> Result<&'static Tera, Error> {
+    static ENGINE: OnceLock<Tera> = OnceLock::new();
+    if let Some(tera) = ENGINE.get() {
+        return Ok(tera);
+    }
+    let tera = load_engine()?;
+    Ok(ENGINE.get_or_init(|| tera))
+}
+
+/// What a per-resource template sees of the model: the project alone
+/// (resource templates use `model.project.api_prefix`), so a context costs
+/// the size of one resource, not of the whole model.
+#[derive(Serialize)]
+struct ResourceModel<'a> {
+    project: &'a Project,
+}
+
 /// Renders the whole project for `model`.
 ///
 /// Errors: [`Error::Render`] when a template fails, which is a bug in gen.
 pub fn render(model: &Model) -> Result<Plan, Error> {
     let tera = engine()?;
     let mut plan = Plan::new();
-    let mut context = Context::new();
-    context.insert("model", model);
     let mut all = Vec::new();
     files(&TEMPLATES, &mut all);
+    let mut per_resource = Vec::new();
+    let mut context = Context::new();
+    context.insert("model", model);
     for file in &all {
         let path = file.path().to_string_lossy().replace('\\', "/");
         let (ownership, rest) = match path.strip_prefix("user/") {
@@ -123,24 +144,27 @@ pub fn render(model: &Model) -> Result<Plan, Error> {
             None => (Ownership::Generated, path.as_str()),
         };
         if let Some(target) = rest.strip_prefix("project/") {
-            emit(
-                &tera,
-                &mut plan,
-                file,
-                &path,
-                target.to_owned(),
-                ownership,
-                &context,
-            )?;
+            let target = target.to_owned();
+            emit(tera, &mut plan, file, &path, target, ownership, &context)?;
         } else if let Some(target) = rest.strip_prefix("resource/") {
-            for resource in &model.resources {
-                let mut ctx = context.clone();
-                ctx.insert("r", resource);
-                let target = target.replace("__resource__", &resource.snake);
-                emit(&tera, &mut plan, file, &path, target, ownership, &ctx)?;
-            }
+            per_resource.push((file, target.to_owned(), path.clone(), ownership));
         }
         // `migration/` templates are rendered on demand by `render_revision`.
+    }
+    let mut context = Context::new();
+    context.insert(
+        "model",
+        &ResourceModel {
+            project: &model.project,
+        },
+    );
+    for resource in &model.resources {
+        let mut ctx = context.clone();
+        ctx.insert("r", resource);
+        for (file, target, path, ownership) in &per_resource {
+            let target = target.replace("__resource__", &resource.snake);
+            emit(tera, &mut plan, file, path, target, *ownership, &ctx)?;
+        }
     }
     Ok(plan)
 }
@@ -154,7 +178,7 @@ pub fn revision_path(rev: &crate::migrate::Revision) -> String {
 ///
 /// Errors: [`Error::Render`] when the template fails, a bug in gen.
 pub fn render_revision(rev: &crate::migrate::Revision) -> Result<String, Error> {
-    render_revision_with(&engine()?, rev)
+    render_revision_with(engine()?, rev)
 }
 
 fn render_revision_with(tera: &Tera, rev: &crate::migrate::Revision) -> Result<String, Error> {
