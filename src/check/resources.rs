@@ -8,6 +8,7 @@ use crate::check::relations::{Inverses, Kind, ids_field, inverses, relation, req
 use crate::check::values::resource_example;
 use crate::check::{Checker, GENERATED_COLUMNS, MAX_NAME};
 use crate::diagnostics::allowed_help;
+use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, build_resource};
 use crate::names;
 use crate::spec::{RawResource, spans::join_key};
@@ -182,10 +183,9 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
     let mut out = Vec::new();
     for (key, class, snake, plural) in heads {
         let r = &raw[&key];
-        if let Some(mut res) = resource(c, &key, &class, &snake, &plural, r, &catalog, &inverses) {
-            res.key = key.clone();
-            out.push(res);
-        }
+        out.extend(resource(
+            c, &key, &class, &snake, &plural, r, &catalog, &inverses,
+        ));
     }
     required_cycles(c, &out);
     propagate_capacity(&mut out);
@@ -389,26 +389,23 @@ pub(crate) fn resource(
             f.raw.index = true;
         }
     }
-    let default_role = c.default_role.clone();
-    let (spec, _, imports) = list;
-    let mut resolved = build_resource(
+    let (list, _, list_imports) = list;
+    let facts = ResourceFacts {
+        key,
         class,
         snake,
         plural,
-        r,
+        raw: r,
         fields,
         relations,
         collections,
-        inverses,
         rules,
-        &default_role,
-        &imports,
-        &spec,
-        &composites,
+        list,
+        list_imports,
+        composites,
         example,
-    );
-    resolved.resource.list = spec;
-    Some(resolved)
+    };
+    Some(build_resource(&facts, inverses, &c.default_role))
 }
 
 /// Class-like names the generated modules of a resource (models, schemas,

@@ -1,6 +1,7 @@
 //! The test plan: what the generated tests need of each resource, derived
 //! once the facts of every resource exist (capacities, parents, creators).
 
+pub(crate) mod resource;
 pub(crate) mod values;
 
 use crate::layout::resource::Resolved;
