@@ -1,6 +1,6 @@
 //! The resolved model: everything the templates need, decided once.
 //!
-//! Built only by [`crate::validate::validate`]; every name is here in each
+//! Built only by [`crate::check::validate`]; every name is here in each
 //! case it is used in, every Python, SQLAlchemy, Alembic and Pydantic type
 //! already chosen, every declaration already laid out as `ruff format`
 //! would. Templates only place these pieces.

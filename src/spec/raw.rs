@@ -349,7 +349,7 @@ fn id_type(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn relation_kind(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"type": "string", "enum": crate::validate::RELATION_KINDS})
+    json_schema!({"type": "string", "enum": crate::check::RELATION_KINDS})
 }
 
 fn on_delete(_: &mut SchemaGenerator) -> Schema {

@@ -1,0 +1,112 @@
+//! The layout stage: the only Rust that writes Python text.
+
+pub(crate) mod assemble;
+pub(crate) mod field;
+pub(crate) mod imports;
+pub(crate) mod relations;
+pub(crate) mod resource;
+
+use crate::model::Resource;
+use crate::python::{self, Imports, call};
+use crate::types::IdKind;
+
+/// Where a body or query parameter's id type comes from: `app.schemas`
+/// (`Id`, `BigId`) or `uuid` (`UUID`).
+pub(crate) fn body_type_import(kind: IdKind) -> (String, String) {
+    let row = kind.row();
+    let module = if row.python_imports.is_empty() {
+        "app.schemas"
+    } else {
+        "uuid"
+    };
+    (module.to_owned(), row.body.to_owned())
+}
+
+/// The test statement that linking a row with the missing id `missing`
+/// is a 404, laid out at 4 spaces as `ruff format` would.
+pub(crate) fn missing_link_check(missing: &str) -> String {
+    let put = format!("await client.put(f\"{{url}}/{missing}\", headers=admin.headers)");
+    let line = format!("assert_problem({put}, 404)");
+    if 4 + line.len() <= python::LINE_LENGTH {
+        return line;
+    }
+    format!(
+        "assert_problem(\n        {},\n        404,\n    )",
+        call(
+            "await client.put",
+            &[
+                format!("f\"{{url}}/{missing}\""),
+                "headers=admin.headers".into()
+            ],
+            "",
+            8
+        )
+    )
+}
+
+/// The import and the definitions `app/schemas.py` needs for the id
+/// types of `resources` beyond `int` (see [`Model::id_aliases`]).
+pub(crate) fn id_aliases(resources: &[Resource]) -> (String, String) {
+    let uses = |path: &str| resources.iter().any(|r| r.id_path == path);
+    let mut aliases = String::new();
+    if uses(IdKind::BigInt.row().path) {
+        aliases.push_str(concat!(
+            "\n\n#: Largest id a 64-bit integer primary key (`id: bigint`) holds.\n",
+            "MAX_BIG_ID = 9_223_372_036_854_775_807\n",
+            "\n#: A row id of an `id: bigint` resource in a request body.\n",
+            "BigId = Annotated[int, Field(ge=1, le=MAX_BIG_ID)]\n",
+            "\n#: A row id of an `id: bigint` resource in a path.\n",
+            "BigIdPath = Annotated[int, Path(ge=1, le=MAX_BIG_ID)]",
+        ));
+    }
+    let mut import = String::new();
+    if uses(IdKind::Uuid.row().path) {
+        import.push_str("from uuid import UUID\n");
+        aliases.push_str(concat!(
+            "\n\n#: A row id of an `id: uuid` resource in a path; anything but a UUID\n",
+            "#: is a 422.\n",
+            "UuidPath = Annotated[UUID, Path()]",
+        ));
+    }
+    (import, aliases)
+}
+
+/// Import blocks of `app/main.py` and `app/models.py`, which import every resource.
+pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
+    let mut main = Imports::default();
+    main.from("collections.abc", "AsyncIterator")
+        .from("collections.abc", "Awaitable")
+        .from("collections.abc", "Callable")
+        .from("contextlib", "asynccontextmanager")
+        .from("fastapi", "FastAPI")
+        .from("fastapi", "Request")
+        .from("fastapi", "Response")
+        .from("fastapi.middleware.cors", "CORSMiddleware")
+        .from("fastapi.routing", "APIRoute")
+        .from("app", "errors")
+        .from("app.auth.router", "router as auth_router")
+        .from("app.config", "Settings")
+        .from("app.config", "get_settings")
+        .from("app.database", "create_engine")
+        .from("app.database", "create_sessionmaker")
+        .from("app.middleware", "BodySizeLimit")
+        .from("app.ratelimit", "create_rate_limiter");
+    let mut models = Imports::default();
+    models
+        .from("app.auth.models", "User")
+        .from("app.database", "Base");
+    for r in resources {
+        main.from(
+            &format!("app.{}.router", r.snake),
+            &format!("router as {}_router", r.snake),
+        );
+        if !r.nested_lists.is_empty() {
+            main.from(
+                &format!("app.{}.router", r.snake),
+                &format!("nested as {}_nested", r.snake),
+            );
+        }
+        models.from(&format!("app.{}.models", r.snake), &r.class_name);
+    }
+    (main.render(), models.render())
+}
