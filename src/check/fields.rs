@@ -13,6 +13,7 @@ use crate::types::{self, Family, FieldType, TypeParams, TypeRow};
 use regex::Regex;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// Parsed numeric bounds and lengths of a field.
 #[derive(Debug, Clone, Default)]
@@ -53,9 +54,9 @@ pub(crate) fn member_name(
     taken: &BTreeMap<String, String>,
 ) -> Option<String> {
     let name = names::snake(key);
-    let valid = Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$")
-        .expect("static regex")
-        .is_match(key);
+    static IDENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$").expect("static regex"));
+    let valid = IDENT.is_match(key);
     if !valid || !names::is_snake_identifier(&name) {
         c.at_key(
             path,

@@ -9,6 +9,29 @@ use crate::types::{self, FieldType, IdKind};
 use regex::Regex;
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
+use std::sync::LazyLock;
+
+/// Compiles a pattern written in this file, once per process.
+fn fixed(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("static regex")
+}
+
+static UUID: LazyLock<Regex> =
+    LazyLock::new(|| fixed(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
+static DATE: LazyLock<Regex> = LazyLock::new(|| fixed(r"^\d{4}-\d{2}-\d{2}$"));
+static DATE_TIME: LazyLock<Regex> =
+    LazyLock::new(|| fixed(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"));
+static TIME: LazyLock<Regex> =
+    LazyLock::new(|| fixed(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,6}))?)?$"));
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    let unreserved = r"A-Za-z0-9._~!$&()*+,;=:@%\-";
+    fixed(&format!(
+        r"^(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d+))?(/[{unreserved}'/]*)(\?[{unreserved}/?]*)?(#[{unreserved}'/?]*)?$"
+    ))
+});
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| fixed(r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"));
+static DECIMAL: LazyLock<Regex> = LazyLock::new(|| fixed(r"^(-?)(\d+)(?:\.(\d+))?$"));
 
 /// Checks a resource's `example:`, the Create body shown in /docs: every
 /// key a field clients may send or a relation's id, every value valid for
@@ -145,12 +168,7 @@ pub(crate) fn example_id(kind: IdKind, value: &Yaml) -> Option<Json> {
             .filter(|id| (1..=types::INT32.1).contains(id))
             .map(Json::from),
         IdKind::BigInt => value.as_i64().filter(|id| *id >= 1).map(Json::from),
-        IdKind::Uuid => {
-            let uuid =
-                Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-                    .expect("static regex");
-            value.as_str().filter(|s| uuid.is_match(s)).map(Json::from)
-        }
+        IdKind::Uuid => value.as_str().filter(|s| UUID.is_match(s)).map(Json::from),
     }
 }
 
@@ -223,18 +241,14 @@ pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
         }
         FieldType::Date => {
             let s = v.as_str().ok_or("not a string")?;
-            let ok = Regex::new(r"^\d{4}-\d{2}-\d{2}$")
-                .expect("static regex")
-                .is_match(s);
-            ok.then(|| Json::String(s.to_owned()))
+            DATE.is_match(s)
+                .then(|| Json::String(s.to_owned()))
                 .ok_or_else(|| "not a date (YYYY-MM-DD)".into())
         }
         FieldType::DateTime => {
             let s = v.as_str().ok_or("not a string")?;
-            let re =
-                Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-                    .expect("static regex");
-            re.is_match(s)
+            DATE_TIME
+                .is_match(s)
                 .then(|| Json::String(s.to_owned()))
                 .ok_or_else(|| {
                     "not an ISO 8601 date-time with a UTC offset (like 2024-01-31T12:00:00Z)".into()
@@ -242,9 +256,7 @@ pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
         }
         FieldType::Uuid => {
             let s = v.as_str().ok_or("not a string")?;
-            let re = Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-                .expect("static regex");
-            re.is_match(s)
+            UUID.is_match(s)
                 .then(|| Json::String(s.to_owned()))
                 .ok_or_else(|| "not a lowercase UUID".into())
         }
@@ -290,9 +302,7 @@ pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
 /// digits of microseconds when they are not zero), or None when `s` is not
 /// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.f` (1 to 6 digits) without an offset.
 pub(crate) fn time_text(s: &str) -> Option<Json> {
-    let re = Regex::new(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,6}))?)?$")
-        .expect("static regex");
-    let caps = re.captures(s)?;
+    let caps = TIME.captures(s)?;
     let seconds = caps.get(3).map_or("00", |m| m.as_str());
     let micros = caps
         .get(4)
@@ -315,16 +325,11 @@ pub(crate) fn time_text(s: &str) -> Option<Json> {
 /// `/`) without `.` or `..` segments, and no character a URL must
 /// percent-encode.
 pub(crate) fn check_url(s: &str) -> Result<(), String> {
-    let unreserved = r"A-Za-z0-9._~!$&()*+,;=:@%\-";
-    let re = Regex::new(&format!(
-        r"^(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d+))?(/[{unreserved}'/]*)(\?[{unreserved}/?]*)?(#[{unreserved}'/?]*)?$"
-    ))
-    .expect("static regex");
     let form = "write it as the API returns it, like `https://example.com/` (lowercase scheme and host, a path, no default port, no user info)";
     if s.len() as u64 > types::MAX_URL {
         return Err(format!("longer than {} characters", types::MAX_URL));
     }
-    let caps = re
+    let caps = URL
         .captures(s)
         .ok_or_else(|| format!("not an http or https URL in canonical form; {form}"))?;
     let host = &caps[2];
@@ -381,16 +386,15 @@ pub(crate) fn check_text(b: &Bounds, s: &str) -> Result<(), String> {
 }
 
 pub(crate) fn looks_like_email(s: &str) -> bool {
-    Regex::new(r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
-        .expect("static regex")
-        .is_match(s)
+    EMAIL.is_match(s)
 }
 
 /// A decimal in canonical text with exactly `scale` digits after the point,
 /// or why it does not fit `precision`/`scale`.
 pub(crate) fn decimal_text(text: &str, precision: u32, scale: u32) -> Result<String, String> {
-    let re = Regex::new(r"^(-?)(\d+)(?:\.(\d+))?$").expect("static regex");
-    let caps = re.captures(text.trim()).ok_or("not a decimal number")?;
+    let caps = DECIMAL
+        .captures(text.trim())
+        .ok_or("not a decimal number")?;
     let sign = &caps[1];
     let whole = caps[2].trim_start_matches('0');
     let frac = caps.get(3).map_or("", |m| m.as_str()).trim_end_matches('0');
