@@ -47,13 +47,17 @@ pub(crate) fn ids_field(name: &str) -> String {
 /// at class `parent`, by normalized name.
 pub(crate) fn back_candidates(
     spec: &crate::spec::RawSpec,
+    catalog: &Catalog,
     target: &str,
     parent: &str,
 ) -> Vec<String> {
-    spec.resources
-        .iter()
-        .filter(|(k, _)| names::pascal(k) == target)
-        .flat_map(|(_, r)| &r.relations)
+    catalog
+        .keys
+        .get(target)
+        .into_iter()
+        .flatten()
+        .filter_map(|k| spec.resources.get(k))
+        .flat_map(|r| &r.relations)
         .filter(|(_, rel)| rel.kind == "many_to_one" && names::pascal(&rel.to) == parent)
         .map(|(k, _)| names::snake(k))
         .collect()
@@ -138,7 +142,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
             }
             let name = names::snake(rkey);
             if kind == Some(Kind::OneToMany) {
-                let candidates = back_candidates(spec, &target, &parent);
+                let candidates = back_candidates(spec, catalog, &target, &parent);
                 let Ok(via) = resolve_via(&candidates, rel.via.as_deref(), &parent, &target) else {
                     continue;
                 };
@@ -330,7 +334,7 @@ pub(crate) fn relation(
             );
         }
         if kind == Kind::OneToMany && catalog.by_class.contains_key(&to_class) {
-            let candidates = back_candidates(&c.spec.raw, &to_class, class);
+            let candidates = back_candidates(&c.spec.raw, catalog, &to_class, class);
             match resolve_via(&candidates, raw.via.as_deref(), class, &to_class) {
                 Ok(v) => via = Some(v),
                 Err((message, help)) => {
@@ -380,10 +384,27 @@ pub(crate) fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
             )
         })
         .collect();
+    // A cycle stays inside one strongly connected component, and is
+    // reported from its smallest node: paths leaving the component or
+    // passing a smaller node are not followed (without cycles, every
+    // search ends at once).
+    let index: BTreeMap<&str, usize> = graph.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+    let edges: Vec<Vec<usize>> = graph
+        .values()
+        .map(|targets| targets.iter().filter_map(|t| index.get(t).copied()).collect())
+        .collect();
+    let component = crate::graph::components(&edges);
+    let same_component = |a: &str, b: &str| match (index.get(a), index.get(b)) {
+        (Some(&a), Some(&b)) => component[a] == component[b],
+        _ => false,
+    };
     for start in graph.keys() {
         let mut stack = vec![(*start, vec![*start])];
         while let Some((node, trail)) = stack.pop() {
             for next in graph.get(node).into_iter().flatten() {
+                if next < start || !same_component(next, start) {
+                    continue;
+                }
                 if next == start {
                     if trail.iter().min() == Some(start) {
                         let cycle = trail

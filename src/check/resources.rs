@@ -28,6 +28,9 @@ pub(crate) struct Catalog {
     pub(crate) soft_deleted: BTreeSet<String>,
     /// Class name → the type of its `id` (absent: `int`).
     pub(crate) ids: BTreeMap<String, IdKind>,
+    /// Class name → the spec's keys that spell it, valid or not, in spec
+    /// order: finds a resource's raw declaration without scanning them all.
+    pub(crate) keys: HashMap<String, Vec<String>>,
 }
 
 /// The `id:` type of a resource; an unknown name (reported by
@@ -51,6 +54,7 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
         rejected: BTreeSet::new(),
         soft_deleted: BTreeSet::new(),
         ids: BTreeMap::new(),
+        keys: HashMap::new(),
     };
     let mut seen_tables: HashMap<String, String> = HashMap::new();
     seen_tables.insert("users".into(), "the built-in User".into());
@@ -66,6 +70,11 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
         let class = names::pascal(key);
         let snake = names::snake(key);
         catalog.rejected.insert(class.clone());
+        catalog
+            .keys
+            .entry(class.clone())
+            .or_default()
+            .push(key.clone());
         if !ident.is_match(key) || class.is_empty() {
             c.at_key(
                 &path,

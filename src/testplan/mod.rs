@@ -4,6 +4,7 @@
 pub(crate) mod resource;
 pub(crate) mod values;
 
+use crate::graph::reachable_min;
 use crate::layout::resource::Resolved;
 use crate::model::Access;
 use std::collections::{BTreeMap, HashMap};
@@ -13,45 +14,45 @@ pub(crate) const SAMPLES: usize = 4;
 
 /// A resource can create only as many distinct sample rows as its required parents can.
 pub(crate) fn propagate_capacity(resolved: &mut [Resolved]) {
-    for _ in 0..resolved.len() {
-        let caps: HashMap<String, usize> = resolved
-            .iter()
-            .map(|r| (r.resource.class_name.clone(), r.capacity))
-            .collect();
-        for r in resolved.iter_mut() {
-            for t in &r.required_targets {
-                if let Some(cap) = caps.get(t) {
-                    r.capacity = r.capacity.min(*cap);
-                }
-            }
-        }
+    let edges = required_edges(resolved);
+    let own: Vec<usize> = resolved.iter().map(|r| r.capacity).collect();
+    for (r, capacity) in resolved.iter_mut().zip(reachable_min(&own, &edges)) {
+        r.capacity = capacity;
     }
+}
+
+/// For each resource, the indexes of the resources its required relations
+/// point at (`User` and unknown targets are not resources here).
+fn required_edges(resolved: &[Resolved]) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> = resolved
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.resource.class_name.as_str(), i))
+        .collect();
+    resolved
+        .iter()
+        .map(|r| {
+            r.required_targets
+                .iter()
+                .filter_map(|t| index.get(t.as_str()).copied())
+                .collect()
+        })
+        .collect()
 }
 
 /// Fills in the test factories of required parents, once every resource is known.
 pub(crate) fn finish_tests(resolved: &mut [Resolved]) {
     // The default role creates the rows of a resource in the tests when it
     // may create them and, transitively, their required parents.
-    let mut creatable: BTreeMap<String, bool> = resolved
+    let may_create: Vec<bool> = resolved
         .iter()
-        .map(|r| {
-            (
-                r.resource.class_name.clone(),
-                r.resource.create.member == "all",
-            )
-        })
+        .map(|r| r.resource.create.member == "all")
         .collect();
-    for _ in 0..resolved.len() {
-        for r in resolved.iter() {
-            let parents_ok = r
-                .required_targets
-                .iter()
-                .all(|t| creatable.get(t).copied().unwrap_or(true));
-            if !parents_ok {
-                creatable.insert(r.resource.class_name.clone(), false);
-            }
-        }
-    }
+    let creatable: BTreeMap<String, bool> = resolved
+        .iter()
+        .zip(reachable_min(&may_create, &required_edges(resolved)))
+        .map(|(r, creatable)| (r.resource.class_name.clone(), creatable))
+        .collect();
     // Another user's view of a nested list: tested when the default role
     // creates (and, for links, may link) rows on both sides.
     let access: BTreeMap<String, (bool, String)> = resolved
