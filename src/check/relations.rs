@@ -3,7 +3,7 @@
 use crate::check::resources::Catalog;
 use crate::check::{Checker, ON_DELETE, RELATION_KINDS};
 use crate::diagnostics::allowed_help;
-use crate::layout::resource::Resolved;
+use crate::ir::ResourceFacts;
 use crate::names;
 use crate::spec::{RawRelation, spans::join_key};
 use crate::types::IdKind;
@@ -369,21 +369,28 @@ pub(crate) fn relation(
     })
 }
 
-/// Required relations may not form a cycle: no row of the cycle could be created first.
-pub(crate) fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
-    let graph: BTreeMap<&str, Vec<&str>> = resolved
+/// Required relations may not form a cycle: no row of the cycle could be
+/// created first. Reports every cycle of required relations, once, at its first resource
+/// in name order. Only resources in a strongly connected component of more
+/// than one resource can lie on a cycle, so the search for cycles (which
+/// lists every simple cycle, as the message names it) runs within those
+/// components; an acyclic spec costs one linear pass.
+pub(crate) fn required_cycles(c: &mut Checker, facts: &[ResourceFacts]) {
+    let graph: BTreeMap<&str, Vec<&str>> = facts
         .iter()
-        .map(|r| {
-            (
-                r.resource.class_name.as_str(),
-                r.required_targets.iter().map(String::as_str).collect(),
-            )
-        })
+        .map(|f| (f.class, f.required_targets().collect()))
         .collect();
+    let component = components(&graph);
     for start in graph.keys() {
+        let Some(&home) = component.get(start) else {
+            continue;
+        };
         let mut stack = vec![(*start, vec![*start])];
         while let Some((node, trail)) = stack.pop() {
             for next in graph.get(node).into_iter().flatten() {
+                if component.get(next) != Some(&home) {
+                    continue;
+                }
                 if next == start {
                     if trail.iter().min() == Some(start) {
                         let cycle = trail
@@ -407,4 +414,62 @@ pub(crate) fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
             }
         }
     }
+}
+
+/// The strongly connected components of `graph` with more than one node:
+/// node → component number (Tarjan's algorithm, iterative). Nodes on no
+/// cycle are absent.
+fn components<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> BTreeMap<&'a str, usize> {
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut out = BTreeMap::new();
+    let mut count = 0;
+    for &root in graph.keys() {
+        if index.contains_key(root) {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work = vec![(root, 0usize)];
+        while let Some((node, edge)) = work.pop() {
+            if edge == 0 {
+                index.insert(node, index.len());
+                low.insert(node, index[node]);
+                stack.push(node);
+                on_stack.insert(node);
+            }
+            let edges = graph.get(node).map_or(&[][..], Vec::as_slice);
+            if let Some(&next) = edges.get(edge) {
+                work.push((node, edge + 1));
+                if !graph.contains_key(next) {
+                    continue;
+                }
+                if !index.contains_key(next) {
+                    work.push((next, 0));
+                } else if on_stack.contains(next) {
+                    low.insert(node, low[node].min(index[next]));
+                }
+                continue;
+            }
+            if low[node] == index[node] {
+                let mut members = Vec::new();
+                while let Some(m) = stack.pop() {
+                    on_stack.remove(m);
+                    members.push(m);
+                    if m == node {
+                        break;
+                    }
+                }
+                if members.len() > 1 {
+                    out.extend(members.into_iter().map(|m| (m, count)));
+                    count += 1;
+                }
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low.insert(parent, low[parent].min(low[node]));
+            }
+        }
+    }
+    out
 }
