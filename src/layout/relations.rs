@@ -39,8 +39,48 @@ impl Builder<'_> {
         inverses: &Inverses,
         shared_target: bool,
     ) -> Relation {
-        let class = self.facts.class;
         let column = format!("{}_id", rel.name);
+        let opt = if rel.nullable { " | None" } else { "" };
+        let one_to_one = rel.kind == Kind::OneToOne;
+        let target_id = rel.target_id.row();
+        let (model_decl, relationship_decl) =
+            self.reference_model(rel, &column, inverses, shared_target);
+        let (create_decl, update_decl) = self.reference_schema(rel, &column);
+        self.reference_tests(rel, &column, target_id);
+        self.reference_table(rel, &column);
+        self.imports
+            .service
+            .from(&rel.target_module, &rel.target_class);
+        Relation {
+            name: rel.name.clone(),
+            column: column.clone(),
+            words: names::words(&rel.name),
+            target_class: rel.target_class.clone(),
+            target_module: rel.target_module.clone(),
+            target_table: rel.target_table.clone(),
+            target_owned: rel.target_owned,
+            nullable: rel.nullable,
+            unique: one_to_one,
+            on_delete: rel.on_delete.to_owned(),
+            model_decl,
+            relationship_decl,
+            create_decl,
+            update_decl,
+            read_decl: format!("{column}: {}{opt}", target_id.python),
+            check_stmt: check_stmt(rel, &column),
+        }
+    }
+
+    /// The model's column and relationship declarations of a reference
+    /// (`column`), at 4 spaces; adds their imports.
+    fn reference_model(
+        &mut self,
+        rel: &RelationPlan,
+        column: &str,
+        inverses: &Inverses,
+        shared_target: bool,
+    ) -> (String, String) {
+        let class = self.facts.class;
         let opt = if rel.nullable { " | None" } else { "" };
         let one_to_one = rel.kind == Kind::OneToOne;
         let target_id = rel.target_id.row();
@@ -102,30 +142,7 @@ impl Builder<'_> {
             self.type_checking
                 .push((rel.target_module.clone(), rel.target_class.clone()));
         }
-        let (create_decl, update_decl) = self.reference_schema(rel, &column);
-        self.reference_tests(rel, &column, target_id);
-        self.reference_table(rel, &column);
-        self.imports
-            .service
-            .from(&rel.target_module, &rel.target_class);
-        Relation {
-            name: rel.name.clone(),
-            column: column.clone(),
-            words: names::words(&rel.name),
-            target_class: rel.target_class.clone(),
-            target_module: rel.target_module.clone(),
-            target_table: rel.target_table.clone(),
-            target_owned: rel.target_owned,
-            nullable: rel.nullable,
-            unique: one_to_one,
-            on_delete: rel.on_delete.to_owned(),
-            model_decl,
-            relationship_decl,
-            create_decl,
-            update_decl,
-            read_decl: format!("{column}: {}{opt}", target_id.python),
-            check_stmt: check_stmt(rel, &column),
-        }
+        (model_decl, relationship_decl)
     }
 
     /// The Create and Update declarations of a reference's `column`.

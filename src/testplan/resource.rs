@@ -166,7 +166,7 @@ fn example(b: &Builder, values: &[(String, Vec<Json>)]) -> Vec<(String, Json)> {
 
 /// The relations the example sets, whose ids its test points at rows it
 /// creates (numbers are assigned by `finish_tests`, once samples are final).
-fn example_refs<'a>(b: &'a Builder, example: &[(String, Json)]) -> Vec<&'a RelationPlan> {
+fn referenced<'a>(b: &'a Builder, example: &[(String, Json)]) -> Vec<&'a RelationPlan> {
     b.facts
         .relations
         .iter()
@@ -228,6 +228,44 @@ fn actors(b: &Builder, standing: &Standing) -> [String; 4] {
         actor(update),
         actor(delete),
     ]
+}
+
+/// The relation ids of the /docs example its test points at rows it
+/// creates, each with the sample number of that row (`count` samples);
+/// imports their factories.
+fn example_refs(b: &mut Builder, example: &[(String, Json)], count: usize) -> Vec<ExampleRef> {
+    let refs = referenced(b, example);
+    let uniques: Vec<(Json, Vec<Json>)> = b
+        .facts
+        .fields
+        .iter()
+        .filter(|f| f.raw.unique)
+        .filter_map(|f| {
+            example
+                .iter()
+                .find(|(k, _)| *k == f.name)
+                .map(|(_, v)| (v.clone(), f.samples_cache.clone()))
+        })
+        .collect();
+    let targets: Vec<&str> = refs.iter().map(|rel| rel.target_class.as_str()).collect();
+    let numbers = example_numbers(b.facts.class, &targets, count, &uniques);
+    let example_refs: Vec<ExampleRef> = refs
+        .iter()
+        .zip(numbers)
+        .map(|(rel, n)| ExampleRef {
+            column: format!("{}_id", rel.name),
+            factory: rel
+                .target_snake
+                .as_ref()
+                .map(|s| format!("create_{s}"))
+                .unwrap_or_default(),
+            n,
+        })
+        .collect();
+    for e in example_refs.iter().filter(|e| !e.factory.is_empty()) {
+        b.imports.test.from("tests.factories", &e.factory);
+    }
+    example_refs
 }
 
 /// A field and a sample value for the field-permission tests, the first
@@ -378,37 +416,7 @@ pub(crate) fn plan(
             .min(standing.capacity.clamp(2, SAMPLES)),
     );
     let example = example(b, &values);
-    let refs = example_refs(b, &example);
-    let example_uniques: Vec<(Json, Vec<Json>)> = b
-        .facts
-        .fields
-        .iter()
-        .filter(|f| f.raw.unique)
-        .filter_map(|f| {
-            example
-                .iter()
-                .find(|(k, _)| *k == f.name)
-                .map(|(_, v)| (v.clone(), f.samples_cache.clone()))
-        })
-        .collect();
-    let targets: Vec<&str> = refs.iter().map(|rel| rel.target_class.as_str()).collect();
-    let numbers = example_numbers(b.facts.class, &targets, samples.len(), &example_uniques);
-    let example_refs: Vec<ExampleRef> = refs
-        .iter()
-        .zip(numbers)
-        .map(|(rel, n)| ExampleRef {
-            column: format!("{}_id", rel.name),
-            factory: rel
-                .target_snake
-                .as_ref()
-                .map(|s| format!("create_{s}"))
-                .unwrap_or_default(),
-            n,
-        })
-        .collect();
-    for e in example_refs.iter().filter(|e| !e.factory.is_empty()) {
-        b.imports.test.from("tests.factories", &e.factory);
-    }
+    let example_refs = example_refs(b, &example, samples.len());
     let [creator, reader, updater, deleter] = actors(b, &standing);
     let (server_set, read_only) = server_set(b);
     let write_only = write_only(b);
