@@ -1,40 +1,16 @@
 //! Checks of `relations:`: kinds, targets, inverses and required cycles.
 
+use crate::check::Checker;
 use crate::check::resources::Catalog;
-use crate::check::{Checker, ON_DELETE, RELATION_KINDS};
 use crate::diagnostics::allowed_help;
 use crate::ir::ResourceFacts;
 use crate::names;
+use crate::spec::words::{OnDelete, RelationKind, Words};
 use crate::spec::{RawRelation, spans::join_key};
 use crate::types::IdKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a relation is, once its `kind` is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    ManyToOne,
-    OneToOne,
-    OneToMany,
-    ManyToMany,
-}
-
-impl Kind {
-    pub(crate) fn parse(word: &str) -> Option<Kind> {
-        Some(match word {
-            "many_to_one" => Kind::ManyToOne,
-            "one_to_one" => Kind::OneToOne,
-            "one_to_many" => Kind::OneToMany,
-            "many_to_many" => Kind::ManyToMany,
-            _ => return None,
-        })
-    }
-
-    /// The relation is a foreign key of this resource's table.
-    pub(crate) fn has_column(self) -> bool {
-        matches!(self, Kind::ManyToOne | Kind::OneToOne)
-    }
-}
-
 /// The JSON field of a many-to-many relation's ids (`tags` → `tag_ids`).
 pub(crate) fn ids_field(name: &str) -> String {
     format!(
@@ -128,8 +104,11 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
             continue;
         };
         for (rkey, rel) in &r.relations {
-            let kind = Kind::parse(&rel.kind);
-            if !matches!(kind, Some(Kind::OneToMany | Kind::ManyToMany)) {
+            let kind = RelationKind::parse(&rel.kind);
+            if !matches!(
+                kind,
+                Some(RelationKind::OneToMany | RelationKind::ManyToMany)
+            ) {
                 continue;
             }
             let target = names::pascal(&rel.to);
@@ -137,7 +116,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
                 continue;
             }
             let name = names::snake(rkey);
-            if kind == Some(Kind::OneToMany) {
+            if kind == Some(RelationKind::OneToMany) {
                 let candidates = back_candidates(spec, &target, &parent);
                 let Ok(via) = resolve_via(&candidates, rel.via.as_deref(), &parent, &target) else {
                     continue;
@@ -181,7 +160,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
 
 /// A relation after its checks.
 pub(crate) struct RelationPlan {
-    pub(crate) kind: Kind,
+    pub(crate) kind: RelationKind,
     pub(crate) name: String,
     pub(crate) target_class: String,
     pub(crate) target_module: String,
@@ -193,7 +172,8 @@ pub(crate) struct RelationPlan {
     /// The type of the target's `id`, so of the foreign key.
     pub(crate) target_id: IdKind,
     pub(crate) nullable: bool,
-    pub(crate) on_delete: &'static str,
+    /// What deleting the target does to the rows pointing at it.
+    pub(crate) on_delete: OnDelete,
     pub(crate) description: Option<String>,
     /// One-to-many: the target's many-to-one relation this one inverts.
     pub(crate) via: Option<String>,
@@ -208,15 +188,15 @@ pub(crate) fn relation(
     class: &str,
 ) -> Option<RelationPlan> {
     let before = c.problems.len();
-    let kind = Kind::parse(&raw.kind);
+    let kind = RelationKind::parse(&raw.kind);
     if kind.is_none() {
         c.at_value(
             &join_key(path, "kind"),
             format!("unknown relation kind `{}`", raw.kind),
-            allowed_help(&raw.kind, RELATION_KINDS),
+            allowed_help(&raw.kind, &RelationKind::names()),
         );
     }
-    let kind = kind.unwrap_or(Kind::ManyToOne);
+    let kind = kind.unwrap_or(RelationKind::ManyToOne);
     let to_class = names::pascal(&raw.to);
     let (target_module, target_table, target_snake, target_owned) = if to_class == "User" {
         (
@@ -250,22 +230,18 @@ pub(crate) fn relation(
         (String::new(), String::new(), None, false)
     };
     let on_delete = match raw.on_delete.as_deref() {
-        None if raw.nullable => "SET NULL",
-        None => "RESTRICT",
-        Some(given) => match ON_DELETE.iter().find(|(k, _)| *k == given) {
-            Some((_, sql)) => sql,
-            None => {
-                let allowed: Vec<&str> = ON_DELETE.iter().map(|(k, _)| *k).collect();
-                c.at_value(
-                    &join_key(path, "on_delete"),
-                    format!("unknown `on_delete` `{given}`"),
-                    allowed_help(given, &allowed),
-                );
-                "RESTRICT"
-            }
-        },
+        None if raw.nullable => OnDelete::SetNull,
+        None => OnDelete::Restrict,
+        Some(given) => OnDelete::parse(given).unwrap_or_else(|| {
+            c.at_value(
+                &join_key(path, "on_delete"),
+                format!("unknown `on_delete` `{given}`"),
+                allowed_help(given, &OnDelete::names()),
+            );
+            OnDelete::Restrict
+        }),
     };
-    if on_delete == "SET NULL" && !raw.nullable {
+    if on_delete == OnDelete::SetNull && !raw.nullable {
         c.at_value(
             &join_key(path, "on_delete"),
             "`on_delete: set_null` needs `nullable: true`",
@@ -288,7 +264,7 @@ pub(crate) fn relation(
                 "remove it",
             );
         }
-        if kind == Kind::OneToOne && to_class == "User" {
+        if kind == RelationKind::OneToOne && to_class == "User" {
             c.at_value(
                 &join_key(path, "to"),
                 "a one_to_one to the built-in User is not supported",
@@ -315,21 +291,21 @@ pub(crate) fn relation(
             c.at_key(
                 &join_key(path, "on_delete"),
                 format!("`on_delete` applies to foreign keys, and a {word} has none here"),
-                if kind == Kind::OneToMany {
+                if kind == RelationKind::OneToMany {
                     "set it on the target's many_to_one"
                 } else {
                     "remove it: deleting either row always removes their links"
                 },
             );
         }
-        if kind == Kind::ManyToMany && to_class == class {
+        if kind == RelationKind::ManyToMany && to_class == class {
             c.at_key(
                 path,
                 "a many_to_many to its own resource is not supported yet",
                 format!("declare a linking resource with two many_to_one relations to `{class}`"),
             );
         }
-        if kind == Kind::OneToMany && catalog.by_class.contains_key(&to_class) {
+        if kind == RelationKind::OneToMany && catalog.by_class.contains_key(&to_class) {
             let candidates = back_candidates(&c.spec.raw, &to_class, class);
             match resolve_via(&candidates, raw.via.as_deref(), class, &to_class) {
                 Ok(v) => via = Some(v),
@@ -342,7 +318,7 @@ pub(crate) fn relation(
                     c.at_key(&at, message, help);
                 }
             }
-        } else if raw.via.is_some() && kind == Kind::ManyToMany {
+        } else if raw.via.is_some() && kind == RelationKind::ManyToMany {
             c.at_key(
                 &join_key(path, "via"),
                 "`via` belongs to a one_to_many, not a many_to_many",

@@ -4,13 +4,14 @@ use crate::check::composites::composites;
 use crate::check::fields::{field, member_name, unlistable_fields};
 use crate::check::list::list_spec;
 use crate::check::permissions::permissions;
-use crate::check::relations::{Kind, ids_field, inverses, relation, required_cycles};
+use crate::check::relations::{ids_field, inverses, relation, required_cycles};
 use crate::check::values::resource_example;
 use crate::check::{Checker, GENERATED_COLUMNS, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, build_resource};
 use crate::names;
+use crate::spec::words::{RelationKind, Words};
 use crate::spec::{RawResource, spans::join_key};
 use crate::testplan::standings;
 use crate::types::IdKind;
@@ -299,10 +300,10 @@ pub(crate) fn resource<'a>(
             );
             continue;
         }
-        let kind = Kind::parse(&raw_rel.kind);
+        let kind = RelationKind::parse(&raw_rel.kind);
         let column = match kind {
-            Some(Kind::OneToMany) => None,
-            Some(Kind::ManyToMany) => Some(ids_field(&name)),
+            Some(RelationKind::OneToMany) => None,
+            Some(RelationKind::ManyToMany) => Some(ids_field(&name)),
             _ => Some(format!("{name}_id")),
         };
         if let Some(column) = &column {
@@ -340,7 +341,7 @@ pub(crate) fn resource<'a>(
     // defines `link_<relation>` and `unlink_<relation>`.
     for rel in collections
         .iter()
-        .filter(|rel| rel.kind == Kind::ManyToMany)
+        .filter(|rel| rel.kind == RelationKind::ManyToMany)
     {
         let table = format!("{snake}_{}", rel.name);
         if snake == "link" || snake == "unlink" {

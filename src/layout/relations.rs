@@ -2,7 +2,7 @@
 //! `one_to_one` ([`Builder::reference`]) and the collections of
 //! `one_to_many` and `many_to_many` ([`Builder::collection`]).
 
-use crate::check::relations::{Inverses, Kind, RelationPlan, ids_field};
+use crate::check::relations::{Inverses, RelationPlan, ids_field};
 use crate::layout::field::schema_decl;
 use crate::layout::resource::Builder;
 use crate::layout::{body_type_import, missing_link_check};
@@ -10,6 +10,7 @@ use crate::model::{Collection, Deletion, Parent, Reach, Relation};
 use crate::names;
 use crate::python::{self, call};
 use crate::schema;
+use crate::spec::words::{OnDelete, RelationKind};
 use crate::types::IdRow;
 
 /// `pytest.param(column, value, id="column-case")`, laid out at 4 spaces:
@@ -41,7 +42,7 @@ impl Builder<'_> {
     ) -> Relation {
         let column = format!("{}_id", rel.name);
         let opt = if rel.nullable { " | None" } else { "" };
-        let one_to_one = rel.kind == Kind::OneToOne;
+        let one_to_one = rel.kind == RelationKind::OneToOne;
         let target_id = rel.target_id.row();
         let (model_decl, relationship_decl) =
             self.reference_model(rel, &column, inverses, shared_target);
@@ -61,7 +62,7 @@ impl Builder<'_> {
             target_owned: rel.target_owned,
             nullable: rel.nullable,
             unique: one_to_one,
-            on_delete: rel.on_delete.to_owned(),
+            on_delete: rel.on_delete.sql().to_owned(),
             model_decl,
             relationship_decl,
             create_decl,
@@ -82,7 +83,7 @@ impl Builder<'_> {
     ) -> (String, String) {
         let class = self.facts.class;
         let opt = if rel.nullable { " | None" } else { "" };
-        let one_to_one = rel.kind == Kind::OneToOne;
+        let one_to_one = rel.kind == RelationKind::OneToOne;
         let target_id = rel.target_id.row();
         for (module, name) in target_id.column_imports {
             self.imports.model.from(module, name);
@@ -95,7 +96,7 @@ impl Builder<'_> {
         column_args.push(format!(
             "ForeignKey(\"{}.id\", ondelete={})",
             rel.target_table,
-            python::string(rel.on_delete)
+            python::string(rel.on_delete.sql())
         ));
         column_args.push(
             if one_to_one {
@@ -176,7 +177,7 @@ impl Builder<'_> {
     /// the invalid bodies (missing, no such row, malformed id), and the
     /// `on_delete` case.
     fn reference_tests(&mut self, rel: &RelationPlan, column: &str, target_id: &IdRow) {
-        let one_to_one = rel.kind == Kind::OneToOne;
+        let one_to_one = rel.kind == RelationKind::OneToOne;
         let factory = rel
             .target_snake
             .as_ref()
@@ -242,9 +243,9 @@ impl Builder<'_> {
         self.table.foreign_keys.push(schema::ForeignKey {
             column: column.to_owned(),
             target: rel.target_table.clone(),
-            on_delete: rel.on_delete.to_owned(),
+            on_delete: rel.on_delete.sql().to_owned(),
         });
-        if rel.kind == Kind::OneToOne {
+        if rel.kind == RelationKind::OneToOne {
             self.table.uniques.push(column.to_owned());
             self.unique_fields
                 .push((column.to_owned(), column.to_owned()));
@@ -272,7 +273,7 @@ impl Builder<'_> {
         let mut c = Collection {
             name: rel.name.clone(),
             words: names::words(&rel.name).to_lowercase(),
-            many_to_many: rel.kind == Kind::ManyToMany,
+            many_to_many: rel.kind == RelationKind::ManyToMany,
             target_class: target.to_owned(),
             target_words: names::words(&target_snake),
             relationship_decl: String::new(),
@@ -326,7 +327,7 @@ impl Builder<'_> {
         let child = self.standings.get(&rel.target_class)?;
         let may_link = self.facts.rules[2].member(self.default_role) != Reach::None;
         if !(parent.member_creates && child.member_creates)
-            || (rel.kind == Kind::ManyToMany && !may_link)
+            || (rel.kind == RelationKind::ManyToMany && !may_link)
         {
             return None;
         }
@@ -472,14 +473,12 @@ fn check_stmt(rel: &RelationPlan, column: &str) -> String {
 /// What the `on_delete` test of a reference expects when its target goes.
 fn deletion(rel: &RelationPlan, column: &str, factory: String) -> Deletion {
     // A soft delete only marks the target: no ON DELETE action runs.
-    let action = if rel.target_soft {
-        "KEEP"
-    } else {
-        rel.on_delete
-    };
+    let action = (!rel.target_soft).then_some(rel.on_delete);
     let after = match action {
-        "CASCADE" => "assert_problem(after, 404)".to_owned(),
-        "SET NULL" => format!("assert after.json()[{}] is None", python::string(column)),
+        Some(OnDelete::Cascade) => "assert_problem(after, 404)".to_owned(),
+        Some(OnDelete::SetNull) => {
+            format!("assert after.json()[{}] is None", python::string(column))
+        }
         _ => format!(
             "assert after.json()[{}] == target[\"id\"]",
             python::string(column)
@@ -489,7 +488,11 @@ fn deletion(rel: &RelationPlan, column: &str, factory: String) -> Deletion {
         column: column.to_owned(),
         factory,
         target_url: format!("/{}", names::kebab(&rel.target_table)),
-        status: if action == "RESTRICT" { 409 } else { 204 },
+        status: if action == Some(OnDelete::Restrict) {
+            409
+        } else {
+            204
+        },
         after,
     }
 }
