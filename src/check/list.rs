@@ -225,8 +225,8 @@ pub(crate) fn list_spec(
                 python::string(&name),
                 python::string(kind)
             ));
-            for (m, n) in &f.mapping.schema_imports {
-                imports.push(((*m).to_owned(), n.clone()));
+            for n in f.mapping.schema_imports {
+                imports.push((crate::symbols::module_of(n).to_owned(), (*n).to_owned()));
             }
             if ty == FieldType::Float {
                 imports.push(("pydantic".into(), "FiniteFloat".into()));
