@@ -44,3 +44,28 @@ pub(crate) struct ResourceFacts<'a> {
     /// The spec's `example` body, checked, if any.
     pub(crate) example: Option<Vec<(String, Json)>>,
 }
+
+impl ResourceFacts<'_> {
+    /// Class names of the resources its required references point at
+    /// (not `User`, not itself): their rows must exist before its own.
+    pub(crate) fn required_targets(&self) -> impl Iterator<Item = &str> {
+        self.relations
+            .iter()
+            .filter(|rel| {
+                !rel.nullable && rel.target_class != "User" && rel.target_class != self.class
+            })
+            .map(|rel| rel.target_class.as_str())
+    }
+
+    /// How many distinct sample rows its own unique fields and groups allow
+    /// (at most [`crate::testplan::SAMPLES`]), before its parents are counted.
+    pub(crate) fn capacity(&self) -> usize {
+        self.fields
+            .iter()
+            .filter(|f| f.raw.unique)
+            .map(|f| f.samples_cache.len())
+            .chain([crate::testplan::SAMPLES, self.composites.capacity])
+            .min()
+            .unwrap_or(crate::testplan::SAMPLES)
+    }
+}

@@ -9,6 +9,7 @@ use crate::layout::body_type_import;
 use crate::model::ListSpec;
 use crate::names;
 use crate::python::{self, call};
+use crate::spec::words::{Pagination, Words};
 use crate::spec::{RawResource, spans::join_key};
 use crate::types::FieldType;
 
@@ -33,18 +34,18 @@ pub(crate) fn list_spec(
     let mut spec = ListSpec::default();
     let mut indexes = Vec::new();
     let mut imports: Vec<(String, String)> = Vec::new();
-    let cursor = match raw.pagination.as_deref() {
-        None | Some("offset") => false,
-        Some("cursor") => true,
-        Some(p) => {
+    let pagination = match raw.pagination.as_deref() {
+        None => Pagination::Offset,
+        Some(p) => Pagination::parse(p).unwrap_or_else(|| {
             c.at_value(
                 &join_key(&lpath, "pagination"),
                 format!("unknown pagination `{p}`"),
-                allowed_help(p, &["offset", "cursor"]),
+                allowed_help(p, &Pagination::names()),
             );
-            false
-        }
+            Pagination::Offset
+        }),
     };
+    let cursor = pagination == Pagination::Cursor;
     spec.cursor = cursor;
     spec.query_base = if cursor { "CursorQuery" } else { "ListQuery" }.to_owned();
     spec.page_base = if cursor { "CursorPage" } else { "Page" }.to_owned();
@@ -224,8 +225,8 @@ pub(crate) fn list_spec(
                 python::string(&name),
                 python::string(kind)
             ));
-            for (m, n) in &f.mapping.schema_imports {
-                imports.push(((*m).to_owned(), n.clone()));
+            for n in f.mapping.schema_imports {
+                imports.push((crate::symbols::module_of(n).to_owned(), (*n).to_owned()));
             }
             if ty == FieldType::Float {
                 imports.push(("pydantic".into(), "FiniteFloat".into()));

@@ -1,40 +1,16 @@
 //! Checks of `relations:`: kinds, targets, inverses and required cycles.
 
+use crate::check::Checker;
 use crate::check::resources::Catalog;
-use crate::check::{Checker, ON_DELETE, RELATION_KINDS};
 use crate::diagnostics::allowed_help;
-use crate::layout::resource::Resolved;
+use crate::ir::ResourceFacts;
 use crate::names;
+use crate::spec::words::{OnDelete, RelationKind, Words};
 use crate::spec::{RawRelation, spans::join_key};
 use crate::types::IdKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a relation is, once its `kind` is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    ManyToOne,
-    OneToOne,
-    OneToMany,
-    ManyToMany,
-}
-
-impl Kind {
-    pub(crate) fn parse(word: &str) -> Option<Kind> {
-        Some(match word {
-            "many_to_one" => Kind::ManyToOne,
-            "one_to_one" => Kind::OneToOne,
-            "one_to_many" => Kind::OneToMany,
-            "many_to_many" => Kind::ManyToMany,
-            _ => return None,
-        })
-    }
-
-    /// The relation is a foreign key of this resource's table.
-    pub(crate) fn has_column(self) -> bool {
-        matches!(self, Kind::ManyToOne | Kind::OneToOne)
-    }
-}
-
 /// The JSON field of a many-to-many relation's ids (`tags` → `tag_ids`).
 pub(crate) fn ids_field(name: &str) -> String {
     format!(
@@ -132,8 +108,11 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
             continue;
         };
         for (rkey, rel) in &r.relations {
-            let kind = Kind::parse(&rel.kind);
-            if !matches!(kind, Some(Kind::OneToMany | Kind::ManyToMany)) {
+            let kind = RelationKind::parse(&rel.kind);
+            if !matches!(
+                kind,
+                Some(RelationKind::OneToMany | RelationKind::ManyToMany)
+            ) {
                 continue;
             }
             let target = names::pascal(&rel.to);
@@ -141,7 +120,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
                 continue;
             }
             let name = names::snake(rkey);
-            if kind == Some(Kind::OneToMany) {
+            if kind == Some(RelationKind::OneToMany) {
                 let candidates = back_candidates(spec, catalog, &target, &parent);
                 let Ok(via) = resolve_via(&candidates, rel.via.as_deref(), &parent, &target) else {
                     continue;
@@ -185,7 +164,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
 
 /// A relation after its checks.
 pub(crate) struct RelationPlan {
-    pub(crate) kind: Kind,
+    pub(crate) kind: RelationKind,
     pub(crate) name: String,
     pub(crate) target_class: String,
     pub(crate) target_module: String,
@@ -197,7 +176,8 @@ pub(crate) struct RelationPlan {
     /// The type of the target's `id`, so of the foreign key.
     pub(crate) target_id: IdKind,
     pub(crate) nullable: bool,
-    pub(crate) on_delete: &'static str,
+    /// What deleting the target does to the rows pointing at it.
+    pub(crate) on_delete: OnDelete,
     pub(crate) description: Option<String>,
     /// One-to-many: the target's many-to-one relation this one inverts.
     pub(crate) via: Option<String>,
@@ -212,15 +192,15 @@ pub(crate) fn relation(
     class: &str,
 ) -> Option<RelationPlan> {
     let before = c.problems.len();
-    let kind = Kind::parse(&raw.kind);
+    let kind = RelationKind::parse(&raw.kind);
     if kind.is_none() {
         c.at_value(
             &join_key(path, "kind"),
             format!("unknown relation kind `{}`", raw.kind),
-            allowed_help(&raw.kind, RELATION_KINDS),
+            allowed_help(&raw.kind, &RelationKind::names()),
         );
     }
-    let kind = kind.unwrap_or(Kind::ManyToOne);
+    let kind = kind.unwrap_or(RelationKind::ManyToOne);
     let to_class = names::pascal(&raw.to);
     let (target_module, target_table, target_snake, target_owned) = if to_class == "User" {
         (
@@ -254,22 +234,18 @@ pub(crate) fn relation(
         (String::new(), String::new(), None, false)
     };
     let on_delete = match raw.on_delete.as_deref() {
-        None if raw.nullable => "SET NULL",
-        None => "RESTRICT",
-        Some(given) => match ON_DELETE.iter().find(|(k, _)| *k == given) {
-            Some((_, sql)) => sql,
-            None => {
-                let allowed: Vec<&str> = ON_DELETE.iter().map(|(k, _)| *k).collect();
-                c.at_value(
-                    &join_key(path, "on_delete"),
-                    format!("unknown `on_delete` `{given}`"),
-                    allowed_help(given, &allowed),
-                );
-                "RESTRICT"
-            }
-        },
+        None if raw.nullable => OnDelete::SetNull,
+        None => OnDelete::Restrict,
+        Some(given) => OnDelete::parse(given).unwrap_or_else(|| {
+            c.at_value(
+                &join_key(path, "on_delete"),
+                format!("unknown `on_delete` `{given}`"),
+                allowed_help(given, &OnDelete::names()),
+            );
+            OnDelete::Restrict
+        }),
     };
-    if on_delete == "SET NULL" && !raw.nullable {
+    if on_delete == OnDelete::SetNull && !raw.nullable {
         c.at_value(
             &join_key(path, "on_delete"),
             "`on_delete: set_null` needs `nullable: true`",
@@ -292,7 +268,7 @@ pub(crate) fn relation(
                 "remove it",
             );
         }
-        if kind == Kind::OneToOne && to_class == "User" {
+        if kind == RelationKind::OneToOne && to_class == "User" {
             c.at_value(
                 &join_key(path, "to"),
                 "a one_to_one to the built-in User is not supported",
@@ -319,21 +295,21 @@ pub(crate) fn relation(
             c.at_key(
                 &join_key(path, "on_delete"),
                 format!("`on_delete` applies to foreign keys, and a {word} has none here"),
-                if kind == Kind::OneToMany {
+                if kind == RelationKind::OneToMany {
                     "set it on the target's many_to_one"
                 } else {
                     "remove it: deleting either row always removes their links"
                 },
             );
         }
-        if kind == Kind::ManyToMany && to_class == class {
+        if kind == RelationKind::ManyToMany && to_class == class {
             c.at_key(
                 path,
                 "a many_to_many to its own resource is not supported yet",
                 format!("declare a linking resource with two many_to_one relations to `{class}`"),
             );
         }
-        if kind == Kind::OneToMany && catalog.by_class.contains_key(&to_class) {
+        if kind == RelationKind::OneToMany && catalog.by_class.contains_key(&to_class) {
             let candidates = back_candidates(&c.spec.raw, catalog, &to_class, class);
             match resolve_via(&candidates, raw.via.as_deref(), class, &to_class) {
                 Ok(v) => via = Some(v),
@@ -346,7 +322,7 @@ pub(crate) fn relation(
                     c.at_key(&at, message, help);
                 }
             }
-        } else if raw.via.is_some() && kind == Kind::ManyToMany {
+        } else if raw.via.is_some() && kind == RelationKind::ManyToMany {
             c.at_key(
                 &join_key(path, "via"),
                 "`via` belongs to a one_to_many, not a many_to_many",
@@ -373,36 +349,26 @@ pub(crate) fn relation(
     })
 }
 
-/// Required relations may not form a cycle: no row of the cycle could be created first.
-pub(crate) fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
-    let graph: BTreeMap<&str, Vec<&str>> = resolved
+/// Required relations may not form a cycle: no row of the cycle could be
+/// created first. Reports every cycle of required relations, once, at its first resource
+/// in name order. Only resources in a strongly connected component of more
+/// than one resource can lie on a cycle, so the search for cycles (which
+/// lists every simple cycle, as the message names it) runs within those
+/// components; an acyclic spec costs one linear pass.
+pub(crate) fn required_cycles(c: &mut Checker, facts: &[ResourceFacts]) {
+    let graph: BTreeMap<&str, Vec<&str>> = facts
         .iter()
-        .map(|r| {
-            (
-                r.resource.class_name.as_str(),
-                r.required_targets.iter().map(String::as_str).collect(),
-            )
-        })
+        .map(|f| (f.class, f.required_targets().collect()))
         .collect();
-    // A cycle stays inside one strongly connected component, and is
-    // reported from its smallest node: paths leaving the component or
-    // passing a smaller node are not followed (without cycles, every
-    // search ends at once).
-    let index: BTreeMap<&str, usize> = graph.keys().enumerate().map(|(i, k)| (*k, i)).collect();
-    let edges: Vec<Vec<usize>> = graph
-        .values()
-        .map(|targets| targets.iter().filter_map(|t| index.get(t).copied()).collect())
-        .collect();
-    let component = crate::graph::components(&edges);
-    let same_component = |a: &str, b: &str| match (index.get(a), index.get(b)) {
-        (Some(&a), Some(&b)) => component[a] == component[b],
-        _ => false,
-    };
+    let component = components(&graph);
     for start in graph.keys() {
+        let Some(&home) = component.get(start) else {
+            continue;
+        };
         let mut stack = vec![(*start, vec![*start])];
         while let Some((node, trail)) = stack.pop() {
             for next in graph.get(node).into_iter().flatten() {
-                if next < start || !same_component(next, start) {
+                if component.get(next) != Some(&home) {
                     continue;
                 }
                 if next == start {
@@ -428,4 +394,62 @@ pub(crate) fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
             }
         }
     }
+}
+
+/// The strongly connected components of `graph` with more than one node:
+/// node → component number (Tarjan's algorithm, iterative). Nodes on no
+/// cycle are absent.
+fn components<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> BTreeMap<&'a str, usize> {
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut out = BTreeMap::new();
+    let mut count = 0;
+    for &root in graph.keys() {
+        if index.contains_key(root) {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work = vec![(root, 0usize)];
+        while let Some((node, edge)) = work.pop() {
+            if edge == 0 {
+                index.insert(node, index.len());
+                low.insert(node, index[node]);
+                stack.push(node);
+                on_stack.insert(node);
+            }
+            let edges = graph.get(node).map_or(&[][..], Vec::as_slice);
+            if let Some(&next) = edges.get(edge) {
+                work.push((node, edge + 1));
+                if !graph.contains_key(next) {
+                    continue;
+                }
+                if !index.contains_key(next) {
+                    work.push((next, 0));
+                } else if on_stack.contains(next) {
+                    low.insert(node, low[node].min(index[next]));
+                }
+                continue;
+            }
+            if low[node] == index[node] {
+                let mut members = Vec::new();
+                while let Some(m) = stack.pop() {
+                    on_stack.remove(m);
+                    members.push(m);
+                    if m == node {
+                        break;
+                    }
+                }
+                if members.len() > 1 {
+                    out.extend(members.into_iter().map(|m| (m, count)));
+                    count += 1;
+                }
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low.insert(parent, low[parent].min(low[node]));
+            }
+        }
+    }
+    out
 }

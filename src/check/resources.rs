@@ -4,15 +4,16 @@ use crate::check::composites::composites;
 use crate::check::fields::{field, member_name, unlistable_fields};
 use crate::check::list::list_spec;
 use crate::check::permissions::permissions;
-use crate::check::relations::{Inverses, Kind, ids_field, inverses, relation, required_cycles};
+use crate::check::relations::{ids_field, inverses, relation, required_cycles};
 use crate::check::values::resource_example;
 use crate::check::{Checker, GENERATED_COLUMNS, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, build_resource};
 use crate::names;
+use crate::spec::words::{RelationKind, Words};
 use crate::spec::{RawResource, spans::join_key};
-use crate::testplan::{finish_tests, propagate_capacity};
+use crate::testplan::standings;
 use crate::types::IdKind;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -40,7 +41,8 @@ pub(crate) fn id_kind(r: &RawResource) -> IdKind {
 }
 
 pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
-    let raw = &c.spec.raw.resources;
+    let spec = c.spec;
+    let raw = &spec.raw.resources;
     if raw.is_empty() {
         c.at_key(
             "resources",
@@ -189,17 +191,20 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
     }
     c.classes = catalog.by_class.keys().cloned().collect();
     let inverses = inverses(&c.spec.raw, &catalog);
-    let mut out = Vec::new();
-    for (key, class, snake, plural) in heads {
-        let r = &raw[&key];
-        out.extend(resource(
-            c, &key, &class, &snake, &plural, r, &catalog, &inverses,
-        ));
+    let mut facts = Vec::new();
+    for (key, class, snake, plural) in &heads {
+        let r = &raw[key];
+        facts.extend(resource(c, key, class, snake, plural, r, &catalog));
     }
-    required_cycles(c, &out);
-    propagate_capacity(&mut out);
-    finish_tests(&mut out);
-    out
+    required_cycles(c, &facts);
+    if !c.problems.is_empty() {
+        return Vec::new();
+    }
+    let standings = standings(&facts, &c.default_role);
+    facts
+        .iter()
+        .map(|f| build_resource(f, &inverses, &c.default_role, &standings))
+        .collect()
 }
 
 /// Names the generated functions of a resource (service, dependencies,
@@ -249,16 +254,15 @@ pub const RESOURCE_VARIABLES: &[(&str, &str)] = &[
 ];
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn resource(
+pub(crate) fn resource<'a>(
     c: &mut Checker,
-    key: &str,
-    class: &str,
-    snake: &str,
-    plural: &str,
-    r: &RawResource,
+    key: &'a str,
+    class: &'a str,
+    snake: &'a str,
+    plural: &'a str,
+    r: &'a RawResource,
     catalog: &Catalog,
-    inverses: &Inverses,
-) -> Option<Resolved> {
+) -> Option<ResourceFacts<'a>> {
     let path = join_key("resources", key);
     if r.fields.is_empty() && r.relations.is_empty() {
         c.at_key(
@@ -305,10 +309,10 @@ pub(crate) fn resource(
             );
             continue;
         }
-        let kind = Kind::parse(&raw_rel.kind);
+        let kind = RelationKind::parse(&raw_rel.kind);
         let column = match kind {
-            Some(Kind::OneToMany) => None,
-            Some(Kind::ManyToMany) => Some(ids_field(&name)),
+            Some(RelationKind::OneToMany) => None,
+            Some(RelationKind::ManyToMany) => Some(ids_field(&name)),
             _ => Some(format!("{name}_id")),
         };
         if let Some(column) = &column {
@@ -346,7 +350,7 @@ pub(crate) fn resource(
     // defines `link_<relation>` and `unlink_<relation>`.
     for rel in collections
         .iter()
-        .filter(|rel| rel.kind == Kind::ManyToMany)
+        .filter(|rel| rel.kind == RelationKind::ManyToMany)
     {
         let table = format!("{snake}_{}", rel.name);
         if snake == "link" || snake == "unlink" {
@@ -414,7 +418,7 @@ pub(crate) fn resource(
         composites,
         example,
     };
-    Some(build_resource(&facts, inverses, &c.default_role))
+    Some(facts)
 }
 
 /// Class-like names the generated modules of a resource (models, schemas,

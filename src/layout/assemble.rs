@@ -121,15 +121,9 @@ fn descriptions(facts: &ResourceFacts, tag: &str) -> (String, String, String) {
 }
 
 /// Assembles the resource `b` laid out from `parts`, its test `plan` and
-/// its `table`; `default_role` is the role signup gives.
-pub(crate) fn assemble(
-    b: Builder,
-    parts: Parts,
-    plan: Plan,
-    table: schema::Table,
-    default_role: &str,
-) -> Resolved {
-    let facts = b.facts;
+/// its `table`.
+pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Table) -> Resolved {
+    let (facts, default_role) = (b.facts, b.default_role);
     let (class, snake, plural, r) = (facts.class, facts.snake, facts.plural, facts.raw);
     let [read, create, update, delete] = &facts.rules;
     let field_readers = role_map(facts, |f| &f.read);
@@ -154,12 +148,8 @@ pub(crate) fn assemble(
     Resolved {
         key: facts.key.to_owned(),
         table,
-        required_targets: b.required_targets.clone(),
         target_tables: b.target_tables.clone(),
-        capacity: b.capacity,
         extra_tables: b.extra_tables.clone(),
-        example_targets: plan.example_targets,
-        example_uniques: plan.example_uniques,
         resource: Resource {
             class_name: class.to_owned(),
             snake: snake.to_owned(),

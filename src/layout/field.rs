@@ -129,11 +129,11 @@ pub(crate) fn lay_out_field(
     enums: &mut Vec<EnumType>,
 ) -> LaidOut {
     let m = &f.mapping;
-    for (module, name) in &m.model_imports {
-        model_imports.from(module, name);
+    for name in m.model_imports {
+        model_imports.uses(name);
     }
-    for (module, name) in &m.schema_imports {
-        schema_imports.from(module, name);
+    for name in m.schema_imports {
+        schema_imports.uses(name);
     }
     if let Some(class_name) = &f.enum_class {
         schema_imports.from(models_module, class_name);

@@ -2,14 +2,15 @@
 //! `one_to_one` ([`Builder::reference`]) and the collections of
 //! `one_to_many` and `many_to_many` ([`Builder::collection`]).
 
-use crate::check::relations::{Inverses, Kind, RelationPlan, ids_field};
+use crate::check::relations::{Inverses, RelationPlan, ids_field};
 use crate::layout::field::schema_decl;
 use crate::layout::resource::Builder;
 use crate::layout::{body_type_import, missing_link_check};
-use crate::model::{Collection, Deletion, Parent, Relation};
+use crate::model::{Collection, Deletion, Parent, Reach, Relation};
 use crate::names;
 use crate::python::{self, call};
 use crate::schema;
+use crate::spec::words::{OnDelete, RelationKind};
 use crate::types::IdRow;
 
 /// `pytest.param(column, value, id="column-case")`, laid out at 4 spaces:
@@ -39,13 +40,53 @@ impl Builder<'_> {
         inverses: &Inverses,
         shared_target: bool,
     ) -> Relation {
-        let class = self.facts.class;
         let column = format!("{}_id", rel.name);
         let opt = if rel.nullable { " | None" } else { "" };
-        let one_to_one = rel.kind == Kind::OneToOne;
+        let one_to_one = rel.kind == RelationKind::OneToOne;
         let target_id = rel.target_id.row();
-        for (module, name) in target_id.column_imports {
-            self.imports.model.from(module, name);
+        let (model_decl, relationship_decl) =
+            self.reference_model(rel, &column, inverses, shared_target);
+        let (create_decl, update_decl) = self.reference_schema(rel, &column);
+        self.reference_tests(rel, &column, target_id);
+        self.reference_table(rel, &column);
+        self.imports
+            .service
+            .from(&rel.target_module, &rel.target_class);
+        Relation {
+            name: rel.name.clone(),
+            column: column.clone(),
+            words: names::words(&rel.name),
+            target_class: rel.target_class.clone(),
+            target_module: rel.target_module.clone(),
+            target_table: rel.target_table.clone(),
+            target_owned: rel.target_owned,
+            nullable: rel.nullable,
+            unique: one_to_one,
+            on_delete: rel.on_delete.sql().to_owned(),
+            model_decl,
+            relationship_decl,
+            create_decl,
+            update_decl,
+            read_decl: format!("{column}: {}{opt}", target_id.python),
+            check_stmt: check_stmt(rel, &column),
+        }
+    }
+
+    /// The model's column and relationship declarations of a reference
+    /// (`column`), at 4 spaces; adds their imports.
+    fn reference_model(
+        &mut self,
+        rel: &RelationPlan,
+        column: &str,
+        inverses: &Inverses,
+        shared_target: bool,
+    ) -> (String, String) {
+        let class = self.facts.class;
+        let opt = if rel.nullable { " | None" } else { "" };
+        let one_to_one = rel.kind == RelationKind::OneToOne;
+        let target_id = rel.target_id.row();
+        for name in target_id.column_imports {
+            self.imports.model.uses(name);
         }
         let mut column_args: Vec<String> = target_id
             .column_type
@@ -55,7 +96,7 @@ impl Builder<'_> {
         column_args.push(format!(
             "ForeignKey(\"{}.id\", ondelete={})",
             rel.target_table,
-            python::string(rel.on_delete)
+            python::string(rel.on_delete.sql())
         ));
         column_args.push(
             if one_to_one {
@@ -102,30 +143,7 @@ impl Builder<'_> {
             self.type_checking
                 .push((rel.target_module.clone(), rel.target_class.clone()));
         }
-        let (create_decl, update_decl) = self.reference_schema(rel, &column);
-        self.reference_tests(rel, &column, target_id);
-        self.reference_table(rel, &column);
-        self.imports
-            .service
-            .from(&rel.target_module, &rel.target_class);
-        Relation {
-            name: rel.name.clone(),
-            column: column.clone(),
-            words: names::words(&rel.name),
-            target_class: rel.target_class.clone(),
-            target_module: rel.target_module.clone(),
-            target_table: rel.target_table.clone(),
-            target_owned: rel.target_owned,
-            nullable: rel.nullable,
-            unique: one_to_one,
-            on_delete: rel.on_delete.to_owned(),
-            model_decl,
-            relationship_decl,
-            create_decl,
-            update_decl,
-            read_decl: format!("{column}: {}{opt}", target_id.python),
-            check_stmt: check_stmt(rel, &column),
-        }
+        (model_decl, relationship_decl)
     }
 
     /// The Create and Update declarations of a reference's `column`.
@@ -145,7 +163,7 @@ impl Builder<'_> {
         let mut update_args = vec!["default=None".to_owned()];
         update_args.extend(desc);
         if rel.description.is_some() {
-            self.imports.schema.from("pydantic", "Field");
+            self.imports.schema.uses("Field");
         }
         let (module, body) = body_type_import(rel.target_id);
         self.imports.schema.from(&module, &body);
@@ -159,7 +177,7 @@ impl Builder<'_> {
     /// the invalid bodies (missing, no such row, malformed id), and the
     /// `on_delete` case.
     fn reference_tests(&mut self, rel: &RelationPlan, column: &str, target_id: &IdRow) {
-        let one_to_one = rel.kind == Kind::OneToOne;
+        let one_to_one = rel.kind == RelationKind::OneToOne;
         let factory = rel
             .target_snake
             .as_ref()
@@ -184,9 +202,6 @@ impl Builder<'_> {
             });
             self.invalid
                 .push(invalid_param(column, "MISSING".into(), "missing"));
-            if rel.target_class != "User" && rel.target_class != self.facts.class {
-                self.required_targets.push(rel.target_class.clone());
-            }
         }
         self.invalid.push(invalid_param(
             column,
@@ -228,9 +243,9 @@ impl Builder<'_> {
         self.table.foreign_keys.push(schema::ForeignKey {
             column: column.to_owned(),
             target: rel.target_table.clone(),
-            on_delete: rel.on_delete.to_owned(),
+            on_delete: rel.on_delete.sql().to_owned(),
         });
-        if rel.kind == Kind::OneToOne {
+        if rel.kind == RelationKind::OneToOne {
             self.table.uniques.push(column.to_owned());
             self.unique_fields
                 .push((column.to_owned(), column.to_owned()));
@@ -253,12 +268,12 @@ impl Builder<'_> {
         self.imports
             .service
             .from(&rel.target_module, target)
-            .from("sqlalchemy", "ColumnElement");
+            .uses("ColumnElement");
         let id = rel.target_id.row();
         let mut c = Collection {
             name: rel.name.clone(),
             words: names::words(&rel.name).to_lowercase(),
-            many_to_many: rel.kind == Kind::ManyToMany,
+            many_to_many: rel.kind == RelationKind::ManyToMany,
             target_class: target.to_owned(),
             target_words: names::words(&target_snake),
             relationship_decl: String::new(),
@@ -290,12 +305,38 @@ impl Builder<'_> {
             other_user_check: None,
             child_binding: String::new(),
         };
+        if let Some(check) = self.other_user_check(rel) {
+            if c.many_to_many || check.contains("child") {
+                c.child_binding = "child = ".to_owned();
+            }
+            c.other_user_check = Some(check.to_owned());
+        }
         if c.many_to_many {
             self.many_to_many(rel, &mut c);
         } else {
             one_to_many(rel, &mut c, class, self.facts.snake, inverses);
         }
         c
+    }
+
+    /// What another user sees of this resource's nested list `rel`, as the
+    /// assertion of its test: tested when the default role creates (and,
+    /// for links, may link) rows on both sides; else `None`.
+    fn other_user_check(&self, rel: &RelationPlan) -> Option<&'static str> {
+        let parent = self.standings.get(self.facts.class)?;
+        let child = self.standings.get(&rel.target_class)?;
+        let may_link = self.facts.rules[2].member(self.default_role) != Reach::None;
+        if !(parent.member_creates && child.member_creates)
+            || (rel.kind == RelationKind::ManyToMany && !may_link)
+        {
+            return None;
+        }
+        Some(match (parent.read, child.read) {
+            (Reach::None, _) | (_, Reach::None) => "assert_problem(response, 403)",
+            (Reach::Own, _) => "assert_problem(response, 404)",
+            (_, Reach::Own) => "assert response.json()[\"items\"] == []",
+            _ => "assert [row[\"id\"] for row in response.json()[\"items\"]] == [child[\"id\"]]",
+        })
     }
 
     /// The many-to-many parts of `c`: association table, relationship,
@@ -308,16 +349,16 @@ impl Builder<'_> {
         let left = format!("{snake}_id");
         let right = c.target_id_param.clone();
         let target_id = rel.target_id.row();
-        for (module, name) in self
+        for name in self
             .own_id
             .column_imports
             .iter()
             .chain(target_id.column_imports)
         {
-            self.imports.model.from(module, name);
+            self.imports.model.uses(name);
         }
-        for (module, name) in target_id.python_imports {
-            self.imports.service.from(module, name);
+        for name in target_id.python_imports {
+            self.imports.service.uses(name);
         }
         c.association_decl = call(
             &format!("{assoc} = Table"),
@@ -385,27 +426,24 @@ impl Builder<'_> {
     fn many_to_many_imports(&mut self, rel: &RelationPlan, assoc: &str) {
         let target_id = rel.target_id.row();
         let (module, body) = body_type_import(rel.target_id);
-        self.imports
-            .schema
-            .from(&module, &body)
-            .from("pydantic", "Field");
-        for (module, name) in target_id.python_imports {
-            self.imports.schema.from(module, name);
-            self.imports.model.from(module, name);
+        self.imports.schema.from(&module, &body).uses("Field");
+        for name in target_id.python_imports {
+            self.imports.schema.uses(name);
+            self.imports.model.uses(name);
         }
         self.imports
             .service
-            .from("app.database", "linked_to")
-            .from("app.database", "pick")
-            .from("app.database", "rows_by_id")
-            .from("app.errors", "NotFoundError")
-            .from("sqlalchemy.orm", "selectinload")
+            .uses("linked_to")
+            .uses("pick")
+            .uses("rows_by_id")
+            .uses("NotFoundError")
+            .uses("selectinload")
             .from(&format!("app.{}.models", self.facts.snake), assoc);
         self.imports
             .model
-            .from("sqlalchemy", "Column")
-            .from("sqlalchemy", "ForeignKey")
-            .from("sqlalchemy", "Table");
+            .uses("Column")
+            .uses("ForeignKey")
+            .uses("Table");
     }
 }
 
@@ -432,14 +470,12 @@ fn check_stmt(rel: &RelationPlan, column: &str) -> String {
 /// What the `on_delete` test of a reference expects when its target goes.
 fn deletion(rel: &RelationPlan, column: &str, factory: String) -> Deletion {
     // A soft delete only marks the target: no ON DELETE action runs.
-    let action = if rel.target_soft {
-        "KEEP"
-    } else {
-        rel.on_delete
-    };
+    let action = (!rel.target_soft).then_some(rel.on_delete);
     let after = match action {
-        "CASCADE" => "assert_problem(after, 404)".to_owned(),
-        "SET NULL" => format!("assert after.json()[{}] is None", python::string(column)),
+        Some(OnDelete::Cascade) => "assert_problem(after, 404)".to_owned(),
+        Some(OnDelete::SetNull) => {
+            format!("assert after.json()[{}] is None", python::string(column))
+        }
         _ => format!(
             "assert after.json()[{}] == target[\"id\"]",
             python::string(column)
@@ -449,7 +485,11 @@ fn deletion(rel: &RelationPlan, column: &str, factory: String) -> Deletion {
         column: column.to_owned(),
         factory,
         target_url: format!("/{}", names::kebab(&rel.target_table)),
-        status: if action == "RESTRICT" { 409 } else { 204 },
+        status: if action == Some(OnDelete::Restrict) {
+            409
+        } else {
+            204
+        },
         after,
     }
 }

@@ -5,9 +5,7 @@
 //! [`crate::layout::relations`], import blocks in [`crate::layout::imports`],
 //! per-resource test data in [`crate::testplan::resource`].
 
-use std::collections::BTreeSet;
-
-use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::check::AUDIT_COLUMNS;
 use crate::check::relations::{Inverses, RelationPlan};
@@ -19,7 +17,7 @@ use crate::model::{Deletion, EnumType, Field, Parent, Resource};
 use crate::names;
 use crate::python::{self, call};
 use crate::schema;
-use crate::testplan::SAMPLES;
+use crate::testplan::{SAMPLES, Standing};
 use crate::types::IdRow;
 
 /// A resource laid out: the model part plus what later passes need.
@@ -30,18 +28,10 @@ pub(crate) struct Resolved {
     pub(crate) table: schema::Table,
     /// What the templates see.
     pub(crate) resource: Resource,
-    /// Required relations' targets (class names), for cycle checks and ordering.
-    pub(crate) required_targets: Vec<String>,
     /// All relations' target tables, for table ordering.
     pub(crate) target_tables: Vec<String>,
-    /// How many distinct rows the samples allow.
-    pub(crate) capacity: usize,
     /// Association tables of its many-to-many relations.
     pub(crate) extra_tables: Vec<schema::Table>,
-    /// Target class of each of `tests.example_refs`.
-    pub(crate) example_targets: Vec<String>,
-    /// Unique fields the /docs example sets: (its value, the field's samples).
-    pub(crate) example_uniques: Vec<(Json, Vec<Json>)>,
 }
 
 /// The columns, constraints and foreign keys of a resource's table,
@@ -98,20 +88,26 @@ pub(crate) struct Builder<'a> {
     pub(crate) type_checking: Vec<(String, String)>,
     /// `selectinload(...)` options of the queries.
     pub(crate) load: Vec<String>,
-    /// Class names of required references' targets.
-    pub(crate) required_targets: Vec<String>,
     /// Tables its references point at (not `users`).
     pub(crate) target_tables: Vec<String>,
     /// What its relations give the tests.
     pub(crate) tests: RelationTests,
     /// How many distinct sample rows its unique fields allow.
     pub(crate) capacity: usize,
+    /// Where every resource stands, for the tests (by class name).
+    pub(crate) standings: &'a BTreeMap<String, Standing>,
+    /// The role signup gives.
+    pub(crate) default_role: &'a str,
 }
 
 impl<'a> Builder<'a> {
     /// Starts laying out `facts`: the `id` column and the imports every
     /// resource's modules have.
-    fn new(facts: &'a ResourceFacts<'a>) -> Self {
+    fn new(
+        facts: &'a ResourceFacts<'a>,
+        standings: &'a BTreeMap<String, Standing>,
+        default_role: &'a str,
+    ) -> Self {
         let own_id = crate::check::resources::id_kind(facts.raw).row();
         Builder {
             facts,
@@ -128,10 +124,11 @@ impl<'a> Builder<'a> {
             boundaries: Vec::new(),
             type_checking: Vec::new(),
             load: Vec::new(),
-            required_targets: Vec::new(),
             target_tables: Vec::new(),
             tests: RelationTests::default(),
             capacity: SAMPLES,
+            standings,
+            default_role,
         }
     }
 
@@ -297,13 +294,15 @@ fn shared_targets(relations: &[RelationPlan]) -> BTreeSet<&str> {
 }
 
 /// Lays out one resource: declarations, imports, table and test data.
-/// `default_role` is the role signup gives (for the access rules).
+/// `default_role` is the role signup gives (for the access rules);
+/// `standings` says where every resource stands for the tests.
 pub(crate) fn build_resource(
     facts: &ResourceFacts,
     inverses: &Inverses,
     default_role: &str,
+    standings: &BTreeMap<String, Standing>,
 ) -> Resolved {
-    let mut b = Builder::new(facts);
+    let mut b = Builder::new(facts, standings, default_role);
     let id_decl = b.id_decl();
     let (fields, enums) = b.fields();
     let shared = shared_targets(&facts.relations);
@@ -354,7 +353,7 @@ pub(crate) fn build_resource(
         table_args,
         unique_together,
     };
-    assemble(b, parts, plan, table, default_role)
+    assemble(b, parts, plan, table)
 }
 
 /// `__table_args__ = (...)` of a model with composite unique constraints

@@ -11,21 +11,17 @@ use serde_json::Value as Json;
 use crate::check::AUDIT_COLUMNS;
 use crate::check::relations::RelationPlan;
 use crate::layout::resource::Builder;
-use crate::model::{ExampleRef, ResourceTests};
+use crate::model::{ExampleRef, Reach, ResourceTests};
 use crate::python::{self, call};
-use crate::testplan::SAMPLES;
+use crate::testplan::{SAMPLES, Standing};
 use crate::types::IdKind;
 
-/// A resource's test data, and what the layout and later passes need of it.
+/// A resource's test data, and the example body the layout shows in /docs.
 pub(crate) struct Plan {
-    /// The tests' data; `rows` and the acting fixtures are decided later.
+    /// The tests' data.
     pub(crate) tests: ResourceTests,
     /// The /docs example body: the spec's `example`, else sample 0.
     pub(crate) example: Vec<(String, Json)>,
-    /// Target class of each of `tests.example_refs`.
-    pub(crate) example_targets: Vec<String>,
-    /// Unique fields the example sets: (its value, the field's samples).
-    pub(crate) example_uniques: Vec<(Json, Vec<Json>)>,
 }
 
 /// Samples leave out fields only some roles may set: the tests create rows
@@ -170,7 +166,7 @@ fn example(b: &Builder, values: &[(String, Vec<Json>)]) -> Vec<(String, Json)> {
 
 /// The relations the example sets, whose ids its test points at rows it
 /// creates (numbers are assigned by `finish_tests`, once samples are final).
-fn example_refs<'a>(b: &'a Builder, example: &[(String, Json)]) -> Vec<&'a RelationPlan> {
+fn referenced<'a>(b: &'a Builder, example: &[(String, Json)]) -> Vec<&'a RelationPlan> {
     b.facts
         .relations
         .iter()
@@ -179,6 +175,97 @@ fn example_refs<'a>(b: &'a Builder, example: &[(String, Json)]) -> Vec<&'a Relat
             example.iter().any(|(k, v)| *k == column && !v.is_null())
         })
         .collect()
+}
+
+/// Picks the sample number of each row the /docs example test creates for
+/// its relation ids (`targets`, class names): distinct numbers, so that rows
+/// of one target (and their own parents) differ, and for a reference to the
+/// resource itself never a sample whose unique values the example uses (a
+/// 409). `count` is how many samples the resource has; `uniques` the unique
+/// fields the example sets, as (its value, the field's samples).
+fn example_numbers(
+    class: &str,
+    targets: &[&str],
+    count: usize,
+    uniques: &[(Json, Vec<Json>)],
+) -> Vec<usize> {
+    let count = count.max(1);
+    let clashes = |n: usize| {
+        uniques.iter().any(|(value, samples)| {
+            !samples.is_empty() && samples[(n % count) % samples.len()] == *value
+        })
+    };
+    let mut next = 0;
+    let mut numbers = Vec::new();
+    for target in targets {
+        let mut n = next;
+        if *target == class {
+            n = (next..next + count).find(|n| !clashes(*n)).unwrap_or(next);
+        }
+        numbers.push(n);
+        next = n + 1;
+    }
+    numbers
+}
+
+/// The fixtures that create, read, update and delete the rows of the
+/// resource `b` lays out in its tests: `member` where the default role
+/// may (and may create the rows and their parents), else `admin`.
+fn actors(b: &Builder, standing: &Standing) -> [String; 4] {
+    let creates = standing.member_creates;
+    let actor = |rule: &crate::check::permissions::ActionRule| {
+        if creates && rule.member(b.default_role) != Reach::None {
+            "member"
+        } else {
+            "admin"
+        }
+        .to_owned()
+    };
+    let [read, _, update, delete] = &b.facts.rules;
+    [
+        if creates { "member" } else { "admin" }.to_owned(),
+        actor(read),
+        actor(update),
+        actor(delete),
+    ]
+}
+
+/// The relation ids of the /docs example its test points at rows it
+/// creates, each with the sample number of that row (`count` samples);
+/// imports their factories.
+fn example_refs(b: &mut Builder, example: &[(String, Json)], count: usize) -> Vec<ExampleRef> {
+    let refs = referenced(b, example);
+    let uniques: Vec<(Json, Vec<Json>)> = b
+        .facts
+        .fields
+        .iter()
+        .filter(|f| f.raw.unique)
+        .filter_map(|f| {
+            example
+                .iter()
+                .find(|(k, _)| *k == f.name)
+                .map(|(_, v)| (v.clone(), f.samples_cache.clone()))
+        })
+        .collect();
+    let targets: Vec<&str> = refs.iter().map(|rel| rel.target_class.as_str()).collect();
+    let numbers = example_numbers(b.facts.class, &targets, count, &uniques);
+    let example_refs: Vec<ExampleRef> = refs
+        .iter()
+        .zip(numbers)
+        .map(|(rel, n)| ExampleRef {
+            column: format!("{}_id", rel.name),
+            factory: rel
+                .target_snake
+                .as_ref()
+                .map(|s| format!("create_{s}"))
+                .unwrap_or_default(),
+            n,
+        })
+        .collect();
+    for e in example_refs.iter().filter(|e| !e.factory.is_empty()) {
+        b.imports.test.from("tests.factories", &e.factory);
+    }
+    example_refs
 }
 
 /// A field and a sample value for the field-permission tests, the first
@@ -222,11 +309,7 @@ fn server_set(b: &mut Builder) -> (Vec<String>, Vec<String>) {
         for name in AUDIT_COLUMNS {
             server_set.push(format!("{{{}: admin.id}}", python::string(name)));
         }
-        b.imports
-            .test
-            .from("fastapi", "FastAPI")
-            .from("sqlalchemy", "delete")
-            .from("app.auth.models", "User");
+        b.imports.test.uses("FastAPI").uses("delete").uses("User");
     }
     (server_set, read_only)
 }
@@ -252,7 +335,7 @@ fn write_only(b: &mut Builder) -> Vec<(String, String, String)> {
         let (class, snake) = (b.facts.class, b.facts.snake);
         b.imports
             .test
-            .from("fastapi", "FastAPI")
+            .uses("FastAPI")
             .from(&format!("app.{snake}.models"), class)
             .from(&format!("app.{snake}.schemas"), &format!("{class}Create"));
     }
@@ -296,9 +379,9 @@ fn factory_imports(b: &mut Builder, collections: &[crate::model::Collection]) {
         .test
         .from("tests.factories", &format!("{snake}_body"))
         .from("tests.factories", &format!("{snake}_parents"))
-        .from("tests.helpers", "assert_problem")
-        .from("tests.helpers", "error_fields")
-        .from("tests.helpers", "page_count");
+        .uses("assert_problem")
+        .uses("error_fields")
+        .uses("page_count");
 }
 
 /// Derives the test data of the resource `b` is laying out; its unique
@@ -319,36 +402,18 @@ pub(crate) fn plan(
         .filter(|p| !p.unique && !unique_groups.iter().flatten().any(|c| *c == p.column))
         .map(|p| p.column.clone())
         .collect();
+    let standing = b.standings[b.facts.class];
+    // As many samples as its own unique values allow, cut to what its
+    // required parents allow (at least 2, for the tests that need two rows).
+    let samples = samples(
+        &values,
+        b.capacity
+            .min(SAMPLES)
+            .min(standing.capacity.clamp(2, SAMPLES)),
+    );
     let example = example(b, &values);
-    let refs = example_refs(b, &example);
-    let example_targets: Vec<String> = refs.iter().map(|rel| rel.target_class.clone()).collect();
-    let example_refs: Vec<ExampleRef> = refs
-        .iter()
-        .map(|rel| ExampleRef {
-            column: format!("{}_id", rel.name),
-            factory: rel
-                .target_snake
-                .as_ref()
-                .map(|s| format!("create_{s}"))
-                .unwrap_or_default(),
-            n: 0,
-        })
-        .collect();
-    for e in example_refs.iter().filter(|e| !e.factory.is_empty()) {
-        b.imports.test.from("tests.factories", &e.factory);
-    }
-    let example_uniques: Vec<(Json, Vec<Json>)> = b
-        .facts
-        .fields
-        .iter()
-        .filter(|f| f.raw.unique)
-        .filter_map(|f| {
-            example
-                .iter()
-                .find(|(k, _)| *k == f.name)
-                .map(|(_, v)| (v.clone(), f.samples_cache.clone()))
-        })
-        .collect();
+    let example_refs = example_refs(b, &example, samples.len());
+    let [creator, reader, updater, deleter] = actors(b, &standing);
     let (server_set, read_only) = server_set(b);
     let write_only = write_only(b);
     let (update_field, update_value) = update_change(b, &values);
@@ -365,15 +430,16 @@ pub(crate) fn plan(
         malformed_ids: own_id.malformed.to_owned(),
         order_ids,
         late_row_checks,
-        rows: 0,
-        creator: "member".into(),
-        reader: String::new(),
-        updater: String::new(),
-        deleter: String::new(),
+        rows: standing.capacity.clamp(2, 3),
+        member_creates: standing.member_creates,
+        creator,
+        reader,
+        updater,
+        deleter,
         hidden_field: permission_field(b, |f| f.raw.read.is_some() && !f.raw.read_only),
         guarded_field: permission_field(b, |f| f.raw.write.is_some()),
         renamed: renamed(b),
-        samples: samples(&values, b.capacity.min(SAMPLES)),
+        samples,
         parents: std::mem::take(&mut b.tests.parents),
         invalid: std::mem::take(&mut b.invalid),
         update_field,
@@ -392,10 +458,5 @@ pub(crate) fn plan(
         docs_example: format!("EXAMPLE: dict[str, Any] = {}", python::dict_at(&example, 0)),
         example_refs,
     };
-    Plan {
-        tests,
-        example,
-        example_targets,
-        example_uniques,
-    }
+    Plan { tests, example }
 }
