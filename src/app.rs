@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::names;
 use crate::project::{self, Action, Options, Update};
-use crate::render::{Plan, SPEC_FILE};
+use crate::render::{self, Plan, SPEC_FILE};
 use crate::spec::{self, Spec};
 
 use crate::write::{self, Changeset};
@@ -81,6 +81,7 @@ pub fn new_project(
     force: bool,
     dry_run: bool,
 ) -> Result<NewReport, Error> {
+    render::preload();
     let (spec, starter) = match spec_path {
         Some(path) => (spec::load(path)?, false),
         None => (parse_text(SPEC_FILE, starter_spec(dir))?, true),
@@ -127,6 +128,7 @@ fn project_spec(dir: &Path) -> Result<Spec, Error> {
 /// Errors: [`Error::NoProject`], [`Error::Spec`], [`Error::Destructive`];
 /// nothing is written on any of them.
 pub fn generate(dir: &Path, options: Options, dry_run: bool) -> Result<Update, Error> {
+    render::preload();
     let spec = project_spec(dir)?;
     let model = crate::check::validate(&spec)?;
     let update = project::update(dir, &model, None, options)?;
@@ -287,6 +289,7 @@ pub fn add_resource(
     options: Options,
     dry_run: bool,
 ) -> Result<(String, Update), Error> {
+    render::preload();
     let spec = project_spec(dir)?;
     let class = names::pascal(&r.name);
     if spec.raw.resources.keys().any(|k| names::pascal(k) == class) || class == "User" {

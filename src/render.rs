@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use include_dir::{Dir, DirEntry, include_dir};
 use serde::Serialize;
@@ -108,14 +109,37 @@ fn load_engine() -> Result<Tera, Error> {
     Ok(tera)
 }
 
-/// The templates, parsed once per process (a render and its revision share them).
+/// The templates, parsed once per process (a render and its revision share
+/// them). A caller that comes while [`preload`] is parsing waits for it.
 fn engine() -> Result<&'static Tera, Error> {
-    static ENGINE: OnceLock<Tera> = OnceLock::new();
-    if let Some(tera) = ENGINE.get() {
-        return Ok(tera);
+    static ENGINE: OnceLock<Result<Tera, String>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| load_engine().map_err(|e| chain(&e)))
+        .as_ref()
+        .map_err(|message| Error::Render {
+            template: "(loading templates)".into(),
+            source: tera::Error::msg(message),
+        })
+}
+
+/// An error and its causes, one after the other.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
     }
-    let tera = load_engine()?;
-    Ok(ENGINE.get_or_init(|| tera))
+    text
+}
+
+/// Starts parsing the templates on another thread, so that it overlaps
+/// reading and checking the spec; [`render`] then finds them ready.
+pub fn preload() {
+    std::thread::spawn(|| {
+        let _ = engine();
+    });
 }
 
 /// What a per-resource template sees of the model: the project alone
@@ -126,47 +150,123 @@ struct ResourceModel<'a> {
     project: &'a Project,
 }
 
-/// Renders the whole project for `model`.
-///
-/// Errors: [`Error::Render`] when a template fails, which is a bug in gen.
-pub fn render(model: &Model) -> Result<Plan, Error> {
-    let tera = engine()?;
-    let mut plan = Plan::new();
+/// A template of the project or of every resource.
+struct Template<'a> {
+    file: &'a include_dir::File<'a>,
+    /// Its path under `templates/`.
+    path: String,
+    /// The path of the file it makes (`__resource__` not yet replaced).
+    target: String,
+    ownership: Ownership,
+}
+
+/// The project's templates and the per-resource ones.
+fn templates() -> (Vec<Template<'static>>, Vec<Template<'static>>) {
     let mut all = Vec::new();
     files(&TEMPLATES, &mut all);
-    let mut per_resource = Vec::new();
-    let mut context = Context::new();
-    context.insert("model", model);
-    for file in &all {
+    let (mut project, mut resource) = (Vec::new(), Vec::new());
+    for file in all {
         let path = file.path().to_string_lossy().replace('\\', "/");
         let (ownership, rest) = match path.strip_prefix("user/") {
             Some(rest) => (Ownership::Extension, rest),
             None => (Ownership::Generated, path.as_str()),
         };
-        if let Some(target) = rest.strip_prefix("project/") {
-            let target = target.to_owned();
-            emit(tera, &mut plan, file, &path, target, ownership, &context)?;
-        } else if let Some(target) = rest.strip_prefix("resource/") {
-            per_resource.push((file, target.to_owned(), path.clone(), ownership));
-        }
         // `migration/` templates are rendered on demand by `render_revision`.
+        let (list, target) = if let Some(target) = rest.strip_prefix("project/") {
+            (&mut project, target)
+        } else if let Some(target) = rest.strip_prefix("resource/") {
+            (&mut resource, target)
+        } else {
+            continue;
+        };
+        let target = target.to_owned();
+        list.push(Template {
+            file,
+            path,
+            target,
+            ownership,
+        });
     }
-    let mut context = Context::new();
-    context.insert(
-        "model",
-        &ResourceModel {
-            project: &model.project,
-        },
-    );
-    for resource in &model.resources {
-        let mut ctx = context.clone();
-        ctx.insert("r", resource);
-        for (file, target, path, ownership) in &per_resource {
-            let target = target.replace("__resource__", &resource.snake);
-            emit(tera, &mut plan, file, path, target, *ownership, &ctx)?;
-        }
+    (project, resource)
+}
+
+/// Renders the whole project for `model`: the project's templates with the
+/// whole model, each resource's with that resource (`r`) and the project.
+/// The work is shared among threads, one unit per resource; the plan does
+/// not depend on which thread did what.
+///
+/// Errors: [`Error::Render`] when a template fails, which is a bug in gen.
+pub fn render(model: &Model) -> Result<Plan, Error> {
+    let tera = engine()?;
+    let (project, resource) = templates();
+    let resource_model = ResourceModel {
+        project: &model.project,
+    };
+    // Unit 0 is the project, unit i > 0 the resource i - 1.
+    let unit = |i: usize| -> Result<Vec<(String, PlanFile)>, Error> {
+        let mut context = Context::new();
+        let (list, snake) = match i.checked_sub(1) {
+            None => {
+                context.insert("model", model);
+                (&project, None)
+            }
+            Some(r) => {
+                let r = &model.resources[r];
+                context.insert("model", &resource_model);
+                context.insert("r", r);
+                (&resource, Some(r.snake.as_str()))
+            }
+        };
+        list.iter()
+            .map(|t| {
+                let target = match snake {
+                    Some(snake) => t.target.replace("__resource__", snake),
+                    None => t.target.clone(),
+                };
+                emit(tera, t, target, &context)
+            })
+            .collect()
+    };
+    let mut plan = Plan::new();
+    for files in in_parallel(model.resources.len() + 1, unit) {
+        plan.extend(files?);
     }
     Ok(plan)
+}
+
+/// `work(0..count)` on as many threads as the machine has cores (up to
+/// `count`), each taking the next unit when it is done with one; the results
+/// in unit order.
+fn in_parallel<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(count);
+    if threads <= 1 {
+        return (0..count).map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count {
+                            return out;
+                        }
+                        out.push((i, work(i)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Where a revision lives in the project.
@@ -196,19 +296,17 @@ fn render_revision_with(tera: &Tera, rev: &crate::migrate::Revision) -> Result<S
 
 fn emit(
     tera: &Tera,
-    plan: &mut Plan,
-    file: &include_dir::File,
-    template: &str,
+    template: &Template,
     target: String,
-    ownership: Ownership,
     context: &Context,
-) -> Result<(), Error> {
+) -> Result<(String, PlanFile), Error> {
+    let ownership = template.ownership;
     let (target, content) = match target.strip_suffix(".tera") {
         Some(target) => {
             let text = tera
-                .render(template, context)
+                .render(&template.path, context)
                 .map_err(|source| Error::Render {
-                    template: template.to_owned(),
+                    template: template.path.clone(),
                     source,
                 })?;
             let text = tidy(&text);
@@ -219,10 +317,12 @@ fn emit(
             };
             (target.to_owned(), text)
         }
-        None => (target, file.contents_utf8().unwrap_or_default().to_owned()),
+        None => (
+            target,
+            template.file.contents_utf8().unwrap_or_default().to_owned(),
+        ),
     };
-    plan.insert(target, PlanFile { content, ownership });
-    Ok(())
+    Ok((target, PlanFile { content, ownership }))
 }
 
 /// Normalizes template output: no trailing spaces, no runs of more than two
