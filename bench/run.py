@@ -110,6 +110,9 @@ def main() -> None:
     parser.add_argument("--dir", help="where to write (default: a new temporary folder)")
     parser.add_argument("--gen", help="a gen binary to time instead of building one")
     parser.add_argument("--no-others", action="store_true", help="skip cookiecutter and copier")
+    parser.add_argument(
+        "--other-runs", type=int, default=3, help="runs of cookiecutter and copier (slow at 1,000)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -141,12 +144,12 @@ def main() -> None:
                 cc, cp = comparable_templates(project, f"wide{n}", base)
                 if "cookiecutter" in tools:
                     row["cookiecutter"] = median_runs(
-                        args.runs,
+                        args.other_runs,
                         lambda i: timed([tools["cookiecutter"], "--no-input", "-o", base / f"cc{i}", cc]),
                     )
                 if "copier" in tools:
                     row["copier"] = median_runs(
-                        args.runs,
+                        args.other_runs,
                         lambda i: timed(
                             [tools["copier"], "copy", "--quiet", "--defaults", "--trust", cp, base / f"cp{i}"]
                         ),
