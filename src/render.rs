@@ -350,3 +350,31 @@ fn tidy(text: &str) -> String {
         format!("{trimmed}\n")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_templates_see_only_the_project_of_the_model() {
+        // A resource's context holds `r` and `model.project` alone, so that
+        // rendering costs the size of each resource, not of the whole model
+        // once per resource; more of the model goes in `ResourceModel`.
+        let uses = regex::Regex::new(r"\bmodel\.(\w+)").unwrap();
+        let (_, resource) = templates();
+        assert!(!resource.is_empty());
+        for t in &resource {
+            let text = t.file.contents_utf8().unwrap_or_default();
+            for used in uses.captures_iter(text) {
+                assert_eq!(&used[1], "project", "{} uses model.{}", t.path, &used[1]);
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_results_come_in_unit_order() {
+        let out = in_parallel(1000, |i| i * 2);
+        assert_eq!(out, (0..1000).map(|i| i * 2).collect::<Vec<_>>());
+        assert!(in_parallel(0, |i| i).is_empty());
+    }
+}
