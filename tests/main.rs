@@ -5,6 +5,8 @@
 //!   located, helpful message (snapshots) and nothing is written.
 //! - `snapshots`: the whole generated tree of each example (snapshots),
 //!   and determinism.
+//! - `limits`: hostile and unlucky input: a closed stdout, specs too
+//!   large, too deep or expanding without end, bytes that are not UTF-8.
 //! - `names`: the names generated class bodies and functions use are those
 //!   fields and resources are kept from.
 //! - `e2e`: each example is generated and its own checks run: ruff, mypy,
@@ -14,6 +16,7 @@ mod bad_specs;
 mod cli;
 mod common;
 mod e2e;
+mod limits;
 mod names;
 mod regenerate;
 mod snapshots;
