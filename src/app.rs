@@ -109,16 +109,13 @@ pub fn validate_file(path: &Path) -> Result<usize, Error> {
     Ok(model_from_file(path)?.resources.len())
 }
 
+/// The project's `gen.yaml`, read only when it is inside the project.
 fn project_spec(dir: &Path) -> Result<Spec, Error> {
-    let path = dir.join(SPEC_FILE);
+    let path = write::resolve(dir, SPEC_FILE)?;
     if !path.is_file() {
         return Err(Error::NoProject(dir.to_owned()));
     }
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    parse_text(&path.display().to_string(), text)
+    spec::load(&path)
 }
 
 /// `gen generate`: regenerates the project in `dir` from its `gen.yaml`.

@@ -27,6 +27,8 @@ pub const MANIFEST: &str = ".gen/manifest.json";
 pub const SCHEMA: &str = ".gen/schema.json";
 /// What gen wrote last, file by file: the base of three-way merges.
 pub const BASE_DIR: &str = ".gen/base";
+/// Where revisions go; gen writes each once and never lists it.
+pub const REVISIONS_DIR: &str = "migrations/versions/";
 /// The JSON Schema of `gen.yaml`, for editors.
 pub const SPEC_SCHEMA: &str = ".gen/spec.schema.json";
 
@@ -230,6 +232,47 @@ fn read_json<T: for<'de> Deserialize<'de>>(dir: &Path, path: &str) -> Result<Opt
     }
 }
 
+/// Reads `.gen/manifest.json` (empty when missing) and checks that every
+/// entry is a path gen could have written: relative, inside the project,
+/// and neither the spec, gen's own records nor a revision.
+///
+/// Errors: [`Error::Tampered`] naming the first bad entry, [`Error::State`]
+/// when the file is unreadable.
+fn read_manifest(dir: &Path) -> Result<Manifest, Error> {
+    let manifest: Manifest = read_json(dir, MANIFEST)?.unwrap_or_default();
+    let lists = [
+        ("files", &manifest.files),
+        ("extensions", &manifest.extensions),
+    ];
+    for (key, list) in lists {
+        for entry in list.keys() {
+            let reason = if entry.starts_with('/') || Path::new(entry).is_absolute() {
+                "is an absolute path"
+            } else if entry.split(['/', '\\']).any(|part| part == "..") {
+                "leaves the project through `..`"
+            } else if !write::is_plain_relative(entry) {
+                "is not a plain relative path (`.`, an empty part or a backslash)"
+            } else if entry == render::SPEC_FILE
+                || entry == STATE_DIR
+                || entry.starts_with(&format!("{STATE_DIR}/"))
+            {
+                "is the spec or gen's own records, which gen never lists"
+            } else if entry.starts_with(REVISIONS_DIR) {
+                "is a migration revision, which belongs to you once written"
+            } else {
+                continue;
+            };
+            return Err(Error::Tampered {
+                record: MANIFEST.to_owned(),
+                key,
+                entry: entry.clone(),
+                reason,
+            });
+        }
+    }
+    Ok(manifest)
+}
+
 fn conflict_lines(text: &str) -> Vec<usize> {
     text.lines()
         .enumerate()
@@ -252,7 +295,7 @@ pub fn update(
 ) -> Result<Update, Error> {
     let mut plan = render::render(model)?;
     let mut update = Update::default();
-    let manifest: Manifest = read_json(dir, MANIFEST)?.unwrap_or_default();
+    let manifest = read_manifest(dir)?;
 
     // The next revision, if the schema changed.
     let state = match read_json::<SchemaState>(dir, SCHEMA)? {

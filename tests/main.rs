@@ -9,6 +9,8 @@
 //!   large, too deep or expanding without end, bytes that are not UTF-8.
 //! - `names`: the names generated class bodies and functions use are those
 //!   fields and resources are kept from.
+//! - `state`: tampered records in `.gen/` and symbolic links out of the
+//!   project are refused; nothing outside the project is read or written.
 //! - `e2e`: each example is generated and its own checks run: ruff, mypy,
 //!   Alembic and pytest on SQLite and PostgreSQL.
 
@@ -20,3 +22,4 @@ mod limits;
 mod names;
 mod regenerate;
 mod snapshots;
+mod state;
