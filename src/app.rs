@@ -74,7 +74,9 @@ pub struct NewReport {
 /// records in `DIR/.gen/`.
 ///
 /// Errors: [`Error::NotEmpty`] when `dir` holds files and `force` is off;
-/// [`Error::Spec`] for a bad spec. Nothing is written on any error.
+/// [`Error::Usage`] when `dir` holds revisions other than the initial one
+/// gen would write; [`Error::Spec`] for a bad spec. Nothing is written on
+/// any error.
 pub fn new_project(
     dir: &Path,
     spec_path: Option<&Path>,
@@ -89,6 +91,20 @@ pub fn new_project(
     let plan = project::new_project(&model)?;
     if !force && write::is_non_empty(dir)? {
         return Err(Error::NotEmpty(dir.to_owned()));
+    }
+    // A project already: its revisions are the user's and its database's.
+    for path in project::revisions_on_disk(dir)?.values() {
+        let same = match plan.get(path) {
+            Some(file) => write::read(dir, path)?.as_deref() == Some(file.content.as_str()),
+            None => false,
+        };
+        if !same {
+            return Err(Error::Usage(format!(
+                "{} already holds {path}: `gen new --force` would start the migrations over beside it. Run `gen generate --project {}` to regenerate an existing project",
+                dir.display(),
+                dir.display()
+            )));
+        }
     }
     let files: Vec<String> = plan.keys().cloned().collect();
     if !dry_run {

@@ -119,13 +119,23 @@ Examples:
   gen generate --project services/blog --dry-run
   gen generate --allow-destructive         after removing a field
 
-Exit status: 0 done (or up to date), 1 conflicts written or a destructive
-migration refused, 2 bad spec.")]
+When .gen/schema.json is lost, gen recognises the head revision's schema
+when gen.yaml is unchanged since gen last wrote the project; otherwise it
+stops and says how to recover (--rebuild-state).
+
+Exit status: 0 done (or up to date), 1 conflicts written, a destructive
+migration refused or gen's records unusable, 2 bad spec.")]
     Generate {
         #[command(flatten)]
         project: ProjectArgs,
         #[command(flatten)]
         write: WriteArgs,
+        /// .gen/schema.json is lost: record gen.yaml's schema as that of the
+        /// newest revision in migrations/versions/ (writes no revision), and
+        /// keep hand edits of files whose base copy is lost. Use it only with
+        /// the gen.yaml that revision was made from.
+        #[arg(long)]
+        rebuild_state: bool,
     },
     /// Print the JSON Schema of the spec format, for editors and CI checks.
     #[command(after_help = "\
@@ -234,13 +244,26 @@ fn options(w: &WriteArgs) -> Options {
     Options {
         force: w.force,
         allow_destructive: w.allow_destructive,
+        rebuild_state: false,
     }
 }
 
 /// Prints what an update did (or would do); returns the exit status.
 fn report(con: &mut Console, update: &Update, dry_run: bool) -> ExitCode {
     if update.is_up_to_date() {
-        sayln!(con, "the project is up to date; nothing to write");
+        if !update.rebuilt_records {
+            sayln!(con, "the project is up to date; nothing to write");
+        } else if dry_run {
+            sayln!(
+                con,
+                "the project is up to date; gen's missing records in .gen/ would be written again"
+            );
+        } else {
+            sayln!(
+                con,
+                "the project is up to date; gen's missing records in .gen/ are written again"
+            );
+        }
         return ExitCode::SUCCESS;
     }
     say!(con, "{}", app::describe(update, dry_run));
@@ -351,8 +374,16 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
                 app::add_resource(&project.project, &resource, options(write), write.dry_run)?;
             Ok(report(con, &update, write.dry_run))
         }
-        Command::Generate { project, write } => {
-            let update = app::generate(&project.project, options(write), write.dry_run)?;
+        Command::Generate {
+            project,
+            write,
+            rebuild_state,
+        } => {
+            let options = Options {
+                rebuild_state: *rebuild_state,
+                ..options(write)
+            };
+            let update = app::generate(&project.project, options, write.dry_run)?;
             Ok(report(con, &update, write.dry_run))
         }
         Command::Schema => {
@@ -363,6 +394,12 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
             let update = app::check(&project.project)?;
             if update.is_up_to_date() {
                 sayln!(con, "in sync with gen.yaml");
+                if update.rebuilt_records {
+                    sayln!(
+                        con,
+                        "some of gen's records in .gen/ are missing; `gen generate` writes them again"
+                    );
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             for change in &update.changes {

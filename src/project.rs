@@ -6,6 +6,12 @@
 //! it last wrote; `.gen/base/` holds that content, the common ancestor of a
 //! three-way merge; `.gen/schema.json` holds the database schema of the head
 //! revision, from which the next revision is computed.
+//!
+//! Records are checked before they are used: entries must be plain paths
+//! inside the project. A lost schema is rebuilt only from what gen can
+//! trust (its output unchanged since it was recorded, or the initial
+//! revision exactly as gen writes it, or the user's `--rebuild-state`);
+//! a revision that exists is never rewritten or written beside.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -179,6 +185,8 @@ pub struct Update {
     pub kept: Vec<String>,
     /// Files left alone: already what gen would write, or the user's own.
     pub unchanged: usize,
+    /// Some of gen's records in `.gen/` were missing and are written again.
+    pub rebuilt_records: bool,
     /// Every write and delete, `.gen/` records included.
     pub changeset: Changeset,
 }
@@ -219,6 +227,9 @@ pub struct Options {
     pub force: bool,
     /// Permit migrations that can lose data.
     pub allow_destructive: bool,
+    /// `.gen/schema.json` is lost: take the spec's schema as that of the
+    /// head revision on disk (`gen generate --rebuild-state`).
+    pub rebuild_state: bool,
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(dir: &Path, path: &str) -> Result<Option<T>, Error> {
@@ -273,6 +284,99 @@ fn read_manifest(dir: &Path) -> Result<Manifest, Error> {
     Ok(manifest)
 }
 
+/// The revisions in `migrations/versions/` under `dir` named the way gen
+/// names them (`0003_add_tags.py`), by number; their paths are relative.
+///
+/// Errors: [`Error::Outside`] or [`Error::Io`] when the folder cannot be
+/// listed safely.
+pub fn revisions_on_disk(dir: &Path) -> Result<BTreeMap<u32, String>, Error> {
+    let mut out = BTreeMap::new();
+    for name in write::list(dir, REVISIONS_DIR.trim_end_matches('/'))? {
+        let number = name
+            .strip_suffix(".py")
+            .and_then(|stem| stem.split_once('_'))
+            .map(|(number, _)| number)
+            .filter(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse::<u32>().ok());
+        if let Some(number) = number {
+            out.insert(number, format!("{REVISIONS_DIR}{name}"));
+        }
+    }
+    Ok(out)
+}
+
+/// `.gen/schema.json`; None when it is missing, or unreadable and
+/// `rebuild_state` asks to replace it.
+///
+/// Errors: [`Error::State`] when it is unreadable, [`Error::Usage`] when
+/// `rebuild_state` is given but there is nothing to rebuild.
+fn recorded_schema(dir: &Path, options: Options) -> Result<Option<SchemaState>, Error> {
+    match read_json::<SchemaState>(dir, SCHEMA) {
+        Ok(Some(_)) if options.rebuild_state => Err(Error::Usage(format!(
+            "--rebuild-state replaces a lost {SCHEMA}, but it is there and readable; run gen generate without it"
+        ))),
+        Ok(found) => Ok(found),
+        Err(Error::State(_)) if options.rebuild_state => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The schema of the head revision `head` when `.gen/schema.json` is lost,
+/// from what gen can trust: gen's last output is exactly what it would write
+/// now (the spec has not changed since, so its schema is the head's); or
+/// the only revision is `0001_initial.py` exactly as gen would write it now;
+/// or `--rebuild-state`, the user's word that the spec is the one the head
+/// revision was made from.
+///
+/// Errors: [`Error::State`] saying how to recover, otherwise.
+fn recover_schema(
+    dir: &Path,
+    model: &Model,
+    plan: &Plan,
+    manifest: &Manifest,
+    (&number, head): (&u32, &String),
+    options: Options,
+) -> Result<SchemaState, Error> {
+    let at_head = SchemaState {
+        revision: number,
+        schema: model.schema.clone(),
+    };
+    if options.rebuild_state || same_output(dir, plan, manifest)? {
+        return Ok(at_head);
+    }
+    let initial = migrate::initial(&model.schema);
+    if number == 1
+        && *head == render::revision_path(&initial)
+        && write::read(dir, head)? == Some(render::render_revision(&initial)?)
+    {
+        return Ok(at_head);
+    }
+    Err(Error::State(format!(
+        "{SCHEMA} is missing or unreadable, and gen cannot tell which schema the revisions up to {head} build: it will not write the next revision (a database at {head} would never get it). Restore .gen/ from version control (`git checkout -- .gen`); if it is lost, put back the gen.yaml that {head} was made from, run `gen generate --rebuild-state` (it records that spec's schema as the head revision's and writes no revision), then bring back the new gen.yaml and run `gen generate`"
+    )))
+}
+
+/// Whether gen's last output is what it would write now: the manifest
+/// lists exactly the generated files of `plan` with their hashes, or, with
+/// no manifest, each of them is on disk with exactly that content.
+fn same_output(dir: &Path, plan: &Plan, manifest: &Manifest) -> Result<bool, Error> {
+    let generated = || {
+        plan.iter()
+            .filter(|(_, file)| file.ownership == Ownership::Generated)
+    };
+    if !manifest.files.is_empty() {
+        return Ok(generated().count() == manifest.files.len()
+            && generated()
+                .all(|(path, file)| manifest.files.get(path) == Some(&sha256(&file.content))));
+    }
+    for (path, file) in generated() {
+        if write::read(dir, path)?.as_deref() != Some(file.content.as_str()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn conflict_lines(text: &str) -> Vec<usize> {
     text.lines()
         .enumerate()
@@ -298,11 +402,28 @@ pub fn update(
     let manifest = read_manifest(dir)?;
 
     // The next revision, if the schema changed.
-    let state = match read_json::<SchemaState>(dir, SCHEMA)? {
+    let revisions = revisions_on_disk(dir)?;
+    let (old, recovered) = match recorded_schema(dir, options)? {
+        Some(old) => (Some(old), false),
+        None => match revisions.last_key_value() {
+            None => (None, false),
+            Some(head) => {
+                let old = recover_schema(dir, model, &plan, &manifest, head, options)?;
+                (Some(old), true)
+            }
+        },
+    };
+    let state = match old {
         Some(old) => match migrate::diff(&old.schema, &model.schema, old.revision + 1) {
             Some(rev) => {
                 if !rev.destructive.is_empty() && !options.allow_destructive {
                     return Err(Error::Destructive(rev.destructive));
+                }
+                if let Some((_, taken)) = revisions.range(old.revision + 1..).next() {
+                    return Err(Error::State(format!(
+                        "{SCHEMA} records revision {:04} as the head, but {taken} exists: gen will not write the next revision beside or over it. Restore .gen/ from version control (`git checkout -- .gen`)",
+                        old.revision
+                    )));
                 }
                 update.revision = Some(add_revision(&mut plan, &rev)?);
                 SchemaState {
@@ -320,6 +441,7 @@ pub fn update(
             }
         }
     };
+    update.rebuilt_records = recovered;
     if let Some(text) = spec_text {
         plan.insert(
             render::SPEC_FILE.to_owned(),
@@ -340,7 +462,13 @@ pub fn update(
             (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
             (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
             (Some(now), _) => {
-                let base = write::read(dir, &base_path(path))?;
+                // A lost base copy is today's output when the manifest says
+                // gen wrote exactly that, or `--rebuild-state` says gen.yaml
+                // is the spec of gen's last output.
+                let base = write::read(dir, &base_path(path))?.or_else(|| {
+                    (options.rebuild_state || manifest.files.get(path) == Some(&sha256(new)))
+                        .then(|| new.clone())
+                });
                 match base {
                     Some(base) if &base == now => Some((Action::Update, new.clone())),
                     _ if options.force => Some((Action::Overwrite, new.clone())),
@@ -398,11 +526,13 @@ pub fn update(
     }
     // gen's records follow what it generated (not the merged result).
     for (path, content) in state_files(&plan, &state, &manifest) {
-        if write::read(dir, &path)?.as_deref() != Some(content.as_str()) {
+        let now = write::read(dir, &path)?;
+        update.rebuilt_records |= now.is_none();
+        if now.as_deref() != Some(content.as_str()) {
             update.changeset.writes.insert(path, content);
         }
     }
-    if update.changes.is_empty() {
+    if update.changes.is_empty() && !update.rebuilt_records {
         update.changeset = Changeset::default();
     }
     Ok(update)

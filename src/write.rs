@@ -122,6 +122,29 @@ fn write_new(path: &Path, content: &str) -> Result<(), Error> {
         .map_err(io(path))
 }
 
+/// The names of the files in the folder `relative` under `dir`, sorted;
+/// empty when it does not exist.
+///
+/// Errors: [`Error::Outside`] when the folder leaves `dir` ([`resolve`]),
+/// [`Error::Io`] when it cannot be listed.
+pub fn list(dir: &Path, relative: &str) -> Result<Vec<String>, Error> {
+    let path = resolve(dir, relative)?;
+    let entries = match fs::read_dir(&path) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(&path)(e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(io(&path))?;
+        if entry.file_type().map_err(io(&path))?.is_file() {
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
 /// Files to write (relative path → content) and files to delete.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Changeset {

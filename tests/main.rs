@@ -10,7 +10,8 @@
 //! - `names`: the names generated class bodies and functions use are those
 //!   fields and resources are kept from.
 //! - `state`: tampered records in `.gen/` and symbolic links out of the
-//!   project are refused; nothing outside the project is read or written.
+//!   project are refused; nothing outside the project is read or written;
+//!   lost records are rebuilt or refused, and no revision is rewritten.
 //! - `e2e`: each example is generated and its own checks run: ruff, mypy,
 //!   Alembic and pytest on SQLite and PostgreSQL.
 

@@ -1,7 +1,8 @@
 //! gen's records (`.gen/`) and the tree they describe, when someone else
 //! had a hand in them: tampered entries and symbolic links that lead out of
 //! the project are refused without reading, writing or deleting anything
-//! outside it.
+//! outside it; lost records are rebuilt from what gen can trust, or
+//! refused with a way to recover, and no revision is ever rewritten.
 
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
@@ -233,4 +234,224 @@ fn a_planted_link_where_gen_stages_a_file_is_not_written_through() {
             .unwrap()
             .contains("color")
     );
+}
+
+// Lost records: gen rebuilds what it can trust, refuses the rest with a way
+// out, and never writes a revision beside or over one that exists.
+
+const FIELD_AFTER: &str = "      archived: {type: bool, default: false}\n";
+
+/// Adds a nullable string field `name` to the spec's Notebook.
+fn add_field(dir: &Path, name: &str) {
+    let spec = dir.join("gen.yaml");
+    let before = std::fs::read_to_string(&spec).unwrap();
+    assert!(before.contains(FIELD_AFTER));
+    let field = format!("      {name}: {{type: string, max_length: 20, nullable: true}}\n");
+    std::fs::write(
+        &spec,
+        before.replacen(FIELD_AFTER, &format!("{FIELD_AFTER}{field}"), 1),
+    )
+    .unwrap();
+}
+
+fn revisions(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("migrations/versions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".py"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A project evolved once: revisions 0001 and 0002.
+fn evolved() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir, _) = project();
+    add_field(&dir, "color");
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        revisions(&dir),
+        ["0001_initial.py", "0002_alter_notebooks.py"]
+    );
+    (tmp, dir)
+}
+
+/// Asserts that `args` stops with exit 1, saying how to recover, and
+/// writes nothing.
+fn assert_lost(dir: &Path, args: &[&str]) {
+    let before = snapshot(dir);
+    let out = in_project(dir, args);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {all}");
+    assert!(all.contains("git checkout -- .gen"), "{all}");
+    assert!(all.contains("--rebuild-state"), "{all}");
+    assert_eq!(snapshot(dir), before, "{args:?} wrote");
+}
+
+#[test]
+fn a_lost_schema_and_a_changed_spec_are_refused_not_guessed() {
+    let (_tmp, dir, _) = project();
+    let initial = std::fs::read(dir.join("migrations/versions/0001_initial.py")).unwrap();
+    std::fs::remove_file(dir.join(".gen/schema.json")).unwrap();
+    add_field(&dir, "color");
+    assert_lost(&dir, &["check"]);
+    assert_lost(&dir, &["generate"]);
+    assert_lost(&dir, &["generate", "--force"]);
+    assert_eq!(revisions(&dir), ["0001_initial.py"]);
+    assert_eq!(
+        std::fs::read(dir.join("migrations/versions/0001_initial.py")).unwrap(),
+        initial
+    );
+}
+
+#[test]
+fn a_lost_schema_is_rebuilt_when_the_spec_is_unchanged() {
+    let (_tmp, dir) = evolved();
+    let schema = std::fs::read(dir.join(".gen/schema.json")).unwrap();
+    std::fs::remove_file(dir.join(".gen/schema.json")).unwrap();
+    let check = in_project(&dir, &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("written again"), "{}", text(&out));
+    assert_eq!(std::fs::read(dir.join(".gen/schema.json")).unwrap(), schema);
+    // The next change is the next revision.
+    add_field(&dir, "shade");
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        revisions(&dir),
+        [
+            "0001_initial.py",
+            "0002_alter_notebooks.py",
+            "0003_alter_notebooks.py"
+        ]
+    );
+}
+
+#[test]
+fn a_deleted_gen_folder_is_rebuilt_without_conflicts() {
+    let (_tmp, dir) = evolved();
+    let records = snapshot(&dir.join(".gen"));
+    std::fs::remove_dir_all(dir.join(".gen")).unwrap();
+    let check = in_project(&dir, &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("CONFLICT"), "{}", text(&out));
+    assert_eq!(snapshot(&dir.join(".gen")), records);
+    let again = in_project(&dir, &["generate"]);
+    assert!(
+        text(&again).contains("nothing to write"),
+        "{}",
+        text(&again)
+    );
+    // And the next change merges as usual.
+    add_field(&dir, "shade");
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("CONFLICT"), "{}", text(&out));
+    assert!(revisions(&dir).contains(&"0003_alter_notebooks.py".to_owned()));
+}
+
+#[test]
+fn a_deleted_gen_folder_and_a_changed_spec_recover_through_the_old_spec() {
+    let (_tmp, dir) = evolved();
+    std::fs::remove_dir_all(dir.join(".gen")).unwrap();
+    let old_spec = std::fs::read(dir.join("gen.yaml")).unwrap();
+    add_field(&dir, "shade");
+    let new_spec = std::fs::read(dir.join("gen.yaml")).unwrap();
+    assert_lost(&dir, &["generate"]);
+    // The recovery the message gives: the old spec, generate, the new spec.
+    std::fs::write(dir.join("gen.yaml"), old_spec).unwrap();
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::write(dir.join("gen.yaml"), new_spec).unwrap();
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(revisions(&dir).last().unwrap(), "0003_alter_notebooks.py");
+}
+
+#[test]
+fn rebuild_state_takes_the_spec_as_the_head_revisions() {
+    let (_tmp, dir) = evolved();
+    let schema = std::fs::read(dir.join(".gen/schema.json")).unwrap();
+    // A hand edit: the files no longer show which spec made them.
+    let models = dir.join("app/notebook/models.py");
+    let edited = format!("{}# mine\n", std::fs::read_to_string(&models).unwrap());
+    std::fs::write(&models, &edited).unwrap();
+    std::fs::remove_dir_all(dir.join(".gen")).unwrap();
+    assert_lost(&dir, &["generate"]);
+    let out = in_project(&dir, &["generate", "--rebuild-state"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read(dir.join(".gen/schema.json")).unwrap(), schema);
+    assert_eq!(std::fs::read_to_string(&models).unwrap(), edited);
+    assert_eq!(revisions(&dir).len(), 2);
+    let twice = in_project(&dir, &["generate", "--rebuild-state"]);
+    assert_eq!(twice.status.code(), Some(2), "{}", text(&twice));
+}
+
+#[test]
+fn a_stale_schema_never_writes_beside_an_existing_revision() {
+    let (_tmp, dir, _) = project();
+    let v1 = std::fs::read(dir.join(".gen/schema.json")).unwrap();
+    add_field(&dir, "color");
+    assert!(in_project(&dir, &["generate"]).status.success());
+    std::fs::write(dir.join(".gen/schema.json"), v1).unwrap();
+    add_field(&dir, "shade");
+    let before = snapshot(&dir);
+    let out = in_project(&dir, &["generate"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("0002_alter_notebooks.py exists"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(snapshot(&dir), before);
+}
+
+#[test]
+fn new_with_force_never_starts_the_migrations_over() {
+    let (_tmp, dir) = evolved();
+    let before = snapshot(&dir);
+    let out = gen_cmd(&[
+        "new",
+        dir.to_str().unwrap(),
+        "--spec",
+        "tests/specs/evolution/v1.yaml",
+        "--force",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("gen generate --project"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(snapshot(&dir), before);
+    // Over a project with only its initial revision, unchanged: allowed.
+    let (_tmp, fresh, _) = project();
+    let out = gen_cmd(&[
+        "new",
+        fresh.to_str().unwrap(),
+        "--spec",
+        "tests/specs/evolution/v1.yaml",
+        "--force",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn lost_base_copies_of_unchanged_output_keep_hand_edits_without_conflicts() {
+    let (_tmp, dir) = evolved();
+    let models = dir.join("app/notebook/models.py");
+    let edited = format!("{}# mine\n", std::fs::read_to_string(&models).unwrap());
+    std::fs::write(&models, &edited).unwrap();
+    let base = snapshot(&dir.join(".gen/base"));
+    std::fs::remove_dir_all(dir.join(".gen/base")).unwrap();
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("CONFLICT"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&models).unwrap(), edited);
+    assert_eq!(snapshot(&dir.join(".gen/base")), base);
 }
