@@ -385,6 +385,85 @@ fn conflict_lines(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The schema state after this regeneration: the recorded (or recovered)
+/// head's, or the next revision's, added to `plan` and to `update`.
+///
+/// Errors: [`Error::Destructive`] without `allow_destructive`;
+/// [`Error::State`] when the head's schema is lost and cannot be trusted,
+/// or when the next revision's number is taken.
+fn next_revision(
+    dir: &Path,
+    model: &Model,
+    plan: &mut Plan,
+    manifest: &Manifest,
+    options: Options,
+    update: &mut Update,
+) -> Result<SchemaState, Error> {
+    let revisions = revisions_on_disk(dir)?;
+    let old = match recorded_schema(dir, options)? {
+        Some(old) => old,
+        None => match revisions.last_key_value() {
+            Some(head) => {
+                update.rebuilt_records = true;
+                recover_schema(dir, model, plan, manifest, head, options)?
+            }
+            None => {
+                add_revision(plan, &migrate::initial(&model.schema))?;
+                return Ok(SchemaState {
+                    revision: 1,
+                    schema: model.schema.clone(),
+                });
+            }
+        },
+    };
+    let Some(rev) = migrate::diff(&old.schema, &model.schema, old.revision + 1) else {
+        return Ok(old);
+    };
+    if !rev.destructive.is_empty() && !options.allow_destructive {
+        return Err(Error::Destructive(rev.destructive));
+    }
+    if let Some((_, taken)) = revisions.range(old.revision + 1..).next() {
+        return Err(Error::State(format!(
+            "{SCHEMA} records revision {:04} as the head, but {taken} exists: gen will not write the next revision beside or over it. Restore .gen/ from version control (`git checkout -- .gen`)",
+            old.revision
+        )));
+    }
+    update.revision = Some(add_revision(plan, &rev)?);
+    Ok(SchemaState {
+        revision: old.revision + 1,
+        schema: model.schema.clone(),
+    })
+}
+
+/// What happens to a file gen owns that is `now` on disk and `new` in
+/// gen's output: replaced, merged with hand edits, or left alone.
+fn merge(
+    dir: &Path,
+    path: &str,
+    now: &str,
+    new: &str,
+    manifest: &Manifest,
+    options: Options,
+) -> Result<Option<(Action, String)>, Error> {
+    // A lost base copy is today's output when the manifest says gen wrote
+    // exactly that, or `--rebuild-state` says gen.yaml is the spec of gen's
+    // last output.
+    let base = write::read(dir, &base_path(path))?.or_else(|| {
+        (options.rebuild_state || manifest.files.get(path) == Some(&sha256(new)))
+            .then(|| new.to_owned())
+    });
+    Ok(match base {
+        Some(base) if base == now => Some((Action::Update, new.to_owned())),
+        _ if options.force => Some((Action::Overwrite, new.to_owned())),
+        Some(base) if base == new => None,
+        base => match diffy::merge(base.as_deref().unwrap_or(""), now, new) {
+            Ok(merged) if merged == now => None,
+            Ok(merged) => Some((Action::Merge, merged)),
+            Err(conflicted) => Some((Action::Conflict(conflict_lines(&conflicted)), conflicted)),
+        },
+    })
+}
+
 /// Computes, without writing, what regenerating the project in `dir` from
 /// `model` changes. `spec_text`, when given, is written as the new `gen.yaml`.
 ///
@@ -401,47 +480,7 @@ pub fn update(
     let mut update = Update::default();
     let manifest = read_manifest(dir)?;
 
-    // The next revision, if the schema changed.
-    let revisions = revisions_on_disk(dir)?;
-    let (old, recovered) = match recorded_schema(dir, options)? {
-        Some(old) => (Some(old), false),
-        None => match revisions.last_key_value() {
-            None => (None, false),
-            Some(head) => {
-                let old = recover_schema(dir, model, &plan, &manifest, head, options)?;
-                (Some(old), true)
-            }
-        },
-    };
-    let state = match old {
-        Some(old) => match migrate::diff(&old.schema, &model.schema, old.revision + 1) {
-            Some(rev) => {
-                if !rev.destructive.is_empty() && !options.allow_destructive {
-                    return Err(Error::Destructive(rev.destructive));
-                }
-                if let Some((_, taken)) = revisions.range(old.revision + 1..).next() {
-                    return Err(Error::State(format!(
-                        "{SCHEMA} records revision {:04} as the head, but {taken} exists: gen will not write the next revision beside or over it. Restore .gen/ from version control (`git checkout -- .gen`)",
-                        old.revision
-                    )));
-                }
-                update.revision = Some(add_revision(&mut plan, &rev)?);
-                SchemaState {
-                    revision: old.revision + 1,
-                    schema: model.schema.clone(),
-                }
-            }
-            None => old,
-        },
-        None => {
-            add_revision(&mut plan, &migrate::initial(&model.schema))?;
-            SchemaState {
-                revision: 1,
-                schema: model.schema.clone(),
-            }
-        }
-    };
-    update.rebuilt_records = recovered;
+    let state = next_revision(dir, model, &mut plan, &manifest, options, &mut update)?;
     if let Some(text) = spec_text {
         plan.insert(
             render::SPEC_FILE.to_owned(),
@@ -461,27 +500,7 @@ pub fn update(
             (Some(_), Ownership::Extension) => None,
             (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
             (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
-            (Some(now), _) => {
-                // A lost base copy is today's output when the manifest says
-                // gen wrote exactly that, or `--rebuild-state` says gen.yaml
-                // is the spec of gen's last output.
-                let base = write::read(dir, &base_path(path))?.or_else(|| {
-                    (options.rebuild_state || manifest.files.get(path) == Some(&sha256(new)))
-                        .then(|| new.clone())
-                });
-                match base {
-                    Some(base) if &base == now => Some((Action::Update, new.clone())),
-                    _ if options.force => Some((Action::Overwrite, new.clone())),
-                    Some(base) if &base == new => None,
-                    base => match diffy::merge(base.as_deref().unwrap_or(""), now, new) {
-                        Ok(merged) if &merged == now => None,
-                        Ok(merged) => Some((Action::Merge, merged)),
-                        Err(conflicted) => {
-                            Some((Action::Conflict(conflict_lines(&conflicted)), conflicted))
-                        }
-                    },
-                }
-            }
+            (Some(now), _) => merge(dir, path, now, new, &manifest, options)?,
         };
         match action {
             Some((action, after)) => {
