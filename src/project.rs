@@ -33,6 +33,9 @@ pub const MANIFEST: &str = ".gen/manifest.json";
 pub const SCHEMA: &str = ".gen/schema.json";
 /// What gen wrote last, file by file: the base of three-way merges.
 pub const BASE_DIR: &str = ".gen/base";
+/// The highest revision number gen believes in a record (ids are four
+/// digits and more; anything this large is a tampered record).
+const MAX_REVISION: u32 = 999_999;
 /// Where revisions go; gen writes each once and never lists it.
 pub const REVISIONS_DIR: &str = "migrations/versions/";
 /// The JSON Schema of `gen.yaml`, for editors.
@@ -311,7 +314,14 @@ pub fn revisions_on_disk(dir: &Path) -> Result<BTreeMap<u32, String>, Error> {
 /// Errors: [`Error::State`] when it is unreadable, [`Error::Usage`] when
 /// `rebuild_state` is given but there is nothing to rebuild.
 fn recorded_schema(dir: &Path, options: Options) -> Result<Option<SchemaState>, Error> {
-    match read_json::<SchemaState>(dir, SCHEMA) {
+    let read = read_json::<SchemaState>(dir, SCHEMA).and_then(|found| match found {
+        Some(state) if !(1..=MAX_REVISION).contains(&state.revision) => Err(Error::State(format!(
+            "{SCHEMA} records revision {}, which gen never writes; restore .gen/ from version control (`git checkout -- .gen`)",
+            state.revision
+        ))),
+        found => Ok(found),
+    });
+    match read {
         Ok(Some(_)) if options.rebuild_state => Err(Error::Usage(format!(
             "--rebuild-state replaces a lost {SCHEMA}, but it is there and readable; run gen generate without it"
         ))),

@@ -455,3 +455,28 @@ fn lost_base_copies_of_unchanged_output_keep_hand_edits_without_conflicts() {
     assert_eq!(std::fs::read_to_string(&models).unwrap(), edited);
     assert_eq!(snapshot(&dir.join(".gen/base")), base);
 }
+
+#[test]
+fn a_recorded_revision_gen_never_writes_is_refused_without_a_panic() {
+    let (_tmp, dir, _) = project();
+    add_field(&dir, "color");
+    let path = dir.join(".gen/schema.json");
+    let recorded = std::fs::read_to_string(&path).unwrap();
+    for revision in ["4294967295", "0"] {
+        std::fs::write(
+            &path,
+            recorded.replacen("\"revision\": 1,", &format!("\"revision\": {revision},"), 1),
+        )
+        .unwrap();
+        let before = snapshot(&dir);
+        let out = in_project(&dir, &["generate"]);
+        assert!(!text(&out).contains("panicked"), "{}", text(&out));
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains("which gen never writes"),
+            "{}",
+            text(&out)
+        );
+        assert_eq!(snapshot(&dir), before);
+    }
+}
