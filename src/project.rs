@@ -300,7 +300,8 @@ pub fn revisions_on_disk(dir: &Path) -> Result<BTreeMap<u32, String>, Error> {
             .and_then(|stem| stem.split_once('_'))
             .map(|(number, _)| number)
             .filter(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|n| n.parse::<u32>().ok());
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| (1..=MAX_REVISION).contains(n));
         if let Some(number) = number {
             out.insert(number, format!("{REVISIONS_DIR}{name}"));
         }
