@@ -5,8 +5,13 @@
 //!   located, helpful message (snapshots) and nothing is written.
 //! - `snapshots`: the whole generated tree of each example (snapshots),
 //!   and determinism.
+//! - `limits`: hostile and unlucky input: a closed stdout, specs too
+//!   large, too deep or expanding without end, bytes that are not UTF-8.
 //! - `names`: the names generated class bodies and functions use are those
 //!   fields and resources are kept from.
+//! - `state`: tampered records in `.gen/` and symbolic links out of the
+//!   project are refused; nothing outside the project is read or written;
+//!   lost records are rebuilt or refused, and no revision is rewritten.
 //! - `e2e`: each example is generated and its own checks run: ruff, mypy,
 //!   Alembic and pytest on SQLite and PostgreSQL.
 
@@ -14,6 +19,8 @@ mod bad_specs;
 mod cli;
 mod common;
 mod e2e;
+mod limits;
 mod names;
 mod regenerate;
 mod snapshots;
+mod state;
