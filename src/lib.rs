@@ -13,6 +13,7 @@ pub(crate) mod layout;
 pub mod migrate;
 pub mod model;
 pub mod names;
+pub(crate) mod parallel;
 pub mod project;
 pub mod python;
 pub mod render;

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::error::Error;
 use crate::migrate::{self, SchemaState};
 use crate::model::Model;
+use crate::parallel;
 use crate::render::{self, Ownership, Plan, PlanFile};
 use crate::write::{self, Changeset};
 
@@ -388,6 +389,16 @@ fn same_output(dir: &Path, plan: &Plan, manifest: &Manifest) -> Result<bool, Err
     Ok(true)
 }
 
+/// How many files regeneration reads at once, on every core, before it
+/// looks at them: enough to keep the cores busy, few enough that a large
+/// project is not held in memory whole.
+const READ_AHEAD: usize = 256;
+
+/// `write::read` of each of `paths` under `dir`, spread over the cores, in order.
+fn read_all(dir: &Path, paths: &[&str]) -> Vec<Result<Option<String>, Error>> {
+    parallel::map(paths.len(), |i| write::read(dir, paths[i]))
+}
+
 fn conflict_lines(text: &str) -> Vec<usize> {
     text.lines()
         .enumerate()
@@ -502,28 +513,32 @@ pub fn update(
         );
     }
 
-    for (path, file) in &plan {
-        let current = write::read(dir, path)?;
-        let new = &file.content;
-        let action = match (&current, file.ownership) {
-            (None, _) => Some((Action::Create, new.clone())),
-            (Some(now), _) if now == new => None,
-            (Some(_), Ownership::Extension) => None,
-            (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
-            (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
-            (Some(now), _) => merge(dir, path, now, new, &manifest, options)?,
-        };
-        match action {
-            Some((action, after)) => {
-                update.changeset.writes.insert(path.clone(), after.clone());
-                update.changes.push(FileChange {
-                    path: path.clone(),
-                    action,
-                    before: current,
-                    after: Some(after),
-                });
+    let planned: Vec<(&String, &PlanFile)> = plan.iter().collect();
+    for chunk in planned.chunks(READ_AHEAD) {
+        let paths: Vec<&str> = chunk.iter().map(|(path, _)| path.as_str()).collect();
+        for (&(path, file), current) in chunk.iter().zip(read_all(dir, &paths)) {
+            let current = current?;
+            let new = &file.content;
+            let action = match (&current, file.ownership) {
+                (None, _) => Some((Action::Create, new.clone())),
+                (Some(now), _) if now == new => None,
+                (Some(_), Ownership::Extension) => None,
+                (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
+                (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
+                (Some(now), _) => merge(dir, path, now, new, &manifest, options)?,
+            };
+            match action {
+                Some((action, after)) => {
+                    update.changeset.writes.insert(path.clone(), after.clone());
+                    update.changes.push(FileChange {
+                        path: path.clone(),
+                        action,
+                        before: current,
+                        after: Some(after),
+                    });
+                }
+                None => update.unchanged += 1,
             }
-            None => update.unchanged += 1,
         }
     }
     // Files gen generated before but not any more (a removed resource).
@@ -555,11 +570,19 @@ pub fn update(
         }
     }
     // gen's records follow what it generated (not the merged result).
-    for (path, content) in state_files(&plan, &state, &manifest) {
-        let now = write::read(dir, &path)?;
-        update.rebuilt_records |= now.is_none();
-        if now.as_deref() != Some(content.as_str()) {
-            update.changeset.writes.insert(path, content);
+    let records: Vec<(String, String)> =
+        state_files(&plan, &state, &manifest).into_iter().collect();
+    for chunk in records.chunks(READ_AHEAD) {
+        let paths: Vec<&str> = chunk.iter().map(|(path, _)| path.as_str()).collect();
+        for ((path, content), now) in chunk.iter().zip(read_all(dir, &paths)) {
+            let now = now?;
+            update.rebuilt_records |= now.is_none();
+            if now.as_deref() != Some(content.as_str()) {
+                update
+                    .changeset
+                    .writes
+                    .insert(path.clone(), content.clone());
+            }
         }
     }
     if update.changes.is_empty() && !update.rebuilt_records {
