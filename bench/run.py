@@ -126,7 +126,10 @@ def main() -> None:
                 tools[tool] = found
             else:
                 print(f"note: {tool} is not installed; skipped (pip install {tool})")
-    print(f"gen: {binary}\nwriting under {work}; {args.runs} runs each, medians\n")
+    fs = subprocess.run(["stat", "-f", "-c", "%T", work], stdout=subprocess.PIPE, text=True).stdout.strip()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"gen: {binary}\nwriting under {work} ({fs or 'file system unknown'}); load average {load}")
+    print(f"{args.runs} runs each, medians\n")
 
     rows = []
     try:
