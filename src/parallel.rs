@@ -4,13 +4,16 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// How many threads run at once: the machine's cores.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// `work(0..count)` on as many threads as the machine has cores (up to
 /// `count`), each taking the next unit when it is done with one; the results
 /// in unit order.
 pub(crate) fn map<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(count);
+    let threads = cores().min(count);
     if threads <= 1 {
         return (0..count).map(work).collect();
     }

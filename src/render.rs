@@ -84,27 +84,51 @@ fn files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
 }
 
 /// Loads every `.tera` template into one Tera instance, autoescaping off
-/// (the output is Python, TOML and Markdown, not HTML).
+/// (the output is Python, TOML and Markdown, not HTML). Parsing is most of
+/// the cost of a small project, so the templates are parsed in groups of
+/// about equal size, one per core, and the groups joined.
 fn load_engine() -> Result<Tera, Error> {
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![]);
     let mut all = Vec::new();
     files(&TEMPLATES, &mut all);
-    let sources: Vec<(String, String)> = all
+    let mut sources: Vec<(String, &str)> = all
         .iter()
         .filter(|f| f.path().extension().is_some_and(|e| e == "tera"))
         .map(|f| {
             (
                 f.path().to_string_lossy().replace('\\', "/"),
-                f.contents_utf8().unwrap_or_default().to_owned(),
+                f.contents_utf8().unwrap_or_default(),
             )
         })
         .collect();
-    tera.add_raw_templates(sources)
-        .map_err(|source| Error::Render {
-            template: "(loading templates)".into(),
-            source,
-        })?;
+    sources.sort_by_key(|(name, text)| (std::cmp::Reverse(text.len()), name.clone()));
+    let count = parallel::cores().min(sources.len()).max(1);
+    let mut groups: Vec<(usize, Vec<(String, &str)>)> = vec![(0, Vec::new()); count];
+    for source in sources {
+        let lightest = groups
+            .iter_mut()
+            .min_by_key(|(size, _)| *size)
+            .expect("at least one group");
+        lightest.0 += source.1.len();
+        lightest.1.push(source);
+    }
+    let loading = |source| Error::Render {
+        template: "(loading templates)".into(),
+        source,
+    };
+    let mut parsed = parallel::map(count, |i| {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(groups[i].1.iter().map(|(n, t)| (n.as_str(), *t)))
+            .map(|()| tera)
+    })
+    .into_iter();
+    let mut tera = parsed
+        .next()
+        .expect("at least one group")
+        .map_err(loading)?;
+    for other in parsed {
+        tera.extend(&other.map_err(loading)?).map_err(loading)?;
+    }
+    tera.autoescape_on(vec![]);
     Ok(tera)
 }
 
