@@ -6,6 +6,7 @@
 pub mod app;
 pub mod diagnostics;
 pub mod error;
+pub mod escape;
 pub mod migrate;
 pub mod model;
 pub mod names;

@@ -7,12 +7,15 @@
 //!   and determinism.
 //! - `names`: the names generated class bodies and functions use are those
 //!   fields and resources are kept from.
+//! - `compile`: every generated Python, TOML, INI and YAML file of every
+//!   good spec is parsed by Python (`compile()`, `tomllib`, ...).
 //! - `e2e`: each example is generated and its own checks run: ruff, mypy,
 //!   Alembic and pytest on SQLite and PostgreSQL.
 
 mod bad_specs;
 mod cli;
 mod common;
+mod compile;
 mod e2e;
 mod names;
 mod regenerate;

@@ -37,7 +37,7 @@ fn specs() -> Vec<PathBuf> {
 /// the attributes being declared, keyword arguments or attribute accesses.
 fn class_body_names(source: &str) -> BTreeSet<String> {
     let docstrings = Regex::new(r#"(?s)""".*?""""#).unwrap();
-    let strings = Regex::new(r#"[rbfu]*"(?:[^"\\\n]|\\.)*""#).unwrap();
+    let strings = Regex::new(r#"[rbfu]*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"#).unwrap();
     let comment = Regex::new(r"#.*").unwrap();
     let identifier = Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").unwrap();
     let source = docstrings.replace_all(source, "\"\"");
@@ -187,7 +187,7 @@ def outside(x: int) -> str:
 /// variables, loop variables) or that the module binds at its top level
 /// (imports, assignments) for its functions to use.
 fn function_names(source: &str) -> BTreeSet<String> {
-    let strings = Regex::new(r#"[rbfu]*"(?:[^"\\\n]|\\.)*""#).unwrap();
+    let strings = Regex::new(r#"[rbfu]*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"#).unwrap();
     let parameter = Regex::new(r"^\s+\*?([a-z_][a-z0-9_]*)(?::|,$|\)|=)").unwrap();
     let assigned = Regex::new(r"^\s*([a-z_][a-z0-9_]*)(?:: [^=]+)? = ").unwrap();
     let unpacked = Regex::new(r"^\s+([a-z_][a-z0-9_]*), ([a-z_][a-z0-9_]*) = ").unwrap();
