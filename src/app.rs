@@ -12,7 +12,7 @@ use crate::names;
 use crate::project::{self, Action, Options, Update};
 use crate::render::{Plan, SPEC_FILE};
 use crate::spec::{self, Spec};
-use crate::validate;
+
 use crate::write::{self, Changeset};
 
 /// The starter spec `gen new` writes when no `--spec` is given.
@@ -24,7 +24,7 @@ const STARTER: &str = include_str!("starter.yaml");
 /// file cannot be read.
 pub fn model_from_file(path: &Path) -> Result<Model, Error> {
     let spec = spec::load(path)?;
-    Ok(validate::validate(&spec)?)
+    Ok(crate::check::validate(&spec)?)
 }
 
 /// Everything `gen new` would write for the spec at `path`.
@@ -85,7 +85,7 @@ pub fn new_project(
         Some(path) => (spec::load(path)?, false),
         None => (parse_text(SPEC_FILE, starter_spec(dir))?, true),
     };
-    let model = validate::validate(&spec)?;
+    let model = crate::check::validate(&spec)?;
     let plan = project::new_project(&model)?;
     if !force && write::is_non_empty(dir)? {
         return Err(Error::NotEmpty(dir.to_owned()));
@@ -128,7 +128,7 @@ fn project_spec(dir: &Path) -> Result<Spec, Error> {
 /// nothing is written on any of them.
 pub fn generate(dir: &Path, options: Options, dry_run: bool) -> Result<Update, Error> {
     let spec = project_spec(dir)?;
-    let model = validate::validate(&spec)?;
+    let model = crate::check::validate(&spec)?;
     let update = project::update(dir, &model, None, options)?;
     if !dry_run {
         write::apply(dir, &update.changeset)?;
@@ -294,7 +294,7 @@ pub fn add_resource(
     }
     let text = insert_resource(&spec.text, r)?;
     let new_spec = parse_text(&spec.file, text.clone())?;
-    let model = validate::validate(&new_spec)?;
+    let model = crate::check::validate(&new_spec)?;
     let update = project::update(dir, &model, Some(&text), options)?;
     if !dry_run {
         write::apply(dir, &update.changeset)?;

@@ -121,7 +121,7 @@ fn op_f(name: &str) -> String {
 /// long name (up to 63 bytes) does not fit.
 fn name_arg(name: &str, indent: usize) -> String {
     let flat = format!("name={}", op_f(name));
-    if indent + flat.len() + 1 <= python::LINE_LENGTH {
+    if indent + flat.len() < python::LINE_LENGTH {
         flat
     } else {
         format!(

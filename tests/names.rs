@@ -5,7 +5,7 @@
 //!   attribute (`date` → `date_`) instead of hiding it from the
 //!   declarations after it;
 //! - every name the functions of a resource's modules bind is either
-//!   refused as a resource name (`validate::RESOURCE_VARIABLES`: a row held
+//!   refused as a resource name (`check::RESOURCE_VARIABLES`: a row held
 //!   in a variable of that name would shadow it) or known to be harmless.
 
 use std::collections::BTreeSet;
@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use regex::Regex;
 
 use r#gen::app::plan_from_file;
+use r#gen::check::{RESOURCE_VARIABLES, TAKEN_CLASS_NAMES};
 use r#gen::names;
-use r#gen::validate::{RESOURCE_VARIABLES, TAKEN_CLASS_NAMES};
 
 use crate::common::{examples, root};
 
@@ -352,7 +352,7 @@ fn resources_cannot_take_the_names_of_generated_variables() {
     }
     assert!(
         unknown.is_empty(),
-        "generated functions use names no list accounts for; add each to validate::RESOURCE_VARIABLES (a resource of that name would break) or, once checked, to VARIABLES_RESOURCES_MAY_TAKE:\n{}",
+        "generated functions use names no list accounts for; add each to check::RESOURCE_VARIABLES (a resource of that name would break) or, once checked, to VARIABLES_RESOURCES_MAY_TAKE:\n{}",
         unknown.into_iter().collect::<Vec<_>>().join("\n")
     );
     // Every name refused is one the generated functions do use.
@@ -480,7 +480,7 @@ fn resources_cannot_take_the_names_of_imported_classes() {
     }
     assert!(
         unknown.is_empty(),
-        "generated modules import or define names validate::TAKEN_CLASS_NAMES lacks (a resource or enum class of that name would shadow them):\n{}",
+        "generated modules import or define names check::TAKEN_CLASS_NAMES lacks (a resource or enum class of that name would shadow them):\n{}",
         unknown.into_iter().collect::<Vec<_>>().join("\n")
     );
     for name in [

@@ -1,0 +1,546 @@
+//! Checks of one field: its name, type, bounds, default and access flags.
+
+use crate::check::resources::TAKEN_CLASS_NAMES;
+use crate::check::values::{check_value, show};
+use crate::check::{Checker, GENERATED_COLUMNS, MAX_ENUM_VALUE, MAX_NAME};
+use crate::diagnostics::allowed_help;
+use crate::names;
+use crate::python::{self};
+use crate::schema::{self};
+use crate::spec::{RawField, RawResource, spans::join_key};
+use crate::testplan::values::samples;
+use crate::types::{self, Family, FieldType, TypeParams, TypeRow};
+use regex::Regex;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+
+/// Parsed numeric bounds and lengths of a field.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bounds {
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
+    pub(crate) min_length: Option<u64>,
+    pub(crate) max_length: Option<u64>,
+    pub(crate) pattern: Option<Regex>,
+    pub(crate) values: Vec<String>,
+    pub(crate) precision: u32,
+    pub(crate) scale: u32,
+}
+
+/// A field after its checks, before layout.
+pub(crate) struct FieldPlan {
+    /// JSON name and column.
+    pub(crate) name: String,
+    /// Python attribute (`names::attribute`).
+    pub(crate) attr: String,
+    pub(crate) row: &'static TypeRow,
+    pub(crate) raw: RawField,
+    pub(crate) bounds: Bounds,
+    pub(crate) mapping: types::Mapping,
+    pub(crate) default: Option<Json>,
+    pub(crate) example: Option<Json>,
+    pub(crate) enum_class: Option<String>,
+    pub(crate) samples_cache: Vec<Json>,
+    pub(crate) sql_type: schema::SqlType,
+}
+
+/// Normalizes a field or relation name and checks it is usable.
+pub(crate) fn member_name(
+    c: &mut Checker,
+    path: &str,
+    key: &str,
+    what: &str,
+    taken: &BTreeMap<String, String>,
+) -> Option<String> {
+    let name = names::snake(key);
+    let valid = Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$")
+        .expect("static regex")
+        .is_match(key);
+    if !valid || !names::is_snake_identifier(&name) {
+        c.at_key(
+            path,
+            format!("{what} name `{key}` is not a usable identifier"),
+            "use snake_case: lowercase letters, digits and `_`, starting with a letter",
+        );
+        return None;
+    }
+    if name.len() > MAX_NAME {
+        c.at_key(
+            path,
+            format!("{what} name `{key}` is longer than {MAX_NAME} characters"),
+            "shorten it; it becomes a column, a JSON key and a Python attribute",
+        );
+        return None;
+    }
+    if GENERATED_COLUMNS.contains(&name.as_str()) {
+        c.at_key(
+            path,
+            format!("{what} name `{key}` collides with a column gen generates (`id`, `owner_id`, `created_at`, `updated_at`, `deleted_at`, `created_by_id`, `updated_by_id`)"),
+            "remove it (gen adds it for you: `owned: true` adds `owner_id`, `timestamps` the dates, `soft_delete: true` `deleted_at`, `audit: true` who created and changed the row) or rename it",
+        );
+        return None;
+    }
+    if let Some(why) = names::framework_reserved(&name) {
+        let help = match name.strip_prefix("model_") {
+            Some(rest) => format!(
+                "rename it so that it does not start with `model_`, for example `{rest}` or `{rest}_model`"
+            ),
+            None => format!(
+                "drop the leading underscore: `{}`",
+                name.trim_start_matches('_')
+            ),
+        };
+        c.at_key(path, format!("{what} name `{key}` {why}"), help);
+        return None;
+    }
+    if let Some(other) = taken.get(&name) {
+        c.at_key(
+            path,
+            format!("{what} `{key}` is declared twice (as `{name}`, like {other})"),
+            "field and relation names must be unique within a resource; remove or rename one",
+        );
+        return None;
+    }
+    Some(name)
+}
+
+pub(crate) fn number(n: &serde_yaml::Number) -> f64 {
+    n.as_f64().unwrap_or(f64::NAN)
+}
+
+pub(crate) fn field(
+    c: &mut Checker,
+    path: &str,
+    class: &str,
+    name: &str,
+    raw: &RawField,
+) -> Option<FieldPlan> {
+    let type_path = join_key(path, "type");
+    let Some(row) = types::lookup(&raw.r#type) else {
+        c.at_value(
+            &type_path,
+            format!("unknown field type `{}`", raw.r#type),
+            allowed_help(&raw.r#type, &types::names()),
+        );
+        return None;
+    };
+    let before = c.problems.len();
+    let ty = row.ty;
+    let numeric = row.family == Family::Numeric;
+    let textual = row.family == Family::Textual;
+    let decimal = ty == FieldType::Decimal;
+    const NUMBERS: &str = "int, bigint, float and decimal fields";
+    const TEXTS: &str = "string and text fields";
+    // (key, given, applies to this type, which types it applies to)
+    let applicable = [
+        ("min", raw.min.is_some(), numeric, NUMBERS),
+        ("max", raw.max.is_some(), numeric, NUMBERS),
+        ("min_length", raw.min_length.is_some(), textual, TEXTS),
+        ("max_length", raw.max_length.is_some(), textual, TEXTS),
+        ("pattern", raw.pattern.is_some(), textual, TEXTS),
+        (
+            "values",
+            raw.values.is_some(),
+            ty == FieldType::Enum,
+            "enum fields",
+        ),
+        (
+            "precision",
+            raw.precision.is_some(),
+            decimal,
+            "decimal fields",
+        ),
+        ("scale", raw.scale.is_some(), decimal, "decimal fields"),
+    ];
+    for (key, present, allowed, which) in applicable {
+        if present && !allowed {
+            c.at_key(
+                &join_key(path, key),
+                format!("`{key}` does not apply to `{}` fields", row.name),
+                format!("`{key}` applies to {which}; remove it"),
+            );
+        }
+    }
+    if raw.unique && !row.uniquable {
+        c.at_key(
+            &join_key(path, "unique"),
+            format!("`{}` fields cannot be unique", row.name),
+            match ty {
+                FieldType::Bool => "a unique bool allows at most two rows; remove `unique`",
+                FieldType::Json => {
+                    "databases cannot compare JSON documents for uniqueness; remove `unique`"
+                }
+                _ => "arrays are stored as JSON on SQLite, which cannot compare them; remove `unique`",
+            },
+        );
+    }
+    if raw.index && !row.indexable {
+        c.at_key(
+            &join_key(path, "index"),
+            format!("`{}` fields cannot be indexed", row.name),
+            "remove `index`; their values are JSON documents or arrays, which a plain index cannot serve",
+        );
+    }
+    let mut b = Bounds::default();
+    let (lo, hi) = match ty {
+        FieldType::Int => (Some(types::INT32.0 as f64), Some(types::INT32.1 as f64)),
+        FieldType::BigInt => (Some(types::INT64.0 as f64), Some(types::INT64.1 as f64)),
+        _ => (None, None),
+    };
+    for (key, value) in [("min", &raw.min), ("max", &raw.max)] {
+        if let (Some(n), true) = (value, numeric) {
+            let integral = matches!(ty, FieldType::Int | FieldType::BigInt);
+            if integral && !(n.is_i64() || n.is_u64()) {
+                c.at_value(
+                    &join_key(path, key),
+                    format!("`{key}` must be a whole number for `{}` fields", row.name),
+                    "drop the fraction",
+                );
+            } else if lo.is_some_and(|l| number(n) < l) || hi.is_some_and(|h| number(n) > h) {
+                c.at_value(
+                    &join_key(path, key),
+                    format!(
+                        "`{key}` {n} does not fit {} column",
+                        names::article(row.name)
+                    ),
+                    format!(
+                        "stay within {} to {}, or use `bigint`",
+                        lo.unwrap_or_default(),
+                        hi.unwrap_or_default()
+                    ),
+                );
+            } else if !number(n).is_finite() {
+                c.at_value(
+                    &join_key(path, key),
+                    format!("`{key}` must be a finite number"),
+                    "write a plain number",
+                );
+            }
+        }
+    }
+    b.min = raw.min.as_ref().map(number);
+    b.max = raw.max.as_ref().map(number);
+    if let (Some(min), Some(max)) = (b.min, b.max) {
+        if min > max {
+            c.at_value(
+                &join_key(path, "min"),
+                format!("`min` ({min}) is greater than `max` ({max})"),
+                "swap them, or fix the one that is wrong",
+            );
+        }
+    }
+    b.min_length = raw.min_length;
+    b.max_length = raw.max_length.or((ty == FieldType::String).then_some(255));
+    if let Some(max) = raw.max_length {
+        if max == 0 || (ty == FieldType::String && max > 10_485_760) {
+            c.at_value(
+                &join_key(path, "max_length"),
+                format!("`max_length` {max} is out of range"),
+                "use 1 to 10485760 for `string`; for longer text use `type: text`",
+            );
+        }
+    }
+    if let (Some(min), Some(max)) = (b.min_length, b.max_length) {
+        if min > max {
+            c.at_value(
+                &join_key(path, "min_length"),
+                format!("`min_length` ({min}) is greater than `max_length` ({max})"),
+                if raw.max_length.is_none() {
+                    "string fields default to `max_length: 255`; raise it"
+                } else {
+                    "swap them, or fix the one that is wrong"
+                },
+            );
+        }
+    }
+    if let Some(p) = &raw.pattern {
+        match Regex::new(p) {
+            Ok(re) => b.pattern = Some(re),
+            Err(e) => {
+                let detail = e.to_string();
+                let last = detail
+                    .lines()
+                    .rfind(|l| !l.trim().is_empty())
+                    .unwrap_or("invalid")
+                    .trim()
+                    .to_owned();
+                c.at_value(
+                    &join_key(path, "pattern"),
+                    format!(
+                        "`pattern` is not a valid regular expression: {}",
+                        last.trim_start_matches("error: ")
+                    ),
+                    "Pydantic checks patterns with Rust's regex syntax (no look-around or backreferences); quote the pattern in YAML",
+                );
+            }
+        }
+    }
+    let mut enum_class = None;
+    if ty == FieldType::Enum {
+        match &raw.values {
+            None => c.at_key(
+                path,
+                "enum fields need `values`",
+                "add `values: [first, second]`",
+            ),
+            Some(v) if v.is_empty() => c.at_value(
+                &join_key(path, "values"),
+                "`values` is empty",
+                "list at least one value",
+            ),
+            Some(v) => {
+                let mut members: BTreeMap<String, &str> = BTreeMap::new();
+                for (i, value) in v.iter().enumerate() {
+                    let member = names::enum_member(value);
+                    let vpath = format!("{}[{i}]", join_key(path, "values"));
+                    if value.is_empty() || value.len() > MAX_ENUM_VALUE {
+                        c.at_value(
+                            &vpath,
+                            format!("enum values must be 1 to {MAX_ENUM_VALUE} characters"),
+                            "shorten or fill in the value",
+                        );
+                    } else if let Some(prev) = members.get(&member) {
+                        c.at_value(
+                            &vpath,
+                            format!("enum value `{value}` repeats `{prev}` (both become member `{member}`)"),
+                            "remove the repeat or make the values differ in more than case and punctuation",
+                        );
+                    } else {
+                        members.insert(member, value);
+                    }
+                }
+                b.values = v.clone();
+            }
+        }
+        let mut enum_name = enum_class_name(class, name);
+        if c.classes.contains(&enum_name) && enum_name != class {
+            enum_name = format!("{class}{enum_name}");
+        }
+        enum_class = Some(enum_name);
+    }
+    if ty == FieldType::Decimal {
+        b.precision = raw.precision.unwrap_or(10);
+        b.scale = raw.scale.unwrap_or(2);
+        if b.precision == 0 || b.precision > 1000 {
+            c.at_value(
+                &join_key(path, "precision"),
+                format!("`precision` {} is out of range", b.precision),
+                "use 1 to 1000 digits",
+            );
+        }
+        if b.scale > b.precision {
+            c.at_value(
+                &join_key(path, "scale"),
+                format!(
+                    "`scale` ({}) is greater than `precision` ({})",
+                    b.scale, b.precision
+                ),
+                "scale counts digits after the point and must not exceed precision",
+            );
+        }
+    }
+    for (key, list) in [("read", &raw.read), ("write", &raw.write)] {
+        let Some(list) = list else { continue };
+        let roles = c.roles.clone();
+        let allowed: Vec<&str> = roles.iter().map(String::as_str).collect();
+        for (i, role) in list.iter().enumerate() {
+            if !roles.contains(role) {
+                c.at_value(
+                    &format!("{}[{i}]", join_key(path, key)),
+                    format!("`{role}` is not a role"),
+                    allowed_help(role, &allowed),
+                );
+            }
+        }
+    }
+    if raw.write.is_some() && !raw.nullable && raw.default.is_none() && !raw.read_only {
+        c.at_key(
+            &join_key(path, "write"),
+            "a field only some roles may set must be nullable or have a default",
+            "add `nullable: true` or a `default:`, or every other role could never create a row",
+        );
+    }
+    access_flags(c, path, raw);
+    if c.problems.len() > before {
+        return None;
+    }
+    let params = TypeParams {
+        max_length: b.max_length,
+        precision: b.precision,
+        scale: b.scale,
+        enum_class: enum_class.clone().unwrap_or_default(),
+        enum_values: b.values.clone(),
+    };
+    let mapping = types::mapping(row, &params);
+    let sql_type = types::sql_type(ty, &params);
+    let mut plan = FieldPlan {
+        name: name.to_owned(),
+        attr: names::attribute(name),
+        row,
+        raw: raw.clone(),
+        bounds: b,
+        mapping,
+        default: None,
+        example: None,
+        enum_class,
+        samples_cache: Vec::new(),
+        sql_type,
+    };
+    if let Some(d) = &raw.default {
+        let dpath = join_key(path, "default");
+        if d.is_null() {
+            if !raw.nullable {
+                c.at_value(
+                    &dpath,
+                    "`default: null` on a field that is not nullable",
+                    "add `nullable: true`, or give a real default",
+                );
+            }
+        } else if !row.defaultable {
+            c.at_value(
+                &dpath,
+                format!("`{}` fields cannot have a default in spec v1", row.name),
+                "make the field `nullable: true` and set it in the request instead",
+            );
+        } else {
+            match check_value(&plan, d) {
+                Ok(v) => plan.default = Some(v),
+                Err(why) => {
+                    let help = if ty == FieldType::Enum {
+                        let allowed: Vec<&str> =
+                            plan.bounds.values.iter().map(String::as_str).collect();
+                        allowed_help(d.as_str().unwrap_or_default(), &allowed)
+                    } else {
+                        "the default must satisfy the field's own type and constraints".to_owned()
+                    };
+                    c.at_value(&dpath, format!("default {}: {why}", show(d)), help);
+                }
+            }
+        }
+    }
+    if let Some(e) = &raw.example {
+        match check_value(&plan, e) {
+            Ok(v) => plan.example = Some(v),
+            Err(why) => c.at_value(
+                &join_key(path, "example"),
+                format!("example {}: {why}", show(e)),
+                "examples appear in /docs and in the generated tests, so they must be valid values",
+            ),
+        }
+    }
+    if c.problems.len() == before {
+        plan.samples_cache = samples(c, path, &plan);
+    }
+    (c.problems.len() == before).then_some(plan)
+}
+
+/// Checks `read_only` and `write_only` against the field's other keys.
+pub(crate) fn access_flags(c: &mut Checker, path: &str, raw: &RawField) {
+    if raw.read_only && raw.write_only {
+        c.at_key(
+            &join_key(path, "write_only"),
+            "a field cannot be both `read_only` and `write_only`",
+            "`read_only`: the server sets it and responses show it; `write_only`: clients send it and responses never show it; keep one",
+        );
+        return;
+    }
+    if raw.read_only {
+        if !raw.nullable && raw.default.is_none() {
+            c.at_key(
+                &join_key(path, "read_only"),
+                "a read_only field must be nullable or have a default",
+                "clients never send it, so a new row needs a value: add `nullable: true` or a `default:` (the server may set it later, in hooks.py)",
+            );
+        }
+        if raw.write.is_some() {
+            c.at_key(
+                &join_key(path, "write"),
+                "`write` does not apply to a read_only field: no role may set it",
+                "remove `write`, or remove `read_only` to let those roles set it",
+            );
+        }
+        if raw.unique {
+            c.at_key(
+                &join_key(path, "unique"),
+                "a read_only field cannot be unique in spec v1",
+                "the server sets it, past the conflict checks gen generates for request bodies; remove `unique` (`index: true` still indexes it)",
+            );
+        }
+    }
+    if raw.write_only {
+        if raw.read.is_some() {
+            c.at_key(
+                &join_key(path, "read"),
+                "`read` does not apply to a write_only field: responses never show it",
+                "remove `read`, or remove `write_only` to show it to those roles",
+            );
+        }
+        if raw.unique {
+            c.at_key(
+                &join_key(path, "unique"),
+                "a write_only field cannot be unique",
+                "a 409 on a duplicate would tell the caller that another row holds the value; remove `unique`",
+            );
+        }
+    }
+}
+
+/// Fields `list:` may not name: `write_only` ones and those with `read:`
+/// roles (filtering, sorting or searching by a hidden value reveals it)
+/// and `read_only` ones (the
+/// generated tests cannot give rows distinct values through the API).
+pub(crate) fn unlistable_fields(
+    c: &mut Checker,
+    path: &str,
+    r: &RawResource,
+    fields: &[FieldPlan],
+) {
+    let Some(list) = &r.list else { return };
+    let lpath = join_key(path, "list");
+    for (key, names) in [
+        ("filter", &list.filter),
+        ("sort", &list.sort),
+        ("search", &list.search),
+    ] {
+        for (i, given) in names.iter().enumerate() {
+            let name = names::snake(given);
+            let Some(f) = fields.iter().find(|f| f.name == name) else {
+                continue;
+            };
+            let at = format!("{}[{i}]", join_key(&lpath, key));
+            if f.raw.write_only {
+                c.at_value(
+                    &at,
+                    format!("write_only field `{name}` cannot be in `{key}`"),
+                    "filtering, sorting or searching by a value responses never show would reveal it; remove it from the list",
+                );
+            } else if f.raw.read.is_some() {
+                c.at_value(
+                    &at,
+                    format!("field `{name}` is shown only to some roles (`read:`), so it cannot be in `{key}`"),
+                    "filtering, sorting or searching by it would let other callers probe its values; remove it from the list, or drop `read:`",
+                );
+            } else if f.raw.read_only {
+                c.at_value(
+                    &at,
+                    format!("read_only field `{name}` cannot be in `{key}` in spec v1"),
+                    "the generated tests cannot give rows distinct values of a field clients never send; list a field clients write",
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn enum_class_name(class: &str, name: &str) -> String {
+    let plain = names::pascal(name);
+    let long = format!("{class}{plain}");
+    // `    name: Mapped[Class | None] = mapped_column(` within 88 columns.
+    let fits = 4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len()
+        < python::LINE_LENGTH;
+    let taken = TAKEN_CLASS_NAMES.iter().any(|(n, _)| *n == plain)
+        || plain == class
+        || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"]
+            .iter()
+            .any(|s| plain == format!("{class}{s}"));
+    if fits || taken { long } else { plain }
+}

@@ -1,0 +1,292 @@
+//! Checks of `project:` and `auth:` (roles, token lifetimes, user fields).
+
+use crate::check::fields::{field, member_name};
+use crate::check::{Checker, MAX_PREFIX};
+use crate::diagnostics::allowed_help;
+use crate::layout::field::lay_out_field;
+use crate::model::{Auth, Project};
+use crate::names;
+use crate::python::{self, Imports, call};
+use crate::spec::spans::join_key;
+use regex::Regex;
+use std::collections::BTreeMap;
+
+pub(crate) fn project(c: &mut Checker) -> Project {
+    let p = &c.spec.raw.project;
+    let name_ok = Regex::new(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$").expect("static regex");
+    if !name_ok.is_match(&p.name) {
+        let suggestion = names::kebab(&p.name);
+        c.at_value(
+            "project.name",
+            format!("`{}` is not a valid Python distribution name", p.name),
+            format!(
+                "use letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508){}",
+                if name_ok.is_match(&suggestion) { format!(", e.g. `{suggestion}`") } else { String::new() }
+            ),
+        );
+    }
+    let version = p.version.clone().unwrap_or_else(|| "0.1.0".to_owned());
+    let version_ok =
+        Regex::new(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$").expect("static regex");
+    if !version_ok.is_match(&version) {
+        c.at_value(
+            "project.version",
+            format!("`{version}` is not a PEP 440 version"),
+            "write it like `0.1.0` or `1.2.0rc1`",
+        );
+    }
+    let api_prefix = p.api_prefix.clone().unwrap_or_else(|| "/api/v1".to_owned());
+    let prefix_ok = Regex::new(r"^(/[A-Za-z0-9._~-]+)*$").expect("static regex");
+    if !prefix_ok.is_match(&api_prefix) {
+        c.at_value(
+            "project.api_prefix",
+            format!("`{api_prefix}` is not a usable route prefix"),
+            "start with `/`, no trailing `/`, no spaces or `{}` (for example `/api/v1`), or `\"\"` for none",
+        );
+    }
+    let snake = names::snake(&p.name);
+    if api_prefix.len() > MAX_PREFIX {
+        c.at_value(
+            "project.api_prefix",
+            format!("`api_prefix` is longer than {MAX_PREFIX} characters"),
+            "shorten it; `/api/v1` is the usual form",
+        );
+    }
+    let title = p
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{} API", names::words(&snake)));
+    let description = p.description.clone().unwrap_or_default();
+    Project {
+        name: p.name.clone(),
+        title_py: python::string(&title),
+        title,
+        description_py: python::string(&description),
+        description,
+        version,
+        api_prefix,
+    }
+}
+
+pub(crate) fn auth(c: &mut Checker) -> Auth {
+    let raw = c.spec.raw.auth.clone().unwrap_or_default();
+    let mut roles = vec!["admin".to_owned()];
+    let given = raw
+        .roles
+        .clone()
+        .unwrap_or_else(|| vec!["admin".to_owned(), "member".to_owned()]);
+    for (i, role) in given.iter().enumerate() {
+        let path = format!("auth.roles[{i}]");
+        if !names::is_snake_identifier(role) || role.len() > 50 {
+            c.at_value(
+                &path,
+                format!("role `{role}` is not a lowercase identifier"),
+                "use lowercase letters, digits and `_`, starting with a letter, at most 50 characters",
+            );
+        } else if roles.contains(role) && role != "admin" {
+            c.at_value(
+                &path,
+                format!("role `{role}` is listed twice"),
+                "remove the repeat",
+            );
+        } else if role != "admin" {
+            roles.push(role.clone());
+        }
+    }
+    let default_role = match raw.default_role.clone() {
+        Some(r) => {
+            if r == "admin" {
+                c.at_value(
+                    "auth.default_role",
+                    "`default_role` cannot be `admin`: anyone who signs up would be an administrator",
+                    "pick a role with fewer rights, and create admins with `python -m app.cli create-admin`",
+                );
+            } else if !roles.contains(&r) {
+                let list: Vec<&str> = roles.iter().map(String::as_str).collect();
+                c.at_value(
+                    "auth.default_role",
+                    format!("`default_role` `{r}` is not one of the roles"),
+                    allowed_help(&r, &list),
+                );
+            }
+            r
+        }
+        None => match roles.iter().find(|r| *r != "admin") {
+            Some(_) if roles.iter().any(|r| r == "member") => "member".to_owned(),
+            Some(r) => r.clone(),
+            None => {
+                c.at_key(
+                    "auth.roles",
+                    "there is no role besides `admin` for new users to get at signup",
+                    "add a role such as `member` to `auth.roles`",
+                );
+                "member".to_owned()
+            }
+        },
+    };
+    let minutes = raw.access_token_minutes.unwrap_or(30);
+    if !(1..=43_200).contains(&minutes) {
+        c.at_value(
+            "auth.access_token_minutes",
+            format!("`access_token_minutes` {minutes} is out of range"),
+            "use 1 to 43200 (30 days); short-lived tokens (15 to 60 minutes) are the norm",
+        );
+    }
+    let role_literal = format!(
+        "Literal[{}]",
+        roles
+            .iter()
+            .map(|r| python::string(r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let days = raw.refresh_token_days.unwrap_or(14);
+    if !(1..=365).contains(&days) {
+        c.at_value(
+            "auth.refresh_token_days",
+            format!("`refresh_token_days` {days} is out of range"),
+            "use 1 to 365; users log in again when a refresh token expires",
+        );
+    }
+    Auth {
+        roles,
+        default_role,
+        role_literal,
+        access_token_minutes: minutes,
+        refresh_token_days: days,
+        user_fields: Vec::new(),
+        user_columns: Vec::new(),
+        user_enums: Vec::new(),
+        user_model_imports: String::new(),
+        user_schema_imports: String::new(),
+        user_not_null_on_update: String::new(),
+        user_sample: Vec::new(),
+        user_renamed: Vec::new(),
+    }
+}
+
+/// Names the built-in User already has (or its endpoints take).
+pub(crate) const USER_RESERVED: &[&str] = &[
+    "email",
+    "password",
+    "hashed_password",
+    "role",
+    "is_active",
+    "is_admin",
+    "token_version",
+    "current_password",
+    "new_password",
+    "refresh_token",
+    "refresh_tokens",
+];
+
+/// `auth.user_fields`: validated like resource fields, laid out into the
+/// built-in User's model, schemas and table.
+pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
+    let raw = c.spec.raw.auth.clone().unwrap_or_default().user_fields;
+    let mut model_imports = Imports::default();
+    model_imports
+        .from("sqlalchemy", "Boolean")
+        .from("sqlalchemy", "ForeignKey")
+        .from("sqlalchemy", "Integer")
+        .from("sqlalchemy", "String")
+        .from("sqlalchemy.orm", "Mapped")
+        .from("sqlalchemy.orm", "mapped_column")
+        .from("datetime", "datetime")
+        .from("app.database", "Base")
+        .from("app.database", "TimestampMixin")
+        .from("app.database", "UTCDateTime")
+        .from("app.database", "utc_now");
+    let mut schema_imports = Imports::default();
+    schema_imports
+        .from("datetime", "datetime")
+        .from("typing", "Annotated")
+        .from("typing", "Literal")
+        .from("pydantic", "BaseModel")
+        .from("pydantic", "ConfigDict")
+        .from("pydantic", "EmailStr")
+        .from("pydantic", "Field")
+        .from("pydantic", "field_validator")
+        .from("app.schemas", "Page")
+        .from("app.schemas", "reject_null")
+        .from("app.schemas", "SafeStr");
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut not_null = Vec::new();
+    for (key, raw_field) in &raw {
+        let path = join_key("auth.user_fields", key);
+        if USER_RESERVED.contains(&names::snake(key).as_str()) {
+            c.at_key(
+                &path,
+                format!("`{key}` is a built-in field of User (or of its endpoints)"),
+                format!(
+                    "rename it; the built-in names are {}",
+                    USER_RESERVED.join(", ")
+                ),
+            );
+            continue;
+        }
+        let Some(name) = member_name(c, &path, key, "user field", &taken) else {
+            continue;
+        };
+        taken.insert(name.clone(), format!("user field `{key}`"));
+        let Some(plan) = field(c, &path, "User", &name, raw_field) else {
+            continue;
+        };
+        if let Some(flag) = [
+            ("read_only", plan.raw.read_only),
+            ("write_only", plan.raw.write_only),
+        ]
+        .into_iter()
+        .find_map(|(k, on)| on.then_some(k))
+        {
+            c.at_key(
+                &join_key(&path, flag),
+                format!("`{flag}` applies to resource fields, not user fields"),
+                "users set their fields at signup and with `PATCH /users/me`, and read them back there; remove it",
+            );
+            continue;
+        }
+        if plan.raw.unique {
+            c.at_key(
+                &path,
+                "user fields cannot be unique in spec v1",
+                "remove `unique`; `email` is the user's unique key",
+            );
+            continue;
+        }
+        if !plan.raw.nullable && plan.default.is_none() {
+            c.at_key(
+                &path,
+                format!("user field `{key}` needs `nullable: true` or a `default`"),
+                "existing users and admins made by `python -m app.cli create-admin` have no value for it",
+            );
+            continue;
+        }
+        let laid = lay_out_field(
+            &plan,
+            "User",
+            "app.auth.models",
+            &mut model_imports,
+            &mut schema_imports,
+            &mut auth.user_enums,
+        );
+        if let Some(v) = plan.samples_cache.first() {
+            auth.user_sample.push(format!(
+                "{}: {},",
+                python::string(&name),
+                python::literal(v)
+            ));
+        }
+        not_null.extend(laid.not_null);
+        if plan.attr != plan.name {
+            auth.user_renamed.push(plan.name.clone());
+        }
+        auth.user_columns.push(laid.column);
+        auth.user_fields.push(laid.field);
+    }
+    let mut guarded = vec!["\"email\"".to_owned()];
+    guarded.extend(not_null);
+    auth.user_not_null_on_update = call("@field_validator", &guarded, "", 4);
+    auth.user_model_imports = model_imports.render();
+    auth.user_schema_imports = schema_imports.render();
+}

@@ -1,0 +1,257 @@
+//! The import blocks of a resource's modules (models, schemas, service,
+//! dependencies, router, hooks, tests): what every resource imports, and
+//! what its fields, relations, list and flags add.
+
+use crate::ir::ResourceFacts;
+use crate::model::{Collection, NestedList, Relation};
+use crate::python::Imports;
+use crate::types::IdRow;
+
+/// One import block per generated module of a resource.
+#[derive(Default)]
+pub(crate) struct ModuleImports {
+    /// `models.py`.
+    pub(crate) model: Imports,
+    /// `schemas.py`.
+    pub(crate) schema: Imports,
+    /// `service.py`.
+    pub(crate) service: Imports,
+    /// The tests module.
+    pub(crate) test: Imports,
+    /// `dependencies.py`.
+    pub(crate) dependency: Imports,
+    /// `router.py`.
+    pub(crate) router: Imports,
+    /// The user's `hooks.py`.
+    pub(crate) hooks: Imports,
+}
+
+/// What [`ModuleImports::finish`] needs to know beyond the facts.
+pub(crate) struct Uses<'a> {
+    /// The laid-out references.
+    pub(crate) relations: &'a [Relation],
+    /// The laid-out collections.
+    pub(crate) collections: &'a [Collection],
+    /// Lists of this resource under parents.
+    pub(crate) nested_lists: &'a [NestedList],
+    /// Relationship targets imported for type checking only.
+    pub(crate) type_checking: bool,
+    /// Some field or one-to-one column is unique.
+    pub(crate) unique_fields: bool,
+    /// Some attribute may not be set to null on update.
+    pub(crate) not_null: bool,
+    /// Some field has boundary test cases.
+    pub(crate) boundaries: bool,
+}
+
+impl ModuleImports {
+    /// What every resource's modules import, with its id type, timestamps,
+    /// soft delete and list query model.
+    pub(crate) fn base(facts: &ResourceFacts, own_id: &IdRow) -> Self {
+        let (class, snake, r) = (facts.class, facts.snake, facts.raw);
+        let mut m = ModuleImports::default();
+        m.model.uses("Mapped").uses("mapped_column").uses("Base");
+        m.schema
+            .uses("BaseModel")
+            .uses("ConfigDict")
+            .uses("Field")
+            .uses("field_validator")
+            .uses("SafeStr")
+            .uses("check_sort");
+        for (module, name) in &facts.list_imports {
+            m.schema.from(module, name);
+        }
+        let schemas = format!("app.{snake}.schemas");
+        m.service
+            .uses("Sequence")
+            .uses("Any")
+            .uses("ColumnElement")
+            .uses("select")
+            .uses("InstrumentedAttribute")
+            .uses("order_by")
+            .uses("AsyncSession")
+            .from(&format!("app.{snake}.models"), class)
+            .from(&schemas, &format!("{class}Create"))
+            .from(&schemas, &format!("{class}ListQuery"))
+            .from(&schemas, &format!("{class}Update"));
+        m.test
+            .uses("Any")
+            .module("pytest")
+            .uses("AsyncClient")
+            .uses("AuthUser")
+            .uses("MISSING")
+            .from("tests.factories", &format!("create_{snake}"))
+            .from("tests.factories", &format!("{snake}_payload"));
+        if r.timestamps.unwrap_or(true) {
+            m.model.uses("TimestampMixin");
+            m.schema.uses("datetime");
+        }
+        if r.owned || r.audit || !facts.relations.is_empty() {
+            m.model.uses("ForeignKey");
+        }
+        for name in own_id.column_imports.iter().chain(own_id.key_imports) {
+            m.model.uses(name);
+        }
+        for name in own_id.python_imports {
+            m.schema.uses(name);
+            m.service.uses(name);
+        }
+        if r.soft_delete {
+            m.model.uses("datetime").uses("UTCDateTime");
+            m.schema.uses("datetime");
+            m.service.uses("utc_now");
+        }
+        m.dependencies_and_hooks(facts, own_id);
+        m
+    }
+
+    /// The blocks of `dependencies.py` and `hooks.py`.
+    fn dependencies_and_hooks(&mut self, facts: &ResourceFacts, own_id: &IdRow) {
+        let (class, snake) = (facts.class, facts.snake);
+        self.dependency
+            .uses("Annotated")
+            .uses("Depends")
+            .from(&format!("app.{snake}"), "service")
+            .from(&format!("app.{snake}.models"), class)
+            .uses("OptionalUser")
+            .uses("User")
+            .uses("Rule")
+            .uses("SessionDep")
+            .uses("NotFoundError")
+            .uses(own_id.path);
+        for name in own_id.python_imports {
+            self.dependency.uses(name);
+        }
+        if facts.raw.soft_delete {
+            self.dependency.uses("CurrentUser").uses("require_admin");
+        }
+        self.hooks
+            .module("logging")
+            .uses("AsyncSession")
+            .from(&format!("app.{snake}.models"), class)
+            .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
+            .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
+            .uses("User");
+    }
+
+    /// What the laid-out relations, composite groups, unique and not-null
+    /// checks, list and field permissions add; the router's block.
+    pub(crate) fn finish(&mut self, facts: &ResourceFacts, uses: &Uses) {
+        if !facts.composites.unique.is_empty() {
+            self.model.uses("UniqueConstraint");
+            self.service.uses("ensure_unique_together");
+        }
+        if !facts.composites.indexes.is_empty() {
+            self.model.uses("Index");
+        }
+        if !uses.relations.is_empty() {
+            self.service.uses("ensure_exists");
+        }
+        if !uses.relations.is_empty() || !uses.collections.is_empty() {
+            self.model.uses("annotations").uses("relationship");
+        }
+        if uses.type_checking {
+            self.model.uses("TYPE_CHECKING");
+        }
+        if uses.unique_fields {
+            self.service.uses("ensure_unique");
+        }
+        if uses.not_null {
+            self.schema.uses("field_validator").uses("reject_null");
+        }
+        self.service
+            .from(&format!("app.{}", facts.snake), "hooks")
+            .uses("User");
+        self.list(facts, uses.boundaries);
+        self.router(facts, uses);
+        self.test
+            .from(&format!("app.{}", facts.snake), "hooks")
+            .uses("recording");
+    }
+
+    /// What the list's search, pagination and filters add.
+    fn list(&mut self, facts: &ResourceFacts, boundaries: bool) {
+        let list = &facts.list;
+        if !list.search.is_empty() {
+            self.service.uses("or_");
+        }
+        if list.cursor {
+            self.service.uses("after").uses("row_keys");
+            self.router
+                .uses("Any")
+                .uses("CursorSecret")
+                .uses("decode_cursor")
+                .uses("encode_cursor");
+        } else {
+            self.service.uses("func");
+        }
+        if list.filters.iter().any(|(p, _)| p.ends_with("__isnull")) {
+            self.service.uses("is_null");
+        }
+        if !list.filter_cases.is_empty() || !list.sort_cases.is_empty() || boundaries {
+            self.test.uses("Decimal");
+        }
+    }
+
+    /// The block of `router.py`.
+    fn router(&mut self, facts: &ResourceFacts, uses: &Uses) {
+        let (class, snake) = (facts.class, facts.snake);
+        let deps = format!("app.{snake}.dependencies");
+        let schemas = format!("app.{snake}.schemas");
+        self.router
+            .uses("Sequence")
+            .uses("APIRouter")
+            .from(&format!("app.{snake}"), "routes")
+            .from(&format!("app.{snake}"), "service")
+            .from(&deps, "Creator")
+            .from(&deps, "ReadScope")
+            .from(&deps, &format!("{class}ForDelete"))
+            .from(&deps, &format!("{class}ForRead"))
+            .from(&deps, &format!("{class}ForUpdate"))
+            .from(&schemas, &format!("{class}Create"))
+            .from(&schemas, &format!("{class}Page"))
+            .from(&schemas, &format!("{class}Read"))
+            .from(&schemas, &format!("{class}Update"))
+            .uses("CurrentUser")
+            .uses("SessionDep")
+            .uses("responses")
+            .uses("Annotated")
+            .uses("Query")
+            .from(&schemas, &format!("{class}ListQuery"))
+            .from(&format!("app.{snake}.models"), class);
+        if facts.raw.soft_delete {
+            self.router
+                .from(&deps, &format!("{class}ForRestore"))
+                .uses("OptionalUser")
+                .uses("require_admin");
+        }
+        if facts.fields.iter().any(|f| f.raw.read.is_some()) {
+            self.router
+                .from(&deps, "FIELD_READERS")
+                .uses("OptionalUser")
+                .uses("User")
+                .uses("hidden_fields");
+        }
+        if facts.fields.iter().any(|f| f.raw.write.is_some()) {
+            self.router
+                .from(&deps, "FIELD_WRITERS")
+                .uses("check_writable");
+        }
+        for n in uses.nested_lists {
+            let parent_module = format!("app.{}", n.parent_snake);
+            self.router.from(
+                &format!("{parent_module}.dependencies"),
+                &format!("{}ForRead", n.parent_class),
+            );
+            if n.parent_class != class {
+                self.router.from(
+                    &parent_module,
+                    &format!("service as {}_service", n.parent_snake),
+                );
+            }
+        }
+        for c in uses.collections.iter().filter(|c| c.many_to_many) {
+            self.router.uses(&c.target_id_path);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The layout stage: the only Rust that writes Python text.
+
+pub(crate) mod assemble;
+pub(crate) mod field;
+pub(crate) mod imports;
+pub(crate) mod relations;
+pub(crate) mod resource;
+
+use crate::model::Resource;
+use crate::python::{self, Imports, call};
+use crate::types::IdKind;
+
+/// The import of a body or query parameter's id type, as (module, name):
+/// `app.schemas` (`Id`, `BigId`) or `uuid` (`UUID`).
+pub(crate) fn body_type_import(kind: IdKind) -> (String, String) {
+    let body = kind.row().body;
+    (crate::symbols::module_of(body).to_owned(), body.to_owned())
+}
+
+/// The test statement that linking a row with the missing id `missing`
+/// is a 404, laid out at 4 spaces as `ruff format` would.
+pub(crate) fn missing_link_check(missing: &str) -> String {
+    let put = format!("await client.put(f\"{{url}}/{missing}\", headers=admin.headers)");
+    let line = format!("assert_problem({put}, 404)");
+    if 4 + line.len() <= python::LINE_LENGTH {
+        return line;
+    }
+    format!(
+        "assert_problem(\n        {},\n        404,\n    )",
+        call(
+            "await client.put",
+            &[
+                format!("f\"{{url}}/{missing}\""),
+                "headers=admin.headers".into()
+            ],
+            "",
+            8
+        )
+    )
+}
+
+/// The import and the definitions `app/schemas.py` needs for the id
+/// types of `resources` beyond `int` (see [`Model::id_aliases`]).
+pub(crate) fn id_aliases(resources: &[Resource]) -> (String, String) {
+    let uses = |path: &str| resources.iter().any(|r| r.id_path == path);
+    let mut aliases = String::new();
+    if uses(IdKind::BigInt.row().path) {
+        aliases.push_str(concat!(
+            "\n\n#: Largest id a 64-bit integer primary key (`id: bigint`) holds.\n",
+            "MAX_BIG_ID = 9_223_372_036_854_775_807\n",
+            "\n#: A row id of an `id: bigint` resource in a request body.\n",
+            "BigId = Annotated[int, Field(ge=1, le=MAX_BIG_ID)]\n",
+            "\n#: A row id of an `id: bigint` resource in a path.\n",
+            "BigIdPath = Annotated[int, Path(ge=1, le=MAX_BIG_ID)]",
+        ));
+    }
+    let mut import = String::new();
+    if uses(IdKind::Uuid.row().path) {
+        import.push_str("from uuid import UUID\n");
+        aliases.push_str(concat!(
+            "\n\n#: A row id of an `id: uuid` resource in a path; anything but a UUID\n",
+            "#: is a 422.\n",
+            "UuidPath = Annotated[UUID, Path()]",
+        ));
+    }
+    (import, aliases)
+}
+
+/// Import blocks of `app/main.py` and `app/models.py`, which import every resource.
+pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
+    let mut main = Imports::default();
+    main.uses("AsyncIterator")
+        .uses("Awaitable")
+        .uses("Callable")
+        .uses("asynccontextmanager")
+        .uses("FastAPI")
+        .uses("Request")
+        .uses("Response")
+        .uses("CORSMiddleware")
+        .uses("APIRoute")
+        .uses("errors")
+        .uses("router as auth_router")
+        .uses("Settings")
+        .uses("get_settings")
+        .uses("create_engine")
+        .uses("create_sessionmaker")
+        .uses("BodySizeLimit")
+        .uses("create_rate_limiter");
+    let mut models = Imports::default();
+    models.uses("User").uses("Base");
+    for r in resources {
+        main.from(
+            &format!("app.{}.router", r.snake),
+            &format!("router as {}_router", r.snake),
+        );
+        if !r.nested_lists.is_empty() {
+            main.from(
+                &format!("app.{}.router", r.snake),
+                &format!("nested as {}_nested", r.snake),
+            );
+        }
+        models.from(&format!("app.{}.models", r.snake), &r.class_name);
+    }
+    (main.render(), models.render())
+}
