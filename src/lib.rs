@@ -17,6 +17,7 @@ pub mod names;
 pub mod project;
 pub mod python;
 pub mod render;
+pub mod reserved;
 pub mod schema;
 pub mod spec;
 pub mod symbols;

@@ -1,7 +1,7 @@
 //! Names the generated code uses, and the spec names they rule out:
 //!
 //! - every lowercase name a model or schema class body refers to is in
-//!   `names::CLASS_BODY_NAMES`, so that a field of that name gets another
+//!   `reserved::TABLE` (class `ClassBody`), so that a field of that name gets another
 //!   attribute (`date` → `date_`) instead of hiding it from the
 //!   declarations after it;
 //! - every name the functions of a resource's modules bind is either
@@ -15,7 +15,7 @@ use regex::Regex;
 
 use r#gen::app::plan_from_file;
 use r#gen::check::{RESOURCE_VARIABLES, TAKEN_CLASS_NAMES};
-use r#gen::names;
+use r#gen::reserved::{self, Class};
 
 use crate::common::{examples, root};
 
@@ -84,7 +84,7 @@ fn class_body_names(source: &str) -> BTreeSet<String> {
             if before == Some('.')
                 || declared
                 || !name.starts_with(|c: char| c.is_ascii_lowercase())
-                || names::is_python_keyword(name)
+                || reserved::is_python_keyword(name)
                 || ["self", "cls", "value"].contains(&name)
                 || m.start() == 0 && after.starts_with('(') && code.ends_with(':')
             {
@@ -120,8 +120,8 @@ fn class_bodies_use_only_the_names_fields_are_kept_from() {
                     continue;
                 }
                 assert!(
-                    names::CLASS_BODY_NAMES.contains(&name.as_str()),
-                    "{}: {file}: a class body uses `{name}`; add it to names::CLASS_BODY_NAMES so that fields named so get the attribute `{name}_`",
+                    reserved::is(&name, Class::ClassBody),
+                    "{}: {file}: a class body uses `{name}`; add it to reserved::TABLE as Class::ClassBody so that fields named so get the attribute `{name}_`",
                     spec.display()
                 );
                 seen.insert(name);
@@ -342,7 +342,7 @@ fn resources_cannot_take_the_names_of_generated_variables() {
                     || derived.contains(&name)
                     || name.ends_with('_');
                 let listed = RESOURCE_VARIABLES.iter().any(|(n, _)| *n == name)
-                    || names::RESERVED_MODULES.contains(&name.as_str())
+                    || reserved::is(&name, Class::Module)
                     || VARIABLES_RESOURCES_MAY_TAKE.contains(&name.as_str());
                 if !made && !listed {
                     unknown.insert(format!("{name} ({file})"));

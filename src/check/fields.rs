@@ -6,6 +6,7 @@ use crate::check::{Checker, GENERATED_COLUMNS, MAX_ENUM_VALUE, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::names;
 use crate::python::{self};
+use crate::reserved;
 use crate::schema::{self};
 use crate::spec::{RawField, RawResource, spans::join_key};
 use crate::testplan::values::samples;
@@ -80,7 +81,7 @@ pub(crate) fn member_name(
         );
         return None;
     }
-    if let Some(why) = names::framework_reserved(&name) {
+    if let Some(why) = reserved::framework_reserved(&name) {
         let help = match name.strip_prefix("model_") {
             Some(rest) => format!(
                 "rename it so that it does not start with `model_`, for example `{rest}` or `{rest}_model`"
@@ -538,6 +539,7 @@ pub(crate) fn enum_class_name(class: &str, name: &str) -> String {
     let fits = 4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len()
         < python::LINE_LENGTH;
     let taken = TAKEN_CLASS_NAMES.iter().any(|(n, _)| *n == plain)
+        || reserved::python_name_clash(&plain).is_some()
         || plain == class
         || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"]
             .iter()

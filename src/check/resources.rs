@@ -11,6 +11,7 @@ use crate::diagnostics::allowed_help;
 use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, build_resource};
 use crate::names;
+use crate::reserved;
 use crate::spec::words::{RelationKind, Words};
 use crate::spec::{RawResource, spans::join_key};
 use crate::testplan::standings;
@@ -92,11 +93,17 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
             );
             continue;
         }
-        let why = if names::is_python_keyword(&snake) {
+        let why = if reserved::is_python_keyword(&snake) {
             Some(format!(
                 "would become package `app/{snake}`, but `{snake}` is a Python keyword, which cannot name a package or a variable"
             ))
-        } else if names::RESERVED_MODULES.contains(&snake.as_str()) {
+        } else if let Some(row) = reserved::python_name_clash(&class) {
+            Some(format!(
+                "would become class `{class}`, but `{class}` is {}: {}",
+                row.class.what(),
+                row.reason
+            ))
+        } else if reserved::is(&snake, reserved::Class::Module) {
             Some(format!(
                 "would become packages `app/{snake}` and `tests/{snake}`, but the generated project already has a module named `{snake}`"
             ))
@@ -287,7 +294,7 @@ pub(crate) fn resource<'a>(
         // column stay); a relation's name is its relationship attribute,
         // used throughout the generated code, so it has to be usable as is.
         // (Relations are not in the schemas: Pydantic's names are fine.)
-        if let Some(why) = names::model_attribute_clash(&name) {
+        if let Some(why) = reserved::model_attribute_clash(&name) {
             let target = names::snake(&raw_rel.to);
             c.at_key(
                 &rpath,
