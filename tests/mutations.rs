@@ -1,7 +1,8 @@
 //! Hostile and unlucky specs: a seeded mutator turns the good specs
-//! (`examples/`, `tests/specs/good/`) into [`MUTANTS`] bad, odd or merely
-//! surprising ones, and each goes through the library's whole `gen new`
-//! path (load, check, render) in this process.
+//! (`examples/`, `tests/specs/good/`) into about a thousand bad, odd or
+//! merely surprising ones (a [`sweep`] of the cases issue 9 names, then
+//! [`MUTANTS`] random ones), and each goes through the library's whole
+//! `gen new` path (load, check, render) in this process.
 //!
 //! Every mutant must end as `gen` promises to end: a plan (exit 0) or a
 //! spec error with a position, a YAML path and a help line (exit 2). A
@@ -18,8 +19,19 @@
 //! seed is the mutant's number, so a failure reproduces exactly; failing
 //! specs are written under `target/mutations/` for `gen validate`.
 //!
-//! What it found when written (900 mutants): see the comment on
-//! [`FOUND`].
+//! What it found on the code before the fixes (141cdaf; the same 1,023
+//! mutants): 249 panics, all one bug (`finish_tests` looked up a resource
+//! that had been dropped for its errors: any error in a resource that a
+//! `one_to_many` or `many_to_many` points at, such as a type typo or
+//! inverted bounds, exited 101); and accepted specs whose generated files
+//! Python could not parse: a backslash, NUL, `"""` or a trailing quote in
+//! a title or description (`app/__init__.py`, model and schema
+//! docstrings), a backslash, quote or control character in the project
+//! description (`pyproject.toml`), and resources named `None`, `True`,
+//! `False` (or `true`: the class is `True`). Of the 1,023, 377 were
+//! accepted and 397 rejected. `tests/specs/bad/collection_target_*.yaml`,
+//! `resource_named_none.yaml` and `tests/specs/good/odd_text.yaml` keep one
+//! case of each.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -35,12 +47,7 @@ use crate::common::{good_specs, root};
 use crate::compile::{describe, parse_all, parsed_files};
 
 /// How many mutated specs one run checks.
-const MUTANTS: u64 = 600;
-
-/// What the corpus turned up in the code before the fixes, for the record
-/// (the test now asserts that none of it happens).
-#[allow(dead_code)]
-const FOUND: &str = "see the module documentation";
+const MUTANTS: u64 = 450;
 
 /// splitmix64: small, seeded, and the same on every platform.
 struct Rng(u64);
@@ -857,14 +864,14 @@ struct Mutant {
     text: String,
 }
 
-/// Mutant number `seed`: one to three mutations of one good spec; two
-/// in five change only free text.
+/// Mutant number `seed`: one to three mutations of one good spec; one
+/// in four changes only free text.
 fn mutant(seed: u64, specs: &[(String, Value)]) -> Mutant {
     let mut rng = Rng(seed);
     let (base, doc) = &specs[seed as usize % specs.len()];
     let mut doc = doc.clone();
     let mut steps = Vec::new();
-    let gentle = rng.chance(40);
+    let gentle = rng.chance(25);
     let count = 1 + rng.below(if gentle { 2 } else { 3 });
     let mut tries = 0;
     while steps.len() < count && tries < 20 {
@@ -953,21 +960,28 @@ fn sweep(specs: &[(String, Value)]) -> Vec<Mutant> {
         &["project", "description"],
         &["resources", "Todo", "description"],
         &["resources", "Todo", "fields", "title", "description"],
-        &["resources", "Todo", "fields", "title", "example"],
+        &["resources", "Todo", "fields", "notes", "example"],
     ];
     for text in ODD_STRINGS {
+        let mut doc = spec("todo");
+        field_mapping(
+            &mut doc,
+            &(
+                vec!["resources".into(), "Todo".into(), "fields".into()],
+                "notes".into(),
+            ),
+        );
         for slot in slots {
-            let mut doc = spec("todo");
             let (key, parent) = slot.split_last().unwrap();
             mapping_at(&mut doc, parent)
                 .unwrap()
                 .insert(s(key), s(text));
-            push(
-                "string".into(),
-                format!("{} → {text:?}", slot.join(".")),
-                &doc,
-            );
         }
+        push(
+            "string".into(),
+            format!("title, descriptions and an example → {text:?}"),
+            &doc,
+        );
     }
     for (base, original) in specs {
         let mut doc = original.clone();
@@ -1067,10 +1081,36 @@ fn mutated_specs_end_in_a_plan_or_a_spec_error_and_accepted_ones_parse() {
         .chain((0..MUTANTS).map(|seed| mutant(seed, &specs)))
         .collect();
     let total = mutants.len();
-    for m in mutants {
-        let path = dir.path().join(format!("{}.yaml", m.name));
-        std::fs::write(&path, &m.text).unwrap();
-        match run(&path) {
+    // Two workers: rendering one small spec keeps one core busy.
+    let outcomes: Vec<(Mutant, Outcome)> = std::thread::scope(|scope| {
+        let mut queues: [Vec<Mutant>; 2] = [Vec::new(), Vec::new()];
+        for (i, m) in mutants.into_iter().enumerate() {
+            queues[i % 2].push(m);
+        }
+        let workers: Vec<_> = queues
+            .into_iter()
+            .map(|queue| {
+                let dir = dir.path();
+                scope.spawn(move || {
+                    queue
+                        .into_iter()
+                        .map(|m| {
+                            let path = dir.join(format!("{}.yaml", m.name));
+                            std::fs::write(&path, &m.text).unwrap();
+                            let outcome = run(&path);
+                            (m, outcome)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    for (m, outcome) in outcomes {
+        match outcome {
             Outcome::Accepted(generated) => {
                 accepted += 1;
                 for (file, content) in generated {
