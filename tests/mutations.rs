@@ -1023,12 +1023,17 @@ fn run(path: &Path) -> Outcome {
             let unlocated: Vec<String> = errors
                 .0
                 .iter()
-                .filter(|d| d.message.is_empty() || d.help.is_none() || d.path.is_empty())
+                .filter(|d| {
+                    d.message.is_empty()
+                        || d.help.is_none()
+                        || d.path.is_empty()
+                        || d.location.is_none()
+                })
                 .map(|d| d.to_string())
                 .collect();
             if errors.0.is_empty() || !unlocated.is_empty() {
                 Outcome::Bug(format!(
-                    "a spec error without message, path or help:\n{errors}"
+                    "a spec error without message, line:column, path or help:\n{errors}"
                 ))
             } else {
                 Outcome::Rejected
