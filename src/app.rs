@@ -74,7 +74,9 @@ pub struct NewReport {
 /// records in `DIR/.gen/`.
 ///
 /// Errors: [`Error::NotEmpty`] when `dir` holds files and `force` is off;
-/// [`Error::Spec`] for a bad spec. Nothing is written on any error.
+/// [`Error::Usage`] when `dir` holds revisions other than the initial one
+/// gen would write; [`Error::Spec`] for a bad spec. Nothing is written on
+/// any error.
 pub fn new_project(
     dir: &Path,
     spec_path: Option<&Path>,
@@ -89,6 +91,20 @@ pub fn new_project(
     let plan = project::new_project(&model)?;
     if !force && write::is_non_empty(dir)? {
         return Err(Error::NotEmpty(dir.to_owned()));
+    }
+    // A project already: its revisions are the user's and its database's.
+    for path in project::revisions_on_disk(dir)?.values() {
+        let same = match plan.get(path) {
+            Some(file) => write::read(dir, path)?.as_deref() == Some(file.content.as_str()),
+            None => false,
+        };
+        if !same {
+            return Err(Error::Usage(format!(
+                "{} already holds {path}: `gen new --force` would start the migrations over beside it. Run `gen generate --project {}` to regenerate an existing project",
+                dir.display(),
+                dir.display()
+            )));
+        }
     }
     let files: Vec<String> = plan.keys().cloned().collect();
     if !dry_run {
@@ -109,16 +125,13 @@ pub fn validate_file(path: &Path) -> Result<usize, Error> {
     Ok(model_from_file(path)?.resources.len())
 }
 
+/// The project's `gen.yaml`, read only when it is inside the project.
 fn project_spec(dir: &Path) -> Result<Spec, Error> {
-    let path = dir.join(SPEC_FILE);
+    let path = write::resolve(dir, SPEC_FILE)?;
     if !path.is_file() {
         return Err(Error::NoProject(dir.to_owned()));
     }
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    parse_text(&path.display().to_string(), text)
+    spec::load(&path)
 }
 
 /// `gen generate`: regenerates the project in `dir` from its `gen.yaml`.
