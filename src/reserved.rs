@@ -1,7 +1,9 @@
 //! Every word a spec name can collide with, in one table of
 //! (name, class, reason) rows: Python's keywords and constants, the names
 //! the generated class bodies use, attributes Pydantic and SQLAlchemy put on
-//! every model, and the module names of the generated project.
+//! every model, the module names of the generated project, the columns gen
+//! generates, the built-in User's fields, the query parameters of lists,
+//! and the variables and classes the generated modules use.
 //!
 //! Checking asks this table (through [`lookup`] and the functions below)
 //! whether a resource, field or relation name is usable and, if not, why;
@@ -9,8 +11,10 @@
 //! Sources: Python's language reference, 2.3.1 "Keywords" and 2.3.2 "Soft
 //! Keywords" (`keyword.kwlist`, `keyword.softkwlist`); "Built-in
 //! Constants" of the library reference; the templates under `templates/`
-//! (`tests/names.rs` keeps [`Class::ClassBody`] and [`Class::Module`] in
-//! step with what they generate).
+//! (`tests/names.rs` keeps [`Class::ClassBody`], [`Class::Module`],
+//! [`Class::Variable`] and [`Class::ClassName`] in step with what they
+//! generate). SQL reserved words are not here: SQLAlchemy and the
+//! migrations quote every identifier that needs it.
 
 /// What kind of word a reserved name is; says what using it would break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +41,29 @@ pub enum Class {
     /// A module of the generated `app` and `tests` packages (or the
     /// built-in user model's): no resource package may take its name.
     Module,
+    /// A column every resource's model may define itself (`owned`,
+    /// `timestamps`, `soft_delete`, `audit`): reserved whether or not the
+    /// resource uses it, for fields, relations' columns and examples.
+    Column,
+    /// A field the built-in User already has, or its endpoints take: no
+    /// `auth.user_fields` entry may take it.
+    UserField,
+    /// A query parameter every list takes: no filter may shadow it.
+    QueryParameter,
+    /// A name the generated functions of a resource (service,
+    /// dependencies, router, hooks, factories) use for their own
+    /// parameters and variables, or for modules and functions they call,
+    /// next to the variable that holds a row (`post`): a resource whose
+    /// snake_case name is one would shadow it. The row's id is
+    /// `<name>_id`, so `owner_id` also rules out `owner`. The reason says
+    /// what the name holds.
+    Variable,
+    /// A class-like name the generated modules of a resource (models,
+    /// schemas, service, dependencies, router, tests, factories,
+    /// `app/models.py`) import or define: neither an enum class nor a
+    /// resource's class may take one, it would shadow the import. The
+    /// reason is where it comes from.
+    ClassName,
 }
 
 impl Class {
@@ -50,6 +77,11 @@ impl Class {
             Class::Pydantic => "an attribute of Pydantic models",
             Class::SqlAlchemy => "an attribute of SQLAlchemy declarative models",
             Class::Module => "a module of the generated project",
+            Class::Column => "a column gen generates",
+            Class::UserField => "a built-in field of User (or of its endpoints)",
+            Class::QueryParameter => "a query parameter of lists",
+            Class::Variable => "a name the generated functions use",
+            Class::ClassName => "a class the generated modules import or define",
         }
     }
 }
@@ -73,7 +105,10 @@ const fn row(name: &'static str, class: Class, reason: &'static str) -> Reserved
     }
 }
 
-use Class::{ClassBody, Constant, Keyword, Module, Pydantic, SoftKeyword, SqlAlchemy};
+use Class::{
+    ClassBody, ClassName, Column, Constant, Keyword, Module, Pydantic, QueryParameter, SoftKeyword,
+    SqlAlchemy, UserField, Variable,
+};
 
 const KEYWORD: &str = "Python's grammar reserves it; it can name nothing";
 const TRUTH: &str = "a truth value, so it can name no class, variable or package";
@@ -250,6 +285,192 @@ pub const TABLE: &[Reserved] = &[
     row("helpers", Module, "`tests/helpers.py`"),
     row("test_app", Module, "`tests/test_app.py`"),
     row("test_limits", Module, "`tests/test_limits.py`"),
+    // Columns gen generates (the message that refuses them lists them in
+    // this order).
+    row("id", Column, "every table's primary key"),
+    row("owner_id", Column, "the owner's id, with `owned: true`"),
+    row("owner", Column, "the owner, with `owned: true`"),
+    row(
+        "created_at",
+        Column,
+        "when the row was created, with `timestamps`",
+    ),
+    row(
+        "updated_at",
+        Column,
+        "when the row last changed, with `timestamps`",
+    ),
+    row(
+        "deleted_at",
+        Column,
+        "when the row was deleted, with `soft_delete: true`",
+    ),
+    row(
+        "created_by_id",
+        Column,
+        "who created the row, with `audit: true`",
+    ),
+    row(
+        "updated_by_id",
+        Column,
+        "who last changed the row, with `audit: true`",
+    ),
+    // The built-in User's fields and its endpoints' (messages list them in
+    // this order).
+    row("email", UserField, "the login name"),
+    row("password", UserField, "the sign-up and login body"),
+    row("hashed_password", UserField, "the stored argon2id hash"),
+    row("role", UserField, "the user's role"),
+    row("is_active", UserField, "whether the user may log in"),
+    row("is_admin", UserField, "whether the user is an admin"),
+    row(
+        "token_version",
+        UserField,
+        "revokes every token when it changes",
+    ),
+    row("current_password", UserField, "the password-change body"),
+    row("new_password", UserField, "the password-change body"),
+    row("refresh_token", UserField, "the refresh and logout body"),
+    row("refresh_tokens", UserField, "the table of refresh tokens"),
+    // Query parameters of lists.
+    row("limit", QueryParameter, "the page size"),
+    row("offset", QueryParameter, "where an offset page starts"),
+    row("cursor", QueryParameter, "where a cursor page starts"),
+    row("sort", QueryParameter, "the sort order"),
+    row("q", QueryParameter, "the search text"),
+    row(
+        "include_deleted",
+        QueryParameter,
+        "admins' view of soft-deleted rows",
+    ),
+    // Names the generated functions of a resource use (tests/names.rs
+    // finds every one); the reason says what each holds.
+    row("actor", Variable, "the user who makes a change"),
+    row(
+        "require_admin",
+        Variable,
+        "the function that lets only admins see deleted rows",
+    ),
+    row("utc_now", Variable, "the function that stamps `deleted_at`"),
+    row(
+        "check_writable",
+        Variable,
+        "the function that checks field write permissions",
+    ),
+    row("data", Variable, "the request body"),
+    row("found", Variable, "the rows a many-to-many relation links"),
+    row(
+        "full",
+        Variable,
+        "the row before fields hidden from the caller are left out",
+    ),
+    row("hidden", Variable, "the fields hidden from the caller"),
+    row(
+        "hidden_fields",
+        Variable,
+        "the function that finds the fields hidden from the caller",
+    ),
+    row("hooks", Variable, "the package's hooks module"),
+    row("last", Variable, "the sort keys of a page's last row"),
+    row(
+        "linked_to",
+        Variable,
+        "the condition of a many-to-many nested list",
+    ),
+    row("logger", Variable, "the hooks module's logger"),
+    row("name", Variable, "the attribute names an update sets"),
+    row("owner_id", Variable, "the owner's id"),
+    row("pick", Variable, "the function that picks linked rows"),
+    row("query", Variable, "the list's query parameters"),
+    row(
+        "row",
+        Variable,
+        "the linked rows a many-to-many unlink goes through",
+    ),
+    row("rows", Variable, "a page's rows"),
+    row(
+        "rows_by_id",
+        Variable,
+        "the function that loads linked rows",
+    ),
+    row("secret", Variable, "the secret that signs cursors"),
+    row("service", Variable, "the package's service module"),
+    row("session", Variable, "the database session"),
+    row("total", Variable, "the row count of a list"),
+    row("value", Variable, "the values an update sets"),
+    // Class-like names the generated modules import or define (tests/names.rs
+    // finds every one); the reason is where each comes from.
+    row("APIRouter", ClassName, "fastapi"),
+    row("ARRAY", ClassName, "sqlalchemy"),
+    row("Annotated", ClassName, "typing"),
+    row("Any", ClassName, "typing"),
+    row("AsyncClient", ClassName, "httpx"),
+    row("AsyncSession", ClassName, "sqlalchemy.ext.asyncio"),
+    row("AuthUser", ClassName, "tests.helpers"),
+    row("AwareDatetime", ClassName, "pydantic"),
+    row("Base", ClassName, "app.database"),
+    row("BaseModel", ClassName, "pydantic"),
+    row("BigInteger", ClassName, "sqlalchemy"),
+    row("Boolean", ClassName, "sqlalchemy"),
+    row("Column", ClassName, "sqlalchemy"),
+    row("ColumnElement", ClassName, "sqlalchemy"),
+    row("CommaList", ClassName, "app.schemas"),
+    row("ConfigDict", ClassName, "pydantic"),
+    row("Creator", ClassName, "the resource's dependencies.py"),
+    row("CurrentUser", ClassName, "app.auth.dependencies"),
+    row("CursorPage", ClassName, "app.schemas"),
+    row("CursorQuery", ClassName, "app.schemas"),
+    row("CursorSecret", ClassName, "app.pagination"),
+    row("Date", ClassName, "sqlalchemy"),
+    row("Decimal", ClassName, "decimal"),
+    row("Depends", ClassName, "fastapi"),
+    row("Double", ClassName, "sqlalchemy"),
+    row("EmailStr", ClassName, "pydantic"),
+    row("Enum", ClassName, "sqlalchemy"),
+    row("FastAPI", ClassName, "fastapi"),
+    row("Field", ClassName, "pydantic"),
+    row("FiniteFloat", ClassName, "pydantic"),
+    row("ForeignKey", ClassName, "sqlalchemy"),
+    row("HttpUrlStr", ClassName, "app.schemas"),
+    row("Id", ClassName, "app.schemas"),
+    row("IdPath", ClassName, "app.schemas"),
+    row("Index", ClassName, "sqlalchemy"),
+    row("InstrumentedAttribute", ClassName, "sqlalchemy.orm"),
+    row("Int32", ClassName, "app.schemas"),
+    row("Int64", ClassName, "app.schemas"),
+    row("Integer", ClassName, "sqlalchemy"),
+    row("JSON", ClassName, "sqlalchemy"),
+    row("JsonValue", ClassName, "pydantic"),
+    row("ListQuery", ClassName, "app.schemas"),
+    row("LocalTime", ClassName, "app.schemas"),
+    row("Mapped", ClassName, "sqlalchemy.orm"),
+    row("NotFoundError", ClassName, "app.errors"),
+    row("Numeric", ClassName, "sqlalchemy"),
+    row("OptionalUser", ClassName, "app.auth.dependencies"),
+    row("Page", ClassName, "app.schemas"),
+    row("Query", ClassName, "fastapi"),
+    row("ReadScope", ClassName, "the resource's dependencies.py"),
+    row("Rule", ClassName, "app.auth.permissions"),
+    row("SafeJson", ClassName, "app.schemas"),
+    row("SafeStr", ClassName, "app.schemas"),
+    row("Sequence", ClassName, "collections.abc"),
+    row("SessionDep", ClassName, "app.database"),
+    row("StrEnum", ClassName, "enum"),
+    row("String", ClassName, "sqlalchemy"),
+    row("TYPE_CHECKING", ClassName, "typing"),
+    row("Table", ClassName, "sqlalchemy"),
+    row("Text", ClassName, "sqlalchemy"),
+    row("Time", ClassName, "sqlalchemy"),
+    row("TimestampMixin", ClassName, "app.database"),
+    row("UTCDateTime", ClassName, "app.database"),
+    row("UUID", ClassName, "uuid"),
+    row("UniqueConstraint", ClassName, "sqlalchemy"),
+    row("User", ClassName, "app.auth.models"),
+    row("UtcDatetime", ClassName, "app.schemas"),
+    row("Uuid", ClassName, "sqlalchemy"),
+    row("BigId", ClassName, "app.schemas"),
+    row("BigIdPath", ClassName, "app.schemas"),
+    row("UuidPath", ClassName, "app.schemas"),
 ];
 
 /// The row of `name` in `class`, if it has one.

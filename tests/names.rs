@@ -1,12 +1,14 @@
 //! Names the generated code uses, and the spec names they rule out:
 //!
 //! - every lowercase name a model or schema class body refers to is in
-//!   `reserved::TABLE` (class `ClassBody`), so that a field of that name gets another
-//!   attribute (`date` → `date_`) instead of hiding it from the
-//!   declarations after it;
+//!   `reserved::TABLE` as `Class::ClassBody`, so that a field of that name
+//!   gets another attribute (`date` → `date_`) instead of hiding it from
+//!   the declarations after it;
 //! - every name the functions of a resource's modules bind is either
-//!   refused as a resource name (`check::RESOURCE_VARIABLES`: a row held
-//!   in a variable of that name would shadow it) or known to be harmless.
+//!   refused as a resource name (`Class::Variable`: a row held in a
+//!   variable of that name would shadow it) or known to be harmless;
+//! - every class-like name the modules import or define is a
+//!   `Class::ClassName`.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -14,7 +16,6 @@ use std::path::PathBuf;
 use regex::Regex;
 
 use r#gen::app::plan_from_file;
-use r#gen::check::{RESOURCE_VARIABLES, TAKEN_CLASS_NAMES};
 use r#gen::reserved::{self, Class};
 
 use crate::common::{examples, root};
@@ -341,7 +342,7 @@ fn resources_cannot_take_the_names_of_generated_variables() {
                 let made = snakes.iter().any(|s| name.contains(s))
                     || derived.contains(&name)
                     || name.ends_with('_');
-                let listed = RESOURCE_VARIABLES.iter().any(|(n, _)| *n == name)
+                let listed = reserved::is(&name, Class::Variable)
                     || reserved::is(&name, Class::Module)
                     || VARIABLES_RESOURCES_MAY_TAKE.contains(&name.as_str());
                 if !made && !listed {
@@ -352,12 +353,12 @@ fn resources_cannot_take_the_names_of_generated_variables() {
     }
     assert!(
         unknown.is_empty(),
-        "generated functions use names no list accounts for; add each to check::RESOURCE_VARIABLES (a resource of that name would break) or, once checked, to VARIABLES_RESOURCES_MAY_TAKE:\n{}",
+        "generated functions use names no list accounts for; add each to reserved::TABLE as Class::Variable (a resource of that name would break) or, once checked, to VARIABLES_RESOURCES_MAY_TAKE:\n{}",
         unknown.into_iter().collect::<Vec<_>>().join("\n")
     );
     // Every name refused is one the generated functions do use.
-    for (name, _) in RESOURCE_VARIABLES {
-        assert!(seen.contains(*name), "`{name}` is refused but unused");
+    for name in reserved::names(Class::Variable) {
+        assert!(seen.contains(name), "`{name}` is refused but unused");
     }
 }
 
@@ -468,7 +469,7 @@ fn resources_cannot_take_the_names_of_imported_classes() {
                 let class_like = name.starts_with(|c: char| c.is_ascii_uppercase())
                     && name.chars().any(|c| c.is_ascii_lowercase());
                 let made = classes.iter().any(|c| name.starts_with(c));
-                let listed = TAKEN_CLASS_NAMES.iter().any(|(n, _)| *n == name);
+                let listed = reserved::is(&name, Class::ClassName);
                 if listed {
                     seen.insert(name.clone());
                 }
@@ -480,7 +481,7 @@ fn resources_cannot_take_the_names_of_imported_classes() {
     }
     assert!(
         unknown.is_empty(),
-        "generated modules import or define names check::TAKEN_CLASS_NAMES lacks (a resource or enum class of that name would shadow them):\n{}",
+        "generated modules import or define names reserved::TABLE lacks as Class::ClassName (a resource or enum class of that name would shadow them):\n{}",
         unknown.into_iter().collect::<Vec<_>>().join("\n")
     );
     for name in [

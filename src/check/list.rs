@@ -9,14 +9,10 @@ use crate::layout::body_type_import;
 use crate::model::ListSpec;
 use crate::names;
 use crate::python::{self, call};
+use crate::reserved::{self, Class};
 use crate::spec::words::{Pagination, Words};
 use crate::spec::{RawResource, spans::join_key};
 use crate::types::FieldType;
-
-/// Query parameters lists take (`offset` and `cursor` by pagination,
-/// `include_deleted` with soft delete), which no filter may shadow.
-pub(crate) const LIST_RESERVED: &[&str] =
-    &["limit", "offset", "cursor", "sort", "q", "include_deleted"];
 
 /// Resolves `list:`: the query model's filter parameters, the conditions
 /// they add, the sort keys, the searched columns, the columns to index, and
@@ -73,7 +69,7 @@ pub(crate) fn list_spec(
         let fpath = format!("{}[{i}]", join_key(&lpath, "filter"));
         let name = names::snake(given);
         if let Some(f) = fields.iter().find(|f| f.name == name) {
-            if LIST_RESERVED.contains(&name.as_str()) {
+            if reserved::is(&name, Class::QueryParameter) {
                 c.at_value(
                     &fpath,
                     format!(

@@ -7,6 +7,7 @@ use crate::layout::field::lay_out_field;
 use crate::model::{Auth, Project};
 use crate::names;
 use crate::python::{self, Imports, call};
+use crate::reserved::{self, Class};
 use crate::spec::spans::join_key;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -165,21 +166,6 @@ pub(crate) fn auth(c: &mut Checker) -> Auth {
     }
 }
 
-/// Names the built-in User already has (or its endpoints take).
-pub(crate) const USER_RESERVED: &[&str] = &[
-    "email",
-    "password",
-    "hashed_password",
-    "role",
-    "is_active",
-    "is_admin",
-    "token_version",
-    "current_password",
-    "new_password",
-    "refresh_token",
-    "refresh_tokens",
-];
-
 /// `auth.user_fields`: validated like resource fields, laid out into the
 /// built-in User's model, schemas and table.
 pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
@@ -214,13 +200,15 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
     let mut not_null = Vec::new();
     for (key, raw_field) in &raw {
         let path = join_key("auth.user_fields", key);
-        if USER_RESERVED.contains(&names::snake(key).as_str()) {
+        if reserved::is(&names::snake(key), Class::UserField) {
             c.at_key(
                 &path,
                 format!("`{key}` is a built-in field of User (or of its endpoints)"),
                 format!(
                     "rename it; the built-in names are {}",
-                    USER_RESERVED.join(", ")
+                    reserved::names(Class::UserField)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
             continue;

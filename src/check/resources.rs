@@ -6,12 +6,12 @@ use crate::check::list::list_spec;
 use crate::check::permissions::permissions;
 use crate::check::relations::{ids_field, inverses, relation, required_cycles};
 use crate::check::values::resource_example;
-use crate::check::{Checker, GENERATED_COLUMNS, MAX_NAME};
+use crate::check::{Checker, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, build_resource};
 use crate::names;
-use crate::reserved;
+use crate::reserved::{self, Class};
 use crate::spec::words::{RelationKind, Words};
 use crate::spec::{RawResource, spans::join_key};
 use crate::testplan::standings;
@@ -103,19 +103,14 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
                 row.class.what(),
                 row.reason
             ))
-        } else if reserved::is(&snake, reserved::Class::Module) {
+        } else if reserved::is(&snake, Class::Module) {
             Some(format!(
                 "would become packages `app/{snake}` and `tests/{snake}`, but the generated project already has a module named `{snake}`"
             ))
-        } else if let Some((_, what)) = RESOURCE_VARIABLES
-            .iter()
-            .find(|(n, _)| *n == snake || format!("{snake}_id") == *n)
+        } else if let Some(row) = reserved::lookup(&snake, Class::Variable)
+            .or_else(|| reserved::lookup(&format!("{snake}_id"), Class::Variable))
         {
-            let var = if RESOURCE_VARIABLES.iter().any(|(n, _)| *n == snake) {
-                snake.clone()
-            } else {
-                format!("{snake}_id")
-            };
+            let (var, what) = (row.name, row.reason);
             Some(format!(
                 "would use the variable `{var}` in its generated functions, which already use `{var}` for {what}"
             ))
@@ -130,7 +125,7 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
             );
             continue;
         }
-        if let Some((_, origin)) = TAKEN_CLASS_NAMES.iter().find(|(n, _)| *n == class) {
+        if let Some(origin) = reserved::lookup(&class, Class::ClassName).map(|r| r.reason) {
             c.at_key(
                 &path,
                 format!("resource `{key}` would become class `{class}`, but the generated modules already import or define `{class}` (from {origin})"),
@@ -205,52 +200,6 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
         .collect()
 }
 
-/// Names the generated functions of a resource (service, dependencies,
-/// router, hooks, factories) use for their own parameters and variables,
-/// or for modules and functions they call, next to the variable that
-/// holds a row (`post`): a resource whose snake_case name is one of them
-/// would shadow it, with what it is for. The row's id is `<name>_id`, so
-/// `owner_id` also rules out `owner`.
-pub const RESOURCE_VARIABLES: &[(&str, &str)] = &[
-    ("actor", "the user who makes a change"),
-    (
-        "require_admin",
-        "the function that lets only admins see deleted rows",
-    ),
-    ("utc_now", "the function that stamps `deleted_at`"),
-    (
-        "check_writable",
-        "the function that checks field write permissions",
-    ),
-    ("data", "the request body"),
-    ("found", "the rows a many-to-many relation links"),
-    (
-        "full",
-        "the row before fields hidden from the caller are left out",
-    ),
-    ("hidden", "the fields hidden from the caller"),
-    (
-        "hidden_fields",
-        "the function that finds the fields hidden from the caller",
-    ),
-    ("hooks", "the package's hooks module"),
-    ("last", "the sort keys of a page's last row"),
-    ("linked_to", "the condition of a many-to-many nested list"),
-    ("logger", "the hooks module's logger"),
-    ("name", "the attribute names an update sets"),
-    ("owner_id", "the owner's id"),
-    ("pick", "the function that picks linked rows"),
-    ("query", "the list's query parameters"),
-    ("row", "the linked rows a many-to-many unlink goes through"),
-    ("rows", "a page's rows"),
-    ("rows_by_id", "the function that loads linked rows"),
-    ("secret", "the secret that signs cursors"),
-    ("service", "the package's service module"),
-    ("session", "the database session"),
-    ("total", "the row count of a list"),
-    ("value", "the values an update sets"),
-];
-
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn resource<'a>(
     c: &mut Checker,
@@ -314,7 +263,7 @@ pub(crate) fn resource<'a>(
             _ => Some(format!("{name}_id")),
         };
         if let Some(column) = &column {
-            if GENERATED_COLUMNS.contains(&column.as_str()) {
+            if reserved::is(column, Class::Column) {
                 c.at_key(
                     &rpath,
                     format!("relation `{rkey}` needs the field `{column}`, a column gen generates"),
@@ -418,81 +367,3 @@ pub(crate) fn resource<'a>(
     };
     Some(facts)
 }
-
-/// Class-like names the generated modules of a resource (models, schemas,
-/// service, dependencies, router, tests, factories, `app/models.py`) import
-/// or define, with where they come from. Neither an enum class nor a
-/// resource's class may take one: it would shadow the import.
-pub const TAKEN_CLASS_NAMES: &[(&str, &str)] = &[
-    ("APIRouter", "fastapi"),
-    ("ARRAY", "sqlalchemy"),
-    ("Annotated", "typing"),
-    ("Any", "typing"),
-    ("AsyncClient", "httpx"),
-    ("AsyncSession", "sqlalchemy.ext.asyncio"),
-    ("AuthUser", "tests.helpers"),
-    ("AwareDatetime", "pydantic"),
-    ("Base", "app.database"),
-    ("BaseModel", "pydantic"),
-    ("BigInteger", "sqlalchemy"),
-    ("Boolean", "sqlalchemy"),
-    ("Column", "sqlalchemy"),
-    ("ColumnElement", "sqlalchemy"),
-    ("CommaList", "app.schemas"),
-    ("ConfigDict", "pydantic"),
-    ("Creator", "the resource's dependencies.py"),
-    ("CurrentUser", "app.auth.dependencies"),
-    ("CursorPage", "app.schemas"),
-    ("CursorQuery", "app.schemas"),
-    ("CursorSecret", "app.pagination"),
-    ("Date", "sqlalchemy"),
-    ("Decimal", "decimal"),
-    ("Depends", "fastapi"),
-    ("Double", "sqlalchemy"),
-    ("EmailStr", "pydantic"),
-    ("Enum", "sqlalchemy"),
-    ("FastAPI", "fastapi"),
-    ("Field", "pydantic"),
-    ("FiniteFloat", "pydantic"),
-    ("ForeignKey", "sqlalchemy"),
-    ("HttpUrlStr", "app.schemas"),
-    ("Id", "app.schemas"),
-    ("IdPath", "app.schemas"),
-    ("Index", "sqlalchemy"),
-    ("InstrumentedAttribute", "sqlalchemy.orm"),
-    ("Int32", "app.schemas"),
-    ("Int64", "app.schemas"),
-    ("Integer", "sqlalchemy"),
-    ("JSON", "sqlalchemy"),
-    ("JsonValue", "pydantic"),
-    ("ListQuery", "app.schemas"),
-    ("LocalTime", "app.schemas"),
-    ("Mapped", "sqlalchemy.orm"),
-    ("NotFoundError", "app.errors"),
-    ("Numeric", "sqlalchemy"),
-    ("OptionalUser", "app.auth.dependencies"),
-    ("Page", "app.schemas"),
-    ("Query", "fastapi"),
-    ("ReadScope", "the resource's dependencies.py"),
-    ("Rule", "app.auth.permissions"),
-    ("SafeJson", "app.schemas"),
-    ("SafeStr", "app.schemas"),
-    ("Sequence", "collections.abc"),
-    ("SessionDep", "app.database"),
-    ("StrEnum", "enum"),
-    ("String", "sqlalchemy"),
-    ("TYPE_CHECKING", "typing"),
-    ("Table", "sqlalchemy"),
-    ("Text", "sqlalchemy"),
-    ("Time", "sqlalchemy"),
-    ("TimestampMixin", "app.database"),
-    ("UTCDateTime", "app.database"),
-    ("UUID", "uuid"),
-    ("UniqueConstraint", "sqlalchemy"),
-    ("User", "app.auth.models"),
-    ("UtcDatetime", "app.schemas"),
-    ("Uuid", "sqlalchemy"),
-    ("BigId", "app.schemas"),
-    ("BigIdPath", "app.schemas"),
-    ("UuidPath", "app.schemas"),
-];
