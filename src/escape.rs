@@ -111,7 +111,7 @@ const MARKDOWN_INLINE: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|',
 
 /// Free text as one line of Markdown that renders as that text (CommonMark
 /// 0.31, "Backslash escapes": any ASCII punctuation may be escaped with
-/// `\`). The characters of [`MARKDOWN_INLINE`] are escaped; a leading `-`,
+/// `\`). ``\ ` * _ [ ] < > | & ~ #`` are escaped; a leading `-`,
 /// `+`, `=` or `1.` / `1)` that could start a list or underline a heading
 /// is escaped; line breaks and other whitespace runs become one space (a
 /// heading or table cell is one line); NUL and other control characters
