@@ -6,7 +6,7 @@
 //! | Python string literal | [`crate::python::string`] | `py` |
 //! | Python docstring (`"""` body) | [`crate::python::docstring`] | `py_doc` |
 //! | TOML basic string | [`toml`] | `toml` |
-//! | YAML double-quoted scalar | [`yaml`] | `yaml` |
+//! | YAML double-quoted scalar | [`yaml`] (and [`yaml_plain`], which leaves safe words unquoted) | `yaml` |
 //! | INI value (configparser) | [`ini`] | `ini` |
 //! | Markdown inline text | [`markdown`] | `md` |
 //!
@@ -81,6 +81,32 @@ pub fn yaml(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Words YAML resolves to something other than a string when plain:
+/// YAML 1.2's core schema (`null`, `true`, `false`, any case as written
+/// there) and YAML 1.1's booleans, which PyYAML and older tools still read.
+const YAML_WORDS: &[&str] = &["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
+
+/// A YAML scalar written plain when that reads back as the same string,
+/// else double-quoted by [`yaml`] (the one YAML escaping function; this only
+/// decides whether quotes are needed). Plain means: an ASCII letter, then
+/// ASCII letters, digits, `_`, `-` and `.` (YAML 1.2, 7.3.3 "Plain Style":
+/// none of these is an indicator), and not a word of [`YAML_WORDS`]. In
+/// block context (`in_flow` false) a trailing `[]` is plain too
+/// (`tags: string[]`); inside `{...}` it would start a sequence.
+pub fn yaml_plain(s: &str, in_flow: bool) -> String {
+    let body = if in_flow {
+        s
+    } else {
+        s.strip_suffix("[]").unwrap_or(s)
+    };
+    let plain = body.starts_with(|c: char| c.is_ascii_alphabetic())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !YAML_WORDS.contains(&s.to_ascii_lowercase().as_str());
+    if plain { s.to_owned() } else { yaml(s) }
 }
 
 /// A one-line INI value as Python's `configparser` reads it with
@@ -182,6 +208,21 @@ mod tests {
         assert_eq!(
             yaml("\0\u{1b}\u{85}\u{2028}\u{feff}\u{9f}"),
             "\"\\0\\e\\N\\L\\uFEFF\\u009F\""
+        );
+    }
+
+    #[test]
+    fn yaml_plain_when_safe() {
+        assert_eq!(yaml_plain("Comment", false), "Comment");
+        assert_eq!(yaml_plain("string[]", false), "string[]");
+        assert_eq!(yaml_plain("string[]", true), "\"string[]\"");
+        assert_eq!(yaml_plain("yes", false), "\"yes\"");
+        assert_eq!(yaml_plain("True", true), "\"True\"");
+        assert_eq!(yaml_plain("1st", false), "\"1st\"");
+        assert_eq!(yaml_plain("a: {b: 1}", false), "\"a: {b: 1}\"");
+        assert_eq!(
+            yaml_plain("x\n  owned: true", false),
+            "\"x\\n  owned: true\""
         );
     }
 
