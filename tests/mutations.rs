@@ -903,7 +903,7 @@ fn to_text(doc: &Value) -> String {
 
 /// The cases the issue names, each tried everywhere it applies rather than
 /// left to chance: every odd name as a resource (with the relations that
-/// point at it), a field and a relation; every odd string as the project's
+/// point at it), a field, a relation and a role; every odd string as the project's
 /// title and description, a resource's and a field's description and a
 /// string example; a typo in every field type, and every bad bound, on
 /// each resource a `one_to_many` or `many_to_many` points at.
@@ -954,6 +954,14 @@ fn sweep(specs: &[(String, Value)]) -> Vec<Mutant> {
             name,
         );
         push("field".into(), format!("field notes → {name:?}"), &doc);
+        let mut doc = spec("todo");
+        let auth: Value = serde_yaml::from_str(&format!(
+            "{{roles: [admin, {}, member], default_role: member}}",
+            r#gen::escape::yaml(name)
+        ))
+        .unwrap();
+        doc.as_mapping_mut().unwrap().insert(s("auth"), auth);
+        push("role".into(), format!("role → {name:?}"), &doc);
     }
     let slots: &[&[&str]] = &[
         &["project", "title"],
