@@ -8,6 +8,7 @@ pub mod app;
 pub mod check;
 pub mod diagnostics;
 pub mod error;
+pub(crate) mod ir;
 pub(crate) mod layout;
 pub mod migrate;
 pub mod model;

@@ -252,12 +252,37 @@ pub struct ListSpec {
 pub struct Access {
     /// The `Rule(...)` expression of `app/auth/permissions.py`.
     pub rule: String,
-    /// What a user with the default role may do: `all` rows, their `own`, or `none`.
-    pub member: String,
+    /// What a user with the default role may do.
+    pub member: Reach,
     /// No token needed.
     pub anonymous: bool,
     /// In words, for the README (`the owner, editors, admins`).
     pub who: String,
+}
+
+/// Which rows a user with the default role may act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every row.
+    All,
+    /// Only the rows they own.
+    Own,
+    /// None.
+    None,
+}
+
+impl Serialize for Reach {
+    /// Serialized as `{"all": bool, "own": bool, "none": bool}`, exactly one
+    /// true, so that templates test a flag (`r.read.member.own`) instead of
+    /// comparing a string.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("all", &(*self == Reach::All))?;
+        map.serialize_entry("own", &(*self == Reach::Own))?;
+        map.serialize_entry("none", &(*self == Reach::None))?;
+        map.end()
+    }
 }
 
 /// A model field.
@@ -449,8 +474,11 @@ pub struct ResourceTests {
     pub late_row_checks: String,
     /// Rows the pagination test creates (2 or 3).
     pub rows: usize,
-    /// Fixture that creates rows in the tests: `member` when the default role
-    /// may create this resource and its required parents, else `admin`.
+    /// The default role may create this resource and its required parents,
+    /// so the tests create rows as `member`.
+    pub member_creates: bool,
+    /// Fixture that creates rows in the tests: `member` when
+    /// `member_creates`, else `admin`.
     pub creator: String,
     /// Fixtures that read, update and delete the creator's row.
     pub reader: String,

@@ -10,6 +10,7 @@ use crate::model::ListSpec;
 use crate::names;
 use crate::python::{self, call};
 use crate::spec::raw::RawList;
+use crate::spec::words::{Pagination, Words};
 use crate::spec::{RawResource, spans::join_key};
 use crate::types::FieldType;
 
@@ -156,18 +157,18 @@ impl ListBuilder<'_> {
     /// Checks `pagination:` and sets the page shape it implies (query and
     /// page bases, what the service returns besides rows).
     fn pagination(&mut self, c: &mut Checker, raw: &RawList) {
-        let cursor = match raw.pagination.as_deref() {
-            None | Some("offset") => false,
-            Some("cursor") => true,
-            Some(p) => {
+        let pagination = match raw.pagination.as_deref() {
+            None => Pagination::Offset,
+            Some(p) => Pagination::parse(p).unwrap_or_else(|| {
                 c.at_value(
                     &join_key(&self.lpath, "pagination"),
                     format!("unknown pagination `{p}`"),
-                    allowed_help(p, &["offset", "cursor"]),
+                    allowed_help(p, &Pagination::names()),
                 );
-                false
-            }
+                Pagination::Offset
+            }),
         };
+        let cursor = pagination == Pagination::Cursor;
         let spec = &mut self.spec;
         spec.cursor = cursor;
         spec.query_base = if cursor { "CursorQuery" } else { "ListQuery" }.to_owned();

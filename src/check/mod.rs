@@ -57,16 +57,6 @@ pub(crate) const MAX_ENUM_VALUE: usize = 32;
 /// Longest `api_prefix`.
 pub(crate) const MAX_PREFIX: usize = 40;
 
-/// Relation kinds, as written in a spec.
-pub const RELATION_KINDS: &[&str] = &["many_to_one", "one_to_one", "one_to_many", "many_to_many"];
-
-/// `on_delete` values and the SQL they become.
-pub(crate) const ON_DELETE: &[(&str, &str)] = &[
-    ("cascade", "CASCADE"),
-    ("set_null", "SET NULL"),
-    ("restrict", "RESTRICT"),
-];
-
 /// Collects problems while validating.
 pub(crate) struct Checker<'a> {
     pub(crate) spec: &'a Spec,

@@ -2,7 +2,7 @@
 
 use crate::check::Checker;
 use crate::diagnostics::allowed_help;
-use crate::model::Access;
+use crate::model::{Access, Reach};
 use crate::python::{self, call};
 use crate::spec::{RawResource, spans::join_key};
 use std::collections::BTreeSet;
@@ -76,13 +76,13 @@ impl ActionRule {
     }
 
     /// What a user with `role` may do: every row, their own, or nothing.
-    pub(crate) fn member(&self, role: &str) -> &'static str {
+    pub(crate) fn member(&self, role: &str) -> Reach {
         if self.anyone || self.authenticated || self.roles.contains(role) {
-            "all"
+            Reach::All
         } else if self.owner {
-            "own"
+            Reach::Own
         } else {
-            "none"
+            Reach::None
         }
     }
 
@@ -114,7 +114,7 @@ impl ActionRule {
         }
         Access {
             rule: call(&format!("{name} = Rule"), &args, "", 0),
-            member: self.member(default_role).to_owned(),
+            member: self.member(default_role),
             anonymous: self.anyone,
             who: who.join(", "),
         }

@@ -1,40 +1,16 @@
 //! Checks of `relations:`: kinds, targets, inverses and required cycles.
 
+use crate::check::Checker;
 use crate::check::resources::Catalog;
-use crate::check::{Checker, ON_DELETE, RELATION_KINDS};
 use crate::diagnostics::allowed_help;
-use crate::layout::resource::Resolved;
+use crate::ir::ResourceFacts;
 use crate::names;
+use crate::spec::words::{OnDelete, RelationKind, Words};
 use crate::spec::{RawRelation, spans::join_key};
 use crate::types::IdKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a relation is, once its `kind` is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    ManyToOne,
-    OneToOne,
-    OneToMany,
-    ManyToMany,
-}
-
-impl Kind {
-    pub(crate) fn parse(word: &str) -> Option<Kind> {
-        Some(match word {
-            "many_to_one" => Kind::ManyToOne,
-            "one_to_one" => Kind::OneToOne,
-            "one_to_many" => Kind::OneToMany,
-            "many_to_many" => Kind::ManyToMany,
-            _ => return None,
-        })
-    }
-
-    /// The relation is a foreign key of this resource's table.
-    pub(crate) fn has_column(self) -> bool {
-        matches!(self, Kind::ManyToOne | Kind::OneToOne)
-    }
-}
-
 /// The JSON field of a many-to-many relation's ids (`tags` → `tag_ids`).
 pub(crate) fn ids_field(name: &str) -> String {
     format!(
@@ -128,8 +104,11 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
             continue;
         };
         for (rkey, rel) in &r.relations {
-            let kind = Kind::parse(&rel.kind);
-            if !matches!(kind, Some(Kind::OneToMany | Kind::ManyToMany)) {
+            let kind = RelationKind::parse(&rel.kind);
+            if !matches!(
+                kind,
+                Some(RelationKind::OneToMany | RelationKind::ManyToMany)
+            ) {
                 continue;
             }
             let target = names::pascal(&rel.to);
@@ -137,7 +116,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
                 continue;
             }
             let name = names::snake(rkey);
-            if kind == Some(Kind::OneToMany) {
+            if kind == Some(RelationKind::OneToMany) {
                 let candidates = back_candidates(spec, &target, &parent);
                 let Ok(via) = resolve_via(&candidates, rel.via.as_deref(), &parent, &target) else {
                     continue;
@@ -181,7 +160,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
 
 /// A relation after its checks.
 pub(crate) struct RelationPlan {
-    pub(crate) kind: Kind,
+    pub(crate) kind: RelationKind,
     pub(crate) name: String,
     pub(crate) target_class: String,
     pub(crate) target_module: String,
@@ -193,7 +172,8 @@ pub(crate) struct RelationPlan {
     /// The type of the target's `id`, so of the foreign key.
     pub(crate) target_id: IdKind,
     pub(crate) nullable: bool,
-    pub(crate) on_delete: &'static str,
+    /// What deleting the target does to the rows pointing at it.
+    pub(crate) on_delete: OnDelete,
     pub(crate) description: Option<String>,
     /// One-to-many: the target's many-to-one relation this one inverts.
     pub(crate) via: Option<String>,
@@ -253,16 +233,16 @@ pub(crate) fn relation(
 
 /// The relation's `kind:`; an unknown kind is a problem, and is read as
 /// `many_to_one` for the checks that follow.
-fn relation_kind(c: &mut Checker, path: &str, raw: &RawRelation) -> Kind {
-    let kind = Kind::parse(&raw.kind);
+fn relation_kind(c: &mut Checker, path: &str, raw: &RawRelation) -> RelationKind {
+    let kind = RelationKind::parse(&raw.kind);
     if kind.is_none() {
         c.at_value(
             &join_key(path, "kind"),
             format!("unknown relation kind `{}`", raw.kind),
-            allowed_help(&raw.kind, RELATION_KINDS),
+            allowed_help(&raw.kind, &RelationKind::names()),
         );
     }
-    kind.unwrap_or(Kind::ManyToOne)
+    kind.unwrap_or(RelationKind::ManyToOne)
 }
 
 /// What a relation needs of its target resource.
@@ -324,27 +304,23 @@ fn target(
     }
 }
 
-/// The SQL of the relation's `on_delete:` (`SET NULL` for a nullable
-/// relation without one, else `RESTRICT`); an unknown value, or
-/// `set_null` on a required relation, is a problem.
-fn on_delete(c: &mut Checker, path: &str, raw: &RawRelation) -> &'static str {
+/// What deleting the target does under the relation's `on_delete:`
+/// (`set_null` for a nullable relation without one, else `restrict`); an
+/// unknown value, or `set_null` on a required relation, is a problem.
+fn on_delete(c: &mut Checker, path: &str, raw: &RawRelation) -> OnDelete {
     let on_delete = match raw.on_delete.as_deref() {
-        None if raw.nullable => "SET NULL",
-        None => "RESTRICT",
-        Some(given) => match ON_DELETE.iter().find(|(k, _)| *k == given) {
-            Some((_, sql)) => sql,
-            None => {
-                let allowed: Vec<&str> = ON_DELETE.iter().map(|(k, _)| *k).collect();
-                c.at_value(
-                    &join_key(path, "on_delete"),
-                    format!("unknown `on_delete` `{given}`"),
-                    allowed_help(given, &allowed),
-                );
-                "RESTRICT"
-            }
-        },
+        None if raw.nullable => OnDelete::SetNull,
+        None => OnDelete::Restrict,
+        Some(given) => OnDelete::parse(given).unwrap_or_else(|| {
+            c.at_value(
+                &join_key(path, "on_delete"),
+                format!("unknown `on_delete` `{given}`"),
+                allowed_help(given, &OnDelete::names()),
+            );
+            OnDelete::Restrict
+        }),
     };
-    if on_delete == "SET NULL" && !raw.nullable {
+    if on_delete == OnDelete::SetNull && !raw.nullable {
         c.at_value(
             &join_key(path, "on_delete"),
             "`on_delete: set_null` needs `nullable: true`",
@@ -356,7 +332,7 @@ fn on_delete(c: &mut Checker, path: &str, raw: &RawRelation) -> &'static str {
 
 /// Checks a relation with a column (many-to-one, one-to-one): no `via`,
 /// and no one-to-one to the built-in User.
-fn column_keys(c: &mut Checker, path: &str, raw: &RawRelation, kind: Kind, to_class: &str) {
+fn column_keys(c: &mut Checker, path: &str, raw: &RawRelation, kind: RelationKind, to_class: &str) {
     if raw.via.is_some() {
         c.at_key(
             &join_key(path, "via"),
@@ -364,7 +340,7 @@ fn column_keys(c: &mut Checker, path: &str, raw: &RawRelation, kind: Kind, to_cl
             "remove it",
         );
     }
-    if kind == Kind::OneToOne && to_class == "User" {
+    if kind == RelationKind::OneToOne && to_class == "User" {
         c.at_value(
             &join_key(path, "to"),
             "a one_to_one to the built-in User is not supported",
@@ -380,7 +356,7 @@ fn collection_keys(
     c: &mut Checker,
     path: &str,
     raw: &RawRelation,
-    kind: Kind,
+    kind: RelationKind,
     to_class: &str,
     class: &str,
 ) {
@@ -403,14 +379,14 @@ fn collection_keys(
         c.at_key(
             &join_key(path, "on_delete"),
             format!("`on_delete` applies to foreign keys, and a {word} has none here"),
-            if kind == Kind::OneToMany {
+            if kind == RelationKind::OneToMany {
                 "set it on the target's many_to_one"
             } else {
                 "remove it: deleting either row always removes their links"
             },
         );
     }
-    if kind == Kind::ManyToMany && to_class == class {
+    if kind == RelationKind::ManyToMany && to_class == class {
         c.at_key(
             path,
             "a many_to_many to its own resource is not supported yet",
@@ -427,12 +403,12 @@ fn collection_via(
     c: &mut Checker,
     path: &str,
     raw: &RawRelation,
-    kind: Kind,
+    kind: RelationKind,
     catalog: &Catalog,
     class: &str,
     to_class: &str,
 ) -> Option<String> {
-    if kind == Kind::OneToMany && catalog.by_class.contains_key(to_class) {
+    if kind == RelationKind::OneToMany && catalog.by_class.contains_key(to_class) {
         let candidates = back_candidates(&c.spec.raw, to_class, class);
         match resolve_via(&candidates, raw.via.as_deref(), class, to_class) {
             Ok(v) => return Some(v),
@@ -445,7 +421,7 @@ fn collection_via(
                 c.at_key(&at, message, help);
             }
         }
-    } else if raw.via.is_some() && kind == Kind::ManyToMany {
+    } else if raw.via.is_some() && kind == RelationKind::ManyToMany {
         c.at_key(
             &join_key(path, "via"),
             "`via` belongs to a one_to_many, not a many_to_many",
@@ -455,21 +431,28 @@ fn collection_via(
     None
 }
 
-/// Required relations may not form a cycle: no row of the cycle could be created first.
-pub(crate) fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
-    let graph: BTreeMap<&str, Vec<&str>> = resolved
+/// Required relations may not form a cycle: no row of the cycle could be
+/// created first. Reports every cycle of required relations, once, at its first resource
+/// in name order. Only resources in a strongly connected component of more
+/// than one resource can lie on a cycle, so the search for cycles (which
+/// lists every simple cycle, as the message names it) runs within those
+/// components; an acyclic spec costs one linear pass.
+pub(crate) fn required_cycles(c: &mut Checker, facts: &[ResourceFacts]) {
+    let graph: BTreeMap<&str, Vec<&str>> = facts
         .iter()
-        .map(|r| {
-            (
-                r.resource.class_name.as_str(),
-                r.required_targets.iter().map(String::as_str).collect(),
-            )
-        })
+        .map(|f| (f.class, f.required_targets().collect()))
         .collect();
+    let component = components(&graph);
     for start in graph.keys() {
+        let Some(&home) = component.get(start) else {
+            continue;
+        };
         let mut stack = vec![(*start, vec![*start])];
         while let Some((node, trail)) = stack.pop() {
             for next in graph.get(node).into_iter().flatten() {
+                if component.get(next) != Some(&home) {
+                    continue;
+                }
                 if next == start {
                     if trail.iter().min() == Some(start) {
                         let cycle = trail
@@ -493,4 +476,62 @@ pub(crate) fn required_cycles(c: &mut Checker, resolved: &[Resolved]) {
             }
         }
     }
+}
+
+/// The strongly connected components of `graph` with more than one node:
+/// node → component number (Tarjan's algorithm, iterative). Nodes on no
+/// cycle are absent.
+fn components<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> BTreeMap<&'a str, usize> {
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut out = BTreeMap::new();
+    let mut count = 0;
+    for &root in graph.keys() {
+        if index.contains_key(root) {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work = vec![(root, 0usize)];
+        while let Some((node, edge)) = work.pop() {
+            if edge == 0 {
+                index.insert(node, index.len());
+                low.insert(node, index[node]);
+                stack.push(node);
+                on_stack.insert(node);
+            }
+            let edges = graph.get(node).map_or(&[][..], Vec::as_slice);
+            if let Some(&next) = edges.get(edge) {
+                work.push((node, edge + 1));
+                if !graph.contains_key(next) {
+                    continue;
+                }
+                if !index.contains_key(next) {
+                    work.push((next, 0));
+                } else if on_stack.contains(next) {
+                    low.insert(node, low[node].min(index[next]));
+                }
+                continue;
+            }
+            if low[node] == index[node] {
+                let mut members = Vec::new();
+                while let Some(m) = stack.pop() {
+                    on_stack.remove(m);
+                    members.push(m);
+                    if m == node {
+                        break;
+                    }
+                }
+                if members.len() > 1 {
+                    out.extend(members.into_iter().map(|m| (m, count)));
+                    count += 1;
+                }
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low.insert(parent, low[parent].min(low[node]));
+            }
+        }
+    }
+    out
 }

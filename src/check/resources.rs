@@ -4,16 +4,16 @@ use crate::check::composites::composites;
 use crate::check::fields::{FieldPlan, field, member_name, unlistable_fields};
 use crate::check::list::list_spec;
 use crate::check::permissions::permissions;
-use crate::check::relations::{
-    Inverses, Kind, RelationPlan, ids_field, inverses, relation, required_cycles,
-};
+use crate::check::relations::{RelationPlan, ids_field, inverses, relation, required_cycles};
 use crate::check::values::resource_example;
 use crate::check::{Checker, GENERATED_COLUMNS, MAX_NAME};
 use crate::diagnostics::allowed_help;
+use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, build_resource};
 use crate::names;
+use crate::spec::words::{RelationKind, Words};
 use crate::spec::{RawRelation, RawResource, spans::join_key};
-use crate::testplan::{finish_tests, propagate_capacity};
+use crate::testplan::standings;
 use crate::types::IdKind;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -56,10 +56,12 @@ pub(crate) struct ResourceNames {
 /// First pass: each resource's name, table and `id:` type, collected in a
 /// [`Catalog`] that relations resolve against. Second pass: each valid
 /// resource's members ([`resource`]). Then the checks across resources
-/// (required-relation cycles) and the test data that needs every resource.
-/// Out: the resolved resources, in spec order; problems are on `c`.
+/// (required-relation cycles), the test plan's standings that need every
+/// resource, and each resource's layout. Out: the laid-out resources, in
+/// spec order; none if there was any problem (problems are on `c`).
 pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
-    let raw = &c.spec.raw.resources;
+    let spec = c.spec;
+    let raw = &spec.raw.resources;
     if raw.is_empty() {
         c.at_key(
             "resources",
@@ -83,18 +85,20 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
     }
     c.classes = catalog.by_class.keys().cloned().collect();
     let inverses = inverses(&c.spec.raw, &catalog);
-    let mut out = Vec::new();
-    for head in heads {
+    let mut facts = Vec::new();
+    for head in &heads {
         let r = &raw[&head.key];
-        if let Some(mut res) = resource(c, &head, r, &catalog, &inverses) {
-            res.key = head.key.clone();
-            out.push(res);
-        }
+        facts.extend(resource(c, head, r, &catalog));
     }
-    required_cycles(c, &out);
-    propagate_capacity(&mut out);
-    finish_tests(&mut out);
-    out
+    required_cycles(c, &facts);
+    if !c.problems.is_empty() {
+        return Vec::new();
+    }
+    let standings = standings(&facts, &c.default_role);
+    facts
+        .iter()
+        .map(|f| build_resource(f, &inverses, &c.default_role, &standings))
+        .collect()
 }
 
 /// Tables the generated project has before any resource, with what owns
@@ -303,19 +307,16 @@ pub const RESOURCE_VARIABLES: &[(&str, &str)] = &[
 ];
 
 /// Checks resource `n` (raw spec `r`) and resolves it: its fields, its
-/// relations (against `catalog` and the `inverses` other resources
-/// declare), permissions, list, composite constraints and example, then
-/// lays it out.
+/// relations (against `catalog`), permissions, list, composite constraints and example.
 ///
-/// Out: the resolved resource, or `None` when any of its checks failed
+/// Out: the resource's facts, or `None` when any of its checks failed
 /// (problems are on `c`).
-pub(crate) fn resource(
+pub(crate) fn resource<'a>(
     c: &mut Checker,
-    n: &ResourceNames,
-    r: &RawResource,
+    n: &'a ResourceNames,
+    r: &'a RawResource,
     catalog: &Catalog,
-    inverses: &Inverses,
-) -> Option<Resolved> {
+) -> Option<ResourceFacts<'a>> {
     let path = join_key("resources", &n.key);
     if r.fields.is_empty() && r.relations.is_empty() {
         c.at_key(
@@ -349,25 +350,21 @@ pub(crate) fn resource(
             f.raw.index = true;
         }
     }
-    let default_role = c.default_role.clone();
-    let mut resolved = build_resource(
-        &n.class,
-        &n.snake,
-        &n.plural,
-        r,
+    Some(ResourceFacts {
+        key: &n.key,
+        class: &n.class,
+        snake: &n.snake,
+        plural: &n.plural,
+        raw: r,
         fields,
         relations,
         collections,
-        inverses,
         rules,
-        &default_role,
-        &list_imports,
-        &list,
-        &composites,
+        list,
+        list_imports,
+        composites,
         example,
-    );
-    resolved.resource.list = list;
-    Some(resolved)
+    })
 }
 
 /// Checks each of the resource's `fields:` (at `path`, class `class`): its
@@ -455,9 +452,9 @@ fn relation_name(
         );
         return None;
     }
-    let column = match Kind::parse(&raw_rel.kind) {
-        Some(Kind::OneToMany) => None,
-        Some(Kind::ManyToMany) => Some(ids_field(&name)),
+    let column = match RelationKind::parse(&raw_rel.kind) {
+        Some(RelationKind::OneToMany) => None,
+        Some(RelationKind::ManyToMany) => Some(ids_field(&name)),
         _ => Some(format!("{name}_id")),
     };
     if let Some(column) = &column {
@@ -499,7 +496,7 @@ fn association_clashes(
     let snake = &n.snake;
     for rel in collections
         .iter()
-        .filter(|rel| rel.kind == Kind::ManyToMany)
+        .filter(|rel| rel.kind == RelationKind::ManyToMany)
     {
         let table = format!("{snake}_{}", rel.name);
         if snake == "link" || snake == "unlink" {

@@ -1,10 +1,11 @@
 //! Checks of literal values in a spec (defaults, examples) against their field.
 
 use crate::check::fields::{Bounds, FieldPlan};
-use crate::check::relations::{Kind, RelationPlan, ids_field};
+use crate::check::relations::{RelationPlan, ids_field};
 use crate::check::{Checker, GENERATED_COLUMNS};
 use crate::diagnostics::allowed_help;
 use crate::spec::spans::join_key;
+use crate::spec::words::RelationKind;
 use crate::types::{self, FieldType, IdKind};
 use regex::Regex;
 use serde_json::Value as Json;
@@ -85,10 +86,9 @@ pub(crate) fn resource_example(
                 format!("`{key}` is a relation; a request sends its id"),
                 format!("write `{key}_id: 1`"),
             );
-        } else if let Some(rel) = collections
-            .iter()
-            .find(|r| r.name == *key || (r.kind == Kind::ManyToMany && ids_field(&r.name) == *key))
-        {
+        } else if let Some(rel) = collections.iter().find(|r| {
+            r.name == *key || (r.kind == RelationKind::ManyToMany && ids_field(&r.name) == *key)
+        }) {
             c.at_key(
                 &kpath,
                 format!("relation `{}` cannot be set in a resource example", rel.name),

@@ -1,6 +1,9 @@
 //! The layout stage: the only Rust that writes Python text.
 
+pub(crate) mod assemble;
 pub(crate) mod field;
+pub(crate) mod imports;
+pub(crate) mod relations;
 pub(crate) mod resource;
 
 use crate::model::Resource;

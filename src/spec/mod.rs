@@ -5,6 +5,7 @@
 
 pub mod raw;
 pub mod spans;
+pub mod words;
 
 use std::path::Path;
 

@@ -1,15 +1,18 @@
 //! The spec exactly as written in YAML (format version 1).
 //!
 //! These types mirror the file: nothing here is checked beyond its YAML
-//! shape (`deny_unknown_fields` everywhere). `crate::validate` turns them
+//! shape (`deny_unknown_fields` everywhere). [`crate::check`] turns them
 //! into the resolved [`crate::model::Model`]. Enumerated words (field types,
-//! relation kinds, `on_delete`) stay strings here so that validation can
-//! report every bad one with a did-you-mean, not just the first.
+//! relation kinds, `on_delete`, `pagination`) stay strings here so that
+//! checking can report every bad one with a did-you-mean, not just the
+//! first; their allowed words are the tables of [`super::words`].
 
 use indexmap::IndexMap;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_yaml::{Number, Value};
+
+use super::words::{OnDelete, Pagination, RelationKind, Words};
 
 /// A whole spec file.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -122,6 +125,8 @@ pub struct RawResource {
 #[serde(deny_unknown_fields)]
 pub struct RawList {
     /// `offset` (default) or `cursor` (keyset pages with a signed cursor).
+    #[serde(default)]
+    #[schemars(schema_with = "pagination")]
     pub pagination: Option<String>,
     /// Fields and relations that can be filtered on.
     #[serde(default)]
@@ -349,11 +354,15 @@ fn id_type(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn relation_kind(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"type": "string", "enum": crate::check::RELATION_KINDS})
+    json_schema!({"type": "string", "enum": RelationKind::names()})
+}
+
+fn pagination(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": ["string", "null"], "enum": Pagination::names().into_iter().map(Some).chain([None]).collect::<Vec<_>>()})
 }
 
 fn on_delete(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"type": ["string", "null"], "enum": ["cascade", "set_null", "restrict", null]})
+    json_schema!({"type": ["string", "null"], "enum": OnDelete::names().into_iter().map(Some).chain([None]).collect::<Vec<_>>()})
 }
 
 /// The JSON Schema of spec format v1, for editors (`gen schema`).

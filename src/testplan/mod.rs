@@ -1,139 +1,83 @@
-//! The test plan: what the generated tests need of each resource, derived
-//! once the facts of every resource exist (capacities, parents, creators).
+//! The test plan: what the generated tests need of each resource. What a
+//! resource's own facts decide is in [`resource`]; what depends on other
+//! resources (how many distinct rows its required parents allow, whether
+//! the default role can create its rows and theirs) is decided here, from
+//! the facts of every resource, before any resource is laid out.
 
+pub(crate) mod resource;
 pub(crate) mod values;
 
-use crate::layout::resource::Resolved;
-use crate::model::Access;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::ir::ResourceFacts;
+use crate::model::Reach;
 
 /// How many sample rows the generated tests may create per resource.
 pub(crate) const SAMPLES: usize = 4;
 
-/// A resource can create only as many distinct sample rows as its required parents can.
-pub(crate) fn propagate_capacity(resolved: &mut [Resolved]) {
-    for _ in 0..resolved.len() {
-        let caps: HashMap<String, usize> = resolved
-            .iter()
-            .map(|r| (r.resource.class_name.clone(), r.capacity))
+/// Where a resource stands among the others, for its tests.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Standing {
+    /// How many distinct sample rows it allows, its required parents included.
+    pub(crate) capacity: usize,
+    /// The default role may create its rows and, transitively, its
+    /// required parents' rows; else the tests create them as admin.
+    pub(crate) member_creates: bool,
+    /// Which rows the default role may read.
+    pub(crate) read: Reach,
+}
+
+/// The [`Standing`] of every resource, by class name. `default_role` is
+/// the role signup gives. Linear in the resources and their relations:
+/// each resource is resolved once, after its required parents (required
+/// relations form no cycle; checking refuses one before this runs).
+pub(crate) fn standings(facts: &[ResourceFacts], default_role: &str) -> BTreeMap<String, Standing> {
+    let by_class: BTreeMap<&str, &ResourceFacts> = facts.iter().map(|f| (f.class, f)).collect();
+    let mut out: BTreeMap<String, Standing> = BTreeMap::new();
+    for f in facts {
+        resolve(f, &by_class, default_role, &mut out);
+    }
+    out
+}
+
+/// Resolves the standing of `f` after its required parents', iteratively
+/// (a long chain of required relations must not exhaust the stack).
+fn resolve(
+    f: &ResourceFacts,
+    by_class: &BTreeMap<&str, &ResourceFacts>,
+    default_role: &str,
+    out: &mut BTreeMap<String, Standing>,
+) {
+    let mut stack = vec![(f, false)];
+    while let Some((node, parents_done)) = stack.pop() {
+        if out.contains_key(node.class) {
+            continue;
+        }
+        let targets: Vec<&ResourceFacts> = node
+            .required_targets()
+            .filter_map(|t| by_class.get(t).copied())
             .collect();
-        for r in resolved.iter_mut() {
-            for t in &r.required_targets {
-                if let Some(cap) = caps.get(t) {
-                    r.capacity = r.capacity.min(*cap);
-                }
-            }
+        if !parents_done {
+            stack.push((node, true));
+            stack.extend(
+                targets
+                    .iter()
+                    .filter(|t| !out.contains_key(t.class))
+                    .map(|t| (*t, false)),
+            );
+            continue;
         }
-    }
-}
-
-/// Fills in the test factories of required parents, once every resource is known.
-pub(crate) fn finish_tests(resolved: &mut [Resolved]) {
-    // The default role creates the rows of a resource in the tests when it
-    // may create them and, transitively, their required parents.
-    let mut creatable: BTreeMap<String, bool> = resolved
-        .iter()
-        .map(|r| {
-            (
-                r.resource.class_name.clone(),
-                r.resource.create.member == "all",
-            )
-        })
-        .collect();
-    for _ in 0..resolved.len() {
-        for r in resolved.iter() {
-            let parents_ok = r
-                .required_targets
-                .iter()
-                .all(|t| creatable.get(t).copied().unwrap_or(true));
-            if !parents_ok {
-                creatable.insert(r.resource.class_name.clone(), false);
-            }
-        }
-    }
-    // Another user's view of a nested list: tested when the default role
-    // creates (and, for links, may link) rows on both sides.
-    let access: BTreeMap<String, (bool, String)> = resolved
-        .iter()
-        .map(|r| {
-            (
-                r.resource.class_name.clone(),
-                (
-                    creatable[&r.resource.class_name],
-                    r.resource.read.member.clone(),
-                ),
-            )
-        })
-        .collect();
-    for r in resolved.iter_mut() {
-        let (parent_member, parent_read) = access[&r.resource.class_name].clone();
-        let may_link = r.resource.update.member != "none";
-        for c in r.resource.collections.iter_mut() {
-            let (child_member, child_read) = access[&c.target_class].clone();
-            if !(parent_member && child_member) || (c.many_to_many && !may_link) {
-                continue;
-            }
-            let check = match (parent_read.as_str(), child_read.as_str()) {
-                ("none", _) | (_, "none") => "assert_problem(response, 403)",
-                ("own", _) => "assert_problem(response, 404)",
-                (_, "own") => "assert response.json()[\"items\"] == []",
-                _ => {
-                    "assert [row[\"id\"] for row in response.json()[\"items\"]] == [child[\"id\"]]"
-                }
-            };
-            if c.many_to_many || check.contains("child") {
-                c.child_binding = "child = ".to_owned();
-            }
-            c.other_user_check = Some(check.to_owned());
-        }
-    }
-    for r in resolved.iter_mut() {
-        r.resource
-            .tests
-            .samples
-            .truncate(r.capacity.clamp(2, SAMPLES));
-        number_example_refs(r);
-        r.resource.tests.rows = r.capacity.clamp(2, 3);
-        let member = creatable[&r.resource.class_name];
-        let actor = |access: &Access| {
-            if member && access.member != "none" {
-                "member"
-            } else {
-                "admin"
-            }
-            .to_owned()
+        let mut standing = Standing {
+            capacity: node.capacity(),
+            member_creates: node.rules[1].member(default_role) == Reach::All,
+            read: node.rules[0].member(default_role),
         };
-        let t = &mut r.resource.tests;
-        t.creator = if member { "member" } else { "admin" }.to_owned();
-        t.reader = actor(&r.resource.read);
-        t.updater = actor(&r.resource.update);
-        t.deleter = actor(&r.resource.delete);
-    }
-}
-
-/// Picks the sample number of each row the /docs example test creates for
-/// its relation ids: distinct numbers, so that rows of one target (and
-/// their own parents) differ, and for a reference to the resource itself
-/// never a sample whose unique values the example uses (a 409).
-pub(crate) fn number_example_refs(r: &mut Resolved) {
-    let count = r.resource.tests.samples.len().max(1);
-    let class = r.resource.class_name.clone();
-    let clashes = |n: usize| {
-        r.example_uniques.iter().any(|(value, samples)| {
-            !samples.is_empty() && samples[(n % count) % samples.len()] == *value
-        })
-    };
-    let mut next = 0;
-    let mut numbers = Vec::new();
-    for target in &r.example_targets {
-        let mut n = next;
-        if *target == class {
-            n = (next..next + count).find(|n| !clashes(*n)).unwrap_or(next);
+        for t in targets {
+            if let Some(parent) = out.get(t.class) {
+                standing.capacity = standing.capacity.min(parent.capacity);
+                standing.member_creates &= parent.member_creates;
+            }
         }
-        numbers.push(n);
-        next = n + 1;
-    }
-    for (e, n) in r.resource.tests.example_refs.iter_mut().zip(numbers) {
-        e.n = n;
+        out.insert(node.class.to_owned(), standing);
     }
 }

@@ -1,0 +1,224 @@
+//! The last step of laying out a resource: its access rules, the
+//! declarations built from the whole resource (not-null validator,
+//! type-checking imports, loader options, `/docs` example, tag), and the
+//! [`Resource`] the templates see.
+
+use crate::ir::ResourceFacts;
+use crate::layout::resource::{Builder, Resolved};
+use crate::model::{Collection, EnumType, Field, NestedList, Relation, Resource};
+use crate::names;
+use crate::python::{self, Imports, call};
+use crate::schema;
+use crate::spec::RawField;
+use crate::testplan::resource::Plan;
+
+/// The pieces of a resource laid out before its assembly.
+pub(crate) struct Parts {
+    /// The model's `id` declaration.
+    pub(crate) id_decl: String,
+    /// Fields in spec order.
+    pub(crate) fields: Vec<Field>,
+    /// Enum classes of its fields.
+    pub(crate) enums: Vec<EnumType>,
+    /// References (many-to-one, one-to-one).
+    pub(crate) relations: Vec<Relation>,
+    /// Collections (one-to-many, many-to-many).
+    pub(crate) collections: Vec<Collection>,
+    /// Lists of it under parents.
+    pub(crate) nested_lists: Vec<NestedList>,
+    /// `__table_args__` of the model, or empty.
+    pub(crate) table_args: String,
+    /// `ensure_unique_together` statements.
+    pub(crate) unique_together: Vec<String>,
+}
+
+/// The `if TYPE_CHECKING:` block importing relationship targets, or empty.
+fn type_checking_block(type_checking: &[(String, String)]) -> String {
+    if type_checking.is_empty() {
+        return String::new();
+    }
+    let mut tc = Imports::default();
+    for (m, n) in type_checking {
+        tc.from(m, n);
+    }
+    let body = tc
+        .render_at(4)
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("    {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!("\n\nif TYPE_CHECKING:\n{body}")
+}
+
+/// Fields only some roles see (`pick` = `read`) or set (`write`):
+/// (Python attribute, `frozenset` of those roles but admin).
+fn role_map(
+    facts: &ResourceFacts,
+    pick: fn(&RawField) -> &Option<Vec<String>>,
+) -> Vec<(String, String)> {
+    facts
+        .fields
+        .iter()
+        .filter_map(|f| {
+            pick(&f.raw).as_ref().map(|roles| {
+                (
+                    f.attr.clone(),
+                    crate::check::permissions::frozenset(roles.iter().filter(|r| *r != "admin")),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `LINK_FIELDS = {...}`: the `*_ids` fields `model_dump` leaves out, or empty.
+fn dump_exclude(collections: &[Collection]) -> String {
+    let link_fields: Vec<String> = collections
+        .iter()
+        .filter(|c| c.many_to_many)
+        .map(|c| python::string(&c.ids_field))
+        .collect();
+    if link_fields.is_empty() {
+        return String::new();
+    }
+    let one_line = format!("LINK_FIELDS = {{{}}}", link_fields.join(", "));
+    if one_line.len() <= python::LINE_LENGTH {
+        one_line
+    } else {
+        format!("LINK_FIELDS = {{\n    {},\n}}", link_fields.join(",\n    "))
+    }
+}
+
+/// The tag's description (Python literal), its `TAGS` entry at 4 spaces,
+/// and the docstring paragraph of the resource's description.
+fn descriptions(facts: &ResourceFacts, tag: &str) -> (String, String, String) {
+    let r = facts.raw;
+    let description_doc = match r.description.as_deref() {
+        Some(text) if !text.trim().is_empty() => {
+            let lines = python::docstring_lines(text, 4);
+            format!("\n\n    {}\n    ", lines.join("\n    "))
+        }
+        _ => String::new(),
+    };
+    let description_py = python::string(r.description.as_deref().unwrap_or(&format!(
+        "Operations on {}.",
+        names::words(facts.plural).to_lowercase()
+    )));
+    let one_line = format!("{{\"name\": \"{tag}\", \"description\": {description_py}}},");
+    let tag_entry = if one_line.len() + 4 <= python::LINE_LENGTH {
+        one_line
+    } else {
+        format!(
+            "{{\n        \"name\": \"{tag}\",\n        \"description\": {description_py},\n    }},"
+        )
+    };
+    (description_py, tag_entry, description_doc)
+}
+
+/// Assembles the resource `b` laid out from `parts`, its test `plan` and
+/// its `table`.
+pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Table) -> Resolved {
+    let (facts, default_role) = (b.facts, b.default_role);
+    let (class, snake, plural, r) = (facts.class, facts.snake, facts.plural, facts.raw);
+    let [read, create, update, delete] = &facts.rules;
+    let field_readers = role_map(facts, |f| &f.read);
+    let field_writers = role_map(facts, |f| &f.write);
+    // Built when a query runs, not at import: the mappers are configured
+    // only once every model module is imported.
+    let (load_options, load_options_get) = if b.load.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            call("stmt = stmt.options", &b.load, "", 4),
+            call("query = query.options", &b.load, "", 4),
+        )
+    };
+    let create_config = format!(
+        "model_config = ConfigDict(\n        extra=\"forbid\",\n        json_schema_extra={{\n            \"examples\": [\n                {},\n            ],\n        }},\n    )",
+        python::dict_at(&plan.example, 16)
+    );
+    let tag = names::kebab(plural);
+    let (description_py, tag_entry, description_doc) = descriptions(facts, &tag);
+    let m = &b.imports;
+    Resolved {
+        key: facts.key.to_owned(),
+        table,
+        target_tables: b.target_tables.clone(),
+        extra_tables: b.extra_tables.clone(),
+        resource: Resource {
+            class_name: class.to_owned(),
+            snake: snake.to_owned(),
+            plural: plural.to_owned(),
+            words: names::words(snake),
+            plural_words: names::words(plural).to_lowercase(),
+            url: format!("/{}", names::kebab(plural)),
+            table: plural.to_owned(),
+            tag,
+            id_param: format!("{snake}_id"),
+            id_type: b.own_id.python.to_owned(),
+            id_path: b.own_id.path.to_owned(),
+            id_decl: parts.id_decl,
+            description_py,
+            description_doc,
+            audit: r.audit,
+            owned: r.owned,
+            public_read: read.anyone,
+            timestamps: r.timestamps.unwrap_or(true),
+            soft_delete: r.soft_delete,
+            fields: parts.fields,
+            relations: parts.relations,
+            links: parts
+                .collections
+                .iter()
+                .filter(|c| c.many_to_many)
+                .cloned()
+                .collect(),
+            dump_exclude: dump_exclude(&parts.collections),
+            collections: parts.collections,
+            nested_lists: parts.nested_lists,
+            load_options,
+            load_options_get,
+            enums: parts.enums,
+            model_imports: format!(
+                "{}{}",
+                m.model.render(),
+                type_checking_block(&b.type_checking)
+            ),
+            schema_imports: m.schema.render(),
+            service_imports: m.service.render(),
+            test_imports: m.test.render(),
+            dependency_imports: m.dependency.render(),
+            router_imports: m.router.render(),
+            hooks_imports: m.hooks.render(),
+            scoped_references: facts.relations.iter().any(|rel| rel.target_owned),
+            read: read.access("READ", default_role),
+            create: create.access("CREATE", default_role),
+            update: update.access("UPDATE", default_role),
+            delete: delete.access("DELETE", default_role),
+            response_type: if field_readers.is_empty() {
+                class.to_owned()
+            } else {
+                format!("{class}Read")
+            },
+            field_readers,
+            field_writers,
+            list: facts.list.clone(),
+            create_config,
+            tag_entry,
+            not_null_on_update: if b.not_null.is_empty() {
+                String::new()
+            } else {
+                call("@field_validator", &b.not_null, "", 4)
+            },
+            unique_fields: b.unique_fields.clone(),
+            unique_together: parts.unique_together,
+            table_args: parts.table_args,
+            tests: plan.tests,
+        },
+    }
+}
