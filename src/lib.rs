@@ -18,6 +18,7 @@ pub mod python;
 pub mod render;
 pub mod schema;
 pub mod spec;
+pub mod symbols;
 pub(crate) mod table;
 pub(crate) mod testplan;
 pub mod types;

@@ -235,6 +235,12 @@ impl Imports {
         self
     }
 
+    /// Adds `from <module> import name`, the module looked up in the
+    /// symbol table ([`crate::symbols::module_of`]).
+    pub fn uses(&mut self, name: &str) -> &mut Self {
+        self.from(crate::symbols::module_of(name), name)
+    }
+
     /// Adds `import module`.
     pub fn module(&mut self, module: &str) -> &mut Self {
         self.modules.insert(module.to_owned());

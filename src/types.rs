@@ -75,13 +75,11 @@ pub struct TypeRow {
     pub input: &'static str,
     /// Pydantic type in the Read schema.
     pub output: &'static str,
-    /// `(module, name)` imports the model needs.
-    pub model_imports: &'static [(&'static str, &'static str)],
-    /// `(module, name)` imports the schemas need.
-    pub schema_imports: &'static [(&'static str, &'static str)],
+    /// Names the model imports (their modules are in [`crate::symbols`]).
+    pub model_imports: &'static [&'static str],
+    /// Names the schemas import.
+    pub schema_imports: &'static [&'static str],
 }
-
-const SA: &str = "sqlalchemy";
 
 /// Every spec type, in documentation order.
 pub const TYPES: &[TypeRow] = &[
@@ -95,8 +93,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "str",
         input: "SafeStr",
         output: "str",
-        model_imports: &[(SA, "String")],
-        schema_imports: &[("app.schemas", "SafeStr")],
+        model_imports: &["String"],
+        schema_imports: &["SafeStr"],
     },
     TypeRow {
         name: "text",
@@ -108,8 +106,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "str",
         input: "SafeStr",
         output: "str",
-        model_imports: &[(SA, "Text")],
-        schema_imports: &[("app.schemas", "SafeStr")],
+        model_imports: &["Text"],
+        schema_imports: &["SafeStr"],
     },
     TypeRow {
         name: "int",
@@ -121,7 +119,7 @@ pub const TYPES: &[TypeRow] = &[
         python: "int",
         input: "int",
         output: "int",
-        model_imports: &[(SA, "Integer")],
+        model_imports: &["Integer"],
         schema_imports: &[],
     },
     TypeRow {
@@ -134,7 +132,7 @@ pub const TYPES: &[TypeRow] = &[
         python: "int",
         input: "int",
         output: "int",
-        model_imports: &[(SA, "BigInteger")],
+        model_imports: &["BigInteger"],
         schema_imports: &[],
     },
     TypeRow {
@@ -147,8 +145,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "float",
         input: "FiniteFloat",
         output: "float",
-        model_imports: &[(SA, "Double")],
-        schema_imports: &[("pydantic", "FiniteFloat")],
+        model_imports: &["Double"],
+        schema_imports: &["FiniteFloat"],
     },
     TypeRow {
         name: "decimal",
@@ -160,8 +158,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "Decimal",
         input: "Decimal",
         output: "Decimal",
-        model_imports: &[(SA, "Numeric"), ("decimal", "Decimal")],
-        schema_imports: &[("decimal", "Decimal")],
+        model_imports: &["Numeric", "Decimal"],
+        schema_imports: &["Decimal"],
     },
     TypeRow {
         name: "bool",
@@ -173,7 +171,7 @@ pub const TYPES: &[TypeRow] = &[
         python: "bool",
         input: "bool",
         output: "bool",
-        model_imports: &[(SA, "Boolean")],
+        model_imports: &["Boolean"],
         schema_imports: &[],
     },
     TypeRow {
@@ -186,8 +184,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "date",
         input: "date",
         output: "date",
-        model_imports: &[(SA, "Date"), ("datetime", "date")],
-        schema_imports: &[("datetime", "date")],
+        model_imports: &["Date", "date"],
+        schema_imports: &["date"],
     },
     TypeRow {
         name: "datetime",
@@ -199,8 +197,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "datetime",
         input: "UtcDatetime",
         output: "datetime",
-        model_imports: &[("app.database", "UTCDateTime"), ("datetime", "datetime")],
-        schema_imports: &[("app.schemas", "UtcDatetime"), ("datetime", "datetime")],
+        model_imports: &["UTCDateTime", "datetime"],
+        schema_imports: &["UtcDatetime", "datetime"],
     },
     TypeRow {
         name: "time",
@@ -212,8 +210,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "time",
         input: "LocalTime",
         output: "time",
-        model_imports: &[(SA, "Time"), ("datetime", "time")],
-        schema_imports: &[("app.schemas", "LocalTime"), ("datetime", "time")],
+        model_imports: &["Time", "time"],
+        schema_imports: &["LocalTime", "time"],
     },
     TypeRow {
         name: "uuid",
@@ -225,8 +223,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "UUID",
         input: "UUID",
         output: "UUID",
-        model_imports: &[(SA, "Uuid"), ("uuid", "UUID")],
-        schema_imports: &[("uuid", "UUID")],
+        model_imports: &["Uuid", "UUID"],
+        schema_imports: &["UUID"],
     },
     TypeRow {
         name: "email",
@@ -238,8 +236,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "str",
         input: "EmailStr",
         output: "str",
-        model_imports: &[(SA, "String")],
-        schema_imports: &[("pydantic", "EmailStr")],
+        model_imports: &["String"],
+        schema_imports: &["EmailStr"],
     },
     TypeRow {
         name: "url",
@@ -251,8 +249,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "str",
         input: "HttpUrlStr",
         output: "str",
-        model_imports: &[(SA, "String")],
-        schema_imports: &[("app.schemas", "HttpUrlStr")],
+        model_imports: &["String"],
+        schema_imports: &["HttpUrlStr"],
     },
     TypeRow {
         name: "enum",
@@ -264,11 +262,7 @@ pub const TYPES: &[TypeRow] = &[
         python: "{class}",
         input: "{class}",
         output: "{class}",
-        model_imports: &[
-            (SA, "Enum"),
-            ("app.database", "enum_values"),
-            ("enum", "StrEnum"),
-        ],
+        model_imports: &["Enum", "enum_values", "StrEnum"],
         schema_imports: &[],
     },
     TypeRow {
@@ -281,8 +275,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "Any",
         input: "SafeJson",
         output: "JsonValue",
-        model_imports: &[(SA, "JSON"), ("typing", "Any")],
-        schema_imports: &[("pydantic", "JsonValue"), ("app.schemas", "SafeJson")],
+        model_imports: &["JSON", "Any"],
+        schema_imports: &["JsonValue", "SafeJson"],
     },
     TypeRow {
         name: "string[]",
@@ -294,8 +288,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "list[str]",
         input: "list[SafeStr]",
         output: "list[str]",
-        model_imports: &[(SA, "ARRAY"), (SA, "JSON"), (SA, "Text")],
-        schema_imports: &[("app.schemas", "SafeStr")],
+        model_imports: &["ARRAY", "JSON", "Text"],
+        schema_imports: &["SafeStr"],
     },
     TypeRow {
         name: "int[]",
@@ -307,8 +301,8 @@ pub const TYPES: &[TypeRow] = &[
         python: "list[int]",
         input: "list[Int32]",
         output: "list[int]",
-        model_imports: &[(SA, "ARRAY"), (SA, "Integer"), (SA, "JSON")],
-        schema_imports: &[("app.schemas", "Int32")],
+        model_imports: &["ARRAY", "Integer", "JSON"],
+        schema_imports: &["Int32"],
     },
 ];
 
@@ -338,10 +332,10 @@ pub struct Mapping {
     pub input: String,
     /// Pydantic type in the Read schema.
     pub output: String,
-    /// Imports the model needs: (module, name).
-    pub model_imports: Vec<(&'static str, String)>,
-    /// Imports the schemas need: (module, name).
-    pub schema_imports: Vec<(&'static str, String)>,
+    /// Names the model imports (modules from [`crate::symbols`]).
+    pub model_imports: &'static [&'static str],
+    /// Names the schemas import.
+    pub schema_imports: &'static [&'static str],
 }
 
 /// Parameters that shape a column's type.
@@ -406,16 +400,8 @@ pub fn mapping(row: &TypeRow, p: &TypeParams) -> Mapping {
         python: fill(row.python, p),
         input: fill(row.input, p),
         output: fill(row.output, p),
-        model_imports: row
-            .model_imports
-            .iter()
-            .map(|(m, n)| (*m, fill(n, p)))
-            .collect(),
-        schema_imports: row
-            .schema_imports
-            .iter()
-            .map(|(m, n)| (*m, fill(n, p)))
-            .collect(),
+        model_imports: row.model_imports,
+        schema_imports: row.schema_imports,
     }
 }
 
@@ -480,12 +466,12 @@ pub struct IdRow {
     pub column_type: Option<&'static str>,
     /// Extra arguments of the primary key's `mapped_column`.
     pub key_args: &'static [&'static str],
-    /// Imports of a module declaring such a column: (module, name).
-    pub column_imports: &'static [(&'static str, &'static str)],
+    /// Names a module declaring such a column imports (modules in [`crate::symbols`]).
+    pub column_imports: &'static [&'static str],
     /// Imports of the model declaring the key itself, beyond `column_imports`.
-    pub key_imports: &'static [(&'static str, &'static str)],
+    pub key_imports: &'static [&'static str],
     /// Imports of a module whose Python annotations name the type.
-    pub python_imports: &'static [(&'static str, &'static str)],
+    pub python_imports: &'static [&'static str],
     /// An id no row has, as a URL path segment.
     pub missing: &'static str,
     /// That id as a Python literal (in a JSON body).
@@ -528,7 +514,7 @@ pub static ID_TYPES: &[IdRow] = &[
         // docs, "SQLite Auto Incrementing Behavior"); it is 64-bit there.
         column_type: Some("BigInteger().with_variant(Integer(), \"sqlite\")"),
         key_args: &[],
-        column_imports: &[(SA, "BigInteger"), (SA, "Integer")],
+        column_imports: &["BigInteger", "Integer"],
         key_imports: &[],
         python_imports: &[],
         missing: "9223372036854775807",
@@ -545,9 +531,9 @@ pub static ID_TYPES: &[IdRow] = &[
         path: "UuidPath",
         column_type: Some("Uuid()"),
         key_args: &["default=uuid4"],
-        column_imports: &[(SA, "Uuid"), ("uuid", "UUID")],
-        key_imports: &[("uuid", "uuid4")],
-        python_imports: &[("uuid", "UUID")],
+        column_imports: &["Uuid", "UUID"],
+        key_imports: &["uuid4"],
+        python_imports: &["UUID"],
         missing: "00000000-0000-4000-8000-000000000000",
         missing_py: "\"00000000-0000-4000-8000-000000000000\"",
         malformed: r#"["0", "abc", "123e4567-e89b-42d3-a456"]"#,

@@ -236,8 +236,9 @@ impl ListBuilder<'_> {
             python::string(&name),
             python::string(ops.kind)
         ));
-        for (m, n) in &f.mapping.schema_imports {
-            self.imports.push(((*m).to_owned(), n.clone()));
+        for n in f.mapping.schema_imports {
+            self.imports
+                .push((crate::symbols::module_of(n).to_owned(), (*n).to_owned()));
         }
         if ty == FieldType::Float {
             self.imports.push(("pydantic".into(), "FiniteFloat".into()));

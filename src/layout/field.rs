@@ -134,11 +134,11 @@ pub(crate) fn lay_out_field(
     schema_imports: &mut Imports,
     enums: &mut Vec<EnumType>,
 ) -> LaidOut {
-    for (module, name) in &f.mapping.model_imports {
-        model_imports.from(module, name);
+    for name in f.mapping.model_imports {
+        model_imports.uses(name);
     }
-    for (module, name) in &f.mapping.schema_imports {
-        schema_imports.from(module, name);
+    for name in f.mapping.schema_imports {
+        schema_imports.uses(name);
     }
     if let Some(class_name) = &f.enum_class {
         schema_imports.from(models_module, class_name);

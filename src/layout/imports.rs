@@ -50,61 +50,56 @@ impl ModuleImports {
     pub(crate) fn base(facts: &ResourceFacts, own_id: &IdRow) -> Self {
         let (class, snake, r) = (facts.class, facts.snake, facts.raw);
         let mut m = ModuleImports::default();
-        m.model
-            .from("sqlalchemy.orm", "Mapped")
-            .from("sqlalchemy.orm", "mapped_column")
-            .from("app.database", "Base");
+        m.model.uses("Mapped").uses("mapped_column").uses("Base");
         m.schema
-            .from("pydantic", "BaseModel")
-            .from("pydantic", "ConfigDict")
-            .from("pydantic", "Field")
-            .from("pydantic", "field_validator")
-            .from("app.schemas", "SafeStr")
-            .from("app.schemas", "check_sort");
+            .uses("BaseModel")
+            .uses("ConfigDict")
+            .uses("Field")
+            .uses("field_validator")
+            .uses("SafeStr")
+            .uses("check_sort");
         for (module, name) in &facts.list_imports {
             m.schema.from(module, name);
         }
         let schemas = format!("app.{snake}.schemas");
         m.service
-            .from("collections.abc", "Sequence")
-            .from("typing", "Any")
-            .from("sqlalchemy", "ColumnElement")
-            .from("sqlalchemy", "select")
-            .from("sqlalchemy.orm", "InstrumentedAttribute")
-            .from("app.database", "order_by")
-            .from("sqlalchemy.ext.asyncio", "AsyncSession")
+            .uses("Sequence")
+            .uses("Any")
+            .uses("ColumnElement")
+            .uses("select")
+            .uses("InstrumentedAttribute")
+            .uses("order_by")
+            .uses("AsyncSession")
             .from(&format!("app.{snake}.models"), class)
             .from(&schemas, &format!("{class}Create"))
             .from(&schemas, &format!("{class}ListQuery"))
             .from(&schemas, &format!("{class}Update"));
         m.test
-            .from("typing", "Any")
+            .uses("Any")
             .module("pytest")
-            .from("httpx", "AsyncClient")
-            .from("tests.helpers", "AuthUser")
-            .from("tests.helpers", "MISSING")
+            .uses("AsyncClient")
+            .uses("AuthUser")
+            .uses("MISSING")
             .from("tests.factories", &format!("create_{snake}"))
             .from("tests.factories", &format!("{snake}_payload"));
         if r.timestamps.unwrap_or(true) {
-            m.model.from("app.database", "TimestampMixin");
-            m.schema.from("datetime", "datetime");
+            m.model.uses("TimestampMixin");
+            m.schema.uses("datetime");
         }
         if r.owned || r.audit || !facts.relations.is_empty() {
-            m.model.from("sqlalchemy", "ForeignKey");
+            m.model.uses("ForeignKey");
         }
-        for (module, name) in own_id.column_imports.iter().chain(own_id.key_imports) {
-            m.model.from(module, name);
+        for name in own_id.column_imports.iter().chain(own_id.key_imports) {
+            m.model.uses(name);
         }
-        for (module, name) in own_id.python_imports {
-            m.schema.from(module, name);
-            m.service.from(module, name);
+        for name in own_id.python_imports {
+            m.schema.uses(name);
+            m.service.uses(name);
         }
         if r.soft_delete {
-            m.model
-                .from("datetime", "datetime")
-                .from("app.database", "UTCDateTime");
-            m.schema.from("datetime", "datetime");
-            m.service.from("app.database", "utc_now");
+            m.model.uses("datetime").uses("UTCDateTime");
+            m.schema.uses("datetime");
+            m.service.uses("utc_now");
         }
         m.dependencies_and_hooks(facts, own_id);
         m
@@ -114,95 +109,87 @@ impl ModuleImports {
     fn dependencies_and_hooks(&mut self, facts: &ResourceFacts, own_id: &IdRow) {
         let (class, snake) = (facts.class, facts.snake);
         self.dependency
-            .from("typing", "Annotated")
-            .from("fastapi", "Depends")
+            .uses("Annotated")
+            .uses("Depends")
             .from(&format!("app.{snake}"), "service")
             .from(&format!("app.{snake}.models"), class)
-            .from("app.auth.dependencies", "OptionalUser")
-            .from("app.auth.models", "User")
-            .from("app.auth.permissions", "Rule")
-            .from("app.database", "SessionDep")
-            .from("app.errors", "NotFoundError")
-            .from("app.schemas", own_id.path);
-        for (module, name) in own_id.python_imports {
-            self.dependency.from(module, name);
+            .uses("OptionalUser")
+            .uses("User")
+            .uses("Rule")
+            .uses("SessionDep")
+            .uses("NotFoundError")
+            .uses(own_id.path);
+        for name in own_id.python_imports {
+            self.dependency.uses(name);
         }
         if facts.raw.soft_delete {
-            self.dependency
-                .from("app.auth.dependencies", "CurrentUser")
-                .from("app.auth.permissions", "require_admin");
+            self.dependency.uses("CurrentUser").uses("require_admin");
         }
         self.hooks
             .module("logging")
-            .from("sqlalchemy.ext.asyncio", "AsyncSession")
+            .uses("AsyncSession")
             .from(&format!("app.{snake}.models"), class)
             .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
             .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
-            .from("app.auth.models", "User");
+            .uses("User");
     }
 
     /// What the laid-out relations, composite groups, unique and not-null
     /// checks, list and field permissions add; the router's block.
     pub(crate) fn finish(&mut self, facts: &ResourceFacts, uses: &Uses) {
         if !facts.composites.unique.is_empty() {
-            self.model.from("sqlalchemy", "UniqueConstraint");
-            self.service.from("app.database", "ensure_unique_together");
+            self.model.uses("UniqueConstraint");
+            self.service.uses("ensure_unique_together");
         }
         if !facts.composites.indexes.is_empty() {
-            self.model.from("sqlalchemy", "Index");
+            self.model.uses("Index");
         }
         if !uses.relations.is_empty() {
-            self.service.from("app.database", "ensure_exists");
+            self.service.uses("ensure_exists");
         }
         if !uses.relations.is_empty() || !uses.collections.is_empty() {
-            self.model
-                .from("__future__", "annotations")
-                .from("sqlalchemy.orm", "relationship");
+            self.model.uses("annotations").uses("relationship");
         }
         if uses.type_checking {
-            self.model.from("typing", "TYPE_CHECKING");
+            self.model.uses("TYPE_CHECKING");
         }
         if uses.unique_fields {
-            self.service.from("app.database", "ensure_unique");
+            self.service.uses("ensure_unique");
         }
         if uses.not_null {
-            self.schema
-                .from("pydantic", "field_validator")
-                .from("app.schemas", "reject_null");
+            self.schema.uses("field_validator").uses("reject_null");
         }
         self.service
             .from(&format!("app.{}", facts.snake), "hooks")
-            .from("app.auth.models", "User");
+            .uses("User");
         self.list(facts, uses.boundaries);
         self.router(facts, uses);
         self.test
             .from(&format!("app.{}", facts.snake), "hooks")
-            .from("tests.helpers", "recording");
+            .uses("recording");
     }
 
     /// What the list's search, pagination and filters add.
     fn list(&mut self, facts: &ResourceFacts, boundaries: bool) {
         let list = &facts.list;
         if !list.search.is_empty() {
-            self.service.from("sqlalchemy", "or_");
+            self.service.uses("or_");
         }
         if list.cursor {
-            self.service
-                .from("app.pagination", "after")
-                .from("app.pagination", "row_keys");
+            self.service.uses("after").uses("row_keys");
             self.router
-                .from("typing", "Any")
-                .from("app.pagination", "CursorSecret")
-                .from("app.pagination", "decode_cursor")
-                .from("app.pagination", "encode_cursor");
+                .uses("Any")
+                .uses("CursorSecret")
+                .uses("decode_cursor")
+                .uses("encode_cursor");
         } else {
-            self.service.from("sqlalchemy", "func");
+            self.service.uses("func");
         }
         if list.filters.iter().any(|(p, _)| p.ends_with("__isnull")) {
-            self.service.from("app.database", "is_null");
+            self.service.uses("is_null");
         }
         if !list.filter_cases.is_empty() || !list.sort_cases.is_empty() || boundaries {
-            self.test.from("decimal", "Decimal");
+            self.test.uses("Decimal");
         }
     }
 
@@ -212,8 +199,8 @@ impl ModuleImports {
         let deps = format!("app.{snake}.dependencies");
         let schemas = format!("app.{snake}.schemas");
         self.router
-            .from("collections.abc", "Sequence")
-            .from("fastapi", "APIRouter")
+            .uses("Sequence")
+            .uses("APIRouter")
             .from(&format!("app.{snake}"), "routes")
             .from(&format!("app.{snake}"), "service")
             .from(&deps, "Creator")
@@ -225,30 +212,30 @@ impl ModuleImports {
             .from(&schemas, &format!("{class}Page"))
             .from(&schemas, &format!("{class}Read"))
             .from(&schemas, &format!("{class}Update"))
-            .from("app.auth.dependencies", "CurrentUser")
-            .from("app.database", "SessionDep")
-            .from("app.errors", "responses")
-            .from("typing", "Annotated")
-            .from("fastapi", "Query")
+            .uses("CurrentUser")
+            .uses("SessionDep")
+            .uses("responses")
+            .uses("Annotated")
+            .uses("Query")
             .from(&schemas, &format!("{class}ListQuery"))
             .from(&format!("app.{snake}.models"), class);
         if facts.raw.soft_delete {
             self.router
                 .from(&deps, &format!("{class}ForRestore"))
-                .from("app.auth.dependencies", "OptionalUser")
-                .from("app.auth.permissions", "require_admin");
+                .uses("OptionalUser")
+                .uses("require_admin");
         }
         if facts.fields.iter().any(|f| f.raw.read.is_some()) {
             self.router
                 .from(&deps, "FIELD_READERS")
-                .from("app.auth.dependencies", "OptionalUser")
-                .from("app.auth.models", "User")
-                .from("app.auth.permissions", "hidden_fields");
+                .uses("OptionalUser")
+                .uses("User")
+                .uses("hidden_fields");
         }
         if facts.fields.iter().any(|f| f.raw.write.is_some()) {
             self.router
                 .from(&deps, "FIELD_WRITERS")
-                .from("app.auth.permissions", "check_writable");
+                .uses("check_writable");
         }
         for n in uses.nested_lists {
             let parent_module = format!("app.{}", n.parent_snake);
@@ -264,7 +251,7 @@ impl ModuleImports {
             }
         }
         for c in uses.collections.iter().filter(|c| c.many_to_many) {
-            self.router.from("app.schemas", &c.target_id_path);
+            self.router.uses(&c.target_id_path);
         }
     }
 }

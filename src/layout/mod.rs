@@ -10,16 +10,11 @@ use crate::model::Resource;
 use crate::python::{self, Imports, call};
 use crate::types::IdKind;
 
-/// Where a body or query parameter's id type comes from: `app.schemas`
-/// (`Id`, `BigId`) or `uuid` (`UUID`).
+/// The import of a body or query parameter's id type, as (module, name):
+/// `app.schemas` (`Id`, `BigId`) or `uuid` (`UUID`).
 pub(crate) fn body_type_import(kind: IdKind) -> (String, String) {
-    let row = kind.row();
-    let module = if row.python_imports.is_empty() {
-        "app.schemas"
-    } else {
-        "uuid"
-    };
-    (module.to_owned(), row.body.to_owned())
+    let body = kind.row().body;
+    (crate::symbols::module_of(body).to_owned(), body.to_owned())
 }
 
 /// The test statement that linking a row with the missing id `missing`
@@ -74,27 +69,25 @@ pub(crate) fn id_aliases(resources: &[Resource]) -> (String, String) {
 /// Import blocks of `app/main.py` and `app/models.py`, which import every resource.
 pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
     let mut main = Imports::default();
-    main.from("collections.abc", "AsyncIterator")
-        .from("collections.abc", "Awaitable")
-        .from("collections.abc", "Callable")
-        .from("contextlib", "asynccontextmanager")
-        .from("fastapi", "FastAPI")
-        .from("fastapi", "Request")
-        .from("fastapi", "Response")
-        .from("fastapi.middleware.cors", "CORSMiddleware")
-        .from("fastapi.routing", "APIRoute")
-        .from("app", "errors")
-        .from("app.auth.router", "router as auth_router")
-        .from("app.config", "Settings")
-        .from("app.config", "get_settings")
-        .from("app.database", "create_engine")
-        .from("app.database", "create_sessionmaker")
-        .from("app.middleware", "BodySizeLimit")
-        .from("app.ratelimit", "create_rate_limiter");
+    main.uses("AsyncIterator")
+        .uses("Awaitable")
+        .uses("Callable")
+        .uses("asynccontextmanager")
+        .uses("FastAPI")
+        .uses("Request")
+        .uses("Response")
+        .uses("CORSMiddleware")
+        .uses("APIRoute")
+        .uses("errors")
+        .uses("router as auth_router")
+        .uses("Settings")
+        .uses("get_settings")
+        .uses("create_engine")
+        .uses("create_sessionmaker")
+        .uses("BodySizeLimit")
+        .uses("create_rate_limiter");
     let mut models = Imports::default();
-    models
-        .from("app.auth.models", "User")
-        .from("app.database", "Base");
+    models.uses("User").uses("Base");
     for r in resources {
         main.from(
             &format!("app.{}.router", r.snake),

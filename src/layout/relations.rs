@@ -85,8 +85,8 @@ impl Builder<'_> {
         let opt = if rel.nullable { " | None" } else { "" };
         let one_to_one = rel.kind == RelationKind::OneToOne;
         let target_id = rel.target_id.row();
-        for (module, name) in target_id.column_imports {
-            self.imports.model.from(module, name);
+        for name in target_id.column_imports {
+            self.imports.model.uses(name);
         }
         let mut column_args: Vec<String> = target_id
             .column_type
@@ -163,7 +163,7 @@ impl Builder<'_> {
         let mut update_args = vec!["default=None".to_owned()];
         update_args.extend(desc);
         if rel.description.is_some() {
-            self.imports.schema.from("pydantic", "Field");
+            self.imports.schema.uses("Field");
         }
         let (module, body) = body_type_import(rel.target_id);
         self.imports.schema.from(&module, &body);
@@ -268,7 +268,7 @@ impl Builder<'_> {
         self.imports
             .service
             .from(&rel.target_module, target)
-            .from("sqlalchemy", "ColumnElement");
+            .uses("ColumnElement");
         let id = rel.target_id.row();
         let mut c = Collection {
             name: rel.name.clone(),
@@ -349,16 +349,16 @@ impl Builder<'_> {
         let left = format!("{snake}_id");
         let right = c.target_id_param.clone();
         let target_id = rel.target_id.row();
-        for (module, name) in self
+        for name in self
             .own_id
             .column_imports
             .iter()
             .chain(target_id.column_imports)
         {
-            self.imports.model.from(module, name);
+            self.imports.model.uses(name);
         }
-        for (module, name) in target_id.python_imports {
-            self.imports.service.from(module, name);
+        for name in target_id.python_imports {
+            self.imports.service.uses(name);
         }
         c.association_decl = call(
             &format!("{assoc} = Table"),
@@ -426,27 +426,24 @@ impl Builder<'_> {
     fn many_to_many_imports(&mut self, rel: &RelationPlan, assoc: &str) {
         let target_id = rel.target_id.row();
         let (module, body) = body_type_import(rel.target_id);
-        self.imports
-            .schema
-            .from(&module, &body)
-            .from("pydantic", "Field");
-        for (module, name) in target_id.python_imports {
-            self.imports.schema.from(module, name);
-            self.imports.model.from(module, name);
+        self.imports.schema.from(&module, &body).uses("Field");
+        for name in target_id.python_imports {
+            self.imports.schema.uses(name);
+            self.imports.model.uses(name);
         }
         self.imports
             .service
-            .from("app.database", "linked_to")
-            .from("app.database", "pick")
-            .from("app.database", "rows_by_id")
-            .from("app.errors", "NotFoundError")
-            .from("sqlalchemy.orm", "selectinload")
+            .uses("linked_to")
+            .uses("pick")
+            .uses("rows_by_id")
+            .uses("NotFoundError")
+            .uses("selectinload")
             .from(&format!("app.{}.models", self.facts.snake), assoc);
         self.imports
             .model
-            .from("sqlalchemy", "Column")
-            .from("sqlalchemy", "ForeignKey")
-            .from("sqlalchemy", "Table");
+            .uses("Column")
+            .uses("ForeignKey")
+            .uses("Table");
     }
 }
 

@@ -309,11 +309,7 @@ fn server_set(b: &mut Builder) -> (Vec<String>, Vec<String>) {
         for name in AUDIT_COLUMNS {
             server_set.push(format!("{{{}: admin.id}}", python::string(name)));
         }
-        b.imports
-            .test
-            .from("fastapi", "FastAPI")
-            .from("sqlalchemy", "delete")
-            .from("app.auth.models", "User");
+        b.imports.test.uses("FastAPI").uses("delete").uses("User");
     }
     (server_set, read_only)
 }
@@ -339,7 +335,7 @@ fn write_only(b: &mut Builder) -> Vec<(String, String, String)> {
         let (class, snake) = (b.facts.class, b.facts.snake);
         b.imports
             .test
-            .from("fastapi", "FastAPI")
+            .uses("FastAPI")
             .from(&format!("app.{snake}.models"), class)
             .from(&format!("app.{snake}.schemas"), &format!("{class}Create"));
     }
@@ -383,9 +379,9 @@ fn factory_imports(b: &mut Builder, collections: &[crate::model::Collection]) {
         .test
         .from("tests.factories", &format!("{snake}_body"))
         .from("tests.factories", &format!("{snake}_parents"))
-        .from("tests.helpers", "assert_problem")
-        .from("tests.helpers", "error_fields")
-        .from("tests.helpers", "page_count");
+        .uses("assert_problem")
+        .uses("error_fields")
+        .uses("page_count");
 }
 
 /// Derives the test data of the resource `b` is laying out; its unique

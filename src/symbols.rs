@@ -1,0 +1,175 @@
+//! The symbol table of the generated Python: every framework and project
+//! name a generated module imports, with the module it comes from. Layout
+//! code names the symbols a body uses ([`crate::python::Imports::uses`]);
+//! the module is looked up here, so that each import path is written once.
+//! Names of a resource's own modules (`app.post.models`) are not here:
+//! they vary with the resource and are imported with `Imports::from`.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// (name, module) of every symbol, grouped by module (standard library and
+/// third party, then the project's own modules). A name imported under
+/// another name is listed as `name as alias`.
+pub const SYMBOLS: &[(&str, &str)] = &[
+    ("annotations", "__future__"),
+    ("AsyncIterator", "collections.abc"),
+    ("Awaitable", "collections.abc"),
+    ("Callable", "collections.abc"),
+    ("Sequence", "collections.abc"),
+    ("asynccontextmanager", "contextlib"),
+    ("date", "datetime"),
+    ("datetime", "datetime"),
+    ("time", "datetime"),
+    ("Decimal", "decimal"),
+    ("StrEnum", "enum"),
+    ("APIRouter", "fastapi"),
+    ("Depends", "fastapi"),
+    ("FastAPI", "fastapi"),
+    ("Query", "fastapi"),
+    ("Request", "fastapi"),
+    ("Response", "fastapi"),
+    ("CORSMiddleware", "fastapi.middleware.cors"),
+    ("APIRoute", "fastapi.routing"),
+    ("AsyncClient", "httpx"),
+    ("BaseModel", "pydantic"),
+    ("ConfigDict", "pydantic"),
+    ("EmailStr", "pydantic"),
+    ("Field", "pydantic"),
+    ("field_validator", "pydantic"),
+    ("FiniteFloat", "pydantic"),
+    ("JsonValue", "pydantic"),
+    ("ARRAY", "sqlalchemy"),
+    ("BigInteger", "sqlalchemy"),
+    ("Boolean", "sqlalchemy"),
+    ("Column", "sqlalchemy"),
+    ("ColumnElement", "sqlalchemy"),
+    ("Date", "sqlalchemy"),
+    ("delete", "sqlalchemy"),
+    ("Double", "sqlalchemy"),
+    ("Enum", "sqlalchemy"),
+    ("ForeignKey", "sqlalchemy"),
+    ("func", "sqlalchemy"),
+    ("Index", "sqlalchemy"),
+    ("Integer", "sqlalchemy"),
+    ("JSON", "sqlalchemy"),
+    ("Numeric", "sqlalchemy"),
+    ("or_", "sqlalchemy"),
+    ("select", "sqlalchemy"),
+    ("String", "sqlalchemy"),
+    ("Table", "sqlalchemy"),
+    ("Text", "sqlalchemy"),
+    ("Time", "sqlalchemy"),
+    ("UniqueConstraint", "sqlalchemy"),
+    ("Uuid", "sqlalchemy"),
+    ("AsyncSession", "sqlalchemy.ext.asyncio"),
+    ("InstrumentedAttribute", "sqlalchemy.orm"),
+    ("Mapped", "sqlalchemy.orm"),
+    ("mapped_column", "sqlalchemy.orm"),
+    ("relationship", "sqlalchemy.orm"),
+    ("selectinload", "sqlalchemy.orm"),
+    ("assert_problem", "tests.helpers"),
+    ("AuthUser", "tests.helpers"),
+    ("error_fields", "tests.helpers"),
+    ("MISSING", "tests.helpers"),
+    ("page_count", "tests.helpers"),
+    ("recording", "tests.helpers"),
+    ("Annotated", "typing"),
+    ("Any", "typing"),
+    ("Literal", "typing"),
+    ("TYPE_CHECKING", "typing"),
+    ("UUID", "uuid"),
+    ("uuid4", "uuid"),
+    ("errors", "app"),
+    ("CurrentUser", "app.auth.dependencies"),
+    ("OptionalUser", "app.auth.dependencies"),
+    ("User", "app.auth.models"),
+    ("check_writable", "app.auth.permissions"),
+    ("hidden_fields", "app.auth.permissions"),
+    ("require_admin", "app.auth.permissions"),
+    ("Rule", "app.auth.permissions"),
+    ("router as auth_router", "app.auth.router"),
+    ("get_settings", "app.config"),
+    ("Settings", "app.config"),
+    ("Base", "app.database"),
+    ("create_engine", "app.database"),
+    ("create_sessionmaker", "app.database"),
+    ("ensure_exists", "app.database"),
+    ("ensure_unique", "app.database"),
+    ("ensure_unique_together", "app.database"),
+    ("enum_values", "app.database"),
+    ("is_null", "app.database"),
+    ("linked_to", "app.database"),
+    ("order_by", "app.database"),
+    ("pick", "app.database"),
+    ("rows_by_id", "app.database"),
+    ("SessionDep", "app.database"),
+    ("TimestampMixin", "app.database"),
+    ("utc_now", "app.database"),
+    ("UTCDateTime", "app.database"),
+    ("NotFoundError", "app.errors"),
+    ("responses", "app.errors"),
+    ("BodySizeLimit", "app.middleware"),
+    ("after", "app.pagination"),
+    ("CursorSecret", "app.pagination"),
+    ("decode_cursor", "app.pagination"),
+    ("encode_cursor", "app.pagination"),
+    ("row_keys", "app.pagination"),
+    ("create_rate_limiter", "app.ratelimit"),
+    ("BigId", "app.schemas"),
+    ("BigIdPath", "app.schemas"),
+    ("check_sort", "app.schemas"),
+    ("HttpUrlStr", "app.schemas"),
+    ("Id", "app.schemas"),
+    ("Int32", "app.schemas"),
+    ("IdPath", "app.schemas"),
+    ("LocalTime", "app.schemas"),
+    ("Page", "app.schemas"),
+    ("reject_null", "app.schemas"),
+    ("SafeJson", "app.schemas"),
+    ("SafeStr", "app.schemas"),
+    ("UtcDatetime", "app.schemas"),
+    ("UuidPath", "app.schemas"),
+];
+
+static BY_NAME: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| SYMBOLS.iter().copied().collect());
+
+/// The module `name` is imported from.
+///
+/// Panics when `name` is not in [`SYMBOLS`]: a bug in gen, caught by the
+/// snapshot tests, which render every import.
+pub fn module_of(name: &str) -> &'static str {
+    BY_NAME
+        .get(name)
+        .copied()
+        .unwrap_or_else(|| panic!("`{name}` is not in the symbol table (src/symbols.rs)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{ID_TYPES, TYPES};
+
+    #[test]
+    fn every_name_the_type_tables_import_has_a_module() {
+        let names = TYPES
+            .iter()
+            .flat_map(|row| row.model_imports.iter().chain(row.schema_imports))
+            .chain(ID_TYPES.iter().flat_map(|row| {
+                row.column_imports
+                    .iter()
+                    .chain(row.key_imports)
+                    .chain(row.python_imports)
+                    .chain([&row.body, &row.path])
+            }));
+        for name in names {
+            assert!(BY_NAME.contains_key(name), "{name} is not in SYMBOLS");
+        }
+    }
+
+    #[test]
+    fn each_name_has_one_module() {
+        assert_eq!(BY_NAME.len(), SYMBOLS.len(), "a name is listed twice");
+    }
+}
