@@ -635,19 +635,7 @@ pub fn diff(old: &Schema, new: &Schema, number: u32) -> Option<Revision> {
         return None;
     }
     let downgrade: Vec<String> = downgrade_parts.into_iter().rev().flatten().collect();
-    let slug = match (touched.len(), changes.first()) {
-        (1, Some(first)) => {
-            let table = touched.iter().next().cloned().unwrap_or_default();
-            let verb = first.split_whitespace().next().unwrap_or("alter");
-            match verb {
-                "create" => format!("add_{table}"),
-                "drop" if first.starts_with("drop table") => format!("drop_{table}"),
-                "rename" if first.starts_with("rename table") => format!("rename_{table}"),
-                _ => format!("alter_{table}"),
-            }
-        }
-        _ => "update_schema".to_owned(),
-    };
+    let slug = slug(&touched, &changes);
     let id = revision_id(number);
     Some(Revision {
         file_stem: format!("{id}_{slug}"),
@@ -663,6 +651,27 @@ pub fn diff(old: &Schema, new: &Schema, number: u32) -> Option<Revision> {
     })
 }
 
+/// The revision's file name after its number: what happened to the one
+/// table it `touched` (`add_posts`, `drop_posts`, `rename_posts`,
+/// `alter_posts`, read from the first of its `changes`), or
+/// `update_schema` when it touched several.
+fn slug(touched: &BTreeSet<String>, changes: &[String]) -> String {
+    match (touched.len(), changes.first()) {
+        (1, Some(first)) => {
+            let table = touched.iter().next().cloned().unwrap_or_default();
+            let verb = first.split_whitespace().next().unwrap_or("alter");
+            match verb {
+                "create" => format!("add_{table}"),
+                "drop" if first.starts_with("drop table") => format!("drop_{table}"),
+                "rename" if first.starts_with("rename table") => format!("rename_{table}"),
+                _ => format!("alter_{table}"),
+            }
+        }
+        _ => "update_schema".to_owned(),
+    }
+}
+
+/// `s` with its first character in upper case.
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
