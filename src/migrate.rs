@@ -38,6 +38,7 @@ pub struct Revision {
     pub uses_sa: bool,
 }
 
+/// Whether any of `statements` refers to `sa.` (so the revision imports it).
 fn uses_sa(statements: &[String]) -> bool {
     statements.iter().any(|s| s.contains("sa."))
 }
@@ -51,6 +52,7 @@ pub struct SchemaState {
     pub schema: Schema,
 }
 
+/// Revision number `n` as Alembic's id (`0002`).
 fn revision_id(n: u32) -> String {
     format!("{n:04}")
 }
@@ -133,6 +135,8 @@ fn name_arg(name: &str, indent: usize) -> String {
     }
 }
 
+/// The constraint name and the arguments after it of foreign key `fk` of
+/// `table`.
 fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
     let name = op_f(&names::fk(table, &fk.column, &fk.target));
     let on_delete = format!("ondelete={}", python::string(&fk.on_delete));
@@ -147,6 +151,7 @@ fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
     )
 }
 
+/// The statements creating table `t`, its constraints and its indexes.
 fn create_table(t: &Table) -> Vec<String> {
     let name = &t.name;
     let mut args = vec![python::string(name)];
@@ -189,6 +194,7 @@ fn create_table(t: &Table) -> Vec<String> {
     out
 }
 
+/// The statements dropping table `t` and its indexes.
 fn drop_table(t: &Table) -> Vec<String> {
     let mut out: Vec<String> = t
         .index_groups()
@@ -219,6 +225,7 @@ enum Object {
     Foreign(String, String, String),
 }
 
+/// Every unique constraint, index and foreign key of table `t`.
 fn objects(t: &Table) -> BTreeSet<Object> {
     let mut out = BTreeSet::new();
     out.extend(t.unique_groups().into_iter().map(Object::Unique));
@@ -231,6 +238,7 @@ fn objects(t: &Table) -> BTreeSet<Object> {
     out
 }
 
+/// The batch statement creating `o` on `table`.
 fn create_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
@@ -263,6 +271,7 @@ fn create_object(table: &str, o: &Object) -> String {
     }
 }
 
+/// The batch statement dropping `o` from `table`.
 fn drop_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
@@ -284,6 +293,8 @@ fn drop_object(table: &str, o: &Object) -> String {
     }
 }
 
+/// A `batch_alter_table` block on `table` running `statements`; `None`
+/// when there are none.
 fn batch(table: &str, statements: Vec<String>) -> Option<String> {
     if statements.is_empty() {
         return None;
@@ -302,6 +313,8 @@ fn batch(table: &str, statements: Vec<String>) -> Option<String> {
     Some(out)
 }
 
+/// The batch statement altering column `name` from `from` to `to` (type,
+/// with a PostgreSQL cast, and nullability).
 fn alter(from: &Column, to: &Column, name: &str) -> String {
     let mut args = vec![
         python::string(name),
@@ -321,10 +334,12 @@ fn alter(from: &Column, to: &Column, name: &str) -> String {
     call("batch_op.alter_column", &args, "", 8)
 }
 
+/// `b` as a Python literal.
 fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
+/// The statement setting `column` of `table` to `literal` where it is NULL.
 fn backfill(table: &str, column: &str, literal: &str) -> String {
     let sql = format!("UPDATE \"{table}\" SET \"{column}\" = {literal} WHERE \"{column}\" IS NULL");
     call("op.execute", &[python::string(&sql)], "", 4)

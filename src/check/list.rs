@@ -146,10 +146,12 @@ impl ListBuilder<'_> {
         );
     }
 
+    /// The resource's field names.
     fn field_names(&self) -> Vec<&str> {
         self.fields.iter().map(|f| f.name.as_str()).collect()
     }
 
+    /// The resource's relation names (those with a column).
     fn relation_names(&self) -> Vec<&str> {
         self.relations.iter().map(|r| r.name.as_str()).collect()
     }

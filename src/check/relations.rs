@@ -96,6 +96,8 @@ pub(crate) struct Inverses {
     pub(crate) ambiguous: BTreeSet<(String, String)>,
 }
 
+/// What the one-to-many and many-to-many relations of every resource of
+/// `catalog` add to the resources they point at (see [`Inverses`]).
 pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Inverses {
     let mut out = Inverses::default();
     for (key, r) in &spec.resources {
