@@ -534,6 +534,15 @@ pub struct ResourceTests {
     /// Update bodies refused because the server sets their field (beyond
     /// `id`, `owner_id` and `updated_at`), as Python dict literals.
     pub server_set: Vec<String>,
+    /// `@pytest.mark.parametrize("key", [...])` of the declared sort keys,
+    /// at column 0.
+    pub sort_params: String,
+    /// `keys = [...]`: the JSON keys of the searched fields, for the search
+    /// test, at 4 spaces.
+    pub search_keys: String,
+    /// `sorts += [...]`: every declared sort key in both directions, for the
+    /// cursor walk test, laid out at 4 spaces.
+    pub sort_walk: String,
     /// `EXAMPLE: dict[str, Any] = {...}`: the Create schema's example in
     /// /docs, laid out at column 0.
     pub docs_example: String,

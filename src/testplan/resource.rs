@@ -362,6 +362,38 @@ fn id_order(kind: IdKind) -> (String, String) {
     }
 }
 
+/// `{head}[...]` of the strings `items`, laid out at 4 spaces.
+fn list_statement(head: &str, items: impl Iterator<Item = String>) -> String {
+    let items = Json::Array(items.map(Json::String).collect());
+    format!("{head}{}", python::literal_at(&items, 4, head.len(), 0))
+}
+
+/// `sorts += [...]`: each sort key of the list both ways, at 4 spaces.
+fn sort_walk(b: &Builder) -> String {
+    let keys = b.facts.list.sort_cases.iter();
+    list_statement("sorts += ", keys.flat_map(|k| [k.clone(), format!("-{k}")]))
+}
+
+/// `@pytest.mark.parametrize("key", [...])` of the list's sort keys.
+fn sort_params(b: &Builder) -> String {
+    let keys: Vec<Json> = b
+        .facts
+        .list
+        .sort_cases
+        .iter()
+        .map(|k| Json::String(k.clone()))
+        .collect();
+    call(
+        "@pytest.mark.parametrize",
+        &[
+            python::string("key"),
+            python::literal_at(&Json::Array(keys), 4, 0, 1),
+        ],
+        "",
+        0,
+    )
+}
+
 /// The factories the tests module imports beyond its own resource's.
 fn factory_imports(b: &mut Builder, collections: &[crate::model::Collection]) {
     let snake = b.facts.snake;
@@ -455,6 +487,9 @@ pub(crate) fn plan(
         read_only,
         write_only,
         server_set,
+        sort_params: sort_params(b),
+        sort_walk: sort_walk(b),
+        search_keys: list_statement("keys = ", b.facts.list.search_keys.iter().cloned()),
         docs_example: format!("EXAMPLE: dict[str, Any] = {}", python::dict_at(&example, 0)),
         example_refs,
     };
