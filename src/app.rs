@@ -7,6 +7,7 @@ use std::path::Path;
 use similar::TextDiff;
 
 use crate::error::Error;
+use crate::escape;
 use crate::model::Model;
 use crate::names;
 use crate::project::{self, Action, Options, Update};
@@ -74,7 +75,9 @@ pub struct NewReport {
 /// records in `DIR/.gen/`.
 ///
 /// Errors: [`Error::NotEmpty`] when `dir` holds files and `force` is off;
-/// [`Error::Spec`] for a bad spec. Nothing is written on any error.
+/// [`Error::Usage`] when `dir` holds revisions other than the initial one
+/// gen would write; [`Error::Spec`] for a bad spec. Nothing is written on
+/// any error.
 pub fn new_project(
     dir: &Path,
     spec_path: Option<&Path>,
@@ -89,6 +92,20 @@ pub fn new_project(
     let plan = project::new_project(&model)?;
     if !force && write::is_non_empty(dir)? {
         return Err(Error::NotEmpty(dir.to_owned()));
+    }
+    // A project already: its revisions are the user's and its database's.
+    for path in project::revisions_on_disk(dir)?.values() {
+        let same = match plan.get(path) {
+            Some(file) => write::read(dir, path)?.as_deref() == Some(file.content.as_str()),
+            None => false,
+        };
+        if !same {
+            return Err(Error::Usage(format!(
+                "{} already holds {path}: `gen new --force` would start the migrations over beside it. Run `gen generate --project {}` to regenerate an existing project",
+                dir.display(),
+                dir.display()
+            )));
+        }
     }
     let files: Vec<String> = plan.keys().cloned().collect();
     if !dry_run {
@@ -109,16 +126,13 @@ pub fn validate_file(path: &Path) -> Result<usize, Error> {
     Ok(model_from_file(path)?.resources.len())
 }
 
+/// The project's `gen.yaml`, read only when it is inside the project.
 fn project_spec(dir: &Path) -> Result<Spec, Error> {
-    let path = dir.join(SPEC_FILE);
+    let path = write::resolve(dir, SPEC_FILE)?;
     if !path.is_file() {
         return Err(Error::NoProject(dir.to_owned()));
     }
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    parse_text(&path.display().to_string(), text)
+    spec::load(&path)
 }
 
 /// `gen generate`: regenerates the project in `dir` from its `gen.yaml`.
@@ -159,7 +173,9 @@ pub struct NewResource {
 const MODIFIERS: &[&str] = &["nullable", "unique", "index"];
 
 /// The YAML block for `r`, indented for a `resources:` mapping whose keys
-/// sit at `indent` spaces, with `step` more spaces per level.
+/// sit at `indent` spaces, with `step` more spaces per level. Every name
+/// from the command line goes through [`escape::yaml_plain`], so none can
+/// add keys or structure of its own.
 fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String, Error> {
     let pad = |level: usize| " ".repeat(indent + step * level);
     let mut fields = Vec::new();
@@ -173,6 +189,8 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
         };
         match parts.as_slice() {
             [name, "many_to_one", target, rest @ ..] if !name.is_empty() && !target.is_empty() => {
+                let target = escape::yaml_plain(target, true);
+                let name = escape::yaml_plain(name, false);
                 let mut entry = format!("{{kind: many_to_one, to: {target}");
                 for m in rest {
                     match *m {
@@ -183,16 +201,16 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
                 entry.push('}');
                 relations.push(format!("{}{name}: {entry}", pad(2)));
             }
-            [name, ty] if !name.is_empty() && !ty.is_empty() => {
-                fields.push(format!("{}{name}: {ty}", pad(2)))
-            }
+            [name, ty] if !name.is_empty() && !ty.is_empty() => fields.push(format!(
+                "{}{}: {}",
+                pad(2),
+                escape::yaml_plain(name, false),
+                escape::yaml_plain(ty, false)
+            )),
             [name, ty, modifiers @ ..] if !name.is_empty() && !ty.is_empty() => {
-                // In a flow mapping `[` would start a list: quote `string[]`.
-                let ty = if ty.contains('[') {
-                    format!("\"{ty}\"")
-                } else {
-                    (*ty).to_owned()
-                };
+                // In a flow mapping `[` would start a list: `"string[]"`.
+                let ty = escape::yaml_plain(ty, true);
+                let name = escape::yaml_plain(name, false);
                 let mut entry = format!("{{type: {ty}");
                 for m in modifiers {
                     if !MODIFIERS.contains(m) {
@@ -210,12 +228,13 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
     }
     for target in &r.belongs_to {
         relations.push(format!(
-            "{}{}: {{kind: many_to_one, to: {target}, on_delete: cascade}}",
+            "{}{}: {{kind: many_to_one, to: {}, on_delete: cascade}}",
             pad(2),
-            names::snake(target)
+            escape::yaml_plain(&names::snake(target), false),
+            escape::yaml_plain(target, true)
         ));
     }
-    let mut out = format!("{}{}:\n", pad(0), r.name);
+    let mut out = format!("{}{}:\n", pad(0), escape::yaml_plain(&r.name, false));
     if r.owned {
         out.push_str(&format!("{}owned: true\n", pad(1)));
     }
@@ -375,4 +394,45 @@ pub fn drift_summary(update: &Update) -> String {
         parts.push("migration pending".into());
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name from the command line is one YAML key or value, whatever it
+    /// holds: quoted when it must be, so it cannot add keys of its own.
+    #[test]
+    fn names_from_the_command_line_cannot_add_structure() {
+        let spec =
+            "version: 1\nproject:\n  name: x\nresources:\n  Note:\n    fields:\n      body: text\n";
+        let hostile = NewResource {
+            name: "Evil:\n    owned: true\n  Other".into(),
+            fields: vec![
+                "title:string".into(),
+                "tags:string[]".into(),
+                "yes:int:nullable".into(),
+                "x #y:text".into(),
+            ],
+            belongs_to: vec!["Note}, z: {".into()],
+            ..NewResource::default()
+        };
+        let text = insert_resource(spec, &hostile).unwrap();
+        let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let resources = doc["resources"].as_mapping().unwrap();
+        assert_eq!(resources.len(), 2, "{text}");
+        let evil = &resources[hostile.name.as_str()];
+        assert_eq!(evil.as_mapping().unwrap().len(), 2, "{text}");
+        let fields = evil["fields"].as_mapping().unwrap();
+        let names: Vec<&str> = fields.keys().map(|k| k.as_str().unwrap()).collect();
+        assert_eq!(names, ["title", "tags", "yes", "x #y"], "{text}");
+        assert_eq!(fields["tags"].as_str(), Some("string[]"), "{text}");
+        let to = &evil["relations"]
+            .as_mapping()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap()["to"];
+        assert_eq!(to.as_str(), Some("Note}, z: {"), "{text}");
+    }
 }

@@ -36,6 +36,32 @@ pub enum Error {
     /// gen's records in `.gen/` are missing or unreadable.
     #[error("{0}")]
     State(String),
+    /// A record in `.gen/` names a path gen must not touch (absolute, with
+    /// `..`, or one gen never records): the records were edited.
+    #[error(
+        "{record} lists {entry:?} under `{key}`, which {reason}; gen only touches files inside the project, so it stopped before reading, writing or deleting anything. Restore .gen/ from version control (`git checkout -- .gen`) and find out who changed it"
+    )]
+    Tampered {
+        /// The record file (`.gen/manifest.json`).
+        record: String,
+        /// The list in it (`files`, `extensions`).
+        key: &'static str,
+        /// The entry as written.
+        entry: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A path gen was to read, write or delete leads out of the project
+    /// (through a symbolic link) or is not a plain relative path.
+    #[error(
+        "refusing to read, write or delete {path}: {reason}; gen never touches anything outside the project"
+    )]
+    Outside {
+        /// The path inside the project, as gen names it.
+        path: String,
+        /// Why it leaves the project, and what to do.
+        reason: String,
+    },
     /// A template failed to render: a bug in gen, not in the spec.
     #[error("rendering template {template} failed")]
     Render {
@@ -56,7 +82,12 @@ impl Error {
             | Error::NoProject(_)
             | Error::ResourceExists(_)
             | Error::Usage(_) => 2,
-            Error::Io { .. } | Error::Render { .. } | Error::Destructive(_) | Error::State(_) => 1,
+            Error::Io { .. }
+            | Error::Render { .. }
+            | Error::Destructive(_)
+            | Error::State(_)
+            | Error::Tampered { .. }
+            | Error::Outside { .. } => 1,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The `gen` command line: parse arguments, call the library, report.
 
+use std::fmt;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -117,13 +119,23 @@ Examples:
   gen generate --project services/blog --dry-run
   gen generate --allow-destructive         after removing a field
 
-Exit status: 0 done (or up to date), 1 conflicts written or a destructive
-migration refused, 2 bad spec.")]
+When .gen/schema.json is lost, gen recognises the head revision's schema
+when gen.yaml is unchanged since gen last wrote the project; otherwise it
+stops and says how to recover (--rebuild-state).
+
+Exit status: 0 done (or up to date), 1 conflicts written, a destructive
+migration refused or gen's records unusable, 2 bad spec.")]
     Generate {
         #[command(flatten)]
         project: ProjectArgs,
         #[command(flatten)]
         write: WriteArgs,
+        /// .gen/schema.json is lost: record gen.yaml's schema as that of the
+        /// newest revision in migrations/versions/ (writes no revision), and
+        /// keep hand edits of files whose base copy is lost. Use it only with
+        /// the gen.yaml that revision was made from.
+        #[arg(long)]
+        rebuild_state: bool,
     },
     /// Print the JSON Schema of the spec format, for editors and CI checks.
     #[command(after_help = "\
@@ -150,31 +162,126 @@ Prints a unified diff per file and a summary such as
     },
 }
 
+/// Standard output and error for the report. A reader that goes away
+/// (`gen check | head -1`) ends the report, not the command: later lines
+/// are dropped quietly and the exit status is the command's own.
+struct Console {
+    stdout: io::StdoutLock<'static>,
+    stderr: io::StderrLock<'static>,
+    /// Standard output failed; no more is written to it.
+    out_closed: bool,
+    /// Standard error failed; no more is written to it.
+    err_closed: bool,
+    /// The first failure that was not a closed pipe (a full disk).
+    failure: Option<io::Error>,
+}
+
+impl Console {
+    fn new() -> Console {
+        Console {
+            stdout: io::stdout().lock(),
+            stderr: io::stderr().lock(),
+            out_closed: false,
+            err_closed: false,
+            failure: None,
+        }
+    }
+
+    fn note(&mut self, result: io::Result<()>) -> bool {
+        match result {
+            Ok(()) => false,
+            Err(e) => {
+                if e.kind() != io::ErrorKind::BrokenPipe && self.failure.is_none() {
+                    self.failure = Some(e);
+                }
+                true
+            }
+        }
+    }
+
+    /// Writes to standard output unless it is closed.
+    fn out(&mut self, args: fmt::Arguments) {
+        if !self.out_closed {
+            let result = self.stdout.write_fmt(args);
+            self.out_closed = self.note(result);
+        }
+    }
+
+    /// Writes to standard error unless it is closed; standard output is
+    /// flushed first so that the two keep their order on a terminal.
+    fn err(&mut self, args: fmt::Arguments) {
+        self.flush();
+        if !self.err_closed {
+            let result = self.stderr.write_fmt(args);
+            self.err_closed = self.note(result);
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.out_closed {
+            let result = self.stdout.flush();
+            self.out_closed = self.note(result);
+        }
+    }
+}
+
+/// `print!` to a [`Console`].
+macro_rules! say {
+    ($con:expr, $($arg:tt)*) => { $con.out(format_args!($($arg)*)) };
+}
+
+/// `println!` to a [`Console`].
+macro_rules! sayln {
+    ($con:expr, $($arg:tt)*) => { $con.out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `eprintln!` to a [`Console`].
+macro_rules! warn {
+    ($con:expr, $($arg:tt)*) => { $con.err(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 fn options(w: &WriteArgs) -> Options {
     Options {
         force: w.force,
         allow_destructive: w.allow_destructive,
+        rebuild_state: false,
     }
 }
 
 /// Prints what an update did (or would do); returns the exit status.
-fn report(update: &Update, dry_run: bool) -> ExitCode {
+fn report(con: &mut Console, update: &Update, dry_run: bool) -> ExitCode {
     if update.is_up_to_date() {
-        println!("the project is up to date; nothing to write");
+        if !update.rebuilt_records {
+            sayln!(con, "the project is up to date; nothing to write");
+        } else if dry_run {
+            sayln!(
+                con,
+                "the project is up to date; gen's missing records in .gen/ would be written again"
+            );
+        } else {
+            sayln!(
+                con,
+                "the project is up to date; gen's missing records in .gen/ are written again"
+            );
+        }
         return ExitCode::SUCCESS;
     }
-    print!("{}", app::describe(update, dry_run));
+    say!(con, "{}", app::describe(update, dry_run));
     if let Some(revision) = &update.revision {
-        println!("new migration: {revision} (run `alembic upgrade head`)");
+        sayln!(
+            con,
+            "new migration: {revision} (run `alembic upgrade head`)"
+        );
     }
     if dry_run {
-        println!("{:>10} {} files", "unchanged", update.unchanged);
-        println!("dry run: nothing was written");
+        sayln!(con, "{:>10} {} files", "unchanged", update.unchanged);
+        sayln!(con, "dry run: nothing was written");
         return ExitCode::SUCCESS;
     }
     let conflicts = update.conflicts();
     if conflicts.is_empty() {
-        println!(
+        sayln!(
+            con,
             "{} file{} written",
             update.changes.len(),
             if update.changes.len() == 1 { "" } else { "s" }
@@ -183,9 +290,10 @@ fn report(update: &Update, dry_run: bool) -> ExitCode {
     } else {
         for (path, lines) in &conflicts {
             let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
-            eprintln!("conflict: {path}: line {}", lines.join(", "));
+            warn!(con, "conflict: {path}: line {}", lines.join(", "));
         }
-        eprintln!(
+        warn!(
+            con,
             "{} file{} have conflict markers: resolve them, then run gen generate again",
             conflicts.len(),
             if conflicts.len() == 1 { "" } else { "s" }
@@ -194,7 +302,7 @@ fn report(update: &Update, dry_run: bool) -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> Result<ExitCode, Error> {
+fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
     match &cli.command {
         Command::New {
             dir,
@@ -205,25 +313,41 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             let report = app::new_project(dir, spec.as_deref(), *force, *dry_run)?;
             if *dry_run {
                 for file in &report.files {
-                    println!("    create {}", dir.join(file).display());
+                    sayln!(con, "    create {}", dir.join(file).display());
                 }
-                println!("dry run: nothing was written");
+                sayln!(con, "dry run: nothing was written");
                 return Ok(ExitCode::SUCCESS);
             }
             if report.starter {
-                println!("wrote a starter spec to {}", dir.join("gen.yaml").display());
+                sayln!(
+                    con,
+                    "wrote a starter spec to {}",
+                    dir.join("gen.yaml").display()
+                );
             }
-            println!("created {} files in {}", report.files.len(), dir.display());
-            println!();
-            println!("next steps:");
-            println!("  cd {}", dir.display());
-            println!("  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'");
-            println!("  alembic upgrade head && uvicorn app.main:app --reload");
+            sayln!(
+                con,
+                "created {} files in {}",
+                report.files.len(),
+                dir.display()
+            );
+            say!(con, "\n");
+            sayln!(con, "next steps:");
+            sayln!(con, "  cd {}", dir.display());
+            sayln!(
+                con,
+                "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'"
+            );
+            sayln!(
+                con,
+                "  alembic upgrade head && uvicorn app.main:app --reload"
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { file } => {
             let n = app::validate_file(file)?;
-            println!(
+            sayln!(
+                con,
                 "{}: valid ({n} resource{})",
                 file.display(),
                 if n == 1 { "" } else { "s" }
@@ -248,24 +372,39 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             };
             let (_, update) =
                 app::add_resource(&project.project, &resource, options(write), write.dry_run)?;
-            Ok(report(&update, write.dry_run))
+            Ok(report(con, &update, write.dry_run))
         }
-        Command::Generate { project, write } => {
-            let update = app::generate(&project.project, options(write), write.dry_run)?;
-            Ok(report(&update, write.dry_run))
+        Command::Generate {
+            project,
+            write,
+            rebuild_state,
+        } => {
+            let options = Options {
+                rebuild_state: *rebuild_state,
+                ..options(write)
+            };
+            let update = app::generate(&project.project, options, write.dry_run)?;
+            Ok(report(con, &update, write.dry_run))
         }
         Command::Schema => {
-            print!("{}", r#gen::spec::raw::json_schema());
+            say!(con, "{}", r#gen::spec::raw::json_schema());
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { project } => {
             let update = app::check(&project.project)?;
             if update.is_up_to_date() {
-                println!("in sync with gen.yaml");
+                sayln!(con, "in sync with gen.yaml");
+                if update.rebuilt_records {
+                    sayln!(
+                        con,
+                        "some of gen's records in .gen/ are missing; `gen generate` writes them again"
+                    );
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             for change in &update.changes {
-                print!(
+                say!(
+                    con,
                     "{}",
                     app::unified_diff(
                         &change.path,
@@ -274,8 +413,11 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                     )
                 );
             }
-            println!("{}", app::drift_summary(&update));
-            println!("run `gen generate` to bring the project in line with gen.yaml");
+            sayln!(con, "{}", app::drift_summary(&update));
+            sayln!(
+                con,
+                "run `gen generate` to bring the project in line with gen.yaml"
+            );
             Ok(ExitCode::from(1))
         }
     }
@@ -283,12 +425,26 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    let mut con = Console::new();
+    let code = match run(&mut con, &cli) {
         Ok(code) => code,
         Err(error) => {
             let code = error.exit_code();
-            eprintln!("{:#}", anyhow::Error::new(error));
+            warn!(con, "{:#}", anyhow::Error::new(error));
             ExitCode::from(code)
         }
+    };
+    con.flush();
+    match con.failure.take() {
+        // Standard output went to a file that could not take it: say so.
+        Some(e) => {
+            warn!(con, "cannot write the report to standard output: {e}");
+            if code == ExitCode::SUCCESS {
+                ExitCode::from(1)
+            } else {
+                code
+            }
+        }
+        None => code,
     }
 }

@@ -6,6 +6,12 @@
 //! it last wrote; `.gen/base/` holds that content, the common ancestor of a
 //! three-way merge; `.gen/schema.json` holds the database schema of the head
 //! revision, from which the next revision is computed.
+//!
+//! Records are checked before they are used: entries must be plain paths
+//! inside the project. A lost schema is rebuilt only from what gen can
+//! trust (its output unchanged since it was recorded, or the initial
+//! revision exactly as gen writes it, or the user's `--rebuild-state`);
+//! a revision that exists is never rewritten or written beside.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,6 +33,11 @@ pub const MANIFEST: &str = ".gen/manifest.json";
 pub const SCHEMA: &str = ".gen/schema.json";
 /// What gen wrote last, file by file: the base of three-way merges.
 pub const BASE_DIR: &str = ".gen/base";
+/// The highest revision number gen believes in a record (ids are four
+/// digits and more; anything this large is a tampered record).
+const MAX_REVISION: u32 = 999_999;
+/// Where revisions go; gen writes each once and never lists it.
+pub const REVISIONS_DIR: &str = "migrations/versions/";
 /// The JSON Schema of `gen.yaml`, for editors.
 pub const SPEC_SCHEMA: &str = ".gen/spec.schema.json";
 
@@ -177,6 +188,8 @@ pub struct Update {
     pub kept: Vec<String>,
     /// Files left alone: already what gen would write, or the user's own.
     pub unchanged: usize,
+    /// Some of gen's records in `.gen/` were missing and are written again.
+    pub rebuilt_records: bool,
     /// Every write and delete, `.gen/` records included.
     pub changeset: Changeset,
 }
@@ -217,6 +230,9 @@ pub struct Options {
     pub force: bool,
     /// Permit migrations that can lose data.
     pub allow_destructive: bool,
+    /// `.gen/schema.json` is lost: take the spec's schema as that of the
+    /// head revision on disk (`gen generate --rebuild-state`).
+    pub rebuild_state: bool,
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(dir: &Path, path: &str) -> Result<Option<T>, Error> {
@@ -230,12 +246,233 @@ fn read_json<T: for<'de> Deserialize<'de>>(dir: &Path, path: &str) -> Result<Opt
     }
 }
 
+/// Reads `.gen/manifest.json` (empty when missing) and checks that every
+/// entry is a path gen could have written: relative, inside the project,
+/// and neither the spec, gen's own records nor a revision.
+///
+/// Errors: [`Error::Tampered`] naming the first bad entry, [`Error::State`]
+/// when the file is unreadable.
+fn read_manifest(dir: &Path) -> Result<Manifest, Error> {
+    let manifest: Manifest = read_json(dir, MANIFEST)?.unwrap_or_default();
+    let lists = [
+        ("files", &manifest.files),
+        ("extensions", &manifest.extensions),
+    ];
+    for (key, list) in lists {
+        for entry in list.keys() {
+            let reason = if entry.starts_with('/') || Path::new(entry).is_absolute() {
+                "is an absolute path"
+            } else if entry.split(['/', '\\']).any(|part| part == "..") {
+                "leaves the project through `..`"
+            } else if !write::is_plain_relative(entry) {
+                "is not a plain relative path (`.`, an empty part or a backslash)"
+            } else if entry == render::SPEC_FILE
+                || entry == STATE_DIR
+                || entry.starts_with(&format!("{STATE_DIR}/"))
+            {
+                "is the spec or gen's own records, which gen never lists"
+            } else if entry.starts_with(REVISIONS_DIR) {
+                "is a migration revision, which belongs to you once written"
+            } else {
+                continue;
+            };
+            return Err(Error::Tampered {
+                record: MANIFEST.to_owned(),
+                key,
+                entry: entry.clone(),
+                reason,
+            });
+        }
+    }
+    Ok(manifest)
+}
+
+/// The revisions in `migrations/versions/` under `dir` named the way gen
+/// names them (`0003_add_tags.py`), by number; their paths are relative.
+///
+/// Errors: [`Error::Outside`] or [`Error::Io`] when the folder cannot be
+/// listed safely.
+pub fn revisions_on_disk(dir: &Path) -> Result<BTreeMap<u32, String>, Error> {
+    let mut out = BTreeMap::new();
+    for name in write::list(dir, REVISIONS_DIR.trim_end_matches('/'))? {
+        let number = name
+            .strip_suffix(".py")
+            .and_then(|stem| stem.split_once('_'))
+            .map(|(number, _)| number)
+            .filter(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| (1..=MAX_REVISION).contains(n));
+        if let Some(number) = number {
+            out.insert(number, format!("{REVISIONS_DIR}{name}"));
+        }
+    }
+    Ok(out)
+}
+
+/// `.gen/schema.json`; None when it is missing, or unreadable and
+/// `rebuild_state` asks to replace it.
+///
+/// Errors: [`Error::State`] when it is unreadable, [`Error::Usage`] when
+/// `rebuild_state` is given but there is nothing to rebuild.
+fn recorded_schema(dir: &Path, options: Options) -> Result<Option<SchemaState>, Error> {
+    let read = read_json::<SchemaState>(dir, SCHEMA).and_then(|found| match found {
+        Some(state) if !(1..=MAX_REVISION).contains(&state.revision) => Err(Error::State(format!(
+            "{SCHEMA} records revision {}, which gen never writes; restore .gen/ from version control (`git checkout -- .gen`)",
+            state.revision
+        ))),
+        found => Ok(found),
+    });
+    match read {
+        Ok(Some(_)) if options.rebuild_state => Err(Error::Usage(format!(
+            "--rebuild-state replaces a lost {SCHEMA}, but it is there and readable; run gen generate without it"
+        ))),
+        Ok(found) => Ok(found),
+        Err(Error::State(_)) if options.rebuild_state => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The schema of the head revision `head` when `.gen/schema.json` is lost,
+/// from what gen can trust: gen's last output is exactly what it would write
+/// now (the spec has not changed since, so its schema is the head's); or
+/// the only revision is `0001_initial.py` exactly as gen would write it now;
+/// or `--rebuild-state`, the user's word that the spec is the one the head
+/// revision was made from.
+///
+/// Errors: [`Error::State`] saying how to recover, otherwise.
+fn recover_schema(
+    dir: &Path,
+    model: &Model,
+    plan: &Plan,
+    manifest: &Manifest,
+    (&number, head): (&u32, &String),
+    options: Options,
+) -> Result<SchemaState, Error> {
+    let at_head = SchemaState {
+        revision: number,
+        schema: model.schema.clone(),
+    };
+    if options.rebuild_state || same_output(dir, plan, manifest)? {
+        return Ok(at_head);
+    }
+    let initial = migrate::initial(&model.schema);
+    if number == 1
+        && *head == render::revision_path(&initial)
+        && write::read(dir, head)? == Some(render::render_revision(&initial)?)
+    {
+        return Ok(at_head);
+    }
+    Err(Error::State(format!(
+        "{SCHEMA} is missing or unreadable, and gen cannot tell which schema the revisions up to {head} build: it will not write the next revision (a database at {head} would never get it). Restore .gen/ from version control (`git checkout -- .gen`); if it is lost, put back the gen.yaml that {head} was made from, run `gen generate --rebuild-state` (it records that spec's schema as the head revision's and writes no revision), then bring back the new gen.yaml and run `gen generate`"
+    )))
+}
+
+/// Whether gen's last output is what it would write now: the manifest
+/// lists exactly the generated files of `plan` with their hashes, or, with
+/// no manifest, each of them is on disk with exactly that content.
+fn same_output(dir: &Path, plan: &Plan, manifest: &Manifest) -> Result<bool, Error> {
+    let generated = || {
+        plan.iter()
+            .filter(|(_, file)| file.ownership == Ownership::Generated)
+    };
+    if !manifest.files.is_empty() {
+        return Ok(generated().count() == manifest.files.len()
+            && generated()
+                .all(|(path, file)| manifest.files.get(path) == Some(&sha256(&file.content))));
+    }
+    for (path, file) in generated() {
+        if write::read(dir, path)?.as_deref() != Some(file.content.as_str()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn conflict_lines(text: &str) -> Vec<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| l.starts_with("<<<<<<<"))
         .map(|(i, _)| i + 1)
         .collect()
+}
+
+/// The schema state after this regeneration: the recorded (or recovered)
+/// head's, or the next revision's, added to `plan` and to `update`.
+///
+/// Errors: [`Error::Destructive`] without `allow_destructive`;
+/// [`Error::State`] when the head's schema is lost and cannot be trusted,
+/// or when the next revision's number is taken.
+fn next_revision(
+    dir: &Path,
+    model: &Model,
+    plan: &mut Plan,
+    manifest: &Manifest,
+    options: Options,
+    update: &mut Update,
+) -> Result<SchemaState, Error> {
+    let revisions = revisions_on_disk(dir)?;
+    let old = match recorded_schema(dir, options)? {
+        Some(old) => old,
+        None => match revisions.last_key_value() {
+            Some(head) => {
+                update.rebuilt_records = true;
+                recover_schema(dir, model, plan, manifest, head, options)?
+            }
+            None => {
+                add_revision(plan, &migrate::initial(&model.schema))?;
+                return Ok(SchemaState {
+                    revision: 1,
+                    schema: model.schema.clone(),
+                });
+            }
+        },
+    };
+    let Some(rev) = migrate::diff(&old.schema, &model.schema, old.revision + 1) else {
+        return Ok(old);
+    };
+    if !rev.destructive.is_empty() && !options.allow_destructive {
+        return Err(Error::Destructive(rev.destructive));
+    }
+    if let Some((_, taken)) = revisions.range(old.revision + 1..).next() {
+        return Err(Error::State(format!(
+            "{SCHEMA} records revision {:04} as the head, but {taken} exists: gen will not write the next revision beside or over it. Restore .gen/ from version control (`git checkout -- .gen`)",
+            old.revision
+        )));
+    }
+    update.revision = Some(add_revision(plan, &rev)?);
+    Ok(SchemaState {
+        revision: old.revision + 1,
+        schema: model.schema.clone(),
+    })
+}
+
+/// What happens to a file gen owns that is `now` on disk and `new` in
+/// gen's output: replaced, merged with hand edits, or left alone.
+fn merge(
+    dir: &Path,
+    path: &str,
+    now: &str,
+    new: &str,
+    manifest: &Manifest,
+    options: Options,
+) -> Result<Option<(Action, String)>, Error> {
+    // A lost base copy is today's output when the manifest says gen wrote
+    // exactly that, or `--rebuild-state` says gen.yaml is the spec of gen's
+    // last output.
+    let base = write::read(dir, &base_path(path))?.or_else(|| {
+        (options.rebuild_state || manifest.files.get(path) == Some(&sha256(new)))
+            .then(|| new.to_owned())
+    });
+    Ok(match base {
+        Some(base) if base == now => Some((Action::Update, new.to_owned())),
+        _ if options.force => Some((Action::Overwrite, new.to_owned())),
+        Some(base) if base == new => None,
+        base => match diffy::merge(base.as_deref().unwrap_or(""), now, new) {
+            Ok(merged) if merged == now => None,
+            Ok(merged) => Some((Action::Merge, merged)),
+            Err(conflicted) => Some((Action::Conflict(conflict_lines(&conflicted)), conflicted)),
+        },
+    })
 }
 
 /// Computes, without writing, what regenerating the project in `dir` from
@@ -252,31 +489,9 @@ pub fn update(
 ) -> Result<Update, Error> {
     let mut plan = render::render(model)?;
     let mut update = Update::default();
-    let manifest: Manifest = read_json(dir, MANIFEST)?.unwrap_or_default();
+    let manifest = read_manifest(dir)?;
 
-    // The next revision, if the schema changed.
-    let state = match read_json::<SchemaState>(dir, SCHEMA)? {
-        Some(old) => match migrate::diff(&old.schema, &model.schema, old.revision + 1) {
-            Some(rev) => {
-                if !rev.destructive.is_empty() && !options.allow_destructive {
-                    return Err(Error::Destructive(rev.destructive));
-                }
-                update.revision = Some(add_revision(&mut plan, &rev)?);
-                SchemaState {
-                    revision: old.revision + 1,
-                    schema: model.schema.clone(),
-                }
-            }
-            None => old,
-        },
-        None => {
-            add_revision(&mut plan, &migrate::initial(&model.schema))?;
-            SchemaState {
-                revision: 1,
-                schema: model.schema.clone(),
-            }
-        }
-    };
+    let state = next_revision(dir, model, &mut plan, &manifest, options, &mut update)?;
     if let Some(text) = spec_text {
         plan.insert(
             render::SPEC_FILE.to_owned(),
@@ -296,21 +511,7 @@ pub fn update(
             (Some(_), Ownership::Extension) => None,
             (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
             (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
-            (Some(now), _) => {
-                let base = write::read(dir, &base_path(path))?;
-                match base {
-                    Some(base) if &base == now => Some((Action::Update, new.clone())),
-                    _ if options.force => Some((Action::Overwrite, new.clone())),
-                    Some(base) if &base == new => None,
-                    base => match diffy::merge(base.as_deref().unwrap_or(""), now, new) {
-                        Ok(merged) if &merged == now => None,
-                        Ok(merged) => Some((Action::Merge, merged)),
-                        Err(conflicted) => {
-                            Some((Action::Conflict(conflict_lines(&conflicted)), conflicted))
-                        }
-                    },
-                }
-            }
+            (Some(now), _) => merge(dir, path, now, new, &manifest, options)?,
         };
         match action {
             Some((action, after)) => {
@@ -355,11 +556,13 @@ pub fn update(
     }
     // gen's records follow what it generated (not the merged result).
     for (path, content) in state_files(&plan, &state, &manifest) {
-        if write::read(dir, &path)?.as_deref() != Some(content.as_str()) {
+        let now = write::read(dir, &path)?;
+        update.rebuilt_records |= now.is_none();
+        if now.as_deref() != Some(content.as_str()) {
             update.changeset.writes.insert(path, content);
         }
     }
-    if update.changes.is_empty() {
+    if update.changes.is_empty() && !update.rebuilt_records {
         update.changeset = Changeset::default();
     }
     Ok(update)

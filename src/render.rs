@@ -82,10 +82,12 @@ fn files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
 }
 
 /// Loads every `.tera` template into one Tera instance, autoescaping off
-/// (the output is Python, TOML and Markdown, not HTML).
+/// (the output is Python, TOML and Markdown, not HTML); spec text is
+/// escaped for its target by the filters of [`crate::escape`].
 fn engine() -> Result<Tera, Error> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![]);
+    crate::escape::register_filters(&mut tera);
     let mut all = Vec::new();
     files(&TEMPLATES, &mut all);
     let sources: Vec<(String, String)> = all

@@ -1,11 +1,11 @@
 //! Checks of one field: its name, type, bounds, default and access flags.
 
-use crate::check::resources::TAKEN_CLASS_NAMES;
 use crate::check::values::{check_value, show};
-use crate::check::{Checker, GENERATED_COLUMNS, MAX_ENUM_VALUE, MAX_NAME};
+use crate::check::{Checker, MAX_ENUM_VALUE, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::names;
 use crate::python::{self};
+use crate::reserved::{self, Class};
 use crate::schema::{self};
 use crate::spec::{RawField, RawResource, spans::join_key};
 use crate::testplan::values::samples;
@@ -72,7 +72,7 @@ pub(crate) fn member_name(
         );
         return None;
     }
-    if GENERATED_COLUMNS.contains(&name.as_str()) {
+    if reserved::is(&name, Class::Column) {
         c.at_key(
             path,
             format!("{what} name `{key}` collides with a column gen generates (`id`, `owner_id`, `created_at`, `updated_at`, `deleted_at`, `created_by_id`, `updated_by_id`)"),
@@ -80,7 +80,7 @@ pub(crate) fn member_name(
         );
         return None;
     }
-    if let Some(why) = names::framework_reserved(&name) {
+    if let Some(why) = reserved::framework_reserved(&name) {
         let help = match name.strip_prefix("model_") {
             Some(rest) => format!(
                 "rename it so that it does not start with `model_`, for example `{rest}` or `{rest}_model`"
@@ -641,7 +641,8 @@ pub(crate) fn enum_class_name(class: &str, name: &str) -> String {
     // `    name: Mapped[Class | None] = mapped_column(` within 88 columns.
     let fits = 4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len()
         < python::LINE_LENGTH;
-    let taken = TAKEN_CLASS_NAMES.iter().any(|(n, _)| *n == plain)
+    let taken = reserved::is(&plain, Class::ClassName)
+        || reserved::python_name_clash(&plain).is_some()
         || plain == class
         || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"]
             .iter()

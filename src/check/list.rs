@@ -9,15 +9,11 @@ use crate::layout::body_type_import;
 use crate::model::ListSpec;
 use crate::names;
 use crate::python::{self, call};
+use crate::reserved::{self, Class};
 use crate::spec::raw::RawList;
 use crate::spec::words::{Pagination, Words};
 use crate::spec::{RawResource, spans::join_key};
 use crate::types::FieldType;
-
-/// Query parameters lists take (`offset` and `cursor` by pagination,
-/// `include_deleted` with soft delete), which no filter may shadow.
-pub(crate) const LIST_RESERVED: &[&str] =
-    &["limit", "offset", "cursor", "sort", "q", "include_deleted"];
 
 /// Resolves `list:`: the query model's filter parameters, the conditions
 /// they add, the sort keys, the searched columns, the columns to index, and
@@ -212,7 +208,7 @@ impl ListBuilder<'_> {
     /// `__isnull` as its type allows, with its test kind, imports and index.
     /// A reserved name or an unfilterable type is a problem instead.
     fn filter_field(&mut self, c: &mut Checker, fpath: &str, name: String, f: &FieldPlan) {
-        if LIST_RESERVED.contains(&name.as_str()) {
+        if reserved::is(&name, Class::QueryParameter) {
             c.at_value(
                 fpath,
                 format!("a filter named `{name}` would clash with the `{name}` query parameter"),

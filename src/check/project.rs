@@ -7,6 +7,7 @@ use crate::layout::field::lay_out_field;
 use crate::model::{Auth, Project};
 use crate::names;
 use crate::python::{self, Imports, call};
+use crate::reserved::{self, Class};
 use crate::spec::spans::join_key;
 use crate::spec::{RawAuth, RawField};
 use regex::Regex;
@@ -196,21 +197,6 @@ fn lifetime(c: &mut Checker, key: &str, value: u32, max: u32, help: &str) {
     }
 }
 
-/// Names the built-in User already has (or its endpoints take).
-pub(crate) const USER_RESERVED: &[&str] = &[
-    "email",
-    "password",
-    "hashed_password",
-    "role",
-    "is_active",
-    "is_admin",
-    "token_version",
-    "current_password",
-    "new_password",
-    "refresh_token",
-    "refresh_tokens",
-];
-
 /// `auth.user_fields`: validated like resource fields, laid out into the
 /// built-in User's model, schemas and table.
 ///
@@ -297,13 +283,15 @@ fn user_field(
     raw_field: &RawField,
     taken: &mut BTreeMap<String, String>,
 ) -> Option<FieldPlan> {
-    if USER_RESERVED.contains(&names::snake(key).as_str()) {
+    if reserved::is(&names::snake(key), Class::UserField) {
         c.at_key(
             path,
             format!("`{key}` is a built-in field of User (or of its endpoints)"),
             format!(
                 "rename it; the built-in names are {}",
-                USER_RESERVED.join(", ")
+                reserved::names(Class::UserField)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
         return None;

@@ -6,11 +6,12 @@ use crate::check::list::list_spec;
 use crate::check::permissions::permissions;
 use crate::check::relations::{RelationPlan, ids_field, inverses, relation, required_cycles};
 use crate::check::values::resource_example;
-use crate::check::{Checker, GENERATED_COLUMNS, MAX_NAME};
+use crate::check::{Checker, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, build_resource};
 use crate::names;
+use crate::reserved::{self, Class};
 use crate::spec::words::{RelationKind, Words};
 use crate::spec::{RawRelation, RawResource, spans::join_key};
 use crate::testplan::standings;
@@ -202,10 +203,10 @@ fn name_problem(key: &str, class: &str, snake: &str) -> Option<(String, String)>
         ));
     }
     let rename = format!("rename it, for example `{class}Item` or `{class}Entry`");
-    if let Some(why) = reserved_snake(snake) {
+    if let Some(why) = reserved_name(class, snake) {
         return Some((format!("resource `{key}` {why}"), rename));
     }
-    if let Some((_, origin)) = TAKEN_CLASS_NAMES.iter().find(|(n, _)| *n == class) {
+    if let Some(origin) = reserved::lookup(class, Class::ClassName).map(|r| r.reason) {
         return Some((
             format!(
                 "resource `{key}` would become class `{class}`, but the generated modules already import or define `{class}` (from {origin})"
@@ -216,28 +217,31 @@ fn name_problem(key: &str, class: &str, snake: &str) -> Option<(String, String)>
     None
 }
 
-/// Why snake_case resource name `snake` cannot name a package or the
-/// variables its generated functions use: a Python keyword, a module the
-/// project already has, or one of [`RESOURCE_VARIABLES`].
-fn reserved_snake(snake: &str) -> Option<String> {
-    if names::is_python_keyword(snake) {
+/// Why resource `class` (snake_case `snake`) cannot name a class, a
+/// package or the variables its generated functions use: a Python
+/// keyword, a name Python already gives a meaning, a module the project
+/// already has, or a variable of the generated functions (`reserved`).
+fn reserved_name(class: &str, snake: &str) -> Option<String> {
+    if reserved::is_python_keyword(snake) {
         return Some(format!(
             "would become package `app/{snake}`, but `{snake}` is a Python keyword, which cannot name a package or a variable"
         ));
     }
-    if names::RESERVED_MODULES.contains(&snake) {
+    if let Some(row) = reserved::python_name_clash(class) {
+        return Some(format!(
+            "would become class `{class}`, but `{class}` is {}: {}",
+            row.class.what(),
+            row.reason
+        ));
+    }
+    if reserved::is(snake, Class::Module) {
         return Some(format!(
             "would become packages `app/{snake}` and `tests/{snake}`, but the generated project already has a module named `{snake}`"
         ));
     }
-    let (_, what) = RESOURCE_VARIABLES
-        .iter()
-        .find(|(n, _)| *n == snake || format!("{snake}_id") == *n)?;
-    let var = if RESOURCE_VARIABLES.iter().any(|(n, _)| *n == snake) {
-        snake.to_owned()
-    } else {
-        format!("{snake}_id")
-    };
+    let row = reserved::lookup(snake, Class::Variable)
+        .or_else(|| reserved::lookup(&format!("{snake}_id"), Class::Variable))?;
+    let (var, what) = (row.name, row.reason);
     Some(format!(
         "would use the variable `{var}` in its generated functions, which already use `{var}` for {what}"
     ))
@@ -259,52 +263,6 @@ fn plural(c: &mut Checker, path: &str, snake: &str, r: &RawResource) -> String {
         None => names::plural(snake),
     }
 }
-
-/// Names the generated functions of a resource (service, dependencies,
-/// router, hooks, factories) use for their own parameters and variables,
-/// or for modules and functions they call, next to the variable that
-/// holds a row (`post`): a resource whose snake_case name is one of them
-/// would shadow it, with what it is for. The row's id is `<name>_id`, so
-/// `owner_id` also rules out `owner`.
-pub const RESOURCE_VARIABLES: &[(&str, &str)] = &[
-    ("actor", "the user who makes a change"),
-    (
-        "require_admin",
-        "the function that lets only admins see deleted rows",
-    ),
-    ("utc_now", "the function that stamps `deleted_at`"),
-    (
-        "check_writable",
-        "the function that checks field write permissions",
-    ),
-    ("data", "the request body"),
-    ("found", "the rows a many-to-many relation links"),
-    (
-        "full",
-        "the row before fields hidden from the caller are left out",
-    ),
-    ("hidden", "the fields hidden from the caller"),
-    (
-        "hidden_fields",
-        "the function that finds the fields hidden from the caller",
-    ),
-    ("hooks", "the package's hooks module"),
-    ("last", "the sort keys of a page's last row"),
-    ("linked_to", "the condition of a many-to-many nested list"),
-    ("logger", "the hooks module's logger"),
-    ("name", "the attribute names an update sets"),
-    ("owner_id", "the owner's id"),
-    ("pick", "the function that picks linked rows"),
-    ("query", "the list's query parameters"),
-    ("row", "the linked rows a many-to-many unlink goes through"),
-    ("rows", "a page's rows"),
-    ("rows_by_id", "the function that loads linked rows"),
-    ("secret", "the secret that signs cursors"),
-    ("service", "the package's service module"),
-    ("session", "the database session"),
-    ("total", "the row count of a list"),
-    ("value", "the values an update sets"),
-];
 
 /// Checks resource `n` (raw spec `r`) and resolves it: its fields, its
 /// relations (against `catalog`), permissions, list, composite constraints and example.
@@ -439,7 +397,7 @@ fn relation_name(
     // column stay); a relation's name is its relationship attribute,
     // used throughout the generated code, so it has to be usable as is.
     // (Relations are not in the schemas: Pydantic's names are fine.)
-    if let Some(why) = names::model_attribute_clash(&name) {
+    if let Some(why) = reserved::model_attribute_clash(&name) {
         let target = names::snake(&raw_rel.to);
         c.at_key(
             rpath,
@@ -458,7 +416,7 @@ fn relation_name(
         _ => Some(format!("{name}_id")),
     };
     if let Some(column) = &column {
-        if GENERATED_COLUMNS.contains(&column.as_str()) {
+        if reserved::is(column, Class::Column) {
             c.at_key(
                 rpath,
                 format!("relation `{rkey}` needs the field `{column}`, a column gen generates"),
@@ -530,81 +488,3 @@ fn spelled<'a>(mut keys: impl Iterator<Item = &'a String>, name: &'a str) -> &'a
     keys.find(|k| names::snake(k) == name)
         .map_or(name, String::as_str)
 }
-
-/// Class-like names the generated modules of a resource (models, schemas,
-/// service, dependencies, router, tests, factories, `app/models.py`) import
-/// or define, with where they come from. Neither an enum class nor a
-/// resource's class may take one: it would shadow the import.
-pub const TAKEN_CLASS_NAMES: &[(&str, &str)] = &[
-    ("APIRouter", "fastapi"),
-    ("ARRAY", "sqlalchemy"),
-    ("Annotated", "typing"),
-    ("Any", "typing"),
-    ("AsyncClient", "httpx"),
-    ("AsyncSession", "sqlalchemy.ext.asyncio"),
-    ("AuthUser", "tests.helpers"),
-    ("AwareDatetime", "pydantic"),
-    ("Base", "app.database"),
-    ("BaseModel", "pydantic"),
-    ("BigInteger", "sqlalchemy"),
-    ("Boolean", "sqlalchemy"),
-    ("Column", "sqlalchemy"),
-    ("ColumnElement", "sqlalchemy"),
-    ("CommaList", "app.schemas"),
-    ("ConfigDict", "pydantic"),
-    ("Creator", "the resource's dependencies.py"),
-    ("CurrentUser", "app.auth.dependencies"),
-    ("CursorPage", "app.schemas"),
-    ("CursorQuery", "app.schemas"),
-    ("CursorSecret", "app.pagination"),
-    ("Date", "sqlalchemy"),
-    ("Decimal", "decimal"),
-    ("Depends", "fastapi"),
-    ("Double", "sqlalchemy"),
-    ("EmailStr", "pydantic"),
-    ("Enum", "sqlalchemy"),
-    ("FastAPI", "fastapi"),
-    ("Field", "pydantic"),
-    ("FiniteFloat", "pydantic"),
-    ("ForeignKey", "sqlalchemy"),
-    ("HttpUrlStr", "app.schemas"),
-    ("Id", "app.schemas"),
-    ("IdPath", "app.schemas"),
-    ("Index", "sqlalchemy"),
-    ("InstrumentedAttribute", "sqlalchemy.orm"),
-    ("Int32", "app.schemas"),
-    ("Int64", "app.schemas"),
-    ("Integer", "sqlalchemy"),
-    ("JSON", "sqlalchemy"),
-    ("JsonValue", "pydantic"),
-    ("ListQuery", "app.schemas"),
-    ("LocalTime", "app.schemas"),
-    ("Mapped", "sqlalchemy.orm"),
-    ("NotFoundError", "app.errors"),
-    ("Numeric", "sqlalchemy"),
-    ("OptionalUser", "app.auth.dependencies"),
-    ("Page", "app.schemas"),
-    ("Query", "fastapi"),
-    ("ReadScope", "the resource's dependencies.py"),
-    ("Rule", "app.auth.permissions"),
-    ("SafeJson", "app.schemas"),
-    ("SafeStr", "app.schemas"),
-    ("Sequence", "collections.abc"),
-    ("SessionDep", "app.database"),
-    ("StrEnum", "enum"),
-    ("String", "sqlalchemy"),
-    ("TYPE_CHECKING", "typing"),
-    ("Table", "sqlalchemy"),
-    ("Text", "sqlalchemy"),
-    ("Time", "sqlalchemy"),
-    ("TimestampMixin", "app.database"),
-    ("UTCDateTime", "app.database"),
-    ("UUID", "uuid"),
-    ("UniqueConstraint", "sqlalchemy"),
-    ("User", "app.auth.models"),
-    ("UtcDatetime", "app.schemas"),
-    ("Uuid", "sqlalchemy"),
-    ("BigId", "app.schemas"),
-    ("BigIdPath", "app.schemas"),
-    ("UuidPath", "app.schemas"),
-];

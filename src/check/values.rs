@@ -1,9 +1,10 @@
 //! Checks of literal values in a spec (defaults, examples) against their field.
 
+use crate::check::Checker;
 use crate::check::fields::{Bounds, FieldPlan};
 use crate::check::relations::{RelationPlan, ids_field};
-use crate::check::{Checker, GENERATED_COLUMNS};
 use crate::diagnostics::allowed_help;
+use crate::reserved::{self, Class};
 use crate::spec::spans::join_key;
 use crate::spec::words::RelationKind;
 use crate::types::{self, FieldType, IdKind};
@@ -88,7 +89,7 @@ impl ExampleMembers<'_> {
                 format!("relation `{}` cannot be set in a resource example", rel.name),
                 "give fields and many_to_one or one_to_one ids (`category_id`) only; links are made after the row exists",
             );
-        } else if GENERATED_COLUMNS.contains(&key) {
+        } else if reserved::is(key, Class::Column) {
             c.at_key(
                 kpath,
                 format!("`{key}` is set by the server, never by a request"),

@@ -7,6 +7,7 @@ pub mod raw;
 pub mod spans;
 pub mod words;
 
+use std::io::Read;
 use std::path::Path;
 
 pub use raw::{RawAuth, RawField, RawPermissions, RawProject, RawRelation, RawResource, RawSpec};
@@ -31,16 +32,18 @@ pub struct Spec {
     pub spans: Spans,
 }
 
+/// The largest spec gen reads, in bytes (16 MiB: about 40,000 resources
+/// of seven fields each). Larger files are refused before they are parsed.
+pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads and parses the spec at `path`.
 ///
 /// Errors: [`Error::Io`] when the file cannot be read, [`Error::Spec`] with
-/// every problem serde could find when it is not a well-formed spec.
+/// every problem serde could find when it is not a well-formed spec, and
+/// when it is larger than [`MAX_SPEC_BYTES`] or not UTF-8.
 pub fn load(path: &Path) -> Result<Spec, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
-    })?;
     let file = path.display().to_string();
+    let text = read_text(path, &file)?;
     let (raw, spans) = parse(&file, &text)?;
     Ok(Spec {
         file,
@@ -50,12 +53,61 @@ pub fn load(path: &Path) -> Result<Spec, Error> {
     })
 }
 
+/// The text of the spec at `path` (named `file` in messages), read no
+/// further than [`MAX_SPEC_BYTES`] (`/dev/zero` never ends).
+fn read_text(path: &Path, file: &str) -> Result<String, Error> {
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SPEC_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(SpecErrors(vec![Diagnostic {
+            file: file.to_owned(),
+            location: None,
+            path: ".".to_owned(),
+            message: format!(
+                "the spec is larger than {} MiB, the most gen reads",
+                MAX_SPEC_BYTES / 1024 / 1024
+            ),
+            help: Some(
+                "check that this is the spec you meant; 16 MiB holds about 40,000 resources"
+                    .to_owned(),
+            ),
+        }])
+        .into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).expect("checked by valid_up_to");
+        let line = valid.matches('\n').count() + 1;
+        let column = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let byte = e.as_bytes()[valid.len()];
+        SpecErrors(vec![Diagnostic {
+            file: file.to_owned(),
+            location: Some((line, column)),
+            path: ".".to_owned(),
+            message: format!("the spec is not valid UTF-8 (byte 0x{byte:02X})"),
+            help: Some(
+                "save the file as UTF-8 (not UTF-16 or Latin-1); gen reads specs only in UTF-8"
+                    .to_owned(),
+            ),
+        }])
+        .into()
+    })
+}
+
 /// Most problems reported from one document before giving up.
 const MAX_SHAPE_ERRORS: usize = 50;
 
 /// Parses spec `text` (named `file` in messages).
 ///
-/// YAML syntax errors stop at the first; unknown keys are all reported (each
+/// Text that breaks a [`spans::Limit`] (too deep, aliases repeating too
+/// much, a second document, a number beyond 64 bits) is refused before it
+/// is parsed. YAML syntax errors stop at the first; unknown keys are all reported (each
 /// is removed and parsing retried); a value of the wrong YAML type is
 /// reported and ends the pass.
 pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
@@ -70,6 +122,16 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
         message,
         help,
     };
+    // Limits first: serde_yaml would expand aliases and nest before it
+    // complains, and without saying where.
+    let spans = Spans::scan(text).map_err(|limit| {
+        SpecErrors(vec![diag(
+            Some(limit.position),
+            &limit.path,
+            limit.message,
+            Some(limit.help),
+        )])
+    })?;
     let mut value: Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -114,7 +176,6 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
             Some("start from `gen new DIR`, which writes a commented starter spec".to_owned()),
         )]));
     }
-    let spans = Spans::index(text);
     let mut errors = Vec::new();
     loop {
         match serde_path_to_error::deserialize::<_, RawSpec>(value.clone()) {
@@ -262,6 +323,15 @@ fn explain(path: &str, message: &str) -> (String, Option<String>) {
             .rsplit_once(", expected ")
             .unwrap_or((rest, "another type"));
         let expected = plain_type(expected);
+        if let Some(number) = float_beyond_64_bits(found).filter(|_| expected == "a number") {
+            return (
+                format!("the number {number} is beyond the range of a 64-bit float"),
+                Some(
+                    "write a number between -1.7976931348623157e308 and 1.7976931348623157e308"
+                        .to_owned(),
+                ),
+            );
+        }
         let help =
             if path.ends_with(".fields") || path.ends_with(".relations") || path == "resources" {
                 "this must be a mapping of names to definitions".to_owned()
@@ -273,6 +343,16 @@ fn explain(path: &str, message: &str) -> (String, Option<String>) {
         return (format!("expected {expected}, found {found}"), Some(help));
     }
     (message.to_owned(), None)
+}
+
+/// The text of serde's `string "1e400"` when it is a number too large for
+/// an `f64` (serde_yaml reads such a plain scalar as a string).
+fn float_beyond_64_bits(found: &str) -> Option<&str> {
+    let text = found.strip_prefix("string \"")?.strip_suffix('"')?;
+    let number: f64 = text.parse().ok()?;
+    let named = ["inf", "infinity", "nan"]
+        .contains(&text.trim_start_matches(['+', '-']).to_lowercase().as_str());
+    (number.is_infinite() && !named).then_some(text)
 }
 
 /// serde's name of an expected type in the spec's own words (`struct
