@@ -245,30 +245,30 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
 fn user_imports() -> (Imports, Imports) {
     let mut model_imports = Imports::default();
     model_imports
-        .from("sqlalchemy", "Boolean")
-        .from("sqlalchemy", "ForeignKey")
-        .from("sqlalchemy", "Integer")
-        .from("sqlalchemy", "String")
-        .from("sqlalchemy.orm", "Mapped")
-        .from("sqlalchemy.orm", "mapped_column")
-        .from("datetime", "datetime")
-        .from("app.database", "Base")
-        .from("app.database", "TimestampMixin")
-        .from("app.database", "UTCDateTime")
-        .from("app.database", "utc_now");
+        .uses("Boolean")
+        .uses("ForeignKey")
+        .uses("Integer")
+        .uses("String")
+        .uses("Mapped")
+        .uses("mapped_column")
+        .uses("datetime")
+        .uses("Base")
+        .uses("TimestampMixin")
+        .uses("UTCDateTime")
+        .uses("utc_now");
     let mut schema_imports = Imports::default();
     schema_imports
-        .from("datetime", "datetime")
-        .from("typing", "Annotated")
-        .from("typing", "Literal")
-        .from("pydantic", "BaseModel")
-        .from("pydantic", "ConfigDict")
-        .from("pydantic", "EmailStr")
-        .from("pydantic", "Field")
-        .from("pydantic", "field_validator")
-        .from("app.schemas", "Page")
-        .from("app.schemas", "reject_null")
-        .from("app.schemas", "SafeStr");
+        .uses("datetime")
+        .uses("Annotated")
+        .uses("Literal")
+        .uses("BaseModel")
+        .uses("ConfigDict")
+        .uses("EmailStr")
+        .uses("Field")
+        .uses("field_validator")
+        .uses("Page")
+        .uses("reject_null")
+        .uses("SafeStr");
     (model_imports, schema_imports)
 }
 
