@@ -7,6 +7,7 @@ use std::path::Path;
 use similar::TextDiff;
 
 use crate::error::Error;
+use crate::escape;
 use crate::model::Model;
 use crate::names;
 use crate::project::{self, Action, Options, Update};
@@ -174,7 +175,9 @@ pub struct NewResource {
 const MODIFIERS: &[&str] = &["nullable", "unique", "index"];
 
 /// The YAML block for `r`, indented for a `resources:` mapping whose keys
-/// sit at `indent` spaces, with `step` more spaces per level.
+/// sit at `indent` spaces, with `step` more spaces per level. Every name
+/// from the command line goes through [`escape::yaml_plain`], so none can
+/// add keys or structure of its own.
 fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String, Error> {
     let pad = |level: usize| " ".repeat(indent + step * level);
     let mut fields = Vec::new();
@@ -188,6 +191,8 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
         };
         match parts.as_slice() {
             [name, "many_to_one", target, rest @ ..] if !name.is_empty() && !target.is_empty() => {
+                let target = escape::yaml_plain(target, true);
+                let name = escape::yaml_plain(name, false);
                 let mut entry = format!("{{kind: many_to_one, to: {target}");
                 for m in rest {
                     match *m {
@@ -198,16 +203,16 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
                 entry.push('}');
                 relations.push(format!("{}{name}: {entry}", pad(2)));
             }
-            [name, ty] if !name.is_empty() && !ty.is_empty() => {
-                fields.push(format!("{}{name}: {ty}", pad(2)))
-            }
+            [name, ty] if !name.is_empty() && !ty.is_empty() => fields.push(format!(
+                "{}{}: {}",
+                pad(2),
+                escape::yaml_plain(name, false),
+                escape::yaml_plain(ty, false)
+            )),
             [name, ty, modifiers @ ..] if !name.is_empty() && !ty.is_empty() => {
-                // In a flow mapping `[` would start a list: quote `string[]`.
-                let ty = if ty.contains('[') {
-                    format!("\"{ty}\"")
-                } else {
-                    (*ty).to_owned()
-                };
+                // In a flow mapping `[` would start a list: `"string[]"`.
+                let ty = escape::yaml_plain(ty, true);
+                let name = escape::yaml_plain(name, false);
                 let mut entry = format!("{{type: {ty}");
                 for m in modifiers {
                     if !MODIFIERS.contains(m) {
@@ -225,12 +230,13 @@ fn resource_block(r: &NewResource, indent: usize, step: usize) -> Result<String,
     }
     for target in &r.belongs_to {
         relations.push(format!(
-            "{}{}: {{kind: many_to_one, to: {target}, on_delete: cascade}}",
+            "{}{}: {{kind: many_to_one, to: {}, on_delete: cascade}}",
             pad(2),
-            names::snake(target)
+            escape::yaml_plain(&names::snake(target), false),
+            escape::yaml_plain(target, true)
         ));
     }
-    let mut out = format!("{}{}:\n", pad(0), r.name);
+    let mut out = format!("{}{}:\n", pad(0), escape::yaml_plain(&r.name, false));
     if r.owned {
         out.push_str(&format!("{}owned: true\n", pad(1)));
     }
@@ -391,4 +397,45 @@ pub fn drift_summary(update: &Update) -> String {
         parts.push("migration pending".into());
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name from the command line is one YAML key or value, whatever it
+    /// holds: quoted when it must be, so it cannot add keys of its own.
+    #[test]
+    fn names_from_the_command_line_cannot_add_structure() {
+        let spec =
+            "version: 1\nproject:\n  name: x\nresources:\n  Note:\n    fields:\n      body: text\n";
+        let hostile = NewResource {
+            name: "Evil:\n    owned: true\n  Other".into(),
+            fields: vec![
+                "title:string".into(),
+                "tags:string[]".into(),
+                "yes:int:nullable".into(),
+                "x #y:text".into(),
+            ],
+            belongs_to: vec!["Note}, z: {".into()],
+            ..NewResource::default()
+        };
+        let text = insert_resource(spec, &hostile).unwrap();
+        let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let resources = doc["resources"].as_mapping().unwrap();
+        assert_eq!(resources.len(), 2, "{text}");
+        let evil = &resources[hostile.name.as_str()];
+        assert_eq!(evil.as_mapping().unwrap().len(), 2, "{text}");
+        let fields = evil["fields"].as_mapping().unwrap();
+        let names: Vec<&str> = fields.keys().map(|k| k.as_str().unwrap()).collect();
+        assert_eq!(names, ["title", "tags", "yes", "x #y"], "{text}");
+        assert_eq!(fields["tags"].as_str(), Some("string[]"), "{text}");
+        let to = &evil["relations"]
+            .as_mapping()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap()["to"];
+        assert_eq!(to.as_str(), Some("Note}, z: {"), "{text}");
+    }
 }

@@ -308,6 +308,83 @@ fn report(con: &mut Console, update: &Update, dry_run: bool) -> ExitCode {
     }
 }
 
+/// `gen new`: writes the project (or lists its files with `dry_run`) and
+/// prints the next steps.
+fn new(
+    con: &mut Console,
+    dir: &std::path::Path,
+    spec: Option<&std::path::Path>,
+    force: bool,
+    dry_run: bool,
+) -> Result<ExitCode, Error> {
+    let report = app::new_project(dir, spec, force, dry_run)?;
+    if dry_run {
+        for file in &report.files {
+            sayln!(con, "    create {}", dir.join(file).display());
+        }
+        sayln!(con, "dry run: nothing was written");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if report.starter {
+        sayln!(
+            con,
+            "wrote a starter spec to {}",
+            dir.join("gen.yaml").display()
+        );
+    }
+    sayln!(
+        con,
+        "created {} files in {}",
+        report.files.len(),
+        dir.display()
+    );
+    say!(con, "\n");
+    sayln!(con, "next steps:");
+    sayln!(con, "  cd {}", dir.display());
+    sayln!(
+        con,
+        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'"
+    );
+    sayln!(
+        con,
+        "  alembic upgrade head && uvicorn app.main:app --reload"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gen check`: exit 0 when the project is in sync, else 1 with a diff per
+/// file and a summary.
+fn check(con: &mut Console, project: &std::path::Path) -> Result<ExitCode, Error> {
+    let update = app::check(project)?;
+    if update.is_up_to_date() {
+        sayln!(con, "in sync with gen.yaml");
+        if update.rebuilt_records {
+            sayln!(
+                con,
+                "some of gen's records in .gen/ are missing; `gen generate` writes them again"
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for change in &update.changes {
+        say!(
+            con,
+            "{}",
+            app::unified_diff(
+                &change.path,
+                change.before.as_deref(),
+                change.after.as_deref()
+            )
+        );
+    }
+    sayln!(con, "{}", app::drift_summary(&update));
+    sayln!(
+        con,
+        "run `gen generate` to bring the project in line with gen.yaml"
+    );
+    Ok(ExitCode::from(1))
+}
+
 fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
     match &cli.command {
         Command::New {
@@ -315,41 +392,7 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
             spec,
             force,
             dry_run,
-        } => {
-            let report = app::new_project(dir, spec.as_deref(), *force, *dry_run)?;
-            if *dry_run {
-                for file in &report.files {
-                    sayln!(con, "    create {}", dir.join(file).display());
-                }
-                sayln!(con, "dry run: nothing was written");
-                return Ok(ExitCode::SUCCESS);
-            }
-            if report.starter {
-                sayln!(
-                    con,
-                    "wrote a starter spec to {}",
-                    dir.join("gen.yaml").display()
-                );
-            }
-            sayln!(
-                con,
-                "created {} files in {}",
-                report.files.len(),
-                dir.display()
-            );
-            say!(con, "\n");
-            sayln!(con, "next steps:");
-            sayln!(con, "  cd {}", dir.display());
-            sayln!(
-                con,
-                "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'"
-            );
-            sayln!(
-                con,
-                "  alembic upgrade head && uvicorn app.main:app --reload"
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        } => new(con, dir, spec.as_deref(), *force, *dry_run),
         Command::Validate { file } => {
             let n = app::validate_file(file)?;
             sayln!(
@@ -396,36 +439,7 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
             say!(con, "{}", r#gen::spec::raw::json_schema());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { project } => {
-            let update = app::check(&project.project)?;
-            if update.is_up_to_date() {
-                sayln!(con, "in sync with gen.yaml");
-                if update.rebuilt_records {
-                    sayln!(
-                        con,
-                        "some of gen's records in .gen/ are missing; `gen generate` writes them again"
-                    );
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            for change in &update.changes {
-                say!(
-                    con,
-                    "{}",
-                    app::unified_diff(
-                        &change.path,
-                        change.before.as_deref(),
-                        change.after.as_deref()
-                    )
-                );
-            }
-            sayln!(con, "{}", app::drift_summary(&update));
-            sayln!(
-                con,
-                "run `gen generate` to bring the project in line with gen.yaml"
-            );
-            Ok(ExitCode::from(1))
-        }
+        Command::Check { project } => check(con, &project.project),
     }
 }
 

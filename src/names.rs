@@ -1,7 +1,10 @@
-//! Names: case conversion (heck), English plurals, and the words Python,
-//! SQLAlchemy, Pydantic and the generated project reserve.
+//! Names: case conversion (heck), English plurals, and the Python attribute
+//! of a field (the words Python, SQLAlchemy, Pydantic and the generated
+//! project reserve are in [`crate::reserved`]).
 
 use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+use crate::reserved;
 
 /// `OrderItem`, `order_item`, `order-item` → `order_item`.
 pub fn snake(name: &str) -> String {
@@ -161,149 +164,17 @@ pub fn article(word: &str) -> String {
     format!("{} `{word}`", if an { "an" } else { "a" })
 }
 
-/// Python's hard keywords: never valid as identifiers.
-pub const PYTHON_KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
-];
-
-/// Is `name` a Python hard keyword?
-pub fn is_python_keyword(name: &str) -> bool {
-    PYTHON_KEYWORDS.contains(&name)
-}
-
-/// Names the class bodies of the generated models and schemas refer to
-/// while Python runs them: types in annotations (`date`, `list`, ...) and
-/// the functions and decorators of field declarations. A class attribute
-/// with one of these names would shadow it for the declarations after it
-/// (and for mypy, in the whole class).
-pub const CLASS_BODY_NAMES: &[&str] = &[
-    "bool",
-    "classmethod",
-    "date",
-    "datetime",
-    "enum_values",
-    "field_validator",
-    "float",
-    "int",
-    "list",
-    "mapped_column",
-    "object",
-    "property",
-    "relationship",
-    "str",
-    "time",
-    "utc_now",
-    "uuid4",
-];
-
-/// Attributes Pydantic's `BaseModel` still has from Pydantic 1; a field
-/// with one of these names shadows it (a warning, an error under pytest's
-/// `filterwarnings = error`).
-pub const PYDANTIC_ATTRIBUTES: &[&str] = &[
-    "construct",
-    "copy",
-    "dict",
-    "from_orm",
-    "json",
-    "parse_file",
-    "parse_obj",
-    "parse_raw",
-    "schema",
-    "schema_json",
-    "update_forward_refs",
-    "validate",
-];
-
-/// Attributes SQLAlchemy's declarative base sets on every model class.
-pub const SQLALCHEMY_ATTRIBUTES: &[&str] = &["metadata", "registry"];
-
-/// Why `name` cannot be an attribute of a generated model class, or None
-/// when it can: a Python keyword, a name the class body uses, or an
-/// attribute SQLAlchemy sets.
-pub fn model_attribute_clash(name: &str) -> Option<&'static str> {
-    if is_python_keyword(name) {
-        Some("a Python keyword")
-    } else if CLASS_BODY_NAMES.contains(&name) {
-        Some("a name the generated classes use in their declarations")
-    } else if SQLALCHEMY_ATTRIBUTES.contains(&name) {
-        Some("an attribute of SQLAlchemy declarative models")
-    } else {
-        None
-    }
-}
-
-/// Why a field named `name` cannot be a Python attribute of that name in
-/// the generated model and schemas, or None when it can: the reasons of
-/// [`model_attribute_clash`], or an attribute of Pydantic models. Such a
-/// field gets the attribute `name_` (see [`attribute`]); its column and
-/// JSON name stay `name`.
-pub fn attribute_clash(name: &str) -> Option<&'static str> {
-    model_attribute_clash(name).or_else(|| {
-        PYDANTIC_ATTRIBUTES
-            .contains(&name)
-            .then_some("an attribute of Pydantic models")
-    })
-}
-
 /// The Python attribute of a field: its name, or the name with a trailing
-/// `_` when [`attribute_clash`] says the name itself cannot be one (`from`
-/// → `from_`, `date` → `date_`). Spec names never end with `_`, so the
-/// result never clashes with another field.
+/// `_` when [`reserved::attribute_clash`] says the name itself cannot be
+/// one (`from` → `from_`, `date` → `date_`). Spec names never end with
+/// `_`, so the result never clashes with another field.
 pub fn attribute(name: &str) -> String {
-    if attribute_clash(name).is_some() {
+    if reserved::attribute_clash(name).is_some() {
         format!("{name}_")
     } else {
         name.to_owned()
     }
 }
-
-/// Attribute names no field can have under any spelling, with why (to
-/// follow "field name `x` "): Pydantic keeps every `model_` name for itself (so
-/// `model_name_` would clash as well), and a leading `_` makes an
-/// attribute private.
-pub fn framework_reserved(name: &str) -> Option<&'static str> {
-    if name.starts_with("model_") {
-        Some(
-            "starts with `model_`, which Pydantic reserves for its own attributes (`model_config`, `model_dump`, ...)",
-        )
-    } else if name.starts_with('_') {
-        Some("starts with `_`, which makes a Python attribute private")
-    } else {
-        None
-    }
-}
-
-/// Module names already taken inside the generated `app` and `tests`
-/// packages or by the built-in user model, so no resource may use them as
-/// its package name (`app/<name>/`, `tests/<name>/`).
-pub const RESERVED_MODULES: &[&str] = &[
-    "auth",
-    "cli",
-    "config",
-    "database",
-    "errors",
-    "main",
-    "models",
-    "schemas",
-    "user",
-    "users",
-    "security",
-    "health",
-    "api",
-    "tests",
-    "migrations",
-    "middleware",
-    "pagination",
-    "ratelimit",
-    "conftest",
-    "factories",
-    "helpers",
-    "test_app",
-    "test_limits",
-];
 
 /// Is `name` a lowercase snake_case identifier (`a-z`, digits, `_`)?
 pub fn is_snake_identifier(name: &str) -> bool {
@@ -398,19 +269,19 @@ mod tests {
         ] {
             assert_eq!(attribute(name), attr, "{name}");
         }
-        assert!(model_attribute_clash("metadata").is_some());
+        assert!(reserved::model_attribute_clash("metadata").is_some());
         // Relations are not in the schemas: Pydantic's names are fine there.
-        assert_eq!(model_attribute_clash("json"), None);
-        assert!(attribute_clash("json").is_some());
+        assert_eq!(reserved::model_attribute_clash("json"), None);
+        assert!(reserved::attribute_clash("json").is_some());
     }
 
     #[test]
     fn names_no_field_may_have() {
-        assert!(framework_reserved("model_name").is_some());
-        assert!(framework_reserved("model_config").is_some());
-        assert!(framework_reserved("_secret").is_some());
-        assert_eq!(framework_reserved("model"), None);
-        assert_eq!(framework_reserved("metadata"), None);
+        assert!(reserved::framework_reserved("model_name").is_some());
+        assert!(reserved::framework_reserved("model_config").is_some());
+        assert!(reserved::framework_reserved("_secret").is_some());
+        assert_eq!(reserved::framework_reserved("model"), None);
+        assert_eq!(reserved::framework_reserved("metadata"), None);
     }
 
     /// docs/spec.md: `OrderItem`, `order_item` and `order-item` all give

@@ -10,6 +10,13 @@ pub const LINE_LENGTH: usize = 88;
 
 /// A Python string literal, escaping what must be escaped, in the quotes
 /// `ruff format` picks: double, unless single quotes need fewer escapes.
+///
+/// The one escaping function for text gen puts into Python code as a
+/// value. Rules from Python's lexical spec ("String and Bytes literals"):
+/// a backslash starts an escape sequence and the quote ends the literal, so
+/// both are escaped; a short literal cannot hold a line break (`\r` alone
+/// would be read as one), and source code cannot hold NUL at all, so line
+/// breaks and every other C0 control character are written as escapes.
 pub fn string(s: &str) -> String {
     let double = s.matches('"').count();
     let single = s.matches('\'').count();
@@ -35,9 +42,11 @@ pub fn string(s: &str) -> String {
 }
 
 /// A regular expression as a Python raw string when it can be one, else a
-/// plain escaped string.
+/// plain escaped string ([`string`]). A raw string has no escapes at all,
+/// so it cannot hold its quote, end with a backslash, or hold a control
+/// character (a NUL, or a line break, is not allowed in it).
 pub fn regex(pattern: &str) -> String {
-    if pattern.contains('"') || pattern.ends_with('\\') || pattern.contains('\n') {
+    if pattern.contains('"') || pattern.ends_with('\\') || pattern.chars().any(char::is_control) {
         string(pattern)
     } else {
         format!("r\"{pattern}\"")
@@ -119,11 +128,50 @@ pub fn dict_at(entries: &[(String, Value)], indent: usize) -> String {
     out
 }
 
+/// Free text for the inside of a `"""` docstring, or any triple-quoted
+/// string: the one escaping function for text gen puts into Python code
+/// as documentation.
+///
+/// Rules from Python's lexical spec ("String and Bytes literals"): a
+/// backslash starts an escape sequence (`C:\Users` would be a broken
+/// `\U` escape), so it is doubled; `"""` would end the string, and so
+/// would a `"` just before the closing quotes, so those quotes are escaped;
+/// source code cannot hold NUL, and a lone `\r` would be read as a line
+/// break, so control characters other than line feed and tab are written as
+/// `\xNN` escapes. Everything else, line feeds and unicode included, is
+/// legal as it is.
+pub fn docstring(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quotes = 0;
+    for c in text.chars() {
+        if c == '"' {
+            quotes += 1;
+            if quotes == 3 {
+                out.push_str("\\\"\\\"\\\"");
+                quotes = 0;
+            }
+            continue;
+        }
+        out.push_str(&"\"".repeat(quotes));
+        quotes = 0;
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    if quotes > 0 {
+        out.push_str(&"\\\"".repeat(quotes));
+    }
+    out
+}
+
 /// Free text as the body lines of a docstring at `indent` spaces: words
-/// wrapped within [`LINE_LENGTH`], backslashes and triple quotes escaped.
+/// wrapped within [`LINE_LENGTH`], escaped by [`docstring`].
 pub fn docstring_lines(text: &str, indent: usize) -> Vec<String> {
     let width = LINE_LENGTH.saturating_sub(indent).max(20);
-    let escaped = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
+    let escaped = docstring(text);
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in escaped.split_whitespace() {
@@ -333,6 +381,19 @@ mod tests {
         );
         let last = lines.last().unwrap();
         assert!(last.ends_with("end \\\"\\\"\\\" and \\\\d"), "{last}");
+    }
+
+    /// Python's lexical spec: no NUL in source, no unescaped backslash,
+    /// and no quote that would end the string early.
+    #[test]
+    fn escapes_what_python_cannot_read_as_it_is() {
+        assert_eq!(docstring("C:\\Users"), "C:\\\\Users");
+        assert_eq!(docstring("a\0b\rc\nd"), "a\\x00b\\x0dc\nd");
+        assert_eq!(docstring("say \"hi\""), "say \"hi\\\"");
+        assert_eq!(docstring("\"\"\"\""), "\\\"\\\"\\\"\\\"");
+        assert_eq!(regex("^a\\d$"), "r\"^a\\d$\"");
+        assert_eq!(regex("a\0b"), "\"a\\x00b\"");
+        assert_eq!(string("a\0\\"), "\"a\\x00\\\\\"");
     }
 
     #[test]

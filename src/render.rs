@@ -84,9 +84,10 @@ fn files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
 }
 
 /// Loads every `.tera` template into one Tera instance, autoescaping off
-/// (the output is Python, TOML and Markdown, not HTML). Parsing is most of
-/// the cost of a small project, so the templates are parsed in groups of
-/// about equal size, one per core, and the groups joined.
+/// (the output is Python, TOML and Markdown, not HTML); spec text is
+/// escaped for its target by the filters of [`crate::escape`]. Parsing is
+/// most of the cost of a small project, so the templates are parsed in
+/// groups of about equal size, one per core, and the groups joined.
 fn load_engine() -> Result<Tera, Error> {
     let mut all = Vec::new();
     files(&TEMPLATES, &mut all);
@@ -117,6 +118,7 @@ fn load_engine() -> Result<Tera, Error> {
     };
     let mut parsed = parallel::map(count, |i| {
         let mut tera = Tera::default();
+        crate::escape::register_filters(&mut tera);
         tera.add_raw_templates(groups[i].1.iter().map(|(n, t)| (n.as_str(), *t)))
             .map(|()| tera)
     })

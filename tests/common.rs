@@ -53,3 +53,16 @@ pub fn tree(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// The examples, then the specs of `tests/specs/good/`: every spec gen must accept.
+pub fn good_specs() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = examples().into_iter().map(|(_, p)| p).collect();
+    let mut good: Vec<PathBuf> = std::fs::read_dir(root().join("tests/specs/good"))
+        .expect("good specs")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    good.sort();
+    out.extend(good);
+    out
+}

@@ -320,6 +320,14 @@ fn types() {
     check_project("types", "tests/specs/good/types.yaml");
 }
 
+/// Titles, descriptions, examples, patterns and enum values with
+/// backslashes, quotes, triple quotes, NUL and escape characters: the
+/// project still formats, type-checks, migrates and passes its tests.
+#[test]
+fn odd_text() {
+    check_project("odd_text", "tests/specs/good/odd_text.yaml");
+}
+
 /// Names Python, SQLAlchemy, Pydantic and SQL reserve: keyword fields
 /// (`from`, `class`), fields named like types the classes use (`date`,
 /// `float`), `json` and `metadata` (attributes `from_`, `date_`, ... with

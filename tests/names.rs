@@ -1,12 +1,14 @@
 //! Names the generated code uses, and the spec names they rule out:
 //!
 //! - every lowercase name a model or schema class body refers to is in
-//!   `names::CLASS_BODY_NAMES`, so that a field of that name gets another
-//!   attribute (`date` → `date_`) instead of hiding it from the
-//!   declarations after it;
+//!   `reserved::TABLE` as `Class::ClassBody`, so that a field of that name
+//!   gets another attribute (`date` → `date_`) instead of hiding it from
+//!   the declarations after it;
 //! - every name the functions of a resource's modules bind is either
-//!   refused as a resource name (`check::RESOURCE_VARIABLES`: a row held
-//!   in a variable of that name would shadow it) or known to be harmless.
+//!   refused as a resource name (`Class::Variable`: a row held in a
+//!   variable of that name would shadow it) or known to be harmless;
+//! - every class-like name the modules import or define is a
+//!   `Class::ClassName`.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -14,8 +16,7 @@ use std::path::PathBuf;
 use regex::Regex;
 
 use r#gen::app::plan_from_file;
-use r#gen::check::{RESOURCE_VARIABLES, TAKEN_CLASS_NAMES};
-use r#gen::names;
+use r#gen::reserved::{self, Class};
 
 use crate::common::{examples, root};
 
@@ -37,7 +38,7 @@ fn specs() -> Vec<PathBuf> {
 /// the attributes being declared, keyword arguments or attribute accesses.
 fn class_body_names(source: &str) -> BTreeSet<String> {
     let docstrings = Regex::new(r#"(?s)""".*?""""#).unwrap();
-    let strings = Regex::new(r#"[rbfu]*"(?:[^"\\\n]|\\.)*""#).unwrap();
+    let strings = Regex::new(r#"[rbfu]*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"#).unwrap();
     let comment = Regex::new(r"#.*").unwrap();
     let identifier = Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").unwrap();
     let source = docstrings.replace_all(source, "\"\"");
@@ -84,7 +85,7 @@ fn class_body_names(source: &str) -> BTreeSet<String> {
             if before == Some('.')
                 || declared
                 || !name.starts_with(|c: char| c.is_ascii_lowercase())
-                || names::is_python_keyword(name)
+                || reserved::is_python_keyword(name)
                 || ["self", "cls", "value"].contains(&name)
                 || m.start() == 0 && after.starts_with('(') && code.ends_with(':')
             {
@@ -120,8 +121,8 @@ fn class_bodies_use_only_the_names_fields_are_kept_from() {
                     continue;
                 }
                 assert!(
-                    names::CLASS_BODY_NAMES.contains(&name.as_str()),
-                    "{}: {file}: a class body uses `{name}`; add it to names::CLASS_BODY_NAMES so that fields named so get the attribute `{name}_`",
+                    reserved::is(&name, Class::ClassBody),
+                    "{}: {file}: a class body uses `{name}`; add it to reserved::TABLE as Class::ClassBody so that fields named so get the attribute `{name}_`",
                     spec.display()
                 );
                 seen.insert(name);
@@ -187,7 +188,7 @@ def outside(x: int) -> str:
 /// variables, loop variables) or that the module binds at its top level
 /// (imports, assignments) for its functions to use.
 fn function_names(source: &str) -> BTreeSet<String> {
-    let strings = Regex::new(r#"[rbfu]*"(?:[^"\\\n]|\\.)*""#).unwrap();
+    let strings = Regex::new(r#"[rbfu]*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"#).unwrap();
     let parameter = Regex::new(r"^\s+\*?([a-z_][a-z0-9_]*)(?::|,$|\)|=)").unwrap();
     let assigned = Regex::new(r"^\s*([a-z_][a-z0-9_]*)(?:: [^=]+)? = ").unwrap();
     let unpacked = Regex::new(r"^\s+([a-z_][a-z0-9_]*), ([a-z_][a-z0-9_]*) = ").unwrap();
@@ -341,8 +342,8 @@ fn resources_cannot_take_the_names_of_generated_variables() {
                 let made = snakes.iter().any(|s| name.contains(s))
                     || derived.contains(&name)
                     || name.ends_with('_');
-                let listed = RESOURCE_VARIABLES.iter().any(|(n, _)| *n == name)
-                    || names::RESERVED_MODULES.contains(&name.as_str())
+                let listed = reserved::is(&name, Class::Variable)
+                    || reserved::is(&name, Class::Module)
                     || VARIABLES_RESOURCES_MAY_TAKE.contains(&name.as_str());
                 if !made && !listed {
                     unknown.insert(format!("{name} ({file})"));
@@ -352,12 +353,12 @@ fn resources_cannot_take_the_names_of_generated_variables() {
     }
     assert!(
         unknown.is_empty(),
-        "generated functions use names no list accounts for; add each to check::RESOURCE_VARIABLES (a resource of that name would break) or, once checked, to VARIABLES_RESOURCES_MAY_TAKE:\n{}",
+        "generated functions use names no list accounts for; add each to reserved::TABLE as Class::Variable (a resource of that name would break) or, once checked, to VARIABLES_RESOURCES_MAY_TAKE:\n{}",
         unknown.into_iter().collect::<Vec<_>>().join("\n")
     );
     // Every name refused is one the generated functions do use.
-    for (name, _) in RESOURCE_VARIABLES {
-        assert!(seen.contains(*name), "`{name}` is refused but unused");
+    for name in reserved::names(Class::Variable) {
+        assert!(seen.contains(name), "`{name}` is refused but unused");
     }
 }
 
@@ -468,7 +469,7 @@ fn resources_cannot_take_the_names_of_imported_classes() {
                 let class_like = name.starts_with(|c: char| c.is_ascii_uppercase())
                     && name.chars().any(|c| c.is_ascii_lowercase());
                 let made = classes.iter().any(|c| name.starts_with(c));
-                let listed = TAKEN_CLASS_NAMES.iter().any(|(n, _)| *n == name);
+                let listed = reserved::is(&name, Class::ClassName);
                 if listed {
                     seen.insert(name.clone());
                 }
@@ -480,7 +481,7 @@ fn resources_cannot_take_the_names_of_imported_classes() {
     }
     assert!(
         unknown.is_empty(),
-        "generated modules import or define names check::TAKEN_CLASS_NAMES lacks (a resource or enum class of that name would shadow them):\n{}",
+        "generated modules import or define names reserved::TABLE lacks as Class::ClassName (a resource or enum class of that name would shadow them):\n{}",
         unknown.into_iter().collect::<Vec<_>>().join("\n")
     );
     for name in [

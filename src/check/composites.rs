@@ -29,6 +29,10 @@ pub(crate) fn gcd(a: usize, b: usize) -> usize {
 /// Resolves `unique_together` and `indexes`: each group names two or more
 /// distinct fields or relations (a relation means its `_id` column), none
 /// of them a JSON or array field, and no group repeats another.
+///
+/// In: the resource at `path`, its checked fields and relations. Out: the
+/// groups as columns, and how many sample rows stay distinct on every
+/// unique group; problems are on `c`.
 pub(crate) fn composites(
     c: &mut Checker,
     path: &str,
@@ -40,11 +44,16 @@ pub(crate) fn composites(
         capacity: SAMPLES,
         ..Composites::default()
     };
-    let names: Vec<&str> = fields
-        .iter()
-        .map(|f| f.name.as_str())
-        .chain(relations.iter().map(|r| r.name.as_str()))
-        .collect();
+    let members = Members {
+        fields,
+        relations,
+        names: fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(relations.iter().map(|r| r.name.as_str()))
+            .collect(),
+    };
+    // (key, its groups, what a group makes, how to declare one of one member)
     let kinds = [
         (
             "unique_together",
@@ -75,72 +84,11 @@ pub(crate) fn composites(
                 );
                 continue;
             }
-            let before = c.problems.len();
-            let mut columns: Vec<String> = Vec::new();
-            let mut testable = true;
-            // Distinct sample rows on this group: the least common multiple
-            // of its fields' sample counts; unbounded with a relation, since
-            // the tests give each row its own parent for it.
-            let mut distinct = 1usize;
-            let mut has_relation = false;
-            for (j, given) in group.iter().enumerate() {
-                let npath = format!("{gpath}[{j}]");
-                let name = names::snake(given);
-                let column = if let Some(f) = fields.iter().find(|f| f.name == name) {
-                    if !f.row.indexable {
-                        c.at_value(
-                            &npath,
-                            format!("`{}` field `{name}` cannot be part of {what}", f.row.name),
-                            "databases cannot compare JSON documents or arrays; remove it from the group",
-                        );
-                        continue;
-                    }
-                    testable &= f.raw.read.is_none() && f.raw.write.is_none();
-                    let count = if f.raw.write.is_some() {
-                        1
-                    } else {
-                        f.samples_cache.len().max(1)
-                    };
-                    distinct = (distinct * count / gcd(distinct, count)).min(SAMPLES);
-                    name
-                } else if let Some(rel) = relations.iter().find(|r| r.name == name) {
-                    testable &= !rel.nullable;
-                    has_relation = true;
-                    format!("{name}_id")
-                } else {
-                    c.at_value(
-                        &npath,
-                        format!("`{given}` is not a field or relation of this resource"),
-                        allowed_help(given, &names),
-                    );
-                    continue;
-                };
-                if columns.contains(&column) {
-                    c.at_value(
-                        &npath,
-                        format!("`{given}` appears twice in this group"),
-                        "list each field or relation once",
-                    );
-                    continue;
-                }
-                columns.push(column);
-            }
-            if c.problems.len() > before {
+            let Some(g) = members.group(c, &gpath, group, what) else {
                 continue;
-            }
-            // Column order matters to an index, not to a unique constraint.
-            let same = |a: &Vec<String>, b: &Vec<String>| {
-                if key == "indexes" {
-                    a == b
-                } else {
-                    let mut a = a.clone();
-                    let mut b = b.clone();
-                    a.sort();
-                    b.sort();
-                    a == b
-                }
             };
-            if let Some(k) = seen.iter().position(|g| same(g, &columns)) {
+            let ordered = key == "indexes";
+            if let Some(k) = seen.iter().position(|s| same_group(ordered, s, &g.columns)) {
                 c.at_value(
                     &gpath,
                     format!("this group repeats `{key}[{k}]`"),
@@ -148,24 +96,140 @@ pub(crate) fn composites(
                 );
                 continue;
             }
-            seen.push(columns.clone());
-            if key == "indexes" {
-                out.indexes.push(columns);
-                continue;
+            seen.push(g.columns.clone());
+            if ordered {
+                out.indexes.push(g.columns);
+            } else {
+                add_unique(c, &gpath, g, &mut out);
             }
-            if !has_relation {
-                if distinct < 2 {
-                    c.at_value(
-                        &gpath,
-                        "gen cannot derive two rows with different values for this group",
-                        "add an `example:` or more `values` to one of its fields, or add a field with more possible values to the group; the generated tests build their rows from them",
-                    );
-                    continue;
-                }
-                out.capacity = out.capacity.min(distinct);
-            }
-            out.unique.push((columns, testable));
         }
     }
     out
+}
+
+/// Whether two groups' columns are the same group: column order matters
+/// to an index (`ordered`), not to a unique constraint.
+fn same_group(ordered: bool, a: &[String], b: &[String]) -> bool {
+    if ordered {
+        a == b
+    } else {
+        let mut a = a.to_vec();
+        let mut b = b.to_vec();
+        a.sort();
+        b.sort();
+        a == b
+    }
+}
+
+/// Adds unique group `g` (at `gpath`) to `out`, lowering `out.capacity`
+/// to its distinct rows; a group of fields only that cannot give two
+/// distinct sample rows is a problem instead.
+fn add_unique(c: &mut Checker, gpath: &str, g: Group, out: &mut Composites) {
+    if !g.has_relation {
+        if g.distinct < 2 {
+            c.at_value(
+                gpath,
+                "gen cannot derive two rows with different values for this group",
+                "add an `example:` or more `values` to one of its fields, or add a field with more possible values to the group; the generated tests build their rows from them",
+            );
+            return;
+        }
+        out.capacity = out.capacity.min(g.distinct);
+    }
+    out.unique.push((g.columns, g.testable));
+}
+
+/// What a group may name: the resource's fields and relations.
+struct Members<'a> {
+    fields: &'a [FieldPlan],
+    relations: &'a [RelationPlan],
+    /// Their names, for the help line of an unknown one.
+    names: Vec<&'a str>,
+}
+
+/// One group of `unique_together` or `indexes`, resolved.
+struct Group {
+    columns: Vec<String>,
+    /// Whether the generated 409 test can build two clashing rows from it.
+    testable: bool,
+    /// Distinct sample rows on this group: the least common multiple of
+    /// its fields' sample counts, at most [`SAMPLES`]; unbounded (not
+    /// counted) with a relation, since the tests give each row its own
+    /// parent for it.
+    distinct: usize,
+    has_relation: bool,
+}
+
+impl Members<'_> {
+    /// Resolves the members of `group` (at `gpath`, making `what`) to
+    /// columns. Out: the group, or `None` if any member is a problem.
+    fn group(&self, c: &mut Checker, gpath: &str, group: &[String], what: &str) -> Option<Group> {
+        let before = c.problems.len();
+        let mut g = Group {
+            columns: Vec::new(),
+            testable: true,
+            distinct: 1,
+            has_relation: false,
+        };
+        for (j, given) in group.iter().enumerate() {
+            let npath = format!("{gpath}[{j}]");
+            let Some(column) = self.column(c, &npath, given, what, &mut g) else {
+                continue;
+            };
+            if g.columns.contains(&column) {
+                c.at_value(
+                    &npath,
+                    format!("`{given}` appears twice in this group"),
+                    "list each field or relation once",
+                );
+                continue;
+            }
+            g.columns.push(column);
+        }
+        (c.problems.len() == before).then_some(g)
+    }
+
+    /// The column of member `given` (at `npath`) of a group making `what`:
+    /// a field's own, a relation's `_id`. Updates `g`'s testability,
+    /// distinct rows and relations. `None` after a problem (unknown, or a
+    /// field that cannot be compared).
+    fn column(
+        &self,
+        c: &mut Checker,
+        npath: &str,
+        given: &str,
+        what: &str,
+        g: &mut Group,
+    ) -> Option<String> {
+        let name = names::snake(given);
+        if let Some(f) = self.fields.iter().find(|f| f.name == name) {
+            if !f.row.indexable {
+                c.at_value(
+                    npath,
+                    format!("`{}` field `{name}` cannot be part of {what}", f.row.name),
+                    "databases cannot compare JSON documents or arrays; remove it from the group",
+                );
+                return None;
+            }
+            g.testable &= f.raw.read.is_none() && f.raw.write.is_none();
+            let count = if f.raw.write.is_some() {
+                1
+            } else {
+                f.samples_cache.len().max(1)
+            };
+            g.distinct = (g.distinct * count / gcd(g.distinct, count)).min(SAMPLES);
+            Some(name)
+        } else if let Some(rel) = self.relations.iter().find(|r| r.name == name) {
+            g.testable &= !rel.nullable;
+            g.has_relation = true;
+            Some(format!("{name}_id"))
+        } else {
+            c.at_value(
+                npath,
+                format!("`{given}` is not a field or relation of this resource"),
+                allowed_help(given, &self.names),
+            );
+            None
+        }
+    }
 }

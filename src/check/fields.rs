@@ -1,11 +1,11 @@
 //! Checks of one field: its name, type, bounds, default and access flags.
 
-use crate::check::resources::TAKEN_CLASS_NAMES;
 use crate::check::values::{check_value, show};
-use crate::check::{Checker, GENERATED_COLUMNS, MAX_ENUM_VALUE, MAX_NAME};
+use crate::check::{Checker, MAX_ENUM_VALUE, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::names;
 use crate::python::{self};
+use crate::reserved::{self, Class};
 use crate::schema::{self};
 use crate::spec::{RawField, RawResource, spans::join_key};
 use crate::testplan::values::samples;
@@ -73,7 +73,7 @@ pub(crate) fn member_name(
         );
         return None;
     }
-    if GENERATED_COLUMNS.contains(&name.as_str()) {
+    if reserved::is(&name, Class::Column) {
         c.at_key(
             path,
             format!("{what} name `{key}` collides with a column gen generates (`id`, `owner_id`, `created_at`, `updated_at`, `deleted_at`, `created_by_id`, `updated_by_id`)"),
@@ -81,7 +81,7 @@ pub(crate) fn member_name(
         );
         return None;
     }
-    if let Some(why) = names::framework_reserved(&name) {
+    if let Some(why) = reserved::framework_reserved(&name) {
         let help = match name.strip_prefix("model_") {
             Some(rest) => format!(
                 "rename it so that it does not start with `model_`, for example `{rest}` or `{rest}_model`"
@@ -105,10 +105,17 @@ pub(crate) fn member_name(
     Some(name)
 }
 
+/// A YAML number as `f64` (NaN if it has no such value).
 pub(crate) fn number(n: &serde_yaml::Number) -> f64 {
     n.as_f64().unwrap_or(f64::NAN)
 }
 
+/// Checks field `name` of resource `class` (YAML path `path`) and resolves
+/// it: its type row, bounds, enum class, column and Pydantic types, default,
+/// example and test samples.
+///
+/// Out: the field's plan, or `None` when any check failed (the problems
+/// are recorded on `c`, in the order of the helpers called here).
 pub(crate) fn field(
     c: &mut Checker,
     path: &str,
@@ -116,16 +123,47 @@ pub(crate) fn field(
     name: &str,
     raw: &RawField,
 ) -> Option<FieldPlan> {
-    let type_path = join_key(path, "type");
-    let Some(row) = types::lookup(&raw.r#type) else {
+    let row = field_type(c, path, raw)?;
+    let before = c.problems.len();
+    key_applicability(c, path, raw, row);
+    let mut b = bounds(c, path, raw, row);
+    let enum_class =
+        (row.ty == FieldType::Enum).then(|| enum_values(c, path, class, name, raw, &mut b));
+    if row.ty == FieldType::Decimal {
+        decimal_digits(c, path, raw, &mut b);
+    }
+    field_roles(c, path, raw);
+    access_flags(c, path, raw);
+    if c.problems.len() > before {
+        return None;
+    }
+    let mut plan = resolve(name, row, raw, b, enum_class);
+    default_value(c, path, &mut plan);
+    example_value(c, path, &mut plan);
+    if c.problems.len() == before {
+        plan.samples_cache = samples(c, path, &plan);
+    }
+    (c.problems.len() == before).then_some(plan)
+}
+
+/// Looks up the field's `type:` in the type table; an unknown type is a
+/// problem (with the closest known names) and gives `None`.
+fn field_type(c: &mut Checker, path: &str, raw: &RawField) -> Option<&'static TypeRow> {
+    let row = types::lookup(&raw.r#type);
+    if row.is_none() {
         c.at_value(
-            &type_path,
+            &join_key(path, "type"),
             format!("unknown field type `{}`", raw.r#type),
             allowed_help(&raw.r#type, &types::names()),
         );
-        return None;
-    };
-    let before = c.problems.len();
+    }
+    row
+}
+
+/// Checks that each key the field gives applies to its type `row`: bounds
+/// and lengths by type family, `values`, `precision` and `scale` by type,
+/// `unique` and `index` by the row's flags.
+fn key_applicability(c: &mut Checker, path: &str, raw: &RawField, row: &TypeRow) {
     let ty = row.ty;
     let numeric = row.family == Family::Numeric;
     let textual = row.family == Family::Textual;
@@ -182,40 +220,17 @@ pub(crate) fn field(
             "remove `index`; their values are JSON documents or arrays, which a plain index cannot serve",
         );
     }
+}
+
+/// Checks and parses the field's `min`/`max`, lengths and `pattern` into
+/// [`Bounds`] (string fields default to `max_length: 255`). Enum values and
+/// decimal digits are filled in later.
+fn bounds(c: &mut Checker, path: &str, raw: &RawField, row: &TypeRow) -> Bounds {
     let mut b = Bounds::default();
-    let (lo, hi) = match ty {
-        FieldType::Int => (Some(types::INT32.0 as f64), Some(types::INT32.1 as f64)),
-        FieldType::BigInt => (Some(types::INT64.0 as f64), Some(types::INT64.1 as f64)),
-        _ => (None, None),
-    };
-    for (key, value) in [("min", &raw.min), ("max", &raw.max)] {
-        if let (Some(n), true) = (value, numeric) {
-            let integral = matches!(ty, FieldType::Int | FieldType::BigInt);
-            if integral && !(n.is_i64() || n.is_u64()) {
-                c.at_value(
-                    &join_key(path, key),
-                    format!("`{key}` must be a whole number for `{}` fields", row.name),
-                    "drop the fraction",
-                );
-            } else if lo.is_some_and(|l| number(n) < l) || hi.is_some_and(|h| number(n) > h) {
-                c.at_value(
-                    &join_key(path, key),
-                    format!(
-                        "`{key}` {n} does not fit {} column",
-                        names::article(row.name)
-                    ),
-                    format!(
-                        "stay within {} to {}, or use `bigint`",
-                        lo.unwrap_or_default(),
-                        hi.unwrap_or_default()
-                    ),
-                );
-            } else if !number(n).is_finite() {
-                c.at_value(
-                    &join_key(path, key),
-                    format!("`{key}` must be a finite number"),
-                    "write a plain number",
-                );
+    if row.family == Family::Numeric {
+        for (key, value) in [("min", &raw.min), ("max", &raw.max)] {
+            if let Some(n) = value {
+                number_bound(c, &join_key(path, key), key, n, row);
             }
         }
     }
@@ -231,9 +246,59 @@ pub(crate) fn field(
         }
     }
     b.min_length = raw.min_length;
-    b.max_length = raw.max_length.or((ty == FieldType::String).then_some(255));
+    b.max_length = raw
+        .max_length
+        .or((row.ty == FieldType::String).then_some(255));
+    length_bounds(c, path, raw, row, &b);
+    if let Some(p) = &raw.pattern {
+        b.pattern = pattern(c, &join_key(path, "pattern"), p);
+    }
+    b
+}
+
+/// Checks one numeric bound `key` (`min` or `max`, at `at`) of value `n`
+/// on a numeric field of type `row`: whole for integers, within the
+/// column's range, finite.
+fn number_bound(c: &mut Checker, at: &str, key: &str, n: &serde_yaml::Number, row: &TypeRow) {
+    let (lo, hi) = match row.ty {
+        FieldType::Int => (Some(types::INT32.0 as f64), Some(types::INT32.1 as f64)),
+        FieldType::BigInt => (Some(types::INT64.0 as f64), Some(types::INT64.1 as f64)),
+        _ => (None, None),
+    };
+    let integral = matches!(row.ty, FieldType::Int | FieldType::BigInt);
+    if integral && !(n.is_i64() || n.is_u64()) {
+        c.at_value(
+            at,
+            format!("`{key}` must be a whole number for `{}` fields", row.name),
+            "drop the fraction",
+        );
+    } else if lo.is_some_and(|l| number(n) < l) || hi.is_some_and(|h| number(n) > h) {
+        c.at_value(
+            at,
+            format!(
+                "`{key}` {n} does not fit {} column",
+                names::article(row.name)
+            ),
+            format!(
+                "stay within {} to {}, or use `bigint`",
+                lo.unwrap_or_default(),
+                hi.unwrap_or_default()
+            ),
+        );
+    } else if !number(n).is_finite() {
+        c.at_value(
+            at,
+            format!("`{key}` must be a finite number"),
+            "write a plain number",
+        );
+    }
+}
+
+/// Checks `max_length` is in range and the lengths `b` holds (with
+/// string's default) are in order.
+fn length_bounds(c: &mut Checker, path: &str, raw: &RawField, row: &TypeRow, b: &Bounds) {
     if let Some(max) = raw.max_length {
-        if max == 0 || (ty == FieldType::String && max > 10_485_760) {
+        if max == 0 || (row.ty == FieldType::String && max > 10_485_760) {
             c.at_value(
                 &join_key(path, "max_length"),
                 format!("`max_length` {max} is out of range"),
@@ -254,92 +319,117 @@ pub(crate) fn field(
             );
         }
     }
-    if let Some(p) = &raw.pattern {
-        match Regex::new(p) {
-            Ok(re) => b.pattern = Some(re),
-            Err(e) => {
-                let detail = e.to_string();
-                let last = detail
-                    .lines()
-                    .rfind(|l| !l.trim().is_empty())
-                    .unwrap_or("invalid")
-                    .trim()
-                    .to_owned();
-                c.at_value(
-                    &join_key(path, "pattern"),
-                    format!(
-                        "`pattern` is not a valid regular expression: {}",
-                        last.trim_start_matches("error: ")
-                    ),
-                    "Pydantic checks patterns with Rust's regex syntax (no look-around or backreferences); quote the pattern in YAML",
-                );
-            }
-        }
-    }
-    let mut enum_class = None;
-    if ty == FieldType::Enum {
-        match &raw.values {
-            None => c.at_key(
-                path,
-                "enum fields need `values`",
-                "add `values: [first, second]`",
-            ),
-            Some(v) if v.is_empty() => c.at_value(
-                &join_key(path, "values"),
-                "`values` is empty",
-                "list at least one value",
-            ),
-            Some(v) => {
-                let mut members: BTreeMap<String, &str> = BTreeMap::new();
-                for (i, value) in v.iter().enumerate() {
-                    let member = names::enum_member(value);
-                    let vpath = format!("{}[{i}]", join_key(path, "values"));
-                    if value.is_empty() || value.len() > MAX_ENUM_VALUE {
-                        c.at_value(
-                            &vpath,
-                            format!("enum values must be 1 to {MAX_ENUM_VALUE} characters"),
-                            "shorten or fill in the value",
-                        );
-                    } else if let Some(prev) = members.get(&member) {
-                        c.at_value(
-                            &vpath,
-                            format!("enum value `{value}` repeats `{prev}` (both become member `{member}`)"),
-                            "remove the repeat or make the values differ in more than case and punctuation",
-                        );
-                    } else {
-                        members.insert(member, value);
-                    }
-                }
-                b.values = v.clone();
-            }
-        }
-        let mut enum_name = enum_class_name(class, name);
-        if c.classes.contains(&enum_name) && enum_name != class {
-            enum_name = format!("{class}{enum_name}");
-        }
-        enum_class = Some(enum_name);
-    }
-    if ty == FieldType::Decimal {
-        b.precision = raw.precision.unwrap_or(10);
-        b.scale = raw.scale.unwrap_or(2);
-        if b.precision == 0 || b.precision > 1000 {
+}
+
+/// Compiles `pattern:` (`p`, at `at`) with Rust's regex syntax, which
+/// Pydantic uses too; a pattern that does not compile is a problem whose
+/// message is the compiler's last line.
+fn pattern(c: &mut Checker, at: &str, p: &str) -> Option<Regex> {
+    match Regex::new(p) {
+        Ok(re) => Some(re),
+        Err(e) => {
+            let detail = e.to_string();
+            let last = detail
+                .lines()
+                .rfind(|l| !l.trim().is_empty())
+                .unwrap_or("invalid")
+                .trim()
+                .to_owned();
             c.at_value(
-                &join_key(path, "precision"),
-                format!("`precision` {} is out of range", b.precision),
-                "use 1 to 1000 digits",
-            );
-        }
-        if b.scale > b.precision {
-            c.at_value(
-                &join_key(path, "scale"),
+                at,
                 format!(
-                    "`scale` ({}) is greater than `precision` ({})",
-                    b.scale, b.precision
+                    "`pattern` is not a valid regular expression: {}",
+                    last.trim_start_matches("error: ")
                 ),
-                "scale counts digits after the point and must not exceed precision",
+                "Pydantic checks patterns with Rust's regex syntax (no look-around or backreferences); quote the pattern in YAML",
             );
+            None
         }
     }
+}
+
+/// Checks an enum field's `values` (present, not empty, each 1 to
+/// [`MAX_ENUM_VALUE`] characters, no two becoming the same member) and
+/// stores them in `b`. Out: the enum's class name, prefixed with `class`
+/// when another resource's class already has it.
+fn enum_values(
+    c: &mut Checker,
+    path: &str,
+    class: &str,
+    name: &str,
+    raw: &RawField,
+    b: &mut Bounds,
+) -> String {
+    match &raw.values {
+        None => c.at_key(
+            path,
+            "enum fields need `values`",
+            "add `values: [first, second]`",
+        ),
+        Some(v) if v.is_empty() => c.at_value(
+            &join_key(path, "values"),
+            "`values` is empty",
+            "list at least one value",
+        ),
+        Some(v) => {
+            let mut members: BTreeMap<String, &str> = BTreeMap::new();
+            for (i, value) in v.iter().enumerate() {
+                let member = names::enum_member(value);
+                let vpath = format!("{}[{i}]", join_key(path, "values"));
+                if value.is_empty() || value.len() > MAX_ENUM_VALUE {
+                    c.at_value(
+                        &vpath,
+                        format!("enum values must be 1 to {MAX_ENUM_VALUE} characters"),
+                        "shorten or fill in the value",
+                    );
+                } else if let Some(prev) = members.get(&member) {
+                    c.at_value(
+                        &vpath,
+                        format!("enum value `{value}` repeats `{prev}` (both become member `{member}`)"),
+                        "remove the repeat or make the values differ in more than case and punctuation",
+                    );
+                } else {
+                    members.insert(member, value);
+                }
+            }
+            b.values = v.clone();
+        }
+    }
+    let enum_name = enum_class_name(class, name);
+    if c.classes.contains(&enum_name) && enum_name != class {
+        format!("{class}{enum_name}")
+    } else {
+        enum_name
+    }
+}
+
+/// Sets a decimal field's `precision` and `scale` in `b` (10 and 2 when
+/// absent) and checks them.
+fn decimal_digits(c: &mut Checker, path: &str, raw: &RawField, b: &mut Bounds) {
+    b.precision = raw.precision.unwrap_or(10);
+    b.scale = raw.scale.unwrap_or(2);
+    if b.precision == 0 || b.precision > 1000 {
+        c.at_value(
+            &join_key(path, "precision"),
+            format!("`precision` {} is out of range", b.precision),
+            "use 1 to 1000 digits",
+        );
+    }
+    if b.scale > b.precision {
+        c.at_value(
+            &join_key(path, "scale"),
+            format!(
+                "`scale` ({}) is greater than `precision` ({})",
+                b.scale, b.precision
+            ),
+            "scale counts digits after the point and must not exceed precision",
+        );
+    }
+}
+
+/// Checks the field's `read:` and `write:` name roles, and that a field
+/// only some roles may write can be created without it.
+fn field_roles(c: &mut Checker, path: &str, raw: &RawField) {
     for (key, list) in [("read", &raw.read), ("write", &raw.write)] {
         let Some(list) = list else { continue };
         let roles = c.roles.clone();
@@ -361,10 +451,18 @@ pub(crate) fn field(
             "add `nullable: true` or a `default:`, or every other role could never create a row",
         );
     }
-    access_flags(c, path, raw);
-    if c.problems.len() > before {
-        return None;
-    }
+}
+
+/// Builds the plan of a checked field: its names, column and Pydantic
+/// types from `row`, bounds `b` and enum class; default, example and
+/// samples come later.
+fn resolve(
+    name: &str,
+    row: &'static TypeRow,
+    raw: &RawField,
+    b: Bounds,
+    enum_class: Option<String>,
+) -> FieldPlan {
     let params = TypeParams {
         max_length: b.max_length,
         precision: b.precision,
@@ -372,67 +470,71 @@ pub(crate) fn field(
         enum_class: enum_class.clone().unwrap_or_default(),
         enum_values: b.values.clone(),
     };
-    let mapping = types::mapping(row, &params);
-    let sql_type = types::sql_type(ty, &params);
-    let mut plan = FieldPlan {
+    FieldPlan {
         name: name.to_owned(),
         attr: names::attribute(name),
         row,
         raw: raw.clone(),
         bounds: b,
-        mapping,
+        mapping: types::mapping(row, &params),
         default: None,
         example: None,
         enum_class,
         samples_cache: Vec::new(),
-        sql_type,
-    };
-    if let Some(d) = &raw.default {
-        let dpath = join_key(path, "default");
-        if d.is_null() {
-            if !raw.nullable {
-                c.at_value(
-                    &dpath,
-                    "`default: null` on a field that is not nullable",
-                    "add `nullable: true`, or give a real default",
-                );
-            }
-        } else if !row.defaultable {
+        sql_type: types::sql_type(row.ty, &params),
+    }
+}
+
+/// Checks `default:` against the field's nullability, its type's
+/// `defaultable` flag and its own constraints, and stores it in `plan`.
+fn default_value(c: &mut Checker, path: &str, plan: &mut FieldPlan) {
+    let Some(d) = &plan.raw.default else { return };
+    let dpath = join_key(path, "default");
+    if d.is_null() {
+        if !plan.raw.nullable {
             c.at_value(
                 &dpath,
-                format!("`{}` fields cannot have a default in spec v1", row.name),
-                "make the field `nullable: true` and set it in the request instead",
+                "`default: null` on a field that is not nullable",
+                "add `nullable: true`, or give a real default",
             );
-        } else {
-            match check_value(&plan, d) {
-                Ok(v) => plan.default = Some(v),
-                Err(why) => {
-                    let help = if ty == FieldType::Enum {
-                        let allowed: Vec<&str> =
-                            plan.bounds.values.iter().map(String::as_str).collect();
-                        allowed_help(d.as_str().unwrap_or_default(), &allowed)
-                    } else {
-                        "the default must satisfy the field's own type and constraints".to_owned()
-                    };
-                    c.at_value(&dpath, format!("default {}: {why}", show(d)), help);
-                }
+        }
+    } else if !plan.row.defaultable {
+        c.at_value(
+            &dpath,
+            format!(
+                "`{}` fields cannot have a default in spec v1",
+                plan.row.name
+            ),
+            "make the field `nullable: true` and set it in the request instead",
+        );
+    } else {
+        match check_value(plan, d) {
+            Ok(v) => plan.default = Some(v),
+            Err(why) => {
+                let help = if plan.row.ty == FieldType::Enum {
+                    let allowed: Vec<&str> =
+                        plan.bounds.values.iter().map(String::as_str).collect();
+                    allowed_help(d.as_str().unwrap_or_default(), &allowed)
+                } else {
+                    "the default must satisfy the field's own type and constraints".to_owned()
+                };
+                c.at_value(&dpath, format!("default {}: {why}", show(d)), help);
             }
         }
     }
-    if let Some(e) = &raw.example {
-        match check_value(&plan, e) {
-            Ok(v) => plan.example = Some(v),
-            Err(why) => c.at_value(
-                &join_key(path, "example"),
-                format!("example {}: {why}", show(e)),
-                "examples appear in /docs and in the generated tests, so they must be valid values",
-            ),
-        }
+}
+
+/// Checks `example:` against the field's constraints and stores it in `plan`.
+fn example_value(c: &mut Checker, path: &str, plan: &mut FieldPlan) {
+    let Some(e) = &plan.raw.example else { return };
+    match check_value(plan, e) {
+        Ok(v) => plan.example = Some(v),
+        Err(why) => c.at_value(
+            &join_key(path, "example"),
+            format!("example {}: {why}", show(e)),
+            "examples appear in /docs and in the generated tests, so they must be valid values",
+        ),
     }
-    if c.problems.len() == before {
-        plan.samples_cache = samples(c, path, &plan);
-    }
-    (c.problems.len() == before).then_some(plan)
 }
 
 /// Checks `read_only` and `write_only` against the field's other keys.
@@ -532,13 +634,16 @@ pub(crate) fn unlistable_fields(
     }
 }
 
+/// The class name of enum field `name` of resource `class`: `{Class}{Name}`
+/// when that still fits a model line or the short name is taken, else `{Name}`.
 pub(crate) fn enum_class_name(class: &str, name: &str) -> String {
     let plain = names::pascal(name);
     let long = format!("{class}{plain}");
     // `    name: Mapped[Class | None] = mapped_column(` within 88 columns.
     let fits = 4 + name.len() + "Mapped[ | None]".len() + long.len() + ": = mapped_column(".len()
         < python::LINE_LENGTH;
-    let taken = TAKEN_CLASS_NAMES.iter().any(|(n, _)| *n == plain)
+    let taken = reserved::is(&plain, Class::ClassName)
+        || reserved::python_name_clash(&plain).is_some()
         || plain == class
         || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"]
             .iter()

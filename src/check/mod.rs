@@ -15,7 +15,6 @@ pub(crate) mod project;
 pub(crate) mod relations;
 pub(crate) mod resources;
 
-pub use resources::{RESOURCE_VARIABLES, TAKEN_CLASS_NAMES};
 pub(crate) mod values;
 
 #[cfg(test)]
@@ -30,19 +29,6 @@ use crate::spec::Spec;
 use crate::table::tables;
 use crate::types::{self};
 use std::collections::BTreeSet;
-
-/// Names every resource's model defines itself (`owned`, `timestamps`,
-/// `soft_delete`, `audit`), reserved whether or not the resource uses them.
-pub(crate) const GENERATED_COLUMNS: &[&str] = &[
-    "id",
-    "owner_id",
-    "owner",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "created_by_id",
-    "updated_by_id",
-];
 
 /// The columns `audit: true` adds.
 pub(crate) const AUDIT_COLUMNS: [&str; 2] = ["created_by_id", "updated_by_id"];

@@ -1,16 +1,20 @@
 //! Checks of `project:` and `auth:` (roles, token lifetimes, user fields).
 
-use crate::check::fields::{field, member_name};
+use crate::check::fields::{FieldPlan, field, member_name};
 use crate::check::{Checker, MAX_PREFIX};
 use crate::diagnostics::allowed_help;
 use crate::layout::field::lay_out_field;
 use crate::model::{Auth, Project};
 use crate::names;
 use crate::python::{self, Imports, call};
+use crate::reserved::{self, Class};
 use crate::spec::spans::join_key;
+use crate::spec::{RawAuth, RawField};
 use regex::Regex;
 use std::collections::BTreeMap;
 
+/// Checks `project:` (name, title, description, version, `api_prefix`)
+/// and resolves it, with its strings already quoted for Python.
 pub(crate) fn project(c: &mut Checker) -> Project {
     let p = &c.spec.raw.project;
     let name_ok = Regex::new(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$").expect("static regex");
@@ -68,8 +72,57 @@ pub(crate) fn project(c: &mut Checker) -> Project {
     }
 }
 
+/// Checks `auth:` (roles, the role given at signup, token lifetimes) and
+/// resolves it; user fields are added later by [`user_fields`], once the
+/// resources' class names are known.
 pub(crate) fn auth(c: &mut Checker) -> Auth {
     let raw = c.spec.raw.auth.clone().unwrap_or_default();
+    let roles = roles(c, &raw);
+    let default_role = default_role(c, &raw, &roles);
+    let minutes = raw.access_token_minutes.unwrap_or(30);
+    lifetime(
+        c,
+        "access_token_minutes",
+        minutes,
+        43_200,
+        "use 1 to 43200 (30 days); short-lived tokens (15 to 60 minutes) are the norm",
+    );
+    let role_literal = format!(
+        "Literal[{}]",
+        roles
+            .iter()
+            .map(|r| python::string(r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let days = raw.refresh_token_days.unwrap_or(14);
+    lifetime(
+        c,
+        "refresh_token_days",
+        days,
+        365,
+        "use 1 to 365; users log in again when a refresh token expires",
+    );
+    Auth {
+        roles,
+        default_role,
+        role_literal,
+        access_token_minutes: minutes,
+        refresh_token_days: days,
+        user_fields: Vec::new(),
+        user_columns: Vec::new(),
+        user_enums: Vec::new(),
+        user_model_imports: String::new(),
+        user_schema_imports: String::new(),
+        user_not_null_on_update: String::new(),
+        user_sample: Vec::new(),
+        user_renamed: Vec::new(),
+    }
+}
+
+/// The project's roles: `admin` first, then each valid role of
+/// `auth.roles` (`admin` and `member` when absent) once.
+fn roles(c: &mut Checker, raw: &RawAuth) -> Vec<String> {
     let mut roles = vec!["admin".to_owned()];
     let given = raw
         .roles
@@ -93,7 +146,14 @@ pub(crate) fn auth(c: &mut Checker) -> Auth {
             roles.push(role.clone());
         }
     }
-    let default_role = match raw.default_role.clone() {
+    roles
+}
+
+/// The role given at signup: `auth.default_role` (one of `roles`, not
+/// `admin`), else `member` if it is a role, else the first role that is
+/// not `admin`.
+fn default_role(c: &mut Checker, raw: &RawAuth, roles: &[String]) -> String {
+    match raw.default_role.clone() {
         Some(r) => {
             if r == "admin" {
                 c.at_value(
@@ -123,145 +183,35 @@ pub(crate) fn auth(c: &mut Checker) -> Auth {
                 "member".to_owned()
             }
         },
-    };
-    let minutes = raw.access_token_minutes.unwrap_or(30);
-    if !(1..=43_200).contains(&minutes) {
-        c.at_value(
-            "auth.access_token_minutes",
-            format!("`access_token_minutes` {minutes} is out of range"),
-            "use 1 to 43200 (30 days); short-lived tokens (15 to 60 minutes) are the norm",
-        );
-    }
-    let role_literal = format!(
-        "Literal[{}]",
-        roles
-            .iter()
-            .map(|r| python::string(r))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let days = raw.refresh_token_days.unwrap_or(14);
-    if !(1..=365).contains(&days) {
-        c.at_value(
-            "auth.refresh_token_days",
-            format!("`refresh_token_days` {days} is out of range"),
-            "use 1 to 365; users log in again when a refresh token expires",
-        );
-    }
-    Auth {
-        roles,
-        default_role,
-        role_literal,
-        access_token_minutes: minutes,
-        refresh_token_days: days,
-        user_fields: Vec::new(),
-        user_columns: Vec::new(),
-        user_enums: Vec::new(),
-        user_model_imports: String::new(),
-        user_schema_imports: String::new(),
-        user_not_null_on_update: String::new(),
-        user_sample: Vec::new(),
-        user_renamed: Vec::new(),
     }
 }
 
-/// Names the built-in User already has (or its endpoints take).
-pub(crate) const USER_RESERVED: &[&str] = &[
-    "email",
-    "password",
-    "hashed_password",
-    "role",
-    "is_active",
-    "is_admin",
-    "token_version",
-    "current_password",
-    "new_password",
-    "refresh_token",
-    "refresh_tokens",
-];
+/// Checks token lifetime `auth.<key>` (`value`) is within 1 to `max`.
+fn lifetime(c: &mut Checker, key: &str, value: u32, max: u32, help: &str) {
+    if !(1..=max).contains(&value) {
+        c.at_value(
+            &format!("auth.{key}"),
+            format!("`{key}` {value} is out of range"),
+            help,
+        );
+    }
+}
 
 /// `auth.user_fields`: validated like resource fields, laid out into the
 /// built-in User's model, schemas and table.
+///
+/// In: the checked `auth`. Out: `auth` with its user fields, columns,
+/// enums, imports, samples and update validator filled in.
 pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
     let raw = c.spec.raw.auth.clone().unwrap_or_default().user_fields;
-    let mut model_imports = Imports::default();
-    model_imports
-        .from("sqlalchemy", "Boolean")
-        .from("sqlalchemy", "ForeignKey")
-        .from("sqlalchemy", "Integer")
-        .from("sqlalchemy", "String")
-        .from("sqlalchemy.orm", "Mapped")
-        .from("sqlalchemy.orm", "mapped_column")
-        .from("datetime", "datetime")
-        .from("app.database", "Base")
-        .from("app.database", "TimestampMixin")
-        .from("app.database", "UTCDateTime")
-        .from("app.database", "utc_now");
-    let mut schema_imports = Imports::default();
-    schema_imports
-        .from("datetime", "datetime")
-        .from("typing", "Annotated")
-        .from("typing", "Literal")
-        .from("pydantic", "BaseModel")
-        .from("pydantic", "ConfigDict")
-        .from("pydantic", "EmailStr")
-        .from("pydantic", "Field")
-        .from("pydantic", "field_validator")
-        .from("app.schemas", "Page")
-        .from("app.schemas", "reject_null")
-        .from("app.schemas", "SafeStr");
+    let (mut model_imports, mut schema_imports) = user_imports();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     let mut not_null = Vec::new();
     for (key, raw_field) in &raw {
         let path = join_key("auth.user_fields", key);
-        if USER_RESERVED.contains(&names::snake(key).as_str()) {
-            c.at_key(
-                &path,
-                format!("`{key}` is a built-in field of User (or of its endpoints)"),
-                format!(
-                    "rename it; the built-in names are {}",
-                    USER_RESERVED.join(", ")
-                ),
-            );
-            continue;
-        }
-        let Some(name) = member_name(c, &path, key, "user field", &taken) else {
+        let Some(plan) = user_field(c, &path, key, raw_field, &mut taken) else {
             continue;
         };
-        taken.insert(name.clone(), format!("user field `{key}`"));
-        let Some(plan) = field(c, &path, "User", &name, raw_field) else {
-            continue;
-        };
-        if let Some(flag) = [
-            ("read_only", plan.raw.read_only),
-            ("write_only", plan.raw.write_only),
-        ]
-        .into_iter()
-        .find_map(|(k, on)| on.then_some(k))
-        {
-            c.at_key(
-                &join_key(&path, flag),
-                format!("`{flag}` applies to resource fields, not user fields"),
-                "users set their fields at signup and with `PATCH /users/me`, and read them back there; remove it",
-            );
-            continue;
-        }
-        if plan.raw.unique {
-            c.at_key(
-                &path,
-                "user fields cannot be unique in spec v1",
-                "remove `unique`; `email` is the user's unique key",
-            );
-            continue;
-        }
-        if !plan.raw.nullable && plan.default.is_none() {
-            c.at_key(
-                &path,
-                format!("user field `{key}` needs `nullable: true` or a `default`"),
-                "existing users and admins made by `python -m app.cli create-admin` have no value for it",
-            );
-            continue;
-        }
         let laid = lay_out_field(
             &plan,
             "User",
@@ -273,7 +223,7 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
         if let Some(v) = plan.samples_cache.first() {
             auth.user_sample.push(format!(
                 "{}: {},",
-                python::string(&name),
+                python::string(&plan.name),
                 python::literal(v)
             ));
         }
@@ -289,4 +239,95 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
     auth.user_not_null_on_update = call("@field_validator", &guarded, "", 4);
     auth.user_model_imports = model_imports.render();
     auth.user_schema_imports = schema_imports.render();
+}
+
+/// What the User's model and schemas import before any user field.
+fn user_imports() -> (Imports, Imports) {
+    let mut model_imports = Imports::default();
+    model_imports
+        .uses("Boolean")
+        .uses("ForeignKey")
+        .uses("Integer")
+        .uses("String")
+        .uses("Mapped")
+        .uses("mapped_column")
+        .uses("datetime")
+        .uses("Base")
+        .uses("TimestampMixin")
+        .uses("UTCDateTime")
+        .uses("utc_now");
+    let mut schema_imports = Imports::default();
+    schema_imports
+        .uses("datetime")
+        .uses("Annotated")
+        .uses("Literal")
+        .uses("BaseModel")
+        .uses("ConfigDict")
+        .uses("EmailStr")
+        .uses("Field")
+        .uses("field_validator")
+        .uses("Page")
+        .uses("reject_null")
+        .uses("SafeStr");
+    (model_imports, schema_imports)
+}
+
+/// Checks user field `key` (at `path`): not a built-in name, a usable
+/// name not yet `taken` (where it is then added), a valid field, and none
+/// of what user fields cannot be (read_only, write_only, unique, required
+/// without a default). Out: its plan, or `None` after a problem.
+fn user_field(
+    c: &mut Checker,
+    path: &str,
+    key: &str,
+    raw_field: &RawField,
+    taken: &mut BTreeMap<String, String>,
+) -> Option<FieldPlan> {
+    if reserved::is(&names::snake(key), Class::UserField) {
+        c.at_key(
+            path,
+            format!("`{key}` is a built-in field of User (or of its endpoints)"),
+            format!(
+                "rename it; the built-in names are {}",
+                reserved::names(Class::UserField)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        return None;
+    }
+    let name = member_name(c, path, key, "user field", taken)?;
+    taken.insert(name.clone(), format!("user field `{key}`"));
+    let plan = field(c, path, "User", &name, raw_field)?;
+    if let Some(flag) = [
+        ("read_only", plan.raw.read_only),
+        ("write_only", plan.raw.write_only),
+    ]
+    .into_iter()
+    .find_map(|(k, on)| on.then_some(k))
+    {
+        c.at_key(
+            &join_key(path, flag),
+            format!("`{flag}` applies to resource fields, not user fields"),
+            "users set their fields at signup and with `PATCH /users/me`, and read them back there; remove it",
+        );
+        return None;
+    }
+    if plan.raw.unique {
+        c.at_key(
+            path,
+            "user fields cannot be unique in spec v1",
+            "remove `unique`; `email` is the user's unique key",
+        );
+        return None;
+    }
+    if !plan.raw.nullable && plan.default.is_none() {
+        c.at_key(
+            path,
+            format!("user field `{key}` needs `nullable: true` or a `default`"),
+            "existing users and admins made by `python -m app.cli create-admin` have no value for it",
+        );
+        return None;
+    }
+    Some(plan)
 }

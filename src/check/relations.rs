@@ -100,6 +100,8 @@ pub(crate) struct Inverses {
     pub(crate) ambiguous: BTreeSet<(String, String)>,
 }
 
+/// What the one-to-many and many-to-many relations of every resource of
+/// `catalog` add to the resources they point at (see [`Inverses`]).
 pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Inverses {
     let mut out = Inverses::default();
     for (key, r) in &spec.resources {
@@ -183,6 +185,12 @@ pub(crate) struct RelationPlan {
     pub(crate) via: Option<String>,
 }
 
+/// Checks relation `name` (at `path`) of resource `class` and resolves it
+/// against `catalog`: kind, target, `on_delete`, and the keys that apply
+/// only to relations with a column or only to collections.
+///
+/// Out: the relation's plan, or `None` when any check failed (problems
+/// are on `c`, in the order of the helpers called here).
 pub(crate) fn relation(
     c: &mut Checker,
     path: &str,
@@ -192,6 +200,46 @@ pub(crate) fn relation(
     class: &str,
 ) -> Option<RelationPlan> {
     let before = c.problems.len();
+    let kind = relation_kind(c, path, raw);
+    let to_class = names::pascal(&raw.to);
+    let target = target(c, path, raw, catalog, &to_class);
+    let on_delete = on_delete(c, path, raw);
+    if to_class == class && !raw.nullable && kind.has_column() {
+        c.at_key(
+            path,
+            format!("relation `{name}` points at its own resource but is required: the first row could never be created"),
+            "add `nullable: true`",
+        );
+    }
+    let mut via = None;
+    if kind.has_column() {
+        column_keys(c, path, raw, kind, &to_class);
+    } else {
+        collection_keys(c, path, raw, kind, &to_class, class);
+        via = collection_via(c, path, raw, kind, catalog, class, &to_class);
+    }
+    let target_soft = catalog.soft_deleted.contains(&to_class);
+    let target_id = catalog.ids.get(&to_class).copied().unwrap_or_default();
+    (c.problems.len() == before).then(|| RelationPlan {
+        target_id,
+        kind,
+        via,
+        name: name.to_owned(),
+        target_class: to_class,
+        target_module: target.module,
+        target_table: target.table,
+        target_snake: target.snake,
+        target_owned: target.owned,
+        target_soft,
+        nullable: raw.nullable,
+        on_delete,
+        description: raw.description.clone(),
+    })
+}
+
+/// The relation's `kind:`; an unknown kind is a problem, and is read as
+/// `many_to_one` for the checks that follow.
+fn relation_kind(c: &mut Checker, path: &str, raw: &RawRelation) -> RelationKind {
     let kind = RelationKind::parse(&raw.kind);
     if kind.is_none() {
         c.at_value(
@@ -200,25 +248,52 @@ pub(crate) fn relation(
             allowed_help(&raw.kind, &RelationKind::names()),
         );
     }
-    let kind = kind.unwrap_or(RelationKind::ManyToOne);
-    let to_class = names::pascal(&raw.to);
-    let (target_module, target_table, target_snake, target_owned) = if to_class == "User" {
-        (
-            "app.auth.models".to_owned(),
-            "users".to_owned(),
-            None,
-            false,
-        )
-    } else if let Some((snake, table, owned)) = catalog.by_class.get(&to_class) {
-        (
-            format!("app.{snake}.models"),
-            table.clone(),
-            Some(snake.clone()),
-            *owned,
-        )
-    } else if catalog.rejected.contains(&to_class) {
+    kind.unwrap_or(RelationKind::ManyToOne)
+}
+
+/// What a relation needs of its target resource.
+struct Target {
+    /// Models module (`app.tag.models`).
+    module: String,
+    table: String,
+    /// snake_case name; `None` for the built-in User.
+    snake: Option<String>,
+    owned: bool,
+}
+
+/// Resolves the relation's target class `to_class`: the built-in User or
+/// a resource of `catalog`. A target that is neither is a problem (unless
+/// it was itself rejected) and resolves to empty names.
+fn target(
+    c: &mut Checker,
+    path: &str,
+    raw: &RawRelation,
+    catalog: &Catalog,
+    to_class: &str,
+) -> Target {
+    let unknown = Target {
+        module: String::new(),
+        table: String::new(),
+        snake: None,
+        owned: false,
+    };
+    if to_class == "User" {
+        Target {
+            module: "app.auth.models".to_owned(),
+            table: "users".to_owned(),
+            snake: None,
+            owned: false,
+        }
+    } else if let Some((snake, table, owned)) = catalog.by_class.get(to_class) {
+        Target {
+            module: format!("app.{snake}.models"),
+            table: table.clone(),
+            snake: Some(snake.clone()),
+            owned: *owned,
+        }
+    } else if catalog.rejected.contains(to_class) {
         // The target itself was reported; one message is enough.
-        (String::new(), String::new(), None, false)
+        unknown
     } else {
         let known: Vec<&str> = catalog
             .by_class
@@ -231,8 +306,14 @@ pub(crate) fn relation(
             format!("relation target `{}` is not a resource", raw.to),
             allowed_help(&raw.to, &known),
         );
-        (String::new(), String::new(), None, false)
-    };
+        unknown
+    }
+}
+
+/// What deleting the target does under the relation's `on_delete:`
+/// (`set_null` for a nullable relation without one, else `restrict`); an
+/// unknown value, or `set_null` on a required relation, is a problem.
+fn on_delete(c: &mut Checker, path: &str, raw: &RawRelation) -> OnDelete {
     let on_delete = match raw.on_delete.as_deref() {
         None if raw.nullable => OnDelete::SetNull,
         None => OnDelete::Restrict,
@@ -252,101 +333,108 @@ pub(crate) fn relation(
             "add `nullable: true`, or use `cascade` or `restrict`",
         );
     }
-    if to_class == class && !raw.nullable && kind.has_column() {
+    on_delete
+}
+
+/// Checks a relation with a column (many-to-one, one-to-one): no `via`,
+/// and no one-to-one to the built-in User.
+fn column_keys(c: &mut Checker, path: &str, raw: &RawRelation, kind: RelationKind, to_class: &str) {
+    if raw.via.is_some() {
         c.at_key(
-            path,
-            format!("relation `{name}` points at its own resource but is required: the first row could never be created"),
-            "add `nullable: true`",
+            &join_key(path, "via"),
+            format!("`via` belongs to a one_to_many, not a {}", raw.kind),
+            "remove it",
         );
     }
-    let mut via = None;
-    if kind.has_column() {
-        if raw.via.is_some() {
-            c.at_key(
-                &join_key(path, "via"),
-                format!("`via` belongs to a one_to_many, not a {}", raw.kind),
-                "remove it",
-            );
-        }
-        if kind == RelationKind::OneToOne && to_class == "User" {
-            c.at_value(
-                &join_key(path, "to"),
-                "a one_to_one to the built-in User is not supported",
-                "put per-user data in `auth.user_fields`, or use `many_to_one` (a user may then have several rows)",
-            );
-        }
-    } else {
-        let word = &raw.kind;
-        if to_class == "User" {
-            c.at_value(
-                &join_key(path, "to"),
-                format!("a {word} to the built-in User is not supported"),
-                "declare `many_to_one` to User on the other resource instead (for example `author: {kind: many_to_one, to: User}`) and filter its list by that id",
-            );
-        }
-        if raw.nullable {
-            c.at_key(
-                &join_key(path, "nullable"),
-                format!("`nullable` applies to foreign keys, and a {word} has none here"),
-                "remove it; for a one_to_many, set it on the target's many_to_one",
-            );
-        }
-        if raw.on_delete.is_some() {
-            c.at_key(
-                &join_key(path, "on_delete"),
-                format!("`on_delete` applies to foreign keys, and a {word} has none here"),
-                if kind == RelationKind::OneToMany {
-                    "set it on the target's many_to_one"
-                } else {
-                    "remove it: deleting either row always removes their links"
-                },
-            );
-        }
-        if kind == RelationKind::ManyToMany && to_class == class {
-            c.at_key(
-                path,
-                "a many_to_many to its own resource is not supported yet",
-                format!("declare a linking resource with two many_to_one relations to `{class}`"),
-            );
-        }
-        if kind == RelationKind::OneToMany && catalog.by_class.contains_key(&to_class) {
-            let candidates = back_candidates(&c.spec.raw, catalog, &to_class, class);
-            match resolve_via(&candidates, raw.via.as_deref(), class, &to_class) {
-                Ok(v) => via = Some(v),
-                Err((message, help)) => {
-                    let at = if raw.via.is_some() {
-                        join_key(path, "via")
-                    } else {
-                        path.to_owned()
-                    };
-                    c.at_key(&at, message, help);
-                }
-            }
-        } else if raw.via.is_some() && kind == RelationKind::ManyToMany {
-            c.at_key(
-                &join_key(path, "via"),
-                "`via` belongs to a one_to_many, not a many_to_many",
-                "remove it",
-            );
-        }
+    if kind == RelationKind::OneToOne && to_class == "User" {
+        c.at_value(
+            &join_key(path, "to"),
+            "a one_to_one to the built-in User is not supported",
+            "put per-user data in `auth.user_fields`, or use `many_to_one` (a user may then have several rows)",
+        );
     }
-    let target_soft = catalog.soft_deleted.contains(&to_class);
-    let target_id = catalog.ids.get(&to_class).copied().unwrap_or_default();
-    (c.problems.len() == before).then(|| RelationPlan {
-        target_id,
-        kind,
-        via,
-        name: name.to_owned(),
-        target_class: to_class,
-        target_module,
-        target_table,
-        target_snake,
-        target_owned,
-        target_soft,
-        nullable: raw.nullable,
-        on_delete,
-        description: raw.description.clone(),
-    })
+}
+
+/// Checks a collection (one-to-many, many-to-many) of resource `class`:
+/// not to the built-in User, no foreign-key keys (`nullable`,
+/// `on_delete`), and no many-to-many to its own resource.
+fn collection_keys(
+    c: &mut Checker,
+    path: &str,
+    raw: &RawRelation,
+    kind: RelationKind,
+    to_class: &str,
+    class: &str,
+) {
+    let word = &raw.kind;
+    if to_class == "User" {
+        c.at_value(
+            &join_key(path, "to"),
+            format!("a {word} to the built-in User is not supported"),
+            "declare `many_to_one` to User on the other resource instead (for example `author: {kind: many_to_one, to: User}`) and filter its list by that id",
+        );
+    }
+    if raw.nullable {
+        c.at_key(
+            &join_key(path, "nullable"),
+            format!("`nullable` applies to foreign keys, and a {word} has none here"),
+            "remove it; for a one_to_many, set it on the target's many_to_one",
+        );
+    }
+    if raw.on_delete.is_some() {
+        c.at_key(
+            &join_key(path, "on_delete"),
+            format!("`on_delete` applies to foreign keys, and a {word} has none here"),
+            if kind == RelationKind::OneToMany {
+                "set it on the target's many_to_one"
+            } else {
+                "remove it: deleting either row always removes their links"
+            },
+        );
+    }
+    if kind == RelationKind::ManyToMany && to_class == class {
+        c.at_key(
+            path,
+            "a many_to_many to its own resource is not supported yet",
+            format!("declare a linking resource with two many_to_one relations to `{class}`"),
+        );
+    }
+}
+
+/// A one-to-many's `via`: the target's many-to-one back to `class` that it
+/// inverts, given or the only candidate. Out: its name; `None` for a
+/// many-to-many (where `via` is a problem), a target not in `catalog`, or
+/// after a problem.
+fn collection_via(
+    c: &mut Checker,
+    path: &str,
+    raw: &RawRelation,
+    kind: RelationKind,
+    catalog: &Catalog,
+    class: &str,
+    to_class: &str,
+) -> Option<String> {
+    if kind == RelationKind::OneToMany && catalog.by_class.contains_key(to_class) {
+        let candidates = back_candidates(&c.spec.raw, catalog, to_class, class);
+        match resolve_via(&candidates, raw.via.as_deref(), class, to_class) {
+            Ok(v) => return Some(v),
+            Err((message, help)) => {
+                let at = if raw.via.is_some() {
+                    join_key(path, "via")
+                } else {
+                    path.to_owned()
+                };
+                c.at_key(&at, message, help);
+            }
+        }
+    } else if raw.via.is_some() && kind == RelationKind::ManyToMany {
+        c.at_key(
+            &join_key(path, "via"),
+            "`via` belongs to a one_to_many, not a many_to_many",
+            "remove it",
+        );
+    }
+    None
 }
 
 /// Required relations may not form a cycle: no row of the cycle could be

@@ -1,22 +1,24 @@
 //! Checks of `resources:`: names, tables, ids, and each resource's members.
 
 use crate::check::composites::composites;
-use crate::check::fields::{field, member_name, unlistable_fields};
+use crate::check::fields::{FieldPlan, field, member_name, unlistable_fields};
 use crate::check::list::list_spec;
 use crate::check::permissions::permissions;
-use crate::check::relations::{ids_field, inverses, relation, required_cycles};
+use crate::check::relations::{RelationPlan, ids_field, inverses, relation, required_cycles};
 use crate::check::values::resource_example;
-use crate::check::{Checker, GENERATED_COLUMNS, MAX_NAME};
+use crate::check::{Checker, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, build_resource};
 use crate::names;
+use crate::reserved::{self, Class};
 use crate::spec::words::{RelationKind, Words};
-use crate::spec::{RawResource, spans::join_key};
+use crate::spec::{RawRelation, RawResource, spans::join_key};
 use crate::testplan::standings;
 use crate::types::IdKind;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
 
 /// The names of resources as the user wrote them and as classes.
 pub(crate) struct Catalog {
@@ -40,6 +42,27 @@ pub(crate) fn id_kind(r: &RawResource) -> IdKind {
     r.id.as_deref().and_then(IdKind::lookup).unwrap_or_default()
 }
 
+/// A resource's names: as written in the spec, as a class, in snake_case
+/// and as its table (the plural).
+pub(crate) struct ResourceNames {
+    /// The key under `resources:` (`OrderItem`).
+    pub(crate) key: String,
+    /// Class name (`OrderItem`).
+    pub(crate) class: String,
+    /// snake_case name, also its package (`order_item`).
+    pub(crate) snake: String,
+    /// Table name (`order_items`, or `plural:`).
+    pub(crate) plural: String,
+}
+
+/// Checks `resources:` and resolves every resource.
+///
+/// First pass: each resource's name, table and `id:` type, collected in a
+/// [`Catalog`] that relations resolve against. Second pass: each valid
+/// resource's members ([`resource`]). Then the checks across resources
+/// (required-relation cycles), the test plan's standings that need every
+/// resource, and each resource's layout. Out: the laid-out resources, in
+/// spec order; none if there was any problem (problems are on `c`).
 pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
     let spec = c.spec;
     let raw = &spec.raw.resources;
@@ -58,143 +81,19 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
         ids: BTreeMap::new(),
         keys: HashMap::new(),
     };
-    let mut seen_tables: HashMap<String, String> = HashMap::new();
-    seen_tables.insert("users".into(), "the built-in User".into());
-    seen_tables.insert(
-        "refresh_tokens".into(),
-        "the built-in refresh tokens".into(),
-    );
-    seen_tables.insert("alembic_version".into(), "Alembic".into());
+    let mut seen_tables = builtin_tables();
     let mut heads = Vec::new();
-    let ident = Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$").expect("static regex");
     for (key, r) in raw {
-        let path = join_key("resources", key);
-        let class = names::pascal(key);
-        let snake = names::snake(key);
-        catalog.rejected.insert(class.clone());
-        catalog
-            .keys
-            .entry(class.clone())
-            .or_default()
-            .push(key.clone());
-        if !ident.is_match(key) || class.is_empty() {
-            c.at_key(
-                &path,
-                format!("`{key}` is not a usable resource name"),
-                "use a singular name in PascalCase, like `OrderItem`",
-            );
-            continue;
+        if let Some(head) = resource_head(c, key, r, &mut catalog, &mut seen_tables) {
+            heads.push(head);
         }
-        if snake.len() > MAX_NAME {
-            c.at_key(
-                &path,
-                format!("resource name `{key}` is longer than {MAX_NAME} characters in snake_case (`{snake}`)"),
-                "shorten it; long names make long tables, routes and class names",
-            );
-            continue;
-        }
-        if class == "User" {
-            c.at_key(
-                &path,
-                "`User` is built in: gen always generates it with email, password and role",
-                "pick another name, or relate to it with `{kind: many_to_one, to: User}`",
-            );
-            continue;
-        }
-        let why = if names::is_python_keyword(&snake) {
-            Some(format!(
-                "would become package `app/{snake}`, but `{snake}` is a Python keyword, which cannot name a package or a variable"
-            ))
-        } else if names::RESERVED_MODULES.contains(&snake.as_str()) {
-            Some(format!(
-                "would become packages `app/{snake}` and `tests/{snake}`, but the generated project already has a module named `{snake}`"
-            ))
-        } else if let Some((_, what)) = RESOURCE_VARIABLES
-            .iter()
-            .find(|(n, _)| *n == snake || format!("{snake}_id") == *n)
-        {
-            let var = if RESOURCE_VARIABLES.iter().any(|(n, _)| *n == snake) {
-                snake.clone()
-            } else {
-                format!("{snake}_id")
-            };
-            Some(format!(
-                "would use the variable `{var}` in its generated functions, which already use `{var}` for {what}"
-            ))
-        } else {
-            None
-        };
-        if let Some(why) = why {
-            c.at_key(
-                &path,
-                format!("resource `{key}` {why}"),
-                format!("rename it, for example `{class}Item` or `{class}Entry`"),
-            );
-            continue;
-        }
-        if let Some((_, origin)) = TAKEN_CLASS_NAMES.iter().find(|(n, _)| *n == class) {
-            c.at_key(
-                &path,
-                format!("resource `{key}` would become class `{class}`, but the generated modules already import or define `{class}` (from {origin})"),
-                format!("rename it, for example `{class}Item` or `{class}Entry`"),
-            );
-            continue;
-        }
-        if catalog.by_class.contains_key(&class) {
-            c.at_key(
-                &path,
-                format!("resource `{key}` is declared twice (as `{class}`)"),
-                "merge the two definitions",
-            );
-            continue;
-        }
-        let plural = match &r.plural {
-            Some(p) if !names::is_snake_identifier(p) => {
-                c.at_value(
-                    &join_key(&path, "plural"),
-                    format!("plural `{p}` is not a snake_case name"),
-                    format!("write it like `{}`", names::snake(p)),
-                );
-                names::plural(&snake)
-            }
-            Some(p) => p.clone(),
-            None => names::plural(&snake),
-        };
-        if plural == snake {
-            // Uncountable nouns: table and module would clash in names, not in files; fine.
-        }
-        if let Some(owner) = seen_tables.get(&plural) {
-            c.at_key(
-                &path,
-                format!("resource `{key}` would use table `{plural}`, already taken by {owner}"),
-                "set `plural:` to another name, or rename the resource",
-            );
-            continue;
-        }
-        seen_tables.insert(plural.clone(), format!("resource `{key}`"));
-        catalog.rejected.remove(&class);
-        catalog
-            .by_class
-            .insert(class.clone(), (snake.clone(), plural.clone(), r.owned));
-        if r.soft_delete {
-            catalog.soft_deleted.insert(class.clone());
-        }
-        if let Some(given) = r.id.as_deref().filter(|g| IdKind::lookup(g).is_none()) {
-            c.at_value(
-                &join_key(&path, "id"),
-                format!("unknown id type `{given}`"),
-                allowed_help(given, &IdKind::names()),
-            );
-        }
-        catalog.ids.insert(class.clone(), id_kind(r));
-        heads.push((key.clone(), class, snake, plural));
     }
     c.classes = catalog.by_class.keys().cloned().collect();
     let inverses = inverses(&c.spec.raw, &catalog);
     let mut facts = Vec::new();
-    for (key, class, snake, plural) in &heads {
-        let r = &raw[key];
-        facts.extend(resource(c, key, class, snake, plural, r, &catalog));
+    for head in &heads {
+        let r = &raw[&head.key];
+        facts.extend(resource(c, head, r, &catalog));
     }
     required_cycles(c, &facts);
     if !c.problems.is_empty() {
@@ -207,207 +106,222 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
         .collect()
 }
 
-/// Names the generated functions of a resource (service, dependencies,
-/// router, hooks, factories) use for their own parameters and variables,
-/// or for modules and functions they call, next to the variable that
-/// holds a row (`post`): a resource whose snake_case name is one of them
-/// would shadow it, with what it is for. The row's id is `<name>_id`, so
-/// `owner_id` also rules out `owner`.
-pub const RESOURCE_VARIABLES: &[(&str, &str)] = &[
-    ("actor", "the user who makes a change"),
-    (
-        "require_admin",
-        "the function that lets only admins see deleted rows",
-    ),
-    ("utc_now", "the function that stamps `deleted_at`"),
-    (
-        "check_writable",
-        "the function that checks field write permissions",
-    ),
-    ("data", "the request body"),
-    ("found", "the rows a many-to-many relation links"),
-    (
-        "full",
-        "the row before fields hidden from the caller are left out",
-    ),
-    ("hidden", "the fields hidden from the caller"),
-    (
-        "hidden_fields",
-        "the function that finds the fields hidden from the caller",
-    ),
-    ("hooks", "the package's hooks module"),
-    ("last", "the sort keys of a page's last row"),
-    ("linked_to", "the condition of a many-to-many nested list"),
-    ("logger", "the hooks module's logger"),
-    ("name", "the attribute names an update sets"),
-    ("owner_id", "the owner's id"),
-    ("pick", "the function that picks linked rows"),
-    ("query", "the list's query parameters"),
-    ("row", "the linked rows a many-to-many unlink goes through"),
-    ("rows", "a page's rows"),
-    ("rows_by_id", "the function that loads linked rows"),
-    ("secret", "the secret that signs cursors"),
-    ("service", "the package's service module"),
-    ("session", "the database session"),
-    ("total", "the row count of a list"),
-    ("value", "the values an update sets"),
-];
+/// Tables the generated project has before any resource, with what owns
+/// them (for the message when a resource would take one).
+fn builtin_tables() -> HashMap<String, String> {
+    let mut seen_tables: HashMap<String, String> = HashMap::new();
+    seen_tables.insert("users".into(), "the built-in User".into());
+    seen_tables.insert(
+        "refresh_tokens".into(),
+        "the built-in refresh tokens".into(),
+    );
+    seen_tables.insert("alembic_version".into(), "Alembic".into());
+    seen_tables
+}
 
-#[allow(clippy::too_many_arguments)]
+/// First pass over resource `key`: checks its name and its table against
+/// those already taken (`catalog`, `seen_tables`) and its `id:` type, and
+/// registers it. Out: its names, or `None` when it is rejected (it stays
+/// in `catalog.rejected`, so relations to it get no second error).
+fn resource_head(
+    c: &mut Checker,
+    key: &str,
+    r: &RawResource,
+    catalog: &mut Catalog,
+    seen_tables: &mut HashMap<String, String>,
+) -> Option<ResourceNames> {
+    let path = join_key("resources", key);
+    let class = names::pascal(key);
+    let snake = names::snake(key);
+    catalog.rejected.insert(class.clone());
+    catalog
+        .keys
+        .entry(class.clone())
+        .or_default()
+        .push(key.to_owned());
+    if let Some((message, help)) = name_problem(key, &class, &snake) {
+        c.at_key(&path, message, help);
+        return None;
+    }
+    if catalog.by_class.contains_key(&class) {
+        c.at_key(
+            &path,
+            format!("resource `{key}` is declared twice (as `{class}`)"),
+            "merge the two definitions",
+        );
+        return None;
+    }
+    // Uncountable nouns (plural == snake): table and module would clash in
+    // names, not in files; fine.
+    let plural = plural(c, &path, &snake, r);
+    if let Some(owner) = seen_tables.get(&plural) {
+        c.at_key(
+            &path,
+            format!("resource `{key}` would use table `{plural}`, already taken by {owner}"),
+            "set `plural:` to another name, or rename the resource",
+        );
+        return None;
+    }
+    seen_tables.insert(plural.clone(), format!("resource `{key}`"));
+    catalog.rejected.remove(&class);
+    catalog
+        .by_class
+        .insert(class.clone(), (snake.clone(), plural.clone(), r.owned));
+    if r.soft_delete {
+        catalog.soft_deleted.insert(class.clone());
+    }
+    if let Some(given) = r.id.as_deref().filter(|g| IdKind::lookup(g).is_none()) {
+        c.at_value(
+            &join_key(&path, "id"),
+            format!("unknown id type `{given}`"),
+            allowed_help(given, &IdKind::names()),
+        );
+    }
+    catalog.ids.insert(class.clone(), id_kind(r));
+    Some(ResourceNames {
+        key: key.to_owned(),
+        class,
+        snake,
+        plural,
+    })
+}
+
+/// Why resource name `key` (class `class`, snake_case `snake`) cannot be
+/// used on its own, whatever the other resources: `(message, help)`.
+fn name_problem(key: &str, class: &str, snake: &str) -> Option<(String, String)> {
+    static IDENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9_-]*$").expect("static regex"));
+    if !IDENT.is_match(key) || class.is_empty() {
+        return Some((
+            format!("`{key}` is not a usable resource name"),
+            "use a singular name in PascalCase, like `OrderItem`".into(),
+        ));
+    }
+    if snake.len() > MAX_NAME {
+        return Some((
+            format!(
+                "resource name `{key}` is longer than {MAX_NAME} characters in snake_case (`{snake}`)"
+            ),
+            "shorten it; long names make long tables, routes and class names".into(),
+        ));
+    }
+    if class == "User" {
+        return Some((
+            "`User` is built in: gen always generates it with email, password and role".into(),
+            "pick another name, or relate to it with `{kind: many_to_one, to: User}`".into(),
+        ));
+    }
+    let rename = format!("rename it, for example `{class}Item` or `{class}Entry`");
+    if let Some(why) = reserved_name(class, snake) {
+        return Some((format!("resource `{key}` {why}"), rename));
+    }
+    if let Some(origin) = reserved::lookup(class, Class::ClassName).map(|r| r.reason) {
+        return Some((
+            format!(
+                "resource `{key}` would become class `{class}`, but the generated modules already import or define `{class}` (from {origin})"
+            ),
+            rename,
+        ));
+    }
+    None
+}
+
+/// Why resource `class` (snake_case `snake`) cannot name a class, a
+/// package or the variables its generated functions use: a Python
+/// keyword, a name Python already gives a meaning, a module the project
+/// already has, or a variable of the generated functions (`reserved`).
+fn reserved_name(class: &str, snake: &str) -> Option<String> {
+    if reserved::is_python_keyword(snake) {
+        return Some(format!(
+            "would become package `app/{snake}`, but `{snake}` is a Python keyword, which cannot name a package or a variable"
+        ));
+    }
+    if let Some(row) = reserved::python_name_clash(class) {
+        return Some(format!(
+            "would become class `{class}`, but `{class}` is {}: {}",
+            row.class.what(),
+            row.reason
+        ));
+    }
+    if reserved::is(snake, Class::Module) {
+        return Some(format!(
+            "would become packages `app/{snake}` and `tests/{snake}`, but the generated project already has a module named `{snake}`"
+        ));
+    }
+    let row = reserved::lookup(snake, Class::Variable)
+        .or_else(|| reserved::lookup(&format!("{snake}_id"), Class::Variable))?;
+    let (var, what) = (row.name, row.reason);
+    Some(format!(
+        "would use the variable `{var}` in its generated functions, which already use `{var}` for {what}"
+    ))
+}
+
+/// The resource's table: `plural:` when given and snake_case, else the
+/// plural of `snake` (an invalid `plural:` is a problem).
+fn plural(c: &mut Checker, path: &str, snake: &str, r: &RawResource) -> String {
+    match &r.plural {
+        Some(p) if !names::is_snake_identifier(p) => {
+            c.at_value(
+                &join_key(path, "plural"),
+                format!("plural `{p}` is not a snake_case name"),
+                format!("write it like `{}`", names::snake(p)),
+            );
+            names::plural(snake)
+        }
+        Some(p) => p.clone(),
+        None => names::plural(snake),
+    }
+}
+
+/// Checks resource `n` (raw spec `r`) and resolves it: its fields, its
+/// relations (against `catalog`), permissions, list, composite constraints and example.
+///
+/// Out: the resource's facts, or `None` when any of its checks failed
+/// (problems are on `c`).
 pub(crate) fn resource<'a>(
     c: &mut Checker,
-    key: &'a str,
-    class: &'a str,
-    snake: &'a str,
-    plural: &'a str,
+    n: &'a ResourceNames,
     r: &'a RawResource,
     catalog: &Catalog,
 ) -> Option<ResourceFacts<'a>> {
-    let path = join_key("resources", key);
+    let path = join_key("resources", &n.key);
     if r.fields.is_empty() && r.relations.is_empty() {
         c.at_key(
             &path,
-            format!("resource `{key}` has no fields and no relations"),
+            format!("resource `{}` has no fields and no relations", n.key),
             "add at least one field, for example `fields: {name: string}`",
         );
         return None;
     }
     let before = c.problems.len();
+    // Field and relation names (and relations' columns) already used, with
+    // what uses them.
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    let mut fields = Vec::new();
-    for (fkey, raw_field) in &r.fields {
-        let fpath = join_key(&join_key(&path, "fields"), fkey);
-        let Some(name) = member_name(c, &fpath, fkey, "field", &taken) else {
-            continue;
-        };
-        taken.insert(name.clone(), format!("field `{fkey}`"));
-        if let Some(plan) = field(c, &fpath, class, &name, raw_field) {
-            fields.push(plan);
-        }
-    }
-    let mut relations = Vec::new();
-    let mut collections = Vec::new();
-    for (rkey, raw_rel) in &r.relations {
-        let rpath = join_key(&join_key(&path, "relations"), rkey);
-        let Some(name) = member_name(c, &rpath, rkey, "relation", &taken) else {
-            continue;
-        };
-        // A field named so gets the attribute `name_` (its JSON name and
-        // column stay); a relation's name is its relationship attribute,
-        // used throughout the generated code, so it has to be usable as is.
-        // (Relations are not in the schemas: Pydantic's names are fine.)
-        if let Some(why) = names::model_attribute_clash(&name) {
-            let target = names::snake(&raw_rel.to);
-            c.at_key(
-                &rpath,
-                format!(
-                    "relation name `{rkey}` is {why}, so it cannot be the relationship attribute `{class}.{name}`"
-                ),
-                format!(
-                    "rename the relation, for example `{name}_{target}`; fields may have such names (a field `{name}` gets the Python attribute `{name}_`)"
-                ),
-            );
-            continue;
-        }
-        let kind = RelationKind::parse(&raw_rel.kind);
-        let column = match kind {
-            Some(RelationKind::OneToMany) => None,
-            Some(RelationKind::ManyToMany) => Some(ids_field(&name)),
-            _ => Some(format!("{name}_id")),
-        };
-        if let Some(column) = &column {
-            if GENERATED_COLUMNS.contains(&column.as_str()) {
-                c.at_key(
-                    &rpath,
-                    format!("relation `{rkey}` needs the field `{column}`, a column gen generates"),
-                    "rename the relation; `audit: true` records who created and who last changed a row",
-                );
-                continue;
-            }
-            if let Some(other) = taken.get(column) {
-                c.at_key(
-                    &rpath,
-                    format!(
-                        "relation `{rkey}` needs the field `{column}`, which {other} already is"
-                    ),
-                    format!("rename the relation or {other}"),
-                );
-                continue;
-            }
-            taken.insert(column.clone(), format!("the field of relation `{rkey}`"));
-        }
-        taken.insert(name.clone(), format!("relation `{rkey}`"));
-        if let Some(rel) = relation(c, &rpath, &name, raw_rel, catalog, class) {
-            if rel.kind.has_column() {
-                relations.push(rel);
-            } else {
-                collections.push(rel);
-            }
-        }
-    }
-    // The models module defines each many-to-many's association table
-    // under its table name, which the relationship refers to; the service
-    // defines `link_<relation>` and `unlink_<relation>`.
-    for rel in collections
-        .iter()
-        .filter(|rel| rel.kind == RelationKind::ManyToMany)
-    {
-        let table = format!("{snake}_{}", rel.name);
-        if snake == "link" || snake == "unlink" {
-            let rkey = r
-                .relations
-                .keys()
-                .find(|k| names::snake(k) == rel.name)
-                .map_or(rel.name.as_str(), String::as_str);
-            c.at_key(
-                &join_key(&join_key(&path, "relations"), rkey),
-                format!(
-                    "the association table of relation `{rkey}` would be `{table}`, the name of the service function that {snake}s its rows"
-                ),
-                format!("rename the resource, for example `{class}Item`"),
-            );
-        }
-        let Some(f) = fields.iter().find(|f| f.attr == table) else {
-            continue;
-        };
-        let fkey = r
-            .fields
-            .keys()
-            .find(|k| names::snake(k) == f.name)
-            .map_or(f.name.as_str(), String::as_str);
-        c.at_key(
-            &join_key(&join_key(&path, "fields"), fkey),
-            format!(
-                "field `{fkey}` has the name of the association table of relation `{}` (`{table}`), which the model's module defines under that name",
-                rel.name
-            ),
-            "rename the field, or the relation",
-        );
-    }
+    let mut fields = member_fields(c, &path, &n.class, r, &mut taken);
+    let (relations, collections) = member_relations(c, &path, &n.class, r, catalog, &mut taken);
+    association_clashes(c, &path, n, r, &fields, &collections);
     let rules = permissions(c, &path, r);
     unlistable_fields(c, &path, r, &fields);
     let example = r
         .example
         .as_ref()
         .map(|e| resource_example(c, &path, e, &fields, &relations, &collections));
-    let list = list_spec(c, &path, class, r, &fields, &relations);
+    let (list, indexed, list_imports) = list_spec(c, &path, &n.class, r, &fields, &relations);
     let composites = composites(c, &path, r, &fields, &relations);
     if c.problems.len() > before {
         return None;
     }
     // Filtered and sorted fields get an index, in the model and the migration alike.
-    let mut fields = fields;
     for f in fields.iter_mut() {
-        if list.1.contains(&f.name) && !f.raw.unique {
+        if indexed.contains(&f.name) && !f.raw.unique {
             f.raw.index = true;
         }
     }
-    let (list, _, list_imports) = list;
-    let facts = ResourceFacts {
-        key,
-        class,
-        snake,
-        plural,
+    Some(ResourceFacts {
+        key: &n.key,
+        class: &n.class,
+        snake: &n.snake,
+        plural: &n.plural,
         raw: r,
         fields,
         relations,
@@ -417,84 +331,169 @@ pub(crate) fn resource<'a>(
         list_imports,
         composites,
         example,
-    };
-    Some(facts)
+    })
 }
 
-/// Class-like names the generated modules of a resource (models, schemas,
-/// service, dependencies, router, tests, factories, `app/models.py`) import
-/// or define, with where they come from. Neither an enum class nor a
-/// resource's class may take one: it would shadow the import.
-pub const TAKEN_CLASS_NAMES: &[(&str, &str)] = &[
-    ("APIRouter", "fastapi"),
-    ("ARRAY", "sqlalchemy"),
-    ("Annotated", "typing"),
-    ("Any", "typing"),
-    ("AsyncClient", "httpx"),
-    ("AsyncSession", "sqlalchemy.ext.asyncio"),
-    ("AuthUser", "tests.helpers"),
-    ("AwareDatetime", "pydantic"),
-    ("Base", "app.database"),
-    ("BaseModel", "pydantic"),
-    ("BigInteger", "sqlalchemy"),
-    ("Boolean", "sqlalchemy"),
-    ("Column", "sqlalchemy"),
-    ("ColumnElement", "sqlalchemy"),
-    ("CommaList", "app.schemas"),
-    ("ConfigDict", "pydantic"),
-    ("Creator", "the resource's dependencies.py"),
-    ("CurrentUser", "app.auth.dependencies"),
-    ("CursorPage", "app.schemas"),
-    ("CursorQuery", "app.schemas"),
-    ("CursorSecret", "app.pagination"),
-    ("Date", "sqlalchemy"),
-    ("Decimal", "decimal"),
-    ("Depends", "fastapi"),
-    ("Double", "sqlalchemy"),
-    ("EmailStr", "pydantic"),
-    ("Enum", "sqlalchemy"),
-    ("FastAPI", "fastapi"),
-    ("Field", "pydantic"),
-    ("FiniteFloat", "pydantic"),
-    ("ForeignKey", "sqlalchemy"),
-    ("HttpUrlStr", "app.schemas"),
-    ("Id", "app.schemas"),
-    ("IdPath", "app.schemas"),
-    ("Index", "sqlalchemy"),
-    ("InstrumentedAttribute", "sqlalchemy.orm"),
-    ("Int32", "app.schemas"),
-    ("Int64", "app.schemas"),
-    ("Integer", "sqlalchemy"),
-    ("JSON", "sqlalchemy"),
-    ("JsonValue", "pydantic"),
-    ("ListQuery", "app.schemas"),
-    ("LocalTime", "app.schemas"),
-    ("Mapped", "sqlalchemy.orm"),
-    ("NotFoundError", "app.errors"),
-    ("Numeric", "sqlalchemy"),
-    ("OptionalUser", "app.auth.dependencies"),
-    ("Page", "app.schemas"),
-    ("Query", "fastapi"),
-    ("ReadScope", "the resource's dependencies.py"),
-    ("Rule", "app.auth.permissions"),
-    ("SafeJson", "app.schemas"),
-    ("SafeStr", "app.schemas"),
-    ("Sequence", "collections.abc"),
-    ("SessionDep", "app.database"),
-    ("StrEnum", "enum"),
-    ("String", "sqlalchemy"),
-    ("TYPE_CHECKING", "typing"),
-    ("Table", "sqlalchemy"),
-    ("Text", "sqlalchemy"),
-    ("Time", "sqlalchemy"),
-    ("TimestampMixin", "app.database"),
-    ("UTCDateTime", "app.database"),
-    ("UUID", "uuid"),
-    ("UniqueConstraint", "sqlalchemy"),
-    ("User", "app.auth.models"),
-    ("UtcDatetime", "app.schemas"),
-    ("Uuid", "sqlalchemy"),
-    ("BigId", "app.schemas"),
-    ("BigIdPath", "app.schemas"),
-    ("UuidPath", "app.schemas"),
-];
+/// Checks each of the resource's `fields:` (at `path`, class `class`): its
+/// name against `taken` (where it is then added), then the field itself.
+/// Out: the plans of the fields that passed.
+fn member_fields(
+    c: &mut Checker,
+    path: &str,
+    class: &str,
+    r: &RawResource,
+    taken: &mut BTreeMap<String, String>,
+) -> Vec<FieldPlan> {
+    let mut fields = Vec::new();
+    for (fkey, raw_field) in &r.fields {
+        let fpath = join_key(&join_key(path, "fields"), fkey);
+        let Some(name) = member_name(c, &fpath, fkey, "field", taken) else {
+            continue;
+        };
+        taken.insert(name.clone(), format!("field `{fkey}`"));
+        if let Some(plan) = field(c, &fpath, class, &name, raw_field) {
+            fields.push(plan);
+        }
+    }
+    fields
+}
+
+/// Checks each of the resource's `relations:` (at `path`, class `class`):
+/// its name and the column it needs against `taken` (where both are then
+/// added), then the relation itself against `catalog`. Out: the relations
+/// with a column on this table, and the collections (one-to-many,
+/// many-to-many).
+fn member_relations(
+    c: &mut Checker,
+    path: &str,
+    class: &str,
+    r: &RawResource,
+    catalog: &Catalog,
+    taken: &mut BTreeMap<String, String>,
+) -> (Vec<RelationPlan>, Vec<RelationPlan>) {
+    let mut relations = Vec::new();
+    let mut collections = Vec::new();
+    for (rkey, raw_rel) in &r.relations {
+        let rpath = join_key(&join_key(path, "relations"), rkey);
+        let Some(name) = relation_name(c, &rpath, rkey, raw_rel, class, taken) else {
+            continue;
+        };
+        if let Some(rel) = relation(c, &rpath, &name, raw_rel, catalog, class) {
+            if rel.kind.has_column() {
+                relations.push(rel);
+            } else {
+                collections.push(rel);
+            }
+        }
+    }
+    (relations, collections)
+}
+
+/// Checks the name of relation `rkey` (at `rpath`) of class `class`: usable
+/// as a member, as a relationship attribute, and with a column (`<name>_id`,
+/// `<name>_ids`) neither generated nor `taken`. Out: its snake_case name,
+/// added with its column to `taken`; `None` after a problem.
+fn relation_name(
+    c: &mut Checker,
+    rpath: &str,
+    rkey: &str,
+    raw_rel: &RawRelation,
+    class: &str,
+    taken: &mut BTreeMap<String, String>,
+) -> Option<String> {
+    let name = member_name(c, rpath, rkey, "relation", taken)?;
+    // A field named so gets the attribute `name_` (its JSON name and
+    // column stay); a relation's name is its relationship attribute,
+    // used throughout the generated code, so it has to be usable as is.
+    // (Relations are not in the schemas: Pydantic's names are fine.)
+    if let Some(why) = reserved::model_attribute_clash(&name) {
+        let target = names::snake(&raw_rel.to);
+        c.at_key(
+            rpath,
+            format!(
+                "relation name `{rkey}` is {why}, so it cannot be the relationship attribute `{class}.{name}`"
+            ),
+            format!(
+                "rename the relation, for example `{name}_{target}`; fields may have such names (a field `{name}` gets the Python attribute `{name}_`)"
+            ),
+        );
+        return None;
+    }
+    let column = match RelationKind::parse(&raw_rel.kind) {
+        Some(RelationKind::OneToMany) => None,
+        Some(RelationKind::ManyToMany) => Some(ids_field(&name)),
+        _ => Some(format!("{name}_id")),
+    };
+    if let Some(column) = &column {
+        if reserved::is(column, Class::Column) {
+            c.at_key(
+                rpath,
+                format!("relation `{rkey}` needs the field `{column}`, a column gen generates"),
+                "rename the relation; `audit: true` records who created and who last changed a row",
+            );
+            return None;
+        }
+        if let Some(other) = taken.get(column) {
+            c.at_key(
+                rpath,
+                format!("relation `{rkey}` needs the field `{column}`, which {other} already is"),
+                format!("rename the relation or {other}"),
+            );
+            return None;
+        }
+        taken.insert(column.clone(), format!("the field of relation `{rkey}`"));
+    }
+    taken.insert(name.clone(), format!("relation `{rkey}`"));
+    Some(name)
+}
+
+/// Checks each many-to-many's association table (`<snake>_<relation>`)
+/// against the names it shares a module with: the models module defines
+/// it under its table name, which the relationship refers to, so no field
+/// may be named so; the service defines `link_<relation>` and
+/// `unlink_<relation>`, so the resource may not be `link` or `unlink`.
+fn association_clashes(
+    c: &mut Checker,
+    path: &str,
+    n: &ResourceNames,
+    r: &RawResource,
+    fields: &[FieldPlan],
+    collections: &[RelationPlan],
+) {
+    let snake = &n.snake;
+    for rel in collections
+        .iter()
+        .filter(|rel| rel.kind == RelationKind::ManyToMany)
+    {
+        let table = format!("{snake}_{}", rel.name);
+        if snake == "link" || snake == "unlink" {
+            let rkey = spelled(r.relations.keys(), &rel.name);
+            c.at_key(
+                &join_key(&join_key(path, "relations"), rkey),
+                format!(
+                    "the association table of relation `{rkey}` would be `{table}`, the name of the service function that {snake}s its rows"
+                ),
+                format!("rename the resource, for example `{}Item`", n.class),
+            );
+        }
+        let Some(f) = fields.iter().find(|f| f.attr == table) else {
+            continue;
+        };
+        let fkey = spelled(r.fields.keys(), &f.name);
+        c.at_key(
+            &join_key(&join_key(path, "fields"), fkey),
+            format!(
+                "field `{fkey}` has the name of the association table of relation `{}` (`{table}`), which the model's module defines under that name",
+                rel.name
+            ),
+            "rename the field, or the relation",
+        );
+    }
+}
+
+/// The key among `keys` whose snake_case is `name`, as written (`name`
+/// itself if none is).
+fn spelled<'a>(mut keys: impl Iterator<Item = &'a String>, name: &'a str) -> &'a str {
+    keys.find(|k| names::snake(k) == name)
+        .map_or(name, String::as_str)
+}

@@ -1,9 +1,10 @@
 //! Checks of literal values in a spec (defaults, examples) against their field.
 
+use crate::check::Checker;
 use crate::check::fields::{Bounds, FieldPlan};
 use crate::check::relations::{RelationPlan, ids_field};
-use crate::check::{Checker, GENERATED_COLUMNS};
 use crate::diagnostics::allowed_help;
+use crate::reserved::{self, Class};
 use crate::spec::spans::join_key;
 use crate::spec::words::RelationKind;
 use crate::types::{self, FieldType, IdKind};
@@ -11,28 +12,6 @@ use regex::Regex;
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 use std::sync::LazyLock;
-
-/// Compiles a pattern written in this file, once per process.
-fn fixed(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("static regex")
-}
-
-static UUID: LazyLock<Regex> =
-    LazyLock::new(|| fixed(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
-static DATE: LazyLock<Regex> = LazyLock::new(|| fixed(r"^\d{4}-\d{2}-\d{2}$"));
-static DATE_TIME: LazyLock<Regex> =
-    LazyLock::new(|| fixed(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"));
-static TIME: LazyLock<Regex> =
-    LazyLock::new(|| fixed(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,6}))?)?$"));
-static URL: LazyLock<Regex> = LazyLock::new(|| {
-    let unreserved = r"A-Za-z0-9._~!$&()*+,;=:@%\-";
-    fixed(&format!(
-        r"^(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d+))?(/[{unreserved}'/]*)(\?[{unreserved}/?]*)?(#[{unreserved}'/?]*)?$"
-    ))
-});
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| fixed(r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"));
-static DECIMAL: LazyLock<Regex> = LazyLock::new(|| fixed(r"^(-?)(\d+)(?:\.(\d+))?$"));
 
 /// Checks a resource's `example:`, the Create body shown in /docs: every
 /// key a field clients may send or a relation's id, every value valid for
@@ -47,90 +26,176 @@ pub(crate) fn resource_example(
     collections: &[RelationPlan],
 ) -> Vec<(String, Json)> {
     let epath = join_key(path, "example");
-    let help = "the example is shown in /docs and sent as a request by the generated tests, so each value must be valid for its field";
-    let mut allowed: Vec<String> = fields
-        .iter()
-        .filter(|f| !f.raw.read_only)
-        .map(|f| f.name.clone())
-        .collect();
-    allowed.extend(relations.iter().map(|r| format!("{}_id", r.name)));
-    let allowed_refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    let members = ExampleMembers {
+        fields,
+        relations,
+        collections,
+    };
     let mut out = Vec::new();
     for (key, value) in example {
         let kpath = join_key(&epath, key);
-        if let Some(f) = fields.iter().find(|f| f.name == *key) {
-            if f.raw.read_only {
-                c.at_key(
-                    &kpath,
-                    format!("`{key}` is read_only: the server sets it, and a request that sends it is a 422"),
-                    "remove it from the example",
-                );
-            } else if value.is_null() {
-                if f.raw.nullable {
-                    out.push((key.clone(), Json::Null));
-                } else {
-                    c.at_value(
-                        &kpath,
-                        format!("example value for `{key}` is null, but the field is not nullable"),
-                        help,
-                    );
-                }
-            } else {
-                match check_value(f, value) {
-                    Ok(v) => out.push((key.clone(), v)),
-                    Err(why) => c.at_value(
-                        &kpath,
-                        format!("example value for `{key}` {}: {why}", show(value)),
-                        help,
-                    ),
-                }
-            }
-        } else if let Some(rel) = relations.iter().find(|r| format!("{}_id", r.name) == *key) {
-            match example_id(rel.target_id, value) {
-                Some(id) => out.push((key.clone(), id)),
-                None if value.is_null() && rel.nullable => out.push((key.clone(), Json::Null)),
-                None => c.at_value(
-                    &kpath,
-                    format!("example value for `{key}` {} is not a row id", show(value)),
-                    format!(
-                        "write {}{}; the generated test replaces it with a row it creates",
-                        match rel.target_id {
-                            IdKind::Uuid =>
-                                "a UUID in lower case (`123e4567-e89b-42d3-a456-426614174000`)",
-                            _ => "a positive whole number",
-                        },
-                        if rel.nullable { " or null" } else { "" }
-                    ),
-                ),
-            }
-        } else if relations.iter().any(|r| r.name == *key) {
+        if let Some(v) = members.entry(c, &kpath, key, value) {
+            out.push((key.clone(), v));
+        }
+    }
+    missing_required(c, &epath, example, fields, relations);
+    out
+}
+
+/// Why each value of an example must be valid, for its problems' help line.
+const EXAMPLE_HELP: &str = "the example is shown in /docs and sent as a request by the generated tests, so each value must be valid for its field";
+
+/// What a resource example's keys may name.
+struct ExampleMembers<'a> {
+    fields: &'a [FieldPlan],
+    /// Relations with a column: the example gives their `_id`.
+    relations: &'a [RelationPlan],
+    /// Collections: never in an example.
+    collections: &'a [RelationPlan],
+}
+
+impl ExampleMembers<'_> {
+    /// Checks entry `key: value` (at `kpath`) of the example. Out: its
+    /// value as the API takes it, or `None` after a problem.
+    fn entry(&self, c: &mut Checker, kpath: &str, key: &str, value: &Yaml) -> Option<Json> {
+        if let Some(f) = self.fields.iter().find(|f| f.name == *key) {
+            field_entry(c, kpath, key, value, f)
+        } else if let Some(rel) = self
+            .relations
+            .iter()
+            .find(|r| format!("{}_id", r.name) == *key)
+        {
+            relation_entry(c, kpath, key, value, rel)
+        } else {
+            self.not_a_member(c, kpath, key);
+            None
+        }
+    }
+
+    /// Reports example key `key` (at `kpath`), which names neither a field
+    /// nor a relation id, saying what it is instead when it is something.
+    fn not_a_member(&self, c: &mut Checker, kpath: &str, key: &str) {
+        if self.relations.iter().any(|r| r.name == *key) {
             c.at_key(
-                &kpath,
+                kpath,
                 format!("`{key}` is a relation; a request sends its id"),
                 format!("write `{key}_id: 1`"),
             );
-        } else if let Some(rel) = collections.iter().find(|r| {
+        } else if let Some(rel) = self.collections.iter().find(|r| {
             r.name == *key || (r.kind == RelationKind::ManyToMany && ids_field(&r.name) == *key)
         }) {
             c.at_key(
-                &kpath,
+                kpath,
                 format!("relation `{}` cannot be set in a resource example", rel.name),
                 "give fields and many_to_one or one_to_one ids (`category_id`) only; links are made after the row exists",
             );
-        } else if GENERATED_COLUMNS.contains(&key.as_str()) {
+        } else if reserved::is(key, Class::Column) {
             c.at_key(
-                &kpath,
+                kpath,
                 format!("`{key}` is set by the server, never by a request"),
                 "remove it from the example",
             );
         } else {
+            let mut allowed: Vec<String> = self
+                .fields
+                .iter()
+                .filter(|f| !f.raw.read_only)
+                .map(|f| f.name.clone())
+                .collect();
+            allowed.extend(self.relations.iter().map(|r| format!("{}_id", r.name)));
+            let allowed_refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
             c.at_key(
-                &kpath,
+                kpath,
                 format!("`{key}` is not a field or relation id of this resource"),
                 allowed_help(key, &allowed_refs),
             );
         }
     }
+}
+
+/// Checks example value `value` of field `f` (key `key`, at `kpath`): not
+/// read_only, null only when nullable, else valid for the field.
+fn field_entry(
+    c: &mut Checker,
+    kpath: &str,
+    key: &str,
+    value: &Yaml,
+    f: &FieldPlan,
+) -> Option<Json> {
+    if f.raw.read_only {
+        c.at_key(
+            kpath,
+            format!(
+                "`{key}` is read_only: the server sets it, and a request that sends it is a 422"
+            ),
+            "remove it from the example",
+        );
+        None
+    } else if value.is_null() {
+        if !f.raw.nullable {
+            c.at_value(
+                kpath,
+                format!("example value for `{key}` is null, but the field is not nullable"),
+                EXAMPLE_HELP,
+            );
+            return None;
+        }
+        Some(Json::Null)
+    } else {
+        match check_value(f, value) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                c.at_value(
+                    kpath,
+                    format!("example value for `{key}` {}: {why}", show(value)),
+                    EXAMPLE_HELP,
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Checks example value `value` of relation id `key` (at `kpath`) of
+/// relation `rel`: an id of the target's type, or null when nullable.
+fn relation_entry(
+    c: &mut Checker,
+    kpath: &str,
+    key: &str,
+    value: &Yaml,
+    rel: &RelationPlan,
+) -> Option<Json> {
+    match example_id(rel.target_id, value) {
+        Some(id) => Some(id),
+        None if value.is_null() && rel.nullable => Some(Json::Null),
+        None => {
+            c.at_value(
+                kpath,
+                format!("example value for `{key}` {} is not a row id", show(value)),
+                format!(
+                    "write {}{}; the generated test replaces it with a row it creates",
+                    match rel.target_id {
+                        IdKind::Uuid =>
+                            "a UUID in lower case (`123e4567-e89b-42d3-a456-426614174000`)",
+                        _ => "a positive whole number",
+                    },
+                    if rel.nullable { " or null" } else { "" }
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Reports at `epath` the required fields (not nullable, no default, not
+/// read_only) and required relation ids that `example` leaves out.
+fn missing_required(
+    c: &mut Checker,
+    epath: &str,
+    example: &indexmap::IndexMap<String, Yaml>,
+    fields: &[FieldPlan],
+    relations: &[RelationPlan],
+) {
     let mut missing: Vec<String> = fields
         .iter()
         .filter(|f| !f.raw.nullable && f.default.is_none() && !f.raw.read_only)
@@ -146,18 +211,13 @@ pub(crate) fn resource_example(
     if !missing.is_empty() {
         let quoted: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
         c.at_key(
-            &epath,
+            epath,
             format!("the example leaves out required {}", quoted.join(", ")),
             "add them: a create request needs every field without `nullable` or a `default`, and every required relation's id",
         );
     }
-    out
 }
 
-/// The enum class for field `name` of resource `class`: the resource and
-/// field names in PascalCase (`PostStatus`, distinct across the OpenAPI
-/// schema), or the field's alone (`Status`) when the long form would not fit
-/// on the model's declaration line and the short one is free in the module.
 /// An example relation id as JSON, if `value` is an id of type `kind`:
 /// a positive number in the key's range, or a UUID written as the API
 /// returns it (lower case, with hyphens).
@@ -172,27 +232,23 @@ pub(crate) fn example_id(kind: IdKind, value: &Yaml) -> Option<Json> {
     }
 }
 
+/// `v` as compact JSON, for messages.
 pub(crate) fn show(v: &Yaml) -> String {
     serde_json::to_string(&yaml_to_json(v)).unwrap_or_else(|_| "?".to_owned())
 }
 
+/// `v` as JSON (null if it has no JSON form).
 pub(crate) fn yaml_to_json(v: &Yaml) -> Json {
     serde_json::to_value(v).unwrap_or(Json::Null)
 }
 
 /// Checks a default or example against the field's type and constraints;
 /// returns it in the JSON form the API uses.
+///
+/// One arm per field type (a closed set, read best as one table); each
+/// arm with more than a line or two of its own is a function below.
 pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
     let b = &f.bounds;
-    let range = |x: f64| -> Result<(), String> {
-        if b.min.is_some_and(|m| x < m) {
-            return Err(format!("below `min` {}", b.min.unwrap_or_default()));
-        }
-        if b.max.is_some_and(|m| x > m) {
-            return Err(format!("above `max` {}", b.max.unwrap_or_default()));
-        }
-        Ok(())
-    };
     match f.row.ty {
         FieldType::String | FieldType::Text | FieldType::Email => {
             let s = v.as_str().ok_or("not a string")?;
@@ -204,7 +260,7 @@ pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
         }
         FieldType::Int | FieldType::BigInt => {
             let n = v.as_i64().ok_or("not a whole number")?;
-            range(n as f64)?;
+            check_range(b, n as f64)?;
             if f.row.ty == FieldType::Int && (n < types::INT32.0 || n > types::INT32.1) {
                 return Err("does not fit a 32-bit int".into());
             }
@@ -212,21 +268,12 @@ pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
         }
         FieldType::Float => {
             let n = v.as_f64().ok_or("not a number")?;
-            range(n)?;
+            check_range(b, n)?;
             Ok(serde_json::Number::from_f64(n)
                 .map(Json::Number)
                 .ok_or("not finite")?)
         }
-        FieldType::Decimal => {
-            let text = match v {
-                Yaml::Number(n) => n.to_string(),
-                Yaml::String(s) => s.clone(),
-                _ => return Err("not a number".into()),
-            };
-            let canonical = decimal_text(&text, b.precision, b.scale)?;
-            range(canonical.parse::<f64>().map_err(|_| "not a number")?)?;
-            Ok(Json::String(canonical))
-        }
+        FieldType::Decimal => check_decimal(b, v),
         FieldType::Bool => v
             .as_bool()
             .map(Json::Bool)
@@ -239,27 +286,13 @@ pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
                 Err(format!("not one of the values [{}]", b.values.join(", ")))
             }
         }
-        FieldType::Date => {
-            let s = v.as_str().ok_or("not a string")?;
-            DATE.is_match(s)
-                .then(|| Json::String(s.to_owned()))
-                .ok_or_else(|| "not a date (YYYY-MM-DD)".into())
-        }
-        FieldType::DateTime => {
-            let s = v.as_str().ok_or("not a string")?;
-            DATE_TIME
-                .is_match(s)
-                .then(|| Json::String(s.to_owned()))
-                .ok_or_else(|| {
-                    "not an ISO 8601 date-time with a UTC offset (like 2024-01-31T12:00:00Z)".into()
-                })
-        }
-        FieldType::Uuid => {
-            let s = v.as_str().ok_or("not a string")?;
-            UUID.is_match(s)
-                .then(|| Json::String(s.to_owned()))
-                .ok_or_else(|| "not a lowercase UUID".into())
-        }
+        FieldType::Date => matching(v, &DATE, "not a date (YYYY-MM-DD)"),
+        FieldType::DateTime => matching(
+            v,
+            &DATE_TIME,
+            "not an ISO 8601 date-time with a UTC offset (like 2024-01-31T12:00:00Z)",
+        ),
+        FieldType::Uuid => matching(v, &UUID, "not a lowercase UUID"),
         FieldType::Json => Ok(yaml_to_json(v)),
         FieldType::Time => {
             let s = v.as_str().ok_or("not a string")?;
@@ -272,30 +305,109 @@ pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
             check_url(s)?;
             Ok(Json::String(s.to_owned()))
         }
-        FieldType::StringArray => {
-            let items = v.as_sequence().ok_or("not a list")?;
-            let strings = items
-                .iter()
-                .map(|item| {
-                    item.as_str()
-                        .map(|s| Json::String(s.to_owned()))
-                        .ok_or_else(|| format!("item {} is not a string", show(item)))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Json::Array(strings))
-        }
-        FieldType::IntArray => {
-            let items = v.as_sequence().ok_or("not a list")?;
-            let ints = items
-                .iter()
-                .map(|item| match item.as_i64() {
-                    Some(n) if (types::INT32.0..=types::INT32.1).contains(&n) => Ok(Json::from(n)),
-                    _ => Err(format!("item {} is not a 32-bit whole number", show(item))),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Json::Array(ints))
-        }
+        FieldType::StringArray => check_string_array(v),
+        FieldType::IntArray => check_int_array(v),
     }
+}
+
+/// `YYYY-MM-DD`.
+static DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}$").expect("static regex"));
+
+/// An ISO 8601 date-time with a UTC offset.
+static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+        .expect("static regex")
+});
+
+/// A UUID as the API writes it: lower case, with hyphens.
+static UUID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        .expect("static regex")
+});
+
+/// `HH:MM[:SS[.ffffff]]`, hours, minutes, seconds and fraction captured.
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,6}))?)?$").expect("static regex")
+});
+
+/// An http(s) URL in the form the API returns it: scheme, host, port,
+/// path, query and fragment captured.
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    let unreserved = r"A-Za-z0-9._~!$&()*+,;=:@%\-";
+    Regex::new(&format!(
+        r"^(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d+))?(/[{unreserved}'/]*)(\?[{unreserved}/?]*)?(#[{unreserved}'/?]*)?$"
+    ))
+    .expect("static regex")
+});
+
+/// A lower-case email address.
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$").expect("static regex")
+});
+
+/// A decimal number: sign, whole part and fraction captured.
+static DECIMAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(-?)(\d+)(?:\.(\d+))?$").expect("static regex"));
+
+/// `v` as a JSON string if it is a string `re` matches; else `not a
+/// string` or `mismatch`.
+fn matching(v: &Yaml, re: &Regex, mismatch: &str) -> Result<Json, String> {
+    let s = v.as_str().ok_or("not a string")?;
+    re.is_match(s)
+        .then(|| Json::String(s.to_owned()))
+        .ok_or_else(|| mismatch.into())
+}
+
+/// Checks number `x` against the bounds' `min` and `max`.
+fn check_range(b: &Bounds, x: f64) -> Result<(), String> {
+    if b.min.is_some_and(|m| x < m) {
+        return Err(format!("below `min` {}", b.min.unwrap_or_default()));
+    }
+    if b.max.is_some_and(|m| x > m) {
+        return Err(format!("above `max` {}", b.max.unwrap_or_default()));
+    }
+    Ok(())
+}
+
+/// A decimal value (a YAML number or string) in canonical text at the
+/// field's scale, within its digits and bounds `b`.
+fn check_decimal(b: &Bounds, v: &Yaml) -> Result<Json, String> {
+    let text = match v {
+        Yaml::Number(n) => n.to_string(),
+        Yaml::String(s) => s.clone(),
+        _ => return Err("not a number".into()),
+    };
+    let canonical = decimal_text(&text, b.precision, b.scale)?;
+    check_range(b, canonical.parse::<f64>().map_err(|_| "not a number")?)?;
+    Ok(Json::String(canonical))
+}
+
+/// A list of strings, or which item is not one.
+fn check_string_array(v: &Yaml) -> Result<Json, String> {
+    let items = v.as_sequence().ok_or("not a list")?;
+    let strings = items
+        .iter()
+        .map(|item| {
+            item.as_str()
+                .map(|s| Json::String(s.to_owned()))
+                .ok_or_else(|| format!("item {} is not a string", show(item)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json::Array(strings))
+}
+
+/// A list of 32-bit whole numbers, or which item is not one.
+fn check_int_array(v: &Yaml) -> Result<Json, String> {
+    let items = v.as_sequence().ok_or("not a list")?;
+    let ints = items
+        .iter()
+        .map(|item| match item.as_i64() {
+            Some(n) if (types::INT32.0..=types::INT32.1).contains(&n) => Ok(Json::from(n)),
+            _ => Err(format!("item {} is not a 32-bit whole number", show(item))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json::Array(ints))
 }
 
 /// A time of day in the form the API returns it (`09:30:00`, or with six
@@ -363,6 +475,7 @@ pub(crate) fn check_url(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks text `s` against the bounds' lengths and pattern.
 pub(crate) fn check_text(b: &Bounds, s: &str) -> Result<(), String> {
     let len = s.chars().count() as u64;
     if b.min_length.is_some_and(|m| len < m) {
@@ -385,6 +498,7 @@ pub(crate) fn check_text(b: &Bounds, s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `s` looks like a lowercase email address.
 pub(crate) fn looks_like_email(s: &str) -> bool {
     EMAIL.is_match(s)
 }

@@ -120,6 +120,12 @@ pub(crate) struct LaidOut {
     pub(crate) boundaries: Vec<String>,
 }
 
+/// Lays out field `f` of resource `class`: its model column, its Create,
+/// Update and Read declarations, its schema column and its test cases.
+///
+/// Adds the imports the declarations need to `model_imports` and
+/// `schema_imports` (enum classes come from `models_module`), and an enum
+/// field's class to `enums`.
 pub(crate) fn lay_out_field(
     f: &FieldPlan,
     class: &str,
@@ -128,32 +134,66 @@ pub(crate) fn lay_out_field(
     schema_imports: &mut Imports,
     enums: &mut Vec<EnumType>,
 ) -> LaidOut {
-    let m = &f.mapping;
-    for name in m.model_imports {
+    for name in f.mapping.model_imports {
         model_imports.uses(name);
     }
-    for name in m.schema_imports {
+    for name in f.mapping.schema_imports {
         schema_imports.uses(name);
     }
     if let Some(class_name) = &f.enum_class {
         schema_imports.from(models_module, class_name);
-        enums.push(EnumType {
-            class_name: class_name.clone(),
-            words: format!("Allowed values of `{class}.{}`.", f.attr),
-            members: f
-                .bounds
-                .values
-                .iter()
-                .map(|v| (names::enum_member(v), python::string(v)))
-                .collect(),
-        });
+        enums.push(enum_type(f, class, class_name));
     }
-    let opt = if f.raw.nullable { " | None" } else { "" };
-    // A field whose name cannot be its attribute (`from` → `from_`) names
-    // its column and its JSON key explicitly.
-    let renamed = f.attr != f.name;
+    let (create_decl, update_decl) = request_decls(f);
+    LaidOut {
+        boundaries: boundary_cases(f),
+        field: Field {
+            name: f.name.clone(),
+            attr: f.attr.clone(),
+            words: names::words(&f.name),
+            model_decl: model_decl(f),
+            create_decl,
+            update_decl,
+            read_decl: read_decl(f),
+            unique: f.raw.unique,
+            index: f.raw.index && !f.raw.unique,
+        },
+        column: column(f),
+        not_null: (!f.raw.nullable && !f.raw.read_only).then(|| python::string(&f.attr)),
+        invalid: invalid_cases(f),
+    }
+}
+
+/// The enum class `class_name` of enum field `f` of resource `class`:
+/// its docstring and its members.
+fn enum_type(f: &FieldPlan, class: &str, class_name: &str) -> EnumType {
+    EnumType {
+        class_name: class_name.to_owned(),
+        words: format!("Allowed values of `{class}.{}`.", f.attr),
+        members: f
+            .bounds
+            .values
+            .iter()
+            .map(|v| (names::enum_member(v), python::string(v)))
+            .collect(),
+    }
+}
+
+/// ` | None` when `f` is nullable, else nothing.
+fn optional(f: &FieldPlan) -> &'static str {
+    if f.raw.nullable { " | None" } else { "" }
+}
+
+/// Whether `f`'s name cannot be its attribute (`from` → `from_`), so that
+/// it names its column and its JSON key explicitly.
+fn renamed(f: &FieldPlan) -> bool {
+    f.attr != f.name
+}
+
+/// The model's `name: Mapped[...] = mapped_column(...)`, at 4 spaces.
+fn model_decl(f: &FieldPlan) -> String {
     let mut column_args = Vec::new();
-    if renamed {
+    if renamed(f) {
         column_args.push(python::string(&f.name));
     }
     column_args.push(
@@ -168,18 +208,28 @@ pub(crate) fn lay_out_field(
     if let Some(d) = &f.default {
         column_args.push(format!("default={}", default_expr(f, d)));
     }
-    let model_decl = call(
-        &format!("{}: Mapped[{}{opt}] = mapped_column", f.attr, m.python),
+    call(
+        &format!(
+            "{}: Mapped[{}{}] = mapped_column",
+            f.attr,
+            f.mapping.python,
+            optional(f)
+        ),
         &column_args,
         "",
         4,
-    );
+    )
+}
+
+/// The Create and Update schemas' declarations of `f`, both empty for a
+/// read_only field (which is in no request body: sending it is a 422,
+/// like any unknown field). Request bodies take the JSON name (`alias`).
+fn request_decls(f: &FieldPlan) -> (String, String) {
+    if f.raw.read_only {
+        return (String::new(), String::new());
+    }
     let cons = constraints(f);
-    // Request bodies take the JSON name (`alias`); the Read schema reads
-    // the model's attribute and writes the JSON name (`serialization_alias`).
-    let alias = renamed.then(|| format!("alias={}", python::string(&f.name)));
-    let serialization_alias =
-        renamed.then(|| format!("serialization_alias={}", python::string(&f.name)));
+    let alias = renamed(f).then(|| format!("alias={}", python::string(&f.name)));
     let mut create_args = Vec::new();
     match &f.default {
         Some(d) => create_args.push(format!("default={}", default_expr(f, d))),
@@ -190,27 +240,31 @@ pub(crate) fn lay_out_field(
     create_args.extend(cons.iter().cloned());
     let mut update_args = vec!["default=None".to_owned()];
     update_args.extend(alias);
-    update_args.extend(cons.iter().cloned());
-    // A read_only field is in no request body (sending it is a 422, like
-    // any unknown field); a write_only one in no response.
-    let (create_decl, update_decl) = if f.raw.read_only {
-        (String::new(), String::new())
-    } else {
-        (
-            schema_decl(&f.attr, &format!("{}{opt}", m.input), create_args),
-            schema_decl(&f.attr, &format!("{} | None", m.input), update_args),
-        )
-    };
-    // A field some callers may not read is left out of their responses,
-    // so the Read schema lets it be absent.
+    update_args.extend(cons);
+    let input = &f.mapping.input;
+    (
+        schema_decl(&f.attr, &format!("{input}{}", optional(f)), create_args),
+        schema_decl(&f.attr, &format!("{input} | None"), update_args),
+    )
+}
+
+/// The Read schema's declaration of `f`, empty for a write_only field.
+/// It reads the model's attribute and writes the JSON name
+/// (`serialization_alias`); a field some callers may not read is left out
+/// of their responses, so it may be absent.
+fn read_decl(f: &FieldPlan) -> String {
+    if f.raw.write_only {
+        return String::new();
+    }
     let mut read_args = Vec::new();
     let read_type = if f.raw.read.is_some() {
         read_args.push("default=None".to_owned());
-        format!("{} | None", m.output)
+        format!("{} | None", f.mapping.output)
     } else {
-        format!("{}{opt}", m.output)
+        format!("{}{}", f.mapping.output, optional(f))
     };
-    read_args.extend(serialization_alias);
+    read_args
+        .extend(renamed(f).then(|| format!("serialization_alias={}", python::string(&f.name))));
     if f.raw.read_only {
         // Only the Read schema shows a read_only field: its description goes there.
         read_args.extend(
@@ -220,77 +274,73 @@ pub(crate) fn lay_out_field(
                 .map(|d| format!("description={}", python::string(d))),
         );
     }
-    let read_decl = if f.raw.write_only {
-        String::new()
-    } else {
-        schema_decl(&f.attr, &read_type, read_args)
-    };
-    let column = schema::Column {
+    schema_decl(&f.attr, &read_type, read_args)
+}
+
+/// The column of `f` in the schema gen diffs for migrations.
+fn column(f: &FieldPlan) -> schema::Column {
+    schema::Column {
         name: f.name.clone(),
         sql_type: f.sql_type.clone(),
         nullable: f.raw.nullable,
         default: f.default.as_ref().map(sql_default),
         renamed_from: f.raw.renamed_from.as_ref().map(|r| names::snake(r)),
-    };
-    let mut invalid = Vec::new();
+    }
+}
+
+/// The test id of `case` of field `f` (`"due-at-too-long"`), quoted.
+fn case_id(f: &FieldPlan, case: &str) -> String {
+    python::string(&format!("{}-{case}", f.name.replace('_', "-")))
+}
+
+/// `pytest.param(name, value, id=...)` lines of values a create must
+/// reject (`MISSING` for an absent value); for a read_only field, a valid
+/// value, since clients never set it.
+fn invalid_cases(f: &FieldPlan) -> Vec<String> {
     let cases = if f.raw.read_only {
-        // Even a valid value is refused: clients never set it.
         let valid = f.samples_cache.first().map(python::literal);
         vec![("read-only".to_owned(), valid)]
     } else {
         invalid_values(f)
     };
-    for (case, value) in cases {
-        let id = python::string(&format!("{}-{case}", f.name.replace('_', "-")));
-        invalid.push(call(
-            "pytest.param",
-            &[
-                python::string(&f.name),
-                value.unwrap_or_else(|| "MISSING".into()),
-                format!("id={id}"),
-            ],
-            ",",
-            4,
-        ));
+    cases
+        .into_iter()
+        .map(|(case, value)| {
+            call(
+                "pytest.param",
+                &[
+                    python::string(&f.name),
+                    value.unwrap_or_else(|| "MISSING".into()),
+                    format!("id={}", case_id(f, &case)),
+                ],
+                ",",
+                4,
+            )
+        })
+        .collect()
+}
+
+/// `pytest.param(name, value, kind, id=...)` lines of values at each bound
+/// of `f`, which a create must accept; none for a field clients do not
+/// both write and read.
+fn boundary_cases(f: &FieldPlan) -> Vec<String> {
+    if f.raw.read_only || f.raw.write_only {
+        return Vec::new();
     }
-    let boundaries = if f.raw.read_only || f.raw.write_only {
-        Vec::new()
-    } else {
-        boundary_values(f)
-            .into_iter()
-            .map(|(case, value, kind)| {
-                call(
-                    "pytest.param",
-                    &[
-                        python::string(&f.name),
-                        value,
-                        python::string(kind),
-                        format!(
-                            "id={}",
-                            python::string(&format!("{}-{case}", f.name.replace('_', "-")))
-                        ),
-                    ],
-                    ",",
-                    4,
-                )
-            })
-            .collect()
-    };
-    LaidOut {
-        boundaries,
-        field: Field {
-            name: f.name.clone(),
-            attr: f.attr.clone(),
-            words: names::words(&f.name),
-            model_decl,
-            create_decl,
-            update_decl,
-            read_decl,
-            unique: f.raw.unique,
-            index: f.raw.index && !f.raw.unique,
-        },
-        column,
-        not_null: (!f.raw.nullable && !f.raw.read_only).then(|| python::string(&f.attr)),
-        invalid,
-    }
+    boundary_values(f)
+        .into_iter()
+        .map(|(case, value, kind)| {
+            call(
+                "pytest.param",
+                &[
+                    python::string(&f.name),
+                    value,
+                    python::string(kind),
+                    format!("id={}", case_id(f, &case)),
+                ],
+                ",",
+                4,
+            )
+        })
+        .collect()
 }

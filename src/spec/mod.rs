@@ -111,7 +111,31 @@ const MAX_SHAPE_ERRORS: usize = 50;
 /// is removed and parsing retried); a value of the wrong YAML type is
 /// reported and ends the pass.
 pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
-    let diag = |location, path: &str, message: String, help: Option<String>| Diagnostic {
+    // Limits first: serde_yaml would expand aliases and nest before it
+    // complains, and without saying where.
+    let spans = Spans::scan(text).map_err(|limit| {
+        SpecErrors(vec![diag(
+            file,
+            Some(limit.position),
+            &limit.path,
+            limit.message,
+            Some(limit.help),
+        )])
+    })?;
+    let value = yaml_value(file, text)?;
+    let raw = shape(file, value, &spans)?;
+    Ok((raw, spans))
+}
+
+/// A problem of `file` at `location` and YAML `path` (`.` for the root).
+fn diag(
+    file: &str,
+    location: Option<(usize, usize)>,
+    path: &str,
+    message: String,
+    help: Option<String>,
+) -> Diagnostic {
+    Diagnostic {
         file: file.to_owned(),
         location,
         path: if path.is_empty() {
@@ -121,18 +145,13 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
         },
         message,
         help,
-    };
-    // Limits first: serde_yaml would expand aliases and nest before it
-    // complains, and without saying where.
-    let spans = Spans::scan(text).map_err(|limit| {
-        SpecErrors(vec![diag(
-            Some(limit.position),
-            &limit.path,
-            limit.message,
-            Some(limit.help),
-        )])
-    })?;
-    let mut value: Value = match serde_yaml::from_str(text) {
+    }
+}
+
+/// The YAML tree of `text`, or its syntax error (the first), a duplicate
+/// key, or an empty document.
+fn yaml_value(file: &str, text: &str) -> Result<Value, SpecErrors> {
+    let value: Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             let location = e.location().map(|l| (l.line(), l.column()));
@@ -140,6 +159,7 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
             if let Some((path, key)) = duplicate_key(&message) {
                 let path = spans::join_key(&path, &key);
                 return Err(SpecErrors(vec![diag(
+                    file,
                     location,
                     &path,
                     format!("`{key}` is declared twice"),
@@ -161,6 +181,7 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
                 "fix the YAML syntax at the position shown (indentation, quotes, colons)"
             };
             return Err(SpecErrors(vec![diag(
+                file,
                 location,
                 "",
                 format!("invalid YAML: {message}"),
@@ -170,55 +191,60 @@ pub fn parse(file: &str, text: &str) -> Result<(RawSpec, Spans), SpecErrors> {
     };
     if value.is_null() {
         return Err(SpecErrors(vec![diag(
+            file,
             Some((1, 1)),
             "",
             "the spec is empty".to_owned(),
             Some("start from `gen new DIR`, which writes a commented starter spec".to_owned()),
         )]));
     }
+    Ok(value)
+}
+
+/// `value` as a [`RawSpec`]: every unknown key is reported (each removed
+/// and the pass retried, up to [`MAX_SHAPE_ERRORS`]); a value of the wrong
+/// YAML type is reported and ends the pass.
+fn shape(file: &str, mut value: Value, spans: &Spans) -> Result<RawSpec, SpecErrors> {
     let mut errors = Vec::new();
     loop {
-        match serde_path_to_error::deserialize::<_, RawSpec>(value.clone()) {
-            Ok(raw) if errors.is_empty() => return Ok((raw, spans)),
+        let e = match serde_path_to_error::deserialize::<_, RawSpec>(value.clone()) {
+            Ok(raw) if errors.is_empty() => return Ok(raw),
             Ok(_) => return Err(SpecErrors(errors)),
-            Err(e) => {
-                let segments: Vec<&Segment> = e.path().iter().collect();
-                let path = path_string(&segments);
-                let message = e.inner().to_string();
-                if let Some(unknown) = unknown_field(&message) {
-                    let expected = expected_fields(&message);
-                    let help = match did_you_mean(&unknown, expected.iter().map(String::as_str)) {
-                        Some(s) => {
-                            format!("did you mean `{s}`? Allowed keys: {}", expected.join(", "))
-                        }
-                        None => format!("remove it; allowed keys: {}", expected.join(", ")),
-                    };
-                    let path = if path.ends_with(&unknown) {
-                        path
-                    } else {
-                        spans::join_key(&path, &unknown)
-                    };
-                    errors.push(diag(
-                        spans.key_or_value(&path),
-                        &path,
-                        format!("unknown key `{unknown}`"),
-                        Some(help),
-                    ));
-                    let removed = remove(&mut value, &segments, &unknown);
-                    if !removed || errors.len() >= MAX_SHAPE_ERRORS {
-                        return Err(SpecErrors(errors));
-                    }
-                } else {
-                    let (message, help) = explain(&path, &message);
-                    let location = if path.is_empty() {
-                        Some((1, 1))
-                    } else {
-                        spans.value(&path)
-                    };
-                    errors.push(diag(location, &path, message, help));
-                    return Err(SpecErrors(errors));
-                }
-            }
+            Err(e) => e,
+        };
+        let segments: Vec<&Segment> = e.path().iter().collect();
+        let path = path_string(&segments);
+        let message = e.inner().to_string();
+        let Some(unknown) = unknown_field(&message) else {
+            let (message, help) = explain(&path, &message);
+            let location = if path.is_empty() {
+                Some((1, 1))
+            } else {
+                spans.value(&path)
+            };
+            errors.push(diag(file, location, &path, message, help));
+            return Err(SpecErrors(errors));
+        };
+        let expected = expected_fields(&message);
+        let help = match did_you_mean(&unknown, expected.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`? Allowed keys: {}", expected.join(", ")),
+            None => format!("remove it; allowed keys: {}", expected.join(", ")),
+        };
+        let path = if path.ends_with(&unknown) {
+            path
+        } else {
+            spans::join_key(&path, &unknown)
+        };
+        errors.push(diag(
+            file,
+            spans.key_or_value(&path),
+            &path,
+            format!("unknown key `{unknown}`"),
+            Some(help),
+        ));
+        let removed = remove(&mut value, &segments, &unknown);
+        if !removed || errors.len() >= MAX_SHAPE_ERRORS {
+            return Err(SpecErrors(errors));
         }
     }
 }

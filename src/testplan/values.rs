@@ -12,62 +12,19 @@ use serde_yaml::Value as Yaml;
 
 /// Distinct valid values of a field for the generated tests, best first:
 /// the example, then values derived from the type and its bounds.
+///
+/// In: field `f` at YAML path `path`. Out: up to [`SAMPLES`] values; too
+/// few (none, or one for a unique field) is a problem on `c`.
 pub(crate) fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
-    let words = names::words(&f.name);
     let mut candidates: Vec<Yaml> = Vec::new();
     if let Some(e) = &f.raw.example {
         candidates.push(e.clone());
     }
     let ty = f.row.ty;
     match ty {
-        FieldType::String | FieldType::Text => {
-            let bases: Vec<String> = match f.raw.example.as_ref().and_then(Yaml::as_str) {
-                Some(e) => vec![e.to_owned(), words.clone(), f.name.replace('_', "-")],
-                None => vec![
-                    words.clone(),
-                    f.name.replace('_', "-"),
-                    f.name.replace('_', ""),
-                ],
-            };
-            for n in 1..=SAMPLES + 2 {
-                for base in &bases {
-                    for s in [
-                        format!("{base} {n}"),
-                        format!("{base}-{n}"),
-                        format!("{base}{n}"),
-                    ] {
-                        candidates.push(Yaml::String(fit_length(&f.bounds, &s)));
-                    }
-                }
-                candidates.push(Yaml::String(fit_length(&f.bounds, &n.to_string())));
-                candidates.push(Yaml::String(fit_length(&f.bounds, &"abcdefgh"[..n.min(8)])));
-            }
-        }
+        FieldType::String | FieldType::Text => candidates.extend(text_candidates(f)),
         FieldType::Int | FieldType::BigInt | FieldType::Float | FieldType::Decimal => {
-            let step = if ty == FieldType::Float { 0.5 } else { 1.0 };
-            let frac = if ty == FieldType::Decimal && f.bounds.scale > 0 {
-                0.25
-            } else {
-                0.0
-            };
-            let mut nums = Vec::new();
-            for n in 0..SAMPLES + 2 {
-                nums.push(1.0 + n as f64 + frac + if ty == FieldType::Float { 0.5 } else { 0.0 });
-            }
-            for anchor in [f.bounds.min, f.bounds.max].into_iter().flatten() {
-                for n in 0..SAMPLES + 2 {
-                    nums.push(anchor + step * n as f64);
-                    nums.push(anchor - step * n as f64);
-                }
-            }
-            for x in nums {
-                let v = match ty {
-                    FieldType::Int | FieldType::BigInt => Yaml::Number((x.round() as i64).into()),
-                    FieldType::Decimal => Yaml::String(format!("{x:.*}", f.bounds.scale as usize)),
-                    _ => Yaml::Number(x.into()),
-                };
-                candidates.push(v);
-            }
+            candidates.extend(number_candidates(f));
         }
         FieldType::Enum => {
             if let Some(d) = &f.raw.default {
@@ -83,8 +40,72 @@ pub(crate) fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
             }
         }
     }
+    let out = first_valid(f, &candidates);
+    if out.is_empty() || (f.raw.unique && out.len() < 2) {
+        too_few_samples(c, path, f, &out);
+    }
+    out
+}
+
+/// Candidate values of a string or text field: words from its example or
+/// name, numbered in several spellings, then bare numbers and letters,
+/// each fitted to its lengths.
+fn text_candidates(f: &FieldPlan) -> Vec<Yaml> {
+    let words = names::words(&f.name);
+    let bases: Vec<String> = match f.raw.example.as_ref().and_then(Yaml::as_str) {
+        Some(e) => vec![e.to_owned(), words, f.name.replace('_', "-")],
+        None => vec![words, f.name.replace('_', "-"), f.name.replace('_', "")],
+    };
+    let mut candidates = Vec::new();
+    for n in 1..=SAMPLES + 2 {
+        for base in &bases {
+            for s in [
+                format!("{base} {n}"),
+                format!("{base}-{n}"),
+                format!("{base}{n}"),
+            ] {
+                candidates.push(Yaml::String(fit_length(&f.bounds, &s)));
+            }
+        }
+        candidates.push(Yaml::String(fit_length(&f.bounds, &n.to_string())));
+        candidates.push(Yaml::String(fit_length(&f.bounds, &"abcdefgh"[..n.min(8)])));
+    }
+    candidates
+}
+
+/// Candidate values of a numeric field: small numbers, then steps inward
+/// and outward from each bound; decimals as strings at their scale.
+fn number_candidates(f: &FieldPlan) -> Vec<Yaml> {
+    let ty = f.row.ty;
+    let step = if ty == FieldType::Float { 0.5 } else { 1.0 };
+    let frac = if ty == FieldType::Decimal && f.bounds.scale > 0 {
+        0.25
+    } else {
+        0.0
+    };
+    let mut nums = Vec::new();
+    for n in 0..SAMPLES + 2 {
+        nums.push(1.0 + n as f64 + frac + if ty == FieldType::Float { 0.5 } else { 0.0 });
+    }
+    for anchor in [f.bounds.min, f.bounds.max].into_iter().flatten() {
+        for n in 0..SAMPLES + 2 {
+            nums.push(anchor + step * n as f64);
+            nums.push(anchor - step * n as f64);
+        }
+    }
+    nums.into_iter()
+        .map(|x| match ty {
+            FieldType::Int | FieldType::BigInt => Yaml::Number((x.round() as i64).into()),
+            FieldType::Decimal => Yaml::String(format!("{x:.*}", f.bounds.scale as usize)),
+            _ => Yaml::Number(x.into()),
+        })
+        .collect()
+}
+
+/// The first [`SAMPLES`] distinct `candidates` that field `f` accepts.
+fn first_valid(f: &FieldPlan, candidates: &[Yaml]) -> Vec<Json> {
     let mut out: Vec<Json> = Vec::new();
-    for cand in &candidates {
+    for cand in candidates {
         if let Ok(v) = check_value(f, cand) {
             if !out.contains(&v) {
                 out.push(v);
@@ -94,28 +115,31 @@ pub(crate) fn samples(c: &mut Checker, path: &str, f: &FieldPlan) -> Vec<Json> {
             break;
         }
     }
-    if out.is_empty() || (f.raw.unique && out.len() < 2) {
-        let message = if f.raw.unique && !out.is_empty() && ty == FieldType::Enum {
-            "a unique enum with a single value allows only one row".to_owned()
-        } else {
-            format!(
-                "gen cannot derive {} for field `{}`",
-                if f.raw.unique {
-                    "two distinct valid test values"
-                } else {
-                    "a valid test value"
-                },
-                f.name
-            )
-        };
-        let help = if ty == FieldType::Enum {
-            "add values, or drop `unique`".to_owned()
-        } else {
-            "add an `example:` that satisfies the field's constraints; the generated tests build their rows from it".to_owned()
-        };
-        c.at_key(path, message, help);
-    }
     out
+}
+
+/// Reports at `path` that field `f` has too few valid test values (`out`).
+fn too_few_samples(c: &mut Checker, path: &str, f: &FieldPlan, out: &[Json]) {
+    let enumeration = f.row.ty == FieldType::Enum;
+    let message = if f.raw.unique && !out.is_empty() && enumeration {
+        "a unique enum with a single value allows only one row".to_owned()
+    } else {
+        format!(
+            "gen cannot derive {} for field `{}`",
+            if f.raw.unique {
+                "two distinct valid test values"
+            } else {
+                "a valid test value"
+            },
+            f.name
+        )
+    };
+    let help = if enumeration {
+        "add values, or drop `unique`".to_owned()
+    } else {
+        "add an `example:` that satisfies the field's constraints; the generated tests build their rows from it".to_owned()
+    };
+    c.at_key(path, message, help);
 }
 
 /// Pads a sample with `x` up to `min_length` and keeps its last
@@ -136,8 +160,6 @@ pub(crate) fn fit_length(b: &Bounds, s: &str) -> String {
     s
 }
 
-/// Values the create endpoint must reject with 422: `(case id, value)`,
-/// `None` meaning "leave the key out".
 /// Values exactly at each bound of a field (its own `min`/`max`,
 /// `min_length`/`max_length`, decimal digits, or the column's integer
 /// range), which a create must accept: (case, Python literal, how the test
@@ -201,111 +223,23 @@ pub(crate) fn boundary_values(f: &FieldPlan) -> Vec<(String, String, &'static st
     out
 }
 
-pub(crate) fn invalid_values(f: &FieldPlan) -> Vec<(String, Option<String>)> {
+/// One invalid-value case: `(case id, Python literal)`, `None` meaning
+/// "leave the key out".
+type Invalid = (String, Option<String>);
+
+/// Values the create endpoint must reject with 422, for field `f`: a
+/// missing value when it is required, then its type's cases.
+pub(crate) fn invalid_values(f: &FieldPlan) -> Vec<Invalid> {
     let b = &f.bounds;
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    let mut out: Vec<Invalid> = Vec::new();
     if !f.raw.nullable && f.default.is_none() {
         out.push(("missing".into(), None));
     }
-    let num = |x: f64, ty: FieldType| -> String {
-        match ty {
-            FieldType::Int | FieldType::BigInt => format!("{}", x as i128),
-            FieldType::Decimal => python::string(&format!("{x}")),
-            _ => format!("{x:?}"),
-        }
-    };
     match f.row.ty {
-        FieldType::String | FieldType::Text => {
-            if let Some(max) = b.max_length {
-                out.push(("too-long".into(), Some(format!("\"x\" * {}", max + 1))));
-            }
-            if let Some(min) = b.min_length.filter(|m| *m > 0) {
-                out.push((
-                    "too-short".into(),
-                    Some(python::string(&"x".repeat(min as usize - 1))),
-                ));
-            }
-            if let Some(re) = &b.pattern {
-                let within = |s: &str| {
-                    let len = s.chars().count() as u64;
-                    b.min_length.is_none_or(|m| len >= m) && b.max_length.is_none_or(|m| len <= m)
-                };
-                let bad = [
-                    "!",
-                    "not valid!",
-                    "NOT VALID",
-                    " ",
-                    "x",
-                    "0",
-                    "-",
-                    "!!!!!!!!!!!!!!!!",
-                ]
-                .iter()
-                .map(|s| (*s).to_owned())
-                .chain(b.min_length.map(|m| "!".repeat(m as usize)))
-                .find(|s| !re.is_match(s) && within(s));
-                if let Some(s) = bad {
-                    out.push(("pattern".into(), Some(python::string(&s))));
-                }
-            }
-            out.push((
-                "wrong-type".into(),
-                Some("[\"not\", \"a\", \"string\"]".into()),
-            ));
-        }
+        FieldType::String | FieldType::Text => text_invalid(b, &mut out),
         FieldType::Int | FieldType::BigInt | FieldType::Float | FieldType::Decimal => {
-            let ty = f.row.ty;
-            let step = match ty {
-                FieldType::Int | FieldType::BigInt => 1.0,
-                FieldType::Decimal => 10f64.powi(-(b.scale as i32)),
-                _ => 0.5,
-            };
-            match (b.min, ty) {
-                (Some(min), _) if ty != FieldType::BigInt || min > types::INT64.0 as f64 => {
-                    out.push(("below-min".into(), Some(num(min - step, ty))));
-                }
-                (None, FieldType::Int) => out.push((
-                    "below-int32".into(),
-                    Some(num(types::INT32.0 as f64 - 1.0, ty)),
-                )),
-                _ => {}
-            }
-            match (b.max, ty) {
-                (Some(max), _) if ty != FieldType::BigInt || max < types::INT64.1 as f64 => {
-                    out.push(("above-max".into(), Some(num(max + step, ty))));
-                }
-                (None, FieldType::Int) => out.push((
-                    "above-int32".into(),
-                    Some(num(types::INT32.1 as f64 + 1.0, ty)),
-                )),
-                (None, FieldType::BigInt) => out.push(("above-int64".into(), Some("2**63".into()))),
-                _ => {}
-            }
-            if ty == FieldType::Decimal {
-                out.push((
-                    "too-many-digits".into(),
-                    Some(python::string(
-                        &"9".repeat((b.precision - b.scale + 1) as usize),
-                    )),
-                ));
-                out.push((
-                    "too-many-decimals".into(),
-                    Some(python::string(&format!(
-                        "0.{}1",
-                        "0".repeat(b.scale as usize)
-                    ))),
-                ));
-            }
-            out.push(("wrong-type".into(), Some("\"not a number\"".into())));
+            number_invalid(b, f.row.ty, &mut out);
         }
-        FieldType::Bool => out.push(("wrong-type".into(), Some("\"not a bool\"".into()))),
-        FieldType::Date => out.push(("wrong-type".into(), Some("\"not a date\"".into()))),
-        FieldType::DateTime => {
-            out.push(("wrong-type".into(), Some("\"not a datetime\"".into())));
-            out.push(("naive".into(), Some("\"2024-01-01T12:00:00\"".into())));
-        }
-        FieldType::Uuid => out.push(("wrong-type".into(), Some("\"not-a-uuid\"".into()))),
-        FieldType::Email => out.push(("not-an-email".into(), Some("\"not-an-email\"".into()))),
         FieldType::Enum => {
             let mut bad = "not-a-value".to_owned();
             while b.values.contains(&bad) {
@@ -313,37 +247,163 @@ pub(crate) fn invalid_values(f: &FieldPlan) -> Vec<(String, Option<String>)> {
             }
             out.push(("not-in-values".into(), Some(python::string(&bad))));
         }
-        FieldType::Json => {}
-        FieldType::Time => {
-            out.push(("wrong-type".into(), Some("\"not a time\"".into())));
-            out.push(("with-offset".into(), Some("\"12:00:00+01:00\"".into())));
-            out.push(("out-of-range".into(), Some("\"24:00:00\"".into())));
-        }
-        FieldType::Url => {
-            out.push(("not-a-url".into(), Some("\"not a url\"".into())));
-            out.push((
-                "other-scheme".into(),
-                Some("\"ftp://example.com/file\"".into()),
-            ));
-            let base = "https://example.com/";
-            out.push((
-                "too-long".into(),
-                Some(format!(
-                    "{} + \"x\" * {}",
-                    python::string(base),
-                    types::MAX_URL + 1 - base.len() as u64
-                )),
-            ));
-        }
-        FieldType::StringArray => {
-            out.push(("wrong-type".into(), Some("\"not a list\"".into())));
-            out.push(("item-wrong-type".into(), Some("[1]".into())));
-        }
-        FieldType::IntArray => {
-            out.push(("wrong-type".into(), Some("\"not a list\"".into())));
-            out.push(("item-wrong-type".into(), Some("[\"x\"]".into())));
-            out.push(("item-above-int32".into(), Some("[2147483648]".into())));
+        ty => {
+            let fixed = FIXED_INVALID.iter().find(|(t, _)| *t == ty);
+            for (case, value) in fixed.map_or(&[][..], |(_, cases)| cases) {
+                out.push(((*case).into(), Some((*value).into())));
+            }
+            if ty == FieldType::Url {
+                let base = "https://example.com/";
+                out.push((
+                    "too-long".into(),
+                    Some(format!(
+                        "{} + \"x\" * {}",
+                        python::string(base),
+                        types::MAX_URL + 1 - base.len() as u64
+                    )),
+                ));
+            }
         }
     }
     out
+}
+
+/// The invalid values of types whose cases do not depend on the field:
+/// `(type, [(case id, Python literal)])`. A URL's `too-long` case follows
+/// its own; json has none.
+const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
+    (FieldType::Bool, &[("wrong-type", "\"not a bool\"")]),
+    (FieldType::Date, &[("wrong-type", "\"not a date\"")]),
+    (
+        FieldType::DateTime,
+        &[
+            ("wrong-type", "\"not a datetime\""),
+            ("naive", "\"2024-01-01T12:00:00\""),
+        ],
+    ),
+    (FieldType::Uuid, &[("wrong-type", "\"not-a-uuid\"")]),
+    (FieldType::Email, &[("not-an-email", "\"not-an-email\"")]),
+    (FieldType::Json, &[]),
+    (
+        FieldType::Time,
+        &[
+            ("wrong-type", "\"not a time\""),
+            ("with-offset", "\"12:00:00+01:00\""),
+            ("out-of-range", "\"24:00:00\""),
+        ],
+    ),
+    (
+        FieldType::Url,
+        &[
+            ("not-a-url", "\"not a url\""),
+            ("other-scheme", "\"ftp://example.com/file\""),
+        ],
+    ),
+    (
+        FieldType::StringArray,
+        &[("wrong-type", "\"not a list\""), ("item-wrong-type", "[1]")],
+    ),
+    (
+        FieldType::IntArray,
+        &[
+            ("wrong-type", "\"not a list\""),
+            ("item-wrong-type", "[\"x\"]"),
+            ("item-above-int32", "[2147483648]"),
+        ],
+    ),
+];
+
+/// Adds the invalid values of a string or text field with bounds `b` to
+/// `out`: one past each length, one that misses its pattern (when one
+/// within its lengths is found), and a list.
+fn text_invalid(b: &Bounds, out: &mut Vec<Invalid>) {
+    if let Some(max) = b.max_length {
+        out.push(("too-long".into(), Some(format!("\"x\" * {}", max + 1))));
+    }
+    if let Some(min) = b.min_length.filter(|m| *m > 0) {
+        out.push((
+            "too-short".into(),
+            Some(python::string(&"x".repeat(min as usize - 1))),
+        ));
+    }
+    if let Some(re) = &b.pattern {
+        let within = |s: &str| {
+            let len = s.chars().count() as u64;
+            b.min_length.is_none_or(|m| len >= m) && b.max_length.is_none_or(|m| len <= m)
+        };
+        let bad = [
+            "!",
+            "not valid!",
+            "NOT VALID",
+            " ",
+            "x",
+            "0",
+            "-",
+            "!!!!!!!!!!!!!!!!",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(b.min_length.map(|m| "!".repeat(m as usize)))
+        .find(|s| !re.is_match(s) && within(s));
+        if let Some(s) = bad {
+            out.push(("pattern".into(), Some(python::string(&s))));
+        }
+    }
+    out.push((
+        "wrong-type".into(),
+        Some("[\"not\", \"a\", \"string\"]".into()),
+    ));
+}
+
+/// Adds the invalid values of a numeric field of type `ty` with bounds `b`
+/// to `out`: one step past each bound (or past the column's range),
+/// too many digits for a decimal, and a string.
+fn number_invalid(b: &Bounds, ty: FieldType, out: &mut Vec<Invalid>) {
+    let num = |x: f64| -> String {
+        match ty {
+            FieldType::Int | FieldType::BigInt => format!("{}", x as i128),
+            FieldType::Decimal => python::string(&format!("{x}")),
+            _ => format!("{x:?}"),
+        }
+    };
+    let step = match ty {
+        FieldType::Int | FieldType::BigInt => 1.0,
+        FieldType::Decimal => 10f64.powi(-(b.scale as i32)),
+        _ => 0.5,
+    };
+    match (b.min, ty) {
+        (Some(min), _) if ty != FieldType::BigInt || min > types::INT64.0 as f64 => {
+            out.push(("below-min".into(), Some(num(min - step))));
+        }
+        (None, FieldType::Int) => {
+            out.push(("below-int32".into(), Some(num(types::INT32.0 as f64 - 1.0))))
+        }
+        _ => {}
+    }
+    match (b.max, ty) {
+        (Some(max), _) if ty != FieldType::BigInt || max < types::INT64.1 as f64 => {
+            out.push(("above-max".into(), Some(num(max + step))));
+        }
+        (None, FieldType::Int) => {
+            out.push(("above-int32".into(), Some(num(types::INT32.1 as f64 + 1.0))))
+        }
+        (None, FieldType::BigInt) => out.push(("above-int64".into(), Some("2**63".into()))),
+        _ => {}
+    }
+    if ty == FieldType::Decimal {
+        out.push((
+            "too-many-digits".into(),
+            Some(python::string(
+                &"9".repeat((b.precision - b.scale + 1) as usize),
+            )),
+        ));
+        out.push((
+            "too-many-decimals".into(),
+            Some(python::string(&format!(
+                "0.{}1",
+                "0".repeat(b.scale as usize)
+            ))),
+        ));
+    }
+    out.push(("wrong-type".into(), Some("\"not a number\"".into())));
 }

@@ -38,6 +38,7 @@ pub struct Revision {
     pub uses_sa: bool,
 }
 
+/// Whether any of `statements` refers to `sa.` (so the revision imports it).
 fn uses_sa(statements: &[String]) -> bool {
     statements.iter().any(|s| s.contains("sa."))
 }
@@ -51,6 +52,7 @@ pub struct SchemaState {
     pub schema: Schema,
 }
 
+/// Revision number `n` as Alembic's id (`0002`).
 fn revision_id(n: u32) -> String {
     format!("{n:04}")
 }
@@ -133,6 +135,8 @@ fn name_arg(name: &str, indent: usize) -> String {
     }
 }
 
+/// The constraint name and the arguments after it of foreign key `fk` of
+/// `table`.
 fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
     let name = op_f(&names::fk(table, &fk.column, &fk.target));
     let on_delete = format!("ondelete={}", python::string(&fk.on_delete));
@@ -147,6 +151,7 @@ fn fk_args(table: &str, fk: &ForeignKey) -> (String, Vec<String>) {
     )
 }
 
+/// The statements creating table `t`, its constraints and its indexes.
 fn create_table(t: &Table) -> Vec<String> {
     let name = &t.name;
     let mut args = vec![python::string(name)];
@@ -189,6 +194,7 @@ fn create_table(t: &Table) -> Vec<String> {
     out
 }
 
+/// The statements dropping table `t` and its indexes.
 fn drop_table(t: &Table) -> Vec<String> {
     let mut out: Vec<String> = t
         .index_groups()
@@ -219,6 +225,7 @@ enum Object {
     Foreign(String, String, String),
 }
 
+/// Every unique constraint, index and foreign key of table `t`.
 fn objects(t: &Table) -> BTreeSet<Object> {
     let mut out = BTreeSet::new();
     out.extend(t.unique_groups().into_iter().map(Object::Unique));
@@ -231,6 +238,7 @@ fn objects(t: &Table) -> BTreeSet<Object> {
     out
 }
 
+/// The batch statement creating `o` on `table`.
 fn create_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
@@ -263,6 +271,7 @@ fn create_object(table: &str, o: &Object) -> String {
     }
 }
 
+/// The batch statement dropping `o` from `table`.
 fn drop_object(table: &str, o: &Object) -> String {
     match o {
         Object::Unique(c) => call(
@@ -284,6 +293,8 @@ fn drop_object(table: &str, o: &Object) -> String {
     }
 }
 
+/// A `batch_alter_table` block on `table` running `statements`; `None`
+/// when there are none.
 fn batch(table: &str, statements: Vec<String>) -> Option<String> {
     if statements.is_empty() {
         return None;
@@ -302,6 +313,8 @@ fn batch(table: &str, statements: Vec<String>) -> Option<String> {
     Some(out)
 }
 
+/// The batch statement altering column `name` from `from` to `to` (type,
+/// with a PostgreSQL cast, and nullability).
 fn alter(from: &Column, to: &Column, name: &str) -> String {
     let mut args = vec![
         python::string(name),
@@ -321,10 +334,12 @@ fn alter(from: &Column, to: &Column, name: &str) -> String {
     call("batch_op.alter_column", &args, "", 8)
 }
 
+/// `b` as a Python literal.
 fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
+/// The statement setting `column` of `table` to `literal` where it is NULL.
 fn backfill(table: &str, column: &str, literal: &str) -> String {
     let sql = format!("UPDATE \"{table}\" SET \"{column}\" = {literal} WHERE \"{column}\" IS NULL");
     call("op.execute", &[python::string(&sql)], "", 4)
@@ -338,6 +353,21 @@ struct TableDiff {
     destructive: Vec<String>,
 }
 
+/// The statements of one `batch_alter_table` block, both ways, in
+/// upgrade order (a downgrade runs `down` reversed unless said otherwise).
+#[derive(Default)]
+struct Batch {
+    up: Vec<String>,
+    down: Vec<String>,
+}
+
+/// The migration of table `old` to `new`: two batches around a table
+/// rename and the backfills of columns that become NOT NULL.
+///
+/// Batch A (on the old table name) drops stale constraints and indexes,
+/// renames, drops and adds columns; batch B (on the new name) alters
+/// columns and creates new constraints and indexes. Out: upgrade and
+/// downgrade statements, the changes in words and the destructive ones.
 fn diff_table(old: &Table, new: &Table) -> TableDiff {
     let (o, n) = (&old.name, &new.name);
     let mut d = TableDiff {
@@ -346,26 +376,6 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         changes: Vec::new(),
         destructive: Vec::new(),
     };
-    // Map each new column to its old self (same name, or renamed_from).
-    let source = |c: &Column| -> Option<&Column> {
-        old.column(&c.name)
-            .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)))
-    };
-    let kept_old: BTreeSet<&str> = new
-        .columns
-        .iter()
-        .filter_map(|c| source(c).map(|s| s.name.as_str()))
-        .collect();
-    // Objects are compared after renaming old columns to their new names.
-    let renames: Vec<(&str, &str)> = new
-        .columns
-        .iter()
-        .filter_map(|c| {
-            source(c)
-                .filter(|s| s.name != c.name)
-                .map(|s| (s.name.as_str(), c.name.as_str()))
-        })
-        .collect();
     let old_objects = objects(old);
     let new_objects = objects(new);
     // A renamed table renames every constraint and index (their names
@@ -379,44 +389,108 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         (old_objects.iter().collect(), new_objects.iter().collect())
     };
 
-    // Batch A: drop stale objects, rename, drop and add columns.
-    let mut a_up: Vec<String> = gone.iter().map(|ob| drop_object(o, ob)).collect();
-    let mut a_down: Vec<String> = Vec::new();
-    for (from, to) in &renames {
-        let c = old.column(from).expect("renamed column exists");
-        a_up.push(call(
-            "batch_op.alter_column",
-            &[
-                python::string(from),
-                format!("new_column_name={}", python::string(to)),
-                format!("existing_type={}", c.sql_type.migration(12)),
-            ],
-            "",
-            8,
+    let mut a = Batch {
+        up: gone.iter().map(|ob| drop_object(o, ob)).collect(),
+        down: Vec::new(),
+    };
+    rename_columns(old, new, &mut a, &mut d);
+    drop_columns(old, new, &mut a, &mut d);
+    add_columns(old, new, &mut a, &mut d);
+    // Undo order: drops of added columns, re-adds, renames back, then old objects.
+    a.down.reverse();
+    a.down.extend(gone.iter().map(|ob| create_object(o, ob)));
+
+    let (b, updates) = alter_columns(old, new, &mut d);
+    let b_up: Vec<String> =
+        b.up.into_iter()
+            .chain(fresh.iter().map(|ob| create_object(n, ob)))
+            .collect();
+    let b_down: Vec<String> = fresh
+        .iter()
+        .map(|ob| drop_object(n, ob))
+        .chain(b.down.into_iter().rev())
+        .collect();
+    object_changes(o, n, &fresh, &gone, &mut d);
+
+    // Assemble: a renamed table is renamed between the batches.
+    let renamed = o != n;
+    d.upgrade.extend(batch(o, a.up));
+    if renamed {
+        d.upgrade.push(format!(
+            "op.rename_table({}, {})",
+            python::string(o),
+            python::string(n)
         ));
-        a_down.push(call(
-            "batch_op.alter_column",
-            &[
-                python::string(to),
-                format!("new_column_name={}", python::string(from)),
-                format!("existing_type={}", c.sql_type.migration(12)),
-            ],
-            "",
-            8,
+        d.changes.insert(0, format!("rename table {o} to {n}"));
+    }
+    d.upgrade.extend(updates);
+    d.upgrade.extend(batch(n, b_up));
+    d.downgrade.extend(batch(n, b_down));
+    if renamed {
+        d.downgrade.push(format!(
+            "op.rename_table({}, {})",
+            python::string(n),
+            python::string(o)
         ));
+    }
+    d.downgrade.extend(batch(o, a.down));
+    d
+}
+
+/// The old version of new column `c` in table `old`: the column of the
+/// same name, or the one it is `renamed_from`.
+fn source<'a>(old: &'a Table, c: &Column) -> Option<&'a Column> {
+    old.column(&c.name)
+        .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)))
+}
+
+/// Adds to batch `a` the renames of columns of `old` that `new` renamed
+/// (objects are compared after renaming old columns to their new names).
+fn rename_columns(old: &Table, new: &Table, a: &mut Batch, d: &mut TableDiff) {
+    let o = &old.name;
+    for c in &new.columns {
+        let Some(s) = source(old, c).filter(|s| s.name != c.name) else {
+            continue;
+        };
+        let (from, to) = (&s.name, &c.name);
+        let rename = |name: &str, new_name: &str| {
+            call(
+                "batch_op.alter_column",
+                &[
+                    python::string(name),
+                    format!("new_column_name={}", python::string(new_name)),
+                    format!("existing_type={}", s.sql_type.migration(12)),
+                ],
+                "",
+                8,
+            )
+        };
+        a.up.push(rename(from, to));
+        a.down.push(rename(to, from));
         d.changes.push(format!("rename column {o}.{from} to {to}"));
     }
+}
+
+/// Adds to batch `a` the drops of columns of `old` that `new` no longer
+/// has (re-added on downgrade, NOT NULL ones with a filler default).
+fn drop_columns(old: &Table, new: &Table, a: &mut Batch, d: &mut TableDiff) {
+    let o = &old.name;
+    let kept_old: BTreeSet<&str> = new
+        .columns
+        .iter()
+        .filter_map(|c| source(old, c).map(|s| s.name.as_str()))
+        .collect();
     for c in old
         .columns
         .iter()
         .filter(|c| !kept_old.contains(c.name.as_str()))
     {
-        a_up.push(format!("batch_op.drop_column({})", python::string(&c.name)));
+        a.up.push(format!("batch_op.drop_column({})", python::string(&c.name)));
         let filler = (!c.nullable).then(|| match &c.default {
             Some(literal) => format!("sa.text({})", python::string(literal)),
             None => c.sql_type.filler_default(16),
         });
-        a_down.push(call(
+        a.down.push(call(
             "batch_op.add_column",
             &[column_def(c, 12, filler)],
             "",
@@ -426,13 +500,19 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
         d.destructive
             .push(format!("drop column `{o}.{}`: its data is lost", c.name));
     }
-    for c in new.columns.iter().filter(|c| source(c).is_none()) {
+}
+
+/// Adds to batch `a` the columns of `new` that `old` did not have (NOT
+/// NULL ones with their default as the server default).
+fn add_columns(old: &Table, new: &Table, a: &mut Batch, d: &mut TableDiff) {
+    let n = &new.name;
+    for c in new.columns.iter().filter(|c| source(old, c).is_none()) {
         let default = if c.nullable {
             None
         } else {
             c.default.as_deref()
         };
-        a_up.push(call(
+        a.up.push(call(
             "batch_op.add_column",
             &[column_def(
                 c,
@@ -442,7 +522,8 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
             "",
             8,
         ));
-        a_down.push(format!("batch_op.drop_column({})", python::string(&c.name)));
+        a.down
+            .push(format!("batch_op.drop_column({})", python::string(&c.name)));
         d.changes.push(format!("add column {n}.{}", c.name));
         if !c.nullable && c.default.is_none() {
             d.destructive.push(format!(
@@ -451,17 +532,17 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
             ));
         }
     }
-    // Undo order: drops of added columns, re-adds, renames back, then old objects.
-    a_down.reverse();
-    a_down.extend(gone.iter().map(|ob| create_object(o, ob)));
+}
 
-    // Between the batches: backfill columns that become NOT NULL.
+/// The alterations of columns kept from `old` whose type or nullability
+/// `new` changes (batch B), and the backfills to run before it for
+/// columns that become NOT NULL with a default.
+fn alter_columns(old: &Table, new: &Table, d: &mut TableDiff) -> (Batch, Vec<String>) {
+    let n = &new.name;
+    let mut b = Batch::default();
     let mut updates = Vec::new();
-    // Batch B: alter columns, create new objects.
-    let mut b_up = Vec::new();
-    let mut b_down = Vec::new();
     for c in &new.columns {
-        let Some(from) = source(c) else { continue };
+        let Some(from) = source(old, c) else { continue };
         if from.sql_type == c.sql_type && from.nullable == c.nullable {
             continue;
         }
@@ -469,8 +550,8 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
             name: c.name.clone(),
             ..from.clone()
         };
-        b_up.push(alter(&from_at_new_name, c, &c.name));
-        b_down.push(alter(c, &from_at_new_name, &c.name));
+        b.up.push(alter(&from_at_new_name, c, &c.name));
+        b.down.push(alter(c, &from_at_new_name, &c.name));
         if from.sql_type != c.sql_type {
             d.changes.push(format!("change type of {n}.{}", c.name));
             if !from.sql_type.widens_to(&c.sql_type) {
@@ -495,49 +576,26 @@ fn diff_table(old: &Table, new: &Table) -> TableDiff {
             d.changes.push(format!("make {n}.{} nullable", c.name));
         }
     }
-    b_up.extend(fresh.iter().map(|ob| create_object(n, ob)));
-    let mut b_down_all: Vec<String> = fresh.iter().map(|ob| drop_object(n, ob)).collect();
-    b_down.reverse();
-    b_down_all.extend(b_down);
-    for ob in &fresh {
+    (b, updates)
+}
+
+/// Describes the constraints and indexes table `n` gains (`fresh`) and
+/// table `o` loses (`gone`), in that order.
+fn object_changes(o: &str, n: &str, fresh: &[&Object], gone: &[&Object], d: &mut TableDiff) {
+    for ob in fresh {
         d.changes.push(match ob {
             Object::Unique(c) => format!("add unique constraint on {n}.{}", shown(c)),
             Object::Index(c) => format!("add index on {n}.{}", shown(c)),
             Object::Foreign(c, t, _) => format!("add foreign key {n}.{c} -> {t}"),
         });
     }
-    for ob in &gone {
+    for ob in gone {
         d.changes.push(match ob {
             Object::Unique(c) => format!("drop unique constraint on {o}.{}", shown(c)),
             Object::Index(c) => format!("drop index on {o}.{}", shown(c)),
             Object::Foreign(c, t, _) => format!("drop foreign key {o}.{c} -> {t}"),
         });
     }
-
-    // Assemble: a renamed table is renamed between the batches.
-    let renamed = o != n;
-    let a_table = o.as_str();
-    d.upgrade.extend(batch(a_table, a_up.clone()));
-    if renamed {
-        d.upgrade.push(format!(
-            "op.rename_table({}, {})",
-            python::string(o),
-            python::string(n)
-        ));
-        d.changes.insert(0, format!("rename table {o} to {n}"));
-    }
-    d.upgrade.extend(updates);
-    d.upgrade.extend(batch(n, b_up));
-    d.downgrade.extend(batch(n, b_down_all));
-    if renamed {
-        d.downgrade.push(format!(
-            "op.rename_table({}, {})",
-            python::string(n),
-            python::string(o)
-        ));
-    }
-    d.downgrade.extend(batch(a_table, a_down));
-    d
 }
 
 /// The revision that takes a database from `old` to `new`, numbered `number`;
@@ -592,19 +650,7 @@ pub fn diff(old: &Schema, new: &Schema, number: u32) -> Option<Revision> {
         return None;
     }
     let downgrade: Vec<String> = downgrade_parts.into_iter().rev().flatten().collect();
-    let slug = match (touched.len(), changes.first()) {
-        (1, Some(first)) => {
-            let table = touched.iter().next().cloned().unwrap_or_default();
-            let verb = first.split_whitespace().next().unwrap_or("alter");
-            match verb {
-                "create" => format!("add_{table}"),
-                "drop" if first.starts_with("drop table") => format!("drop_{table}"),
-                "rename" if first.starts_with("rename table") => format!("rename_{table}"),
-                _ => format!("alter_{table}"),
-            }
-        }
-        _ => "update_schema".to_owned(),
-    };
+    let slug = slug(&touched, &changes);
     let id = revision_id(number);
     Some(Revision {
         file_stem: format!("{id}_{slug}"),
@@ -620,6 +666,27 @@ pub fn diff(old: &Schema, new: &Schema, number: u32) -> Option<Revision> {
     })
 }
 
+/// The revision's file name after its number: what happened to the one
+/// table it `touched` (`add_posts`, `drop_posts`, `rename_posts`,
+/// `alter_posts`, read from the first of its `changes`), or
+/// `update_schema` when it touched several.
+fn slug(touched: &BTreeSet<String>, changes: &[String]) -> String {
+    match (touched.len(), changes.first()) {
+        (1, Some(first)) => {
+            let table = touched.iter().next().cloned().unwrap_or_default();
+            let verb = first.split_whitespace().next().unwrap_or("alter");
+            match verb {
+                "create" => format!("add_{table}"),
+                "drop" if first.starts_with("drop table") => format!("drop_{table}"),
+                "rename" if first.starts_with("rename table") => format!("rename_{table}"),
+                _ => format!("alter_{table}"),
+            }
+        }
+        _ => "update_schema".to_owned(),
+    }
+}
+
+/// `s` with its first character in upper case.
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -629,144 +696,4 @@ fn capitalize(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::schema::SqlType;
-
-    fn table(name: &str, columns: &[(&str, SqlType, bool)]) -> Table {
-        let mut all = vec![Column::new("id", SqlType::Integer, false)];
-        all.extend(
-            columns
-                .iter()
-                .map(|(n, t, null)| Column::new(n, t.clone(), *null)),
-        );
-        Table {
-            name: name.into(),
-            columns: all,
-            primary_key: vec!["id".into()],
-            uniques: Vec::new(),
-            indexes: Vec::new(),
-            foreign_keys: Vec::new(),
-            unique_together: Vec::new(),
-            composite_indexes: Vec::new(),
-            renamed_from: None,
-        }
-    }
-
-    fn strings(items: &[&str]) -> Vec<String> {
-        items.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn seats() -> Table {
-        table(
-            "seats",
-            &[
-                ("row", SqlType::String { length: 5 }, false),
-                ("number", SqlType::Integer, false),
-            ],
-        )
-    }
-
-    #[test]
-    fn composite_constraints_are_created_and_dropped() {
-        let old = Schema {
-            tables: vec![seats()],
-        };
-        let mut with = seats();
-        with.unique_together = vec![strings(&["row", "number"])];
-        with.composite_indexes = vec![strings(&["number", "row"])];
-        let new = Schema { tables: vec![with] };
-        let rev = diff(&old, &new, 2).expect("a revision");
-        let up = rev.upgrade.join("\n");
-        assert!(
-            up.contains("batch_op.create_unique_constraint(\n            op.f(\"uq_seats_row_number\"),\n            [\"row\", \"number\"],\n        )"),
-            "{up}"
-        );
-        assert!(
-            up.contains("batch_op.create_index(\n            op.f(\"ix_seats_number_row\"),\n            [\"number\", \"row\"],"),
-            "{up}"
-        );
-        let down = rev.downgrade.join("\n");
-        assert!(
-            down.contains(
-                "batch_op.drop_constraint(op.f(\"uq_seats_row_number\"), type_=\"unique\")"
-            ),
-            "{down}"
-        );
-        assert!(
-            down.contains("batch_op.drop_index(op.f(\"ix_seats_number_row\"))"),
-            "{down}"
-        );
-        assert_eq!(
-            rev.changes,
-            [
-                "add unique constraint on seats.(row, number)",
-                "add index on seats.(number, row)"
-            ]
-        );
-        assert!(rev.destructive.is_empty());
-
-        // Removing them is the mirror image; the same schema twice is no revision.
-        let back = diff(&new, &old, 3).expect("a revision");
-        assert_eq!(
-            back.changes,
-            [
-                "drop unique constraint on seats.(row, number)",
-                "drop index on seats.(number, row)"
-            ]
-        );
-        assert!(diff(&new, &new, 3).is_none());
-    }
-
-    #[test]
-    fn created_tables_carry_composites_and_wrap_long_names_like_ruff() {
-        let mut t = table(
-            "scheduled_evening_performances_at_venues",
-            &[
-                ("hosting_venue_location_id", SqlType::Integer, false),
-                ("starts_at", SqlType::Time, false),
-            ],
-        );
-        t.unique_together = vec![strings(&["hosting_venue_location_id", "starts_at"])];
-        t.composite_indexes = vec![strings(&["starts_at", "hosting_venue_location_id"])];
-        let rev = initial(&Schema { tables: vec![t] });
-        let up = rev.upgrade.join("\n");
-        let uq = names::uq(
-            "scheduled_evening_performances_at_venues",
-            &strings(&["hosting_venue_location_id", "starts_at"]),
-        );
-        assert_eq!(uq.len(), 63);
-        assert!(
-            up.contains(&format!(
-                "        sa.UniqueConstraint(\n            \"hosting_venue_location_id\",\n            \"starts_at\",\n            name=op.f(\n                \"{uq}\"\n            ),\n        ),"
-            )),
-            "{up}"
-        );
-        assert!(
-            up.contains("[\"starts_at\", \"hosting_venue_location_id\"],"),
-            "{up}"
-        );
-        let down = rev.downgrade.join("\n");
-        assert_eq!(down.matches("op.drop_index(").count(), 1, "{down}");
-    }
-
-    #[test]
-    fn a_dropped_array_column_comes_back_filled_per_dialect() {
-        let tags = SqlType::Array {
-            items: Box::new(SqlType::Text),
-        };
-        let old = Schema {
-            tables: vec![table("venues", &[("tags", tags, false)])],
-        };
-        let new = Schema {
-            tables: vec![table("venues", &[])],
-        };
-        let rev = diff(&old, &new, 2).expect("a revision");
-        let down = rev.downgrade.join("\n");
-        assert!(
-            down.contains("                server_default=sa.text(\n                    \"'[]'\" if op.get_context().dialect.name == \"sqlite\" else \"'{}'\"\n                ),"),
-            "{down}"
-        );
-        assert_eq!(rev.destructive.len(), 1);
-    }
-}
+mod tests;
