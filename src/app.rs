@@ -144,6 +144,13 @@ fn project_spec(dir: &Path) -> Result<Spec, Error> {
 pub fn generate(dir: &Path, options: Options, dry_run: bool) -> Result<Update, Error> {
     render::preload();
     let spec = project_spec(dir)?;
+    // Nothing changed since gen last wrote the project: no need to check
+    // and render the spec to find that out.
+    if !options.force && !options.rebuild_state {
+        if let Some(update) = project::unchanged(dir, &spec.text)? {
+            return Ok(update);
+        }
+    }
     let model = crate::check::validate(&spec)?;
     let update = project::update(dir, &model, None, options)?;
     if !dry_run {

@@ -53,6 +53,21 @@ pub struct Manifest {
     /// an unedited one can go when its resource goes.
     #[serde(default)]
     pub extensions: BTreeMap<String, String>,
+    /// [`fingerprint`] of the spec these files were generated from and of
+    /// the gen build that generated them (empty in older records).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub spec: String,
+    /// gen's other records (`.gen/schema.json`, `.gen/spec.schema.json`)
+    /// → SHA-256 of what gen wrote there.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub records: BTreeMap<String, String>,
+}
+
+/// SHA-256 (hex) of the gen build (`GEN_BUILD_ID`, set by `build.rs` from
+/// the sources and templates) and of the spec text: the same fingerprint
+/// means the same project, since generation is deterministic.
+pub fn fingerprint(spec_text: &str) -> String {
+    sha256(&format!("{}\n{spec_text}", env!("GEN_BUILD_ID")))
 }
 
 fn sha256(text: &str) -> String {
@@ -68,12 +83,17 @@ fn base_path(path: &str) -> String {
 
 /// The `.gen/` files recording `plan` and `state`. `previous` keeps the
 /// hashes of extension points created earlier (their content is the user's now).
-fn state_files(plan: &Plan, state: &SchemaState, previous: &Manifest) -> BTreeMap<String, String> {
+fn state_files(
+    plan: &Plan,
+    state: &SchemaState,
+    previous: &Manifest,
+    spec_text: &str,
+) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut manifest = Manifest {
         generator: env!("CARGO_PKG_VERSION").to_owned(),
-        files: BTreeMap::new(),
-        extensions: BTreeMap::new(),
+        spec: fingerprint(spec_text),
+        ..Manifest::default()
     };
     for (path, file) in plan {
         match file.ownership {
@@ -92,9 +112,14 @@ fn state_files(plan: &Plan, state: &SchemaState, previous: &Manifest) -> BTreeMa
             Ownership::User | Ownership::State => {}
         }
     }
+    for (path, content) in [
+        (SCHEMA, json(state)),
+        (SPEC_SCHEMA, crate::spec::raw::json_schema()),
+    ] {
+        manifest.records.insert(path.to_owned(), sha256(&content));
+        out.insert(path.to_owned(), content);
+    }
     out.insert(MANIFEST.to_owned(), json(&manifest));
-    out.insert(SCHEMA.to_owned(), json(state));
-    out.insert(SPEC_SCHEMA.to_owned(), crate::spec::raw::json_schema());
     out
 }
 
@@ -136,7 +161,7 @@ pub fn new_project(model: &Model) -> Result<Plan, Error> {
         revision: 1,
         schema: model.schema.clone(),
     };
-    for (path, content) in state_files(&plan, &state, &Manifest::default()) {
+    for (path, content) in state_files(&plan, &state, &Manifest::default(), &model.spec_text) {
         plan.insert(
             path,
             PlanFile {
@@ -394,6 +419,52 @@ fn same_output(dir: &Path, plan: &Plan, manifest: &Manifest) -> Result<bool, Err
 /// project is not held in memory whole.
 const READ_AHEAD: usize = 256;
 
+/// The [`Update`] of a `gen generate` that changes nothing, when that can
+/// be told without rendering: the manifest's [`fingerprint`] is that of
+/// `spec_text` and this build, and every file gen owns, its base copy and
+/// every other record is on disk as recorded, and every extension point
+/// exists. `None` when anything differs (the caller then renders and
+/// compares everything). Generation is deterministic, so a match means the
+/// full run would find nothing to write.
+///
+/// Errors: [`Error::Tampered`] for a manifest entry outside the project,
+/// [`Error::Io`] or [`Error::Outside`] when a file cannot be read safely.
+pub fn unchanged(dir: &Path, spec_text: &str) -> Result<Option<Update>, Error> {
+    let manifest = read_manifest(dir)?;
+    if manifest.spec.is_empty() || manifest.spec != fingerprint(spec_text) {
+        return Ok(None);
+    }
+    let mut expected: Vec<(String, &String)> = Vec::new();
+    for (path, hash) in &manifest.files {
+        expected.push((path.clone(), hash));
+        expected.push((base_path(path), hash));
+    }
+    for record in [SCHEMA, SPEC_SCHEMA] {
+        match manifest.records.get(record) {
+            Some(hash) => expected.push((record.to_owned(), hash)),
+            None => return Ok(None),
+        }
+    }
+    for chunk in expected.chunks(READ_AHEAD) {
+        let paths: Vec<&str> = chunk.iter().map(|(path, _)| path.as_str()).collect();
+        for ((_, hash), now) in chunk.iter().zip(read_all(dir, &paths)) {
+            match now? {
+                Some(text) if sha256(&text) == **hash => {}
+                _ => return Ok(None),
+            }
+        }
+    }
+    for path in manifest.extensions.keys() {
+        if !write::resolve(dir, path)?.is_file() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(Update {
+        unchanged: manifest.files.len() + manifest.extensions.len(),
+        ..Update::default()
+    }))
+}
+
 /// `write::read` of each of `paths` under `dir`, spread over the cores, in order.
 fn read_all(dir: &Path, paths: &[&str]) -> Vec<Result<Option<String>, Error>> {
     parallel::map(paths.len(), |i| write::read(dir, paths[i]))
@@ -570,8 +641,9 @@ pub fn update(
         }
     }
     // gen's records follow what it generated (not the merged result).
-    let records: Vec<(String, String)> =
-        state_files(&plan, &state, &manifest).into_iter().collect();
+    let records: Vec<(String, String)> = state_files(&plan, &state, &manifest, &model.spec_text)
+        .into_iter()
+        .collect();
     for chunk in records.chunks(READ_AHEAD) {
         let paths: Vec<&str> = chunk.iter().map(|(path, _)| path.as_str()).collect();
         for ((path, content), now) in chunk.iter().zip(read_all(dir, &paths)) {

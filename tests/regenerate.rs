@@ -435,3 +435,51 @@ fn renamed_from_renames_instead_of_dropping() {
     );
     assert!(dir.join("app/journal/hooks.py").exists());
 }
+
+/// `project::unchanged` answers without rendering only when the full
+/// comparison would find nothing to write, and steps aside on any change:
+/// the spec, a generated file, its base copy, a record, a missing
+/// extension point.
+#[test]
+fn the_nothing_changed_shortcut_agrees_with_the_full_comparison() {
+    use r#gen::project::{Options, unchanged, update};
+    let (_tmp, dir) = project();
+    let spec = std::fs::read_to_string(dir.join("gen.yaml")).unwrap();
+    let full = update(
+        &dir,
+        &r#gen::app::model_from_file(&dir.join("gen.yaml")).unwrap(),
+        None,
+        Options::default(),
+    )
+    .unwrap();
+    assert!(full.changes.is_empty() && full.changeset.writes.is_empty());
+    let fast = unchanged(&dir, &spec).unwrap().expect("nothing changed");
+    assert!(fast.changes.is_empty() && fast.changeset.writes.is_empty());
+    assert_eq!(fast.unchanged, full.unchanged);
+
+    assert!(
+        unchanged(&dir, &format!("{spec}\n# edited\n"))
+            .unwrap()
+            .is_none()
+    );
+    type Change = fn(&Path);
+    let tampered: [(&str, Change); 4] = [
+        ("app/main.py", |p| append(p, "# hand edit\n")),
+        (".gen/base/app/main.py", |p| append(p, "# stale\n")),
+        (".gen/schema.json", |p| append(p, " ")),
+        ("app/notebook/hooks.py", |p| {
+            std::fs::remove_file(p).unwrap()
+        }),
+    ];
+    for (path, change) in tampered {
+        let (_tmp, dir) = project();
+        change(&dir.join(path));
+        assert!(unchanged(&dir, &spec).unwrap().is_none(), "{path}");
+    }
+}
+
+fn append(path: &Path, text: &str) {
+    let mut content = std::fs::read_to_string(path).unwrap();
+    content.push_str(text);
+    std::fs::write(path, content).unwrap();
+}
