@@ -142,15 +142,21 @@ fn project_spec(dir: &Path) -> Result<Spec, Error> {
 /// Errors: [`Error::NoProject`], [`Error::Spec`], [`Error::Destructive`];
 /// nothing is written on any of them.
 pub fn generate(dir: &Path, options: Options, dry_run: bool) -> Result<Update, Error> {
-    render::preload();
-    let spec = project_spec(dir)?;
+    let path = write::resolve(dir, SPEC_FILE)?;
+    if !path.is_file() {
+        return Err(Error::NoProject(dir.to_owned()));
+    }
+    let file = path.display().to_string();
+    let text = spec::read_text(&path, &file)?;
     // Nothing changed since gen last wrote the project: no need to check
     // and render the spec to find that out.
     if !options.force && !options.rebuild_state {
-        if let Some(update) = project::unchanged(dir, &spec.text)? {
+        if let Some(update) = project::unchanged(dir, &text)? {
             return Ok(update);
         }
     }
+    render::preload();
+    let spec = spec::from_text(file, text)?;
     let model = crate::check::validate(&spec)?;
     let update = project::update(dir, &model, None, options)?;
     if !dry_run {

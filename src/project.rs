@@ -658,7 +658,15 @@ pub fn update(
         }
     }
     if update.changes.is_empty() && !update.rebuilt_records {
+        // Nothing to show; only a manifest from another build of gen (or
+        // from before fingerprints) is written again, so that the next run
+        // can tell that nothing changed without rendering.
+        let stale = manifest.spec != fingerprint(&model.spec_text) || manifest.records.is_empty();
+        let manifest = update.changeset.writes.remove(MANIFEST).filter(|_| stale);
         update.changeset = Changeset::default();
+        if let Some(content) = manifest {
+            update.changeset.writes.insert(MANIFEST.to_owned(), content);
+        }
     }
     Ok(update)
 }

@@ -44,6 +44,13 @@ pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
 pub fn load(path: &Path) -> Result<Spec, Error> {
     let file = path.display().to_string();
     let text = read_text(path, &file)?;
+    from_text(file, text)
+}
+
+/// Parses `text`, the spec named `file` in messages.
+///
+/// Errors: [`Error::Spec`] as for [`load`].
+pub fn from_text(file: String, text: String) -> Result<Spec, Error> {
     let (raw, spans) = parse(&file, &text)?;
     Ok(Spec {
         file,
@@ -55,7 +62,10 @@ pub fn load(path: &Path) -> Result<Spec, Error> {
 
 /// The text of the spec at `path` (named `file` in messages), read no
 /// further than [`MAX_SPEC_BYTES`] (`/dev/zero` never ends).
-fn read_text(path: &Path, file: &str) -> Result<String, Error> {
+///
+/// Errors: [`Error::Io`]; [`Error::Spec`] when it is larger than
+/// [`MAX_SPEC_BYTES`] or not UTF-8.
+pub fn read_text(path: &Path, file: &str) -> Result<String, Error> {
     let io = |source| Error::Io {
         path: path.to_owned(),
         source,
