@@ -557,33 +557,15 @@ fn merge(
     })
 }
 
-/// Computes, without writing, what regenerating the project in `dir` from
-/// `model` changes. `spec_text`, when given, is written as the new `gen.yaml`.
-///
-/// Errors: [`Error::Destructive`] when the schema change can lose data and
-/// `allow_destructive` is off; [`Error::State`] when `.gen/` is unreadable;
-/// [`Error::Io`] when the tree cannot be read.
-pub fn update(
+/// Compares each planned file with the one on disk: creates, rewrites,
+/// merges with hand edits, or counts it unchanged.
+fn compare(
     dir: &Path,
-    model: &Model,
-    spec_text: Option<&str>,
+    plan: &Plan,
+    manifest: &Manifest,
     options: Options,
-) -> Result<Update, Error> {
-    let mut plan = render::render(model)?;
-    let mut update = Update::default();
-    let manifest = read_manifest(dir)?;
-
-    let state = next_revision(dir, model, &mut plan, &manifest, options, &mut update)?;
-    if let Some(text) = spec_text {
-        plan.insert(
-            render::SPEC_FILE.to_owned(),
-            PlanFile {
-                content: text.to_owned(),
-                ownership: Ownership::User,
-            },
-        );
-    }
-
+    update: &mut Update,
+) -> Result<(), Error> {
     let planned: Vec<(&String, &PlanFile)> = plan.iter().collect();
     for chunk in planned.chunks(READ_AHEAD) {
         let paths: Vec<&str> = chunk.iter().map(|(path, _)| path.as_str()).collect();
@@ -596,7 +578,7 @@ pub fn update(
                 (Some(_), Ownership::Extension) => None,
                 (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
                 (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
-                (Some(now), _) => merge(dir, path, now, new, &manifest, options)?,
+                (Some(now), _) => merge(dir, path, now, new, manifest, options)?,
             };
             match action {
                 Some((action, after)) => {
@@ -612,6 +594,18 @@ pub fn update(
             }
         }
     }
+    Ok(())
+}
+
+/// Files and extension points gen generated before but not any more (a
+/// removed resource): deleted when unedited (or with `force`), else kept.
+fn removed(
+    dir: &Path,
+    plan: &Plan,
+    manifest: &Manifest,
+    options: Options,
+    update: &mut Update,
+) -> Result<(), Error> {
     // Files gen generated before but not any more (a removed resource).
     for path in manifest.files.keys().filter(|p| !plan.contains_key(*p)) {
         let Some(now) = write::read(dir, path)? else {
@@ -640,10 +634,17 @@ pub fn update(
             update.kept.push(path.clone());
         }
     }
-    // gen's records follow what it generated (not the merged result).
-    let records: Vec<(String, String)> = state_files(&plan, &state, &manifest, &model.spec_text)
-        .into_iter()
-        .collect();
+    Ok(())
+}
+
+/// gen's records follow what it generated (not the merged result): each
+/// record that differs on disk is written; a missing one is noted.
+fn write_records(
+    dir: &Path,
+    records: BTreeMap<String, String>,
+    update: &mut Update,
+) -> Result<(), Error> {
+    let records: Vec<(String, String)> = records.into_iter().collect();
     for chunk in records.chunks(READ_AHEAD) {
         let paths: Vec<&str> = chunk.iter().map(|(path, _)| path.as_str()).collect();
         for ((path, content), now) in chunk.iter().zip(read_all(dir, &paths)) {
@@ -657,6 +658,40 @@ pub fn update(
             }
         }
     }
+    Ok(())
+}
+
+/// Computes, without writing, what regenerating the project in `dir` from
+/// `model` changes. `spec_text`, when given, is written as the new `gen.yaml`.
+///
+/// Errors: [`Error::Destructive`] when the schema change can lose data and
+/// `allow_destructive` is off; [`Error::State`] when `.gen/` is unreadable;
+/// [`Error::Io`] when the tree cannot be read.
+pub fn update(
+    dir: &Path,
+    model: &Model,
+    spec_text: Option<&str>,
+    options: Options,
+) -> Result<Update, Error> {
+    let mut plan = render::render(model)?;
+    let mut update = Update::default();
+    let manifest = read_manifest(dir)?;
+
+    let state = next_revision(dir, model, &mut plan, &manifest, options, &mut update)?;
+    if let Some(text) = spec_text {
+        plan.insert(
+            render::SPEC_FILE.to_owned(),
+            PlanFile {
+                content: text.to_owned(),
+                ownership: Ownership::User,
+            },
+        );
+    }
+
+    compare(dir, &plan, &manifest, options, &mut update)?;
+    removed(dir, &plan, &manifest, options, &mut update)?;
+    let records = state_files(&plan, &state, &manifest, &model.spec_text);
+    write_records(dir, records, &mut update)?;
     if update.changes.is_empty() && !update.rebuilt_records {
         // Nothing to show; only a manifest from another build of gen (or
         // from before fingerprints) is written again, so that the next run

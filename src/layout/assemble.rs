@@ -121,7 +121,9 @@ fn descriptions(facts: &ResourceFacts, tag: &str) -> (String, String, String) {
 }
 
 /// Assembles the resource `b` laid out from `parts`, its test `plan` and
-/// its `table`.
+/// its `table`. Most of its length is the one literal of [`Resource`],
+/// every field in one place, each computed by a helper above or by the
+/// stages before.
 pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Table) -> Resolved {
     let (facts, default_role) = (b.facts, b.default_role);
     let (class, snake, plural, r) = (facts.class, facts.snake, facts.plural, facts.raw);
