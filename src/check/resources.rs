@@ -9,7 +9,7 @@ use crate::check::values::resource_example;
 use crate::check::{Checker, MAX_NAME};
 use crate::diagnostics::allowed_help;
 use crate::ir::ResourceFacts;
-use crate::layout::resource::{Resolved, build_resource};
+use crate::layout::resource::{Resolved, lay_out_resource};
 use crate::names;
 use crate::reserved::{self, Class};
 use crate::spec::words::{RelationKind, Words};
@@ -102,7 +102,7 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
     let standings = standings(&facts, &c.default_role);
     facts
         .iter()
-        .map(|f| build_resource(f, &inverses, &c.default_role, &standings))
+        .map(|f| lay_out_resource(f, &inverses, &c.default_role, &standings))
         .collect()
 }
 

@@ -1,4 +1,4 @@
-//! Lays out one resource: [`build_resource`] takes its [`ResourceFacts`]
+//! Lays out one resource: [`lay_out_resource`] takes its [`ResourceFacts`]
 //! and returns the Python declarations, imports and table the templates and
 //! the schema need, plus the test data [`crate::testplan`] finishes once
 //! every resource is laid out. Relations are laid out in
@@ -296,7 +296,7 @@ fn shared_targets(relations: &[RelationPlan]) -> BTreeSet<&str> {
 /// Lays out one resource: declarations, imports, table and test data.
 /// `default_role` is the role signup gives (for the access rules);
 /// `standings` says where every resource stands for the tests.
-pub(crate) fn build_resource(
+pub(crate) fn lay_out_resource(
     facts: &ResourceFacts,
     inverses: &Inverses,
     default_role: &str,
