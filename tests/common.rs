@@ -66,3 +66,34 @@ pub fn good_specs() -> Vec<PathBuf> {
     out.extend(good);
     out
 }
+
+/// Everything `out` printed, standard output then standard error.
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A fresh project from the evolution spec v1, in `notebook/` of a new
+/// temporary folder (kept while the returned guard lives).
+pub fn notebook() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("notebook");
+    let out = gen_cmd(&[
+        "new",
+        dir.to_str().unwrap(),
+        "--spec",
+        "tests/specs/evolution/v1.yaml",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    (tmp, dir)
+}
+
+/// Runs `gen` with `args` on the project in `dir` (`--project DIR`).
+pub fn in_project(dir: &Path, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend(["--project", dir.to_str().unwrap()]);
+    gen_cmd(&all)
+}

@@ -62,18 +62,17 @@ pub fn parsed_files(plan: &Plan) -> impl Iterator<Item = (&String, &String)> {
         .map(|(path, file)| (path, &file.content))
 }
 
-/// Parses every file of `files` (content → one path it was generated as)
-/// in one `python3` process; returns the files Python refused, with why.
-pub fn parse_all(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
-    let items: Vec<(&String, &String)> = files.iter().map(|(text, path)| (path, text)).collect();
-    let input = serde_json::to_vec(&items).unwrap();
+/// Runs the Python `script` with `input` as JSON on its standard input and
+/// reads its standard output as JSON; panics when Python fails.
+fn python<I: serde::Serialize, O: serde::de::DeserializeOwned>(script: &str, input: &I) -> O {
     let mut child = Command::new("python3")
-        .args(["-c", PARSER])
+        .args(["-c", script])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("python3 runs");
+    let input = serde_json::to_vec(input).unwrap();
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
@@ -81,7 +80,14 @@ pub fn parse_all(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
         "python3 failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let bad: Vec<(usize, String)> = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Parses every file of `files` (content → one path it was generated as)
+/// in one `python3` process; returns the files Python refused, with why.
+pub fn parse_all(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let items: Vec<(&String, &String)> = files.iter().map(|(text, path)| (path, text)).collect();
+    let bad: Vec<(usize, String)> = python(PARSER, &items);
     bad.into_iter()
         .map(|(i, error)| (items[i].0.clone(), error))
         .collect()
@@ -218,22 +224,7 @@ fn escaped_text_parses_back_to_itself() {
             .collect();
         cases.push(("ini", escape::ini(text), line.trim().to_owned()));
     }
-    let input = serde_json::to_vec(&cases).unwrap();
-    let mut child = Command::new("python3")
-        .args(["-c", ROUND_TRIP])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python3 failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bad: Vec<(String, String, String, String)> = serde_json::from_slice(&out.stdout).unwrap();
+    let bad: Vec<(String, String, String, String)> = python(ROUND_TRIP, &cases);
     assert!(
         bad.is_empty(),
         "escaped text that does not read back:\n{bad:#?}"

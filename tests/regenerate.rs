@@ -3,10 +3,9 @@
 //! refusals. The database side is proven in `e2e::evolution`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
-use crate::common::{gen_cmd, root, tree};
+use crate::common::{gen_cmd, in_project, notebook as project, root, text, tree};
 
 /// Every file under `dir` with its content.
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -14,34 +13,6 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|p| (p.clone(), std::fs::read(dir.join(&p)).unwrap()))
         .collect()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// A fresh project from the evolution spec v1.
-fn project() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("notebook");
-    let out = gen_cmd(&[
-        "new",
-        dir.to_str().unwrap(),
-        "--spec",
-        "tests/specs/evolution/v1.yaml",
-    ]);
-    assert!(out.status.success(), "{}", text(&out));
-    (tmp, dir)
-}
-
-fn in_project(dir: &Path, args: &[&str]) -> Output {
-    let mut all = args.to_vec();
-    all.extend(["--project", dir.to_str().unwrap()]);
-    gen_cmd(&all)
 }
 
 fn edit(dir: &Path, path: &str, from: &str, to: &str) {

@@ -6,45 +6,22 @@
 
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use sha2::{Digest, Sha256};
 
-use crate::common::gen_cmd;
+use crate::common::{gen_cmd, in_project, notebook, text};
 
 const SECRET: &str = "TOP SECRET 42\n";
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// A fresh project from the evolution spec v1, and beside it (outside the
 /// project) a folder holding `secret.txt` and `pkg/models.py`.
 fn project() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("notebook");
-    let out = gen_cmd(&[
-        "new",
-        dir.to_str().unwrap(),
-        "--spec",
-        "tests/specs/evolution/v1.yaml",
-    ]);
-    assert!(out.status.success(), "{}", text(&out));
+    let (tmp, dir) = notebook();
     let outside = tmp.path().join("outside");
     std::fs::create_dir_all(outside.join("pkg")).unwrap();
     std::fs::write(outside.join("secret.txt"), SECRET).unwrap();
     std::fs::write(outside.join("pkg/models.py"), SECRET).unwrap();
     (tmp, dir, outside)
-}
-
-fn in_project(dir: &Path, args: &[&str]) -> Output {
-    let mut all = args.to_vec();
-    all.extend(["--project", dir.to_str().unwrap()]);
-    gen_cmd(&all)
 }
 
 /// Every file under `dir` (links not followed) with its content.
