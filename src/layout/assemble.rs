@@ -186,7 +186,6 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
                 ":",
                 0,
             ),
-            scoped_references: facts.relations.iter().any(|rel| rel.target_owned),
             read: read.access("READ", default_role),
             create: create.access("CREATE", default_role),
             update: update.access("UPDATE", default_role),
