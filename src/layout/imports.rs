@@ -38,8 +38,6 @@ pub(crate) struct Uses<'a> {
     pub(crate) type_checking: bool,
     /// Some field or one-to-one column is unique.
     pub(crate) unique_fields: bool,
-    /// Some attribute may not be set to null on update.
-    pub(crate) not_null: bool,
     /// Some field has boundary test cases.
     pub(crate) boundaries: bool,
 }
@@ -55,9 +53,9 @@ impl ModuleImports {
             .uses("BaseModel")
             .uses("ConfigDict")
             .uses("Field")
-            .uses("field_validator")
             .uses("SafeStr")
-            .uses("check_sort");
+            .uses("PatchModel")
+            .uses("SortedQuery");
         for (module, name) in &facts.list_imports {
             m.schema.from(module, name);
         }
@@ -113,25 +111,19 @@ impl ModuleImports {
             .uses("Depends")
             .from(&format!("app.{snake}"), "service")
             .from(&format!("app.{snake}.models"), class)
-            .uses("OptionalUser")
             .uses("User")
             .uses("Rule")
-            .uses("SessionDep")
-            .uses("NotFoundError")
+            .uses("Access")
+            .uses("Reader")
             .uses(own_id.path);
         for name in own_id.python_imports {
             self.dependency.uses(name);
         }
-        if facts.raw.soft_delete {
-            self.dependency.uses("CurrentUser").uses("require_admin");
-        }
         self.hooks
-            .module("logging")
-            .uses("AsyncSession")
+            .uses("Hooks")
             .from(&format!("app.{snake}.models"), class)
             .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
-            .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
-            .uses("User");
+            .from(&format!("app.{snake}.schemas"), &format!("{class}Update"));
     }
 
     /// What the laid-out relations, composite groups, unique and not-null
@@ -156,16 +148,13 @@ impl ModuleImports {
         if uses.unique_fields {
             self.service.uses("ensure_unique");
         }
-        if uses.not_null {
-            self.schema.uses("field_validator").uses("reject_null");
-        }
         self.service
-            .from(&format!("app.{}", facts.snake), "hooks")
+            .from(&format!("app.{}.hooks", facts.snake), "hooks")
             .uses("User");
         self.list(facts, uses.boundaries);
         self.router(facts, uses);
         self.test
-            .from(&format!("app.{}", facts.snake), "hooks")
+            .from(&format!("app.{}.hooks", facts.snake), "hooks")
             .uses("recording");
     }
 
@@ -177,11 +166,6 @@ impl ModuleImports {
         }
         if list.cursor {
             self.service.uses("after").uses("row_keys");
-            self.router
-                .uses("Any")
-                .uses("CursorSecret")
-                .uses("decode_cursor")
-                .uses("encode_cursor");
         } else {
             self.service.uses("func");
         }
@@ -198,44 +182,44 @@ impl ModuleImports {
         let (class, snake) = (facts.class, facts.snake);
         let deps = format!("app.{snake}.dependencies");
         let schemas = format!("app.{snake}.schemas");
+        let readers = facts.fields.iter().any(|f| f.raw.read.is_some());
         self.router
-            .uses("Sequence")
+            .uses("Annotated")
             .uses("APIRouter")
+            .uses("Query")
+            .uses("CurrentUser")
+            .uses("SessionDep")
+            .uses("Endpoints")
+            .uses(if facts.list.cursor {
+                "CursorLists"
+            } else {
+                "OffsetLists"
+            })
             .from(&format!("app.{snake}"), "routes")
             .from(&format!("app.{snake}"), "service")
             .from(&deps, "Creator")
-            .from(&deps, "ReadScope")
+            .from(&deps, &format!("{class}Reader"))
             .from(&deps, &format!("{class}ForDelete"))
             .from(&deps, &format!("{class}ForRead"))
             .from(&deps, &format!("{class}ForUpdate"))
             .from(&schemas, &format!("{class}Create"))
+            .from(&schemas, &format!("{class}ListQuery"))
             .from(&schemas, &format!("{class}Page"))
             .from(&schemas, &format!("{class}Read"))
-            .from(&schemas, &format!("{class}Update"))
-            .uses("CurrentUser")
-            .uses("SessionDep")
-            .uses("responses")
-            .uses("Annotated")
-            .uses("Query")
-            .from(&schemas, &format!("{class}ListQuery"))
-            .from(&format!("app.{snake}.models"), class);
-        if facts.raw.soft_delete {
-            self.router
-                .from(&deps, &format!("{class}ForRestore"))
-                .uses("OptionalUser")
-                .uses("require_admin");
+            .from(&schemas, &format!("{class}Update"));
+        if facts.list.cursor {
+            self.router.uses("CursorSecret");
         }
-        if facts.fields.iter().any(|f| f.raw.read.is_some()) {
-            self.router
-                .from(&deps, "FIELD_READERS")
-                .uses("OptionalUser")
-                .uses("User")
-                .uses("hidden_fields");
+        if facts.raw.soft_delete {
+            self.router.from(&deps, &format!("{class}ForRestore"));
+        }
+        if readers {
+            self.router.from(&deps, "FIELD_READERS").uses("OptionalUser");
+        } else {
+            self.router.from(&format!("app.{snake}.models"), class);
         }
         if facts.fields.iter().any(|f| f.raw.write.is_some()) {
-            self.router
-                .from(&deps, "FIELD_WRITERS")
-                .uses("check_writable");
+            self.router.from(&deps, "FIELD_WRITERS");
         }
         for n in uses.nested_lists {
             let parent_module = format!("app.{}", n.parent_snake);
