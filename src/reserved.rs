@@ -185,6 +185,7 @@ pub const TABLE: &[Reserved] = &[
     // Names the generated class bodies use (templates/**/models.py and
     // schemas.py; tests/names.rs finds every one).
     row("bool", ClassBody, BUILTIN_TYPE),
+    row("tuple", ClassBody, BUILTIN_TYPE),
     row("float", ClassBody, BUILTIN_TYPE),
     row("int", ClassBody, BUILTIN_TYPE),
     row("list", ClassBody, BUILTIN_TYPE),
@@ -347,29 +348,16 @@ pub const TABLE: &[Reserved] = &[
     // finds every one); the reason says what each holds.
     row("actor", Variable, "the user who makes a change"),
     row(
-        "require_admin",
+        "access",
         Variable,
-        "the function that lets only admins see deleted rows",
+        "the rules and row loaders of the package's dependencies.py",
     ),
+    row("api", Variable, "the OpenAPI metadata of the package's routes"),
+    row("lists", Variable, "the list pages of the package's router"),
+    row("reader", Variable, "who lists rows, and whose rows"),
     row("utc_now", Variable, "the function that stamps `deleted_at`"),
-    row(
-        "check_writable",
-        Variable,
-        "the function that checks field write permissions",
-    ),
     row("data", Variable, "the request body"),
     row("found", Variable, "the rows a many-to-many relation links"),
-    row(
-        "full",
-        Variable,
-        "the row before fields hidden from the caller are left out",
-    ),
-    row("hidden", Variable, "the fields hidden from the caller"),
-    row(
-        "hidden_fields",
-        Variable,
-        "the function that finds the fields hidden from the caller",
-    ),
     row("hooks", Variable, "the package's hooks module"),
     row("last", Variable, "the sort keys of a page's last row"),
     row(
@@ -377,7 +365,6 @@ pub const TABLE: &[Reserved] = &[
         Variable,
         "the condition of a many-to-many nested list",
     ),
-    row("logger", Variable, "the hooks module's logger"),
     row("name", Variable, "the attribute names an update sets"),
     row("owner_id", Variable, "the owner's id"),
     row("pick", Variable, "the function that picks linked rows"),
@@ -401,6 +388,15 @@ pub const TABLE: &[Reserved] = &[
     // Class-like names the generated modules import or define (tests/names.rs
     // finds every one); the reason is where each comes from.
     row("APIRouter", ClassName, "fastapi"),
+    row("Access", ClassName, "app.kit.access"),
+    row("CursorLists", ClassName, "app.kit.endpoints"),
+    row("Endpoints", ClassName, "app.kit.endpoints"),
+    row("Hooks", ClassName, "app.kit.hooks"),
+    row("ListParams", ClassName, "the resource's router.py"),
+    row("OffsetLists", ClassName, "app.kit.endpoints"),
+    row("PatchModel", ClassName, "app.kit.schemas"),
+    row("Reader", ClassName, "app.kit.access"),
+    row("SortedQuery", ClassName, "app.kit.schemas"),
     row("ARRAY", ClassName, "sqlalchemy"),
     row("Annotated", ClassName, "typing"),
     row("Any", ClassName, "typing"),
@@ -449,7 +445,6 @@ pub const TABLE: &[Reserved] = &[
     row("OptionalUser", ClassName, "app.auth.dependencies"),
     row("Page", ClassName, "app.schemas"),
     row("Query", ClassName, "fastapi"),
-    row("ReadScope", ClassName, "the resource's dependencies.py"),
     row("Rule", ClassName, "app.auth.permissions"),
     row("SafeJson", ClassName, "app.schemas"),
     row("SafeStr", ClassName, "app.schemas"),

@@ -38,7 +38,11 @@ fn wrap(head: &str, open: char, args: &[String], close: char, tail: &str, indent
 
 /// `async def name(params) -> returns:` at column 0.
 fn def(name: &str, params: &[String], returns: &str) -> String {
-    def_line(&format!("async def {name}"), params, &format!(" -> {returns}:"))
+    def_line(
+        &format!("async def {name}"),
+        params,
+        &format!(" -> {returns}:"),
+    )
 }
 
 /// A `def` or `class` line `head(params)tail` at column 0: as [`wrap`]
@@ -205,11 +209,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         p.extend(acting.iter().cloned());
         p
     };
-    let links = input
-        .links
-        .iter()
-        .map(|c| lay_out_link(facts, c))
-        .collect();
+    let links = input.links.iter().map(|c| lay_out_link(facts, c)).collect();
     let id_param = format!("{snake}_id");
     let access = {
         let [read, create, update, delete] = &facts.rules;
@@ -279,7 +279,11 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             &args(&["session", "data", "actor=user"]),
             shows,
         ),
-        list_def: def(&format!("list_{plural}"), &list_params, &format!("{class}Page")),
+        list_def: def(
+            &format!("list_{plural}"),
+            &list_params,
+            &format!("{class}Page"),
+        ),
         list_call: statement("return await lists.page", &page_args),
         nested,
         read_def: def(&format!("read_{snake}"), &read_params, &response),
@@ -295,7 +299,11 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             ],
             shows,
         ),
-        delete_def: def(&format!("delete_{snake}"), &with_row(row("ForDelete")), "None"),
+        delete_def: def(
+            &format!("delete_{snake}"),
+            &with_row(row("ForDelete")),
+            "None",
+        ),
         delete_call: statement(
             &format!("await service.delete_{snake}"),
             &["session".into(), snake.to_owned(), "actor=user".into()],
@@ -333,7 +341,10 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             "router = APIRouter",
             '(',
             &[
-                format!("prefix={}", python::string(&format!("/{}", crate::names::kebab(plural)))),
+                format!(
+                    "prefix={}",
+                    python::string(&format!("/{}", crate::names::kebab(plural)))
+                ),
                 format!("tags=[{}]", python::string(&crate::names::kebab(plural))),
             ],
             ')',

@@ -171,7 +171,13 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
     );
     let tag = names::kebab(plural);
     let (description_py, tag_entry, description_doc) = descriptions(facts, &tag);
-    let api = lay_out_api(facts, &parts, &b, !field_readers.is_empty(), !field_writers.is_empty());
+    let api = lay_out_api(
+        facts,
+        &parts,
+        &b,
+        !field_readers.is_empty(),
+        !field_writers.is_empty(),
+    );
     let m = &b.imports;
     Resolved {
         key: facts.key.to_owned(),

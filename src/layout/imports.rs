@@ -214,7 +214,9 @@ impl ModuleImports {
             self.router.from(&deps, &format!("{class}ForRestore"));
         }
         if readers {
-            self.router.from(&deps, "FIELD_READERS").uses("OptionalUser");
+            self.router
+                .from(&deps, "FIELD_READERS")
+                .uses("OptionalUser");
         } else {
             self.router.from(&format!("app.{snake}.models"), class);
         }
