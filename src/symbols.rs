@@ -108,7 +108,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("utc_now", "app.database"),
     ("UTCDateTime", "app.database"),
     ("Access", "app.kit.access"),
-    ("Reader", "app.kit.access"),
+    ("Lister", "app.kit.access"),
     ("CursorLists", "app.kit.endpoints"),
     ("Endpoints", "app.kit.endpoints"),
     ("OffsetLists", "app.kit.endpoints"),

@@ -164,8 +164,8 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     }
     let lists_class = if cursor { "CursorLists" } else { "OffsetLists" };
     let mut list_params = args(&["session: SessionDep", "query: ListParams"]);
-    list_params.push(format!("reader: {class}Reader"));
-    let mut page_args = args(&["session", "query", "reader"]);
+    list_params.push(format!("lister: {class}Lister"));
+    let mut page_args = args(&["session", "query", "lister"]);
     if cursor {
         list_params.push("secret: CursorSecret".into());
         page_args.push("secret".into());
@@ -238,7 +238,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         )
     };
     let mut aliases = vec![
-        alias(format!("{class}Reader"), "reader", "Reader"),
+        alias(format!("{class}Lister"), "lister", "Lister"),
         alias("Creator".into(), "creator", "User"),
         alias(format!("{class}ForRead"), "for_read", class),
         alias(format!("{class}ForUpdate"), "for_update", class),

@@ -114,7 +114,7 @@ impl ModuleImports {
             .uses("User")
             .uses("Rule")
             .uses("Access")
-            .uses("Reader")
+            .uses("Lister")
             .uses(own_id.path);
         for name in own_id.python_imports {
             self.dependency.uses(name);
@@ -198,7 +198,7 @@ impl ModuleImports {
             .from(&format!("app.{snake}"), "routes")
             .from(&format!("app.{snake}"), "service")
             .from(&deps, "Creator")
-            .from(&deps, &format!("{class}Reader"))
+            .from(&deps, &format!("{class}Lister"))
             .from(&deps, &format!("{class}ForDelete"))
             .from(&deps, &format!("{class}ForRead"))
             .from(&deps, &format!("{class}ForUpdate"))
