@@ -77,6 +77,15 @@ fn statement(head: &str, args: &[String]) -> String {
     wrap(head, '(', args, ')', "", 4)
 }
 
+/// `class <Class>Hooks(Hooks[...]):` of the user's `hooks.py`.
+pub(crate) fn hooks_class(class: &str) -> String {
+    def_line(
+        &format!("class {class}Hooks"),
+        &[format!("Hooks[{class}, {class}Create, {class}Update]")],
+        ":",
+    )
+}
+
 /// Strings as a list of owned arguments.
 fn args(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
@@ -106,11 +115,17 @@ fn rule(name: &str, r: &ActionRule) -> String {
 
 /// The service call of a write route, which returns the row or (when some
 /// fields are hidden per caller) binds it for `api.show`.
-fn write_call(snake: &str, head: &str, call_args: &[String], shows: bool) -> String {
+fn write_call(snake: &str, method: &str, call_args: &[String], shows: bool) -> String {
     if shows {
-        statement(&format!("{snake} = await service.{head}"), call_args)
+        statement(
+            &format!("{snake} = await service.repository.{method}"),
+            call_args,
+        )
     } else {
-        statement(&format!("return await service.{head}"), call_args)
+        statement(
+            &format!("return await service.repository.{method}"),
+            call_args,
+        )
     }
 }
 
@@ -154,17 +169,28 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     if input.writers {
         endpoints_args.push("writers=FIELD_WRITERS".into());
     }
-    let mut lists_args = vec![
-        format!("service.list_{plural}"),
-        format!("{class}Page"),
-        "api.show".to_owned(),
-    ];
+    let mut lists_args = vec!["service.repository".to_owned()];
+    if input.readers {
+        lists_args.push("api.show".into());
+    }
     if r.owned {
         lists_args.push("owned=True".into());
     }
-    let lists_class = if cursor { "CursorLists" } else { "OffsetLists" };
     let mut list_params = args(&["session: SessionDep", "query: ListParams"]);
     list_params.push(format!("lister: {class}Lister"));
+    let page_call = if cursor {
+        "return await lists.cursor_page"
+    } else {
+        "return await lists.offset_page"
+    };
+    let page_type = format!(
+        "Rows[{}]",
+        if shows {
+            format!("{class}Read")
+        } else {
+            class.to_owned()
+        }
+    );
     let mut page_args = args(&["session", "query", "lister"]);
     if cursor {
         list_params.push("secret: CursorSecret".into());
@@ -190,8 +216,8 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
                     "",
                     0,
                 ),
-                def: def(&n.function, &params, &format!("{class}Page")),
-                call: statement("return await lists.page", &call_args),
+                def: def(&n.function, &params, &page_type),
+                call: statement(page_call, &call_args),
                 summary: n.summary.clone(),
             }
         })
@@ -216,7 +242,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         let mut a = vec![
             python::string(&crate::names::words(snake)),
             id_param.clone(),
-            format!("service.get_{snake}"),
+            "service.repository.get".to_owned(),
         ];
         if r.owned {
             a.push("owned=True".into());
@@ -255,7 +281,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         .collect();
     Api {
         endpoints: call("api = Endpoints", &endpoints_args, "", 0),
-        lists: call(&format!("lists = {lists_class}"), &lists_args, "", 0),
+        lists: call("lists = Lists", &lists_args, "", 0),
         list_params: wrap(
             "ListParams = Annotated",
             '[',
@@ -275,22 +301,18 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         ),
         create_call: write_call(
             snake,
-            &format!("create_{snake}"),
+            "create",
             &args(&["session", "data", "actor=user"]),
             shows,
         ),
-        list_def: def(
-            &format!("list_{plural}"),
-            &list_params,
-            &format!("{class}Page"),
-        ),
-        list_call: statement("return await lists.page", &page_args),
+        list_def: def(&format!("list_{plural}"), &list_params, &page_type),
+        list_call: statement(page_call, &page_args),
         nested,
         read_def: def(&format!("read_{snake}"), &read_params, &response),
         update_def: def(&format!("update_{snake}"), &update_params, &response),
         update_call: write_call(
             snake,
-            &format!("update_{snake}"),
+            "update",
             &[
                 "session".into(),
                 snake.to_owned(),
@@ -305,7 +327,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             "None",
         ),
         delete_call: statement(
-            &format!("await service.delete_{snake}"),
+            "await service.repository.delete",
             &["session".into(), snake.to_owned(), "actor=user".into()],
         ),
         restore_def: def(
@@ -315,7 +337,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         ),
         restore_call: write_call(
             snake,
-            &format!("restore_{snake}"),
+            "restore",
             &["session".into(), snake.to_owned(), "actor=user".into()],
             shows,
         ),
@@ -327,11 +349,6 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         ),
         access,
         aliases,
-        hooks_class: def_line(
-            &format!("class {class}Hooks"),
-            &[format!("Hooks[{class}, {class}Create, {class}Update]")],
-            ":",
-        ),
         not_null: match input.not_null {
             [] => String::new(),
             [one] => format!("not_null = ({one},)"),
@@ -377,6 +394,7 @@ fn lay_out_link(facts: &ResourceFacts, c: &Collection) -> ApiLink {
         let mut a = vec![
             "session".to_owned(),
             snake.to_owned(),
+            python::string(&c.name),
             c.target_id_param.clone(),
         ];
         if actor {
@@ -395,7 +413,7 @@ fn lay_out_link(facts: &ResourceFacts, c: &Collection) -> ApiLink {
             0,
         ),
         link_def: def(&format!("link_{snake}_{}", c.name), &params, "None"),
-        link_call: statement(&format!("await service.link_{}", c.name), &call_args(true)),
+        link_call: statement("await service.repository.link", &call_args(true)),
         unlink_decorator: wrap(
             "@router.delete",
             '(',
@@ -405,9 +423,6 @@ fn lay_out_link(facts: &ResourceFacts, c: &Collection) -> ApiLink {
             0,
         ),
         unlink_def: def(&format!("unlink_{snake}_{}", c.name), &params, "None"),
-        unlink_call: statement(
-            &format!("await service.unlink_{}", c.name),
-            &call_args(false),
-        ),
+        unlink_call: statement("await service.repository.unlink", &call_args(false)),
     }
 }
