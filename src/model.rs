@@ -191,9 +191,6 @@ pub struct Resource {
     pub create_config: String,
     /// `TAGS` entry in `app/main.py`, laid out at 4 spaces.
     pub tag_entry: String,
-    /// Python tuple of the attributes that may not be set to null on update,
-    /// or empty when there are none.
-    pub not_null_on_update: String,
     /// Fields with `unique: true`: (Python attribute, JSON name).
     pub unique_fields: Vec<(String, String)>,
     /// `__table_args__ = (...)` of the model (composite unique constraints
@@ -201,6 +198,93 @@ pub struct Resource {
     pub table_args: String,
     /// What the generated tests need.
     pub tests: ResourceTests,
+    /// Its own part of the router, dependencies, hooks and schemas.
+    pub api: Api,
+}
+
+/// A resource's own part of its API layer, laid out by
+/// [`crate::layout::api`]: what every resource shares is in the generated
+/// project's `app/kit/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `api = Endpoints(...)`: the routes' OpenAPI metadata.
+    pub endpoints: String,
+    /// `lists = Lists(...)`: the list pages.
+    pub lists: String,
+    /// `ListParams = Annotated[...ListQuery, Query()]`.
+    pub list_params: String,
+    /// `async def create_post(...) -> ...:`, at column 0.
+    pub create_def: String,
+    /// Its service call, at 4 spaces.
+    pub create_call: String,
+    /// The list route's `async def` line.
+    pub list_def: String,
+    /// Its `return await lists.page(...)`.
+    pub list_call: String,
+    /// The lists under parents.
+    pub nested: Vec<ApiNested>,
+    /// The read route's `async def` line.
+    pub read_def: String,
+    /// The update route's `async def` line.
+    pub update_def: String,
+    /// Its service call.
+    pub update_call: String,
+    /// The delete route's `async def` line.
+    pub delete_def: String,
+    /// Its service call.
+    pub delete_call: String,
+    /// The restore route's `async def` line (soft delete).
+    pub restore_def: String,
+    /// Its service call.
+    pub restore_call: String,
+    /// Link and unlink routes of the many-to-many collections.
+    pub links: Vec<ApiLink>,
+    /// `async def post_id(post_id: IdPath) -> int:`: the path's id as a
+    /// dependency.
+    pub ident_def: String,
+    /// `access = Access(...)`: the rules and the row loaders.
+    pub access: String,
+    /// `PostForRead = Annotated[Post, Depends(access.for_read)]` and the
+    /// other dependency aliases.
+    pub aliases: Vec<String>,
+    /// `not_null = (...)` of the Update schema, at 4 spaces, or empty.
+    pub not_null: String,
+    /// `sort_keys = (...)` of the list query, at 4 spaces.
+    pub sort_keys: String,
+    /// `router = APIRouter(prefix=..., tags=[...])`.
+    pub router_decl: String,
+}
+
+/// A list under a parent row, in the router.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiNested {
+    /// `@nested.get(path, **api.nested(summary))`.
+    pub decorator: String,
+    /// Its `async def` line.
+    pub def: String,
+    /// Its `return await lists.page(..., where=...)`.
+    pub call: String,
+    /// The OpenAPI summary.
+    pub summary: String,
+}
+
+/// The link and unlink routes of one many-to-many collection.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiLink {
+    /// The collection in words (`tags`).
+    pub words: String,
+    /// `@router.put(...)`.
+    pub link_decorator: String,
+    /// Its `async def` line.
+    pub link_def: String,
+    /// Its service call.
+    pub link_call: String,
+    /// `@router.delete(...)`.
+    pub unlink_decorator: String,
+    /// Its `async def` line.
+    pub unlink_def: String,
+    /// Its service call.
+    pub unlink_call: String,
 }
 
 /// What a list endpoint filters, sorts and searches by.

@@ -185,6 +185,7 @@ pub const TABLE: &[Reserved] = &[
     // Names the generated class bodies use (templates/**/models.py and
     // schemas.py; tests/names.rs finds every one).
     row("bool", ClassBody, BUILTIN_TYPE),
+    row("tuple", ClassBody, BUILTIN_TYPE),
     row("float", ClassBody, BUILTIN_TYPE),
     row("int", ClassBody, BUILTIN_TYPE),
     row("list", ClassBody, BUILTIN_TYPE),
@@ -347,27 +348,18 @@ pub const TABLE: &[Reserved] = &[
     // Names the generated functions of a resource use (tests/names.rs
     // finds every one); the reason says what each holds.
     row(
-        "require_admin",
+        "access",
         Variable,
-        "the function that lets only admins see deleted rows",
+        "the rules and row loaders of the package's dependencies.py",
     ),
     row(
-        "check_writable",
+        "api",
         Variable,
-        "the function that checks field write permissions",
+        "the OpenAPI metadata of the package's routes",
     ),
+    row("lists", Variable, "the list pages of the package's router"),
+    row("lister", Variable, "who lists rows, and whose rows"),
     row("data", Variable, "the request body"),
-    row(
-        "full",
-        Variable,
-        "the row before fields hidden from the caller are left out",
-    ),
-    row("hidden", Variable, "the fields hidden from the caller"),
-    row(
-        "hidden_fields",
-        Variable,
-        "the function that finds the fields hidden from the caller",
-    ),
     row(
         "hooks",
         Variable,
@@ -379,7 +371,6 @@ pub const TABLE: &[Reserved] = &[
         Variable,
         "the condition of a many-to-many nested list",
     ),
-    row("owner_id", Variable, "the owner's id"),
     row("query", Variable, "the list's query parameters"),
     row(
         "row",
@@ -392,6 +383,13 @@ pub const TABLE: &[Reserved] = &[
     // Class-like names the generated modules import or define (tests/names.rs
     // finds every one); the reason is where each comes from.
     row("APIRouter", ClassName, "fastapi"),
+    row("Access", ClassName, "app.kit.access"),
+    row("Endpoints", ClassName, "app.kit.endpoints"),
+    row("ListParams", ClassName, "the resource's router.py"),
+    row("Lists", ClassName, "app.kit.endpoints"),
+    row("PatchModel", ClassName, "app.kit.schemas"),
+    row("Lister", ClassName, "app.kit.access"),
+    row("SortedQuery", ClassName, "app.kit.schemas"),
     row("ARRAY", ClassName, "sqlalchemy"),
     row("Annotated", ClassName, "typing"),
     row("Any", ClassName, "typing"),
@@ -445,7 +443,6 @@ pub const TABLE: &[Reserved] = &[
     row("Repository", ClassName, "app.kit.repository"),
     row("Rows", ClassName, "app.kit.pagination"),
     row("Query", ClassName, "fastapi"),
-    row("ReadScope", ClassName, "the resource's dependencies.py"),
     row("Rule", ClassName, "app.auth.permissions"),
     row("SafeJson", ClassName, "app.schemas"),
     row("SafeStr", ClassName, "app.schemas"),

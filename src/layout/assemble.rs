@@ -8,7 +8,7 @@ use crate::ir::ResourceFacts;
 use crate::layout::resource::{Builder, Resolved};
 use crate::model::{Collection, EnumType, Field, NestedList, Relation, Resource};
 use crate::names;
-use crate::python::{self, Imports, call};
+use crate::python::{self, Imports};
 use crate::schema;
 use crate::spec::RawField;
 use crate::testplan::resource::Plan;
@@ -125,6 +125,31 @@ fn descriptions(facts: &ResourceFacts, tag: &str) -> (String, String, String) {
     (description_py, tag_entry, description_doc)
 }
 
+/// The resource's own part of its router, dependencies, hooks and schemas.
+fn lay_out_api(
+    facts: &ResourceFacts,
+    parts: &Parts,
+    b: &Builder,
+    readers: bool,
+    writers: bool,
+) -> crate::model::Api {
+    let links: Vec<Collection> = parts
+        .collections
+        .iter()
+        .filter(|c| c.many_to_many)
+        .cloned()
+        .collect();
+    let input = crate::layout::api::ApiInput {
+        own_id: b.own_id,
+        nested_lists: &parts.nested_lists,
+        links: &links,
+        not_null: &b.not_null,
+        readers,
+        writers,
+    };
+    crate::layout::api::lay_out_api(facts, &input)
+}
+
 /// Assembles the resource `b` laid out from `parts`, its test `plan` and
 /// its `table`. Most of its length is the one literal of [`Resource`],
 /// every field in one place, each computed by a helper above or by the
@@ -153,6 +178,13 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
     );
     let tag = names::kebab(plural);
     let (description_py, tag_entry, description_doc) = descriptions(facts, &tag);
+    let api = lay_out_api(
+        facts,
+        &parts,
+        &b,
+        !field_readers.is_empty(),
+        !field_writers.is_empty(),
+    );
     let m = &b.imports;
     Resolved {
         key: facts.key.to_owned(),
@@ -222,14 +254,10 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             list: facts.list.clone(),
             create_config,
             tag_entry,
-            not_null_on_update: if b.not_null.is_empty() {
-                String::new()
-            } else {
-                call("@field_validator", &b.not_null, "", 4)
-            },
             unique_fields: b.unique_fields.clone(),
             table_args: parts.table_args,
             tests: plan.tests,
+            api,
         },
     }
 }

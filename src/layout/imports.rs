@@ -34,8 +34,6 @@ pub(crate) struct Uses<'a> {
     pub(crate) nested_lists: &'a [NestedList],
     /// Relationship targets imported for type checking only.
     pub(crate) type_checking: bool,
-    /// Some attribute may not be set to null on update.
-    pub(crate) not_null: bool,
     /// Some field has boundary test cases.
     pub(crate) boundaries: bool,
 }
@@ -51,9 +49,9 @@ impl ModuleImports {
             .uses("BaseModel")
             .uses("ConfigDict")
             .uses("Field")
-            .uses("field_validator")
             .uses("SafeStr")
-            .uses("check_sort");
+            .uses("PatchModel")
+            .uses("SortedQuery");
         for (module, name) in &facts.list_imports {
             m.schema.from(module, name);
         }
@@ -94,17 +92,13 @@ impl ModuleImports {
             .uses("Depends")
             .from(&format!("app.{snake}"), "service")
             .from(&format!("app.{snake}.models"), class)
-            .uses("OptionalUser")
             .uses("User")
             .uses("Rule")
-            .uses("SessionDep")
-            .uses("NotFoundError")
+            .uses("Access")
+            .uses("Lister")
             .uses(own_id.path);
         for name in own_id.python_imports {
             self.dependency.uses(name);
-        }
-        if facts.raw.soft_delete {
-            self.dependency.uses("CurrentUser").uses("require_admin");
         }
         self.hooks
             .uses("Hooks")
@@ -128,9 +122,6 @@ impl ModuleImports {
         if uses.type_checking {
             self.model.uses("TYPE_CHECKING");
         }
-        if uses.not_null {
-            self.schema.uses("field_validator").uses("reject_null");
-        }
         self.list(facts, uses.boundaries);
         self.router(facts, uses);
         self.test
@@ -141,9 +132,6 @@ impl ModuleImports {
     /// What the list's search, pagination and filters add.
     fn list(&mut self, facts: &ResourceFacts, boundaries: bool) {
         let list = &facts.list;
-        if list.cursor {
-            self.router.uses("CursorSecret");
-        }
         if !list.filter_cases.is_empty() || !list.sort_cases.is_empty() || boundaries {
             self.test.uses("Decimal");
         }
@@ -154,44 +142,43 @@ impl ModuleImports {
         let (class, snake) = (facts.class, facts.snake);
         let deps = format!("app.{snake}.dependencies");
         let schemas = format!("app.{snake}.schemas");
+        let readers = facts.fields.iter().any(|f| f.raw.read.is_some());
         self.router
-            .uses("Rows")
+            .uses("Annotated")
             .uses("APIRouter")
+            .uses("Query")
+            .uses("CurrentUser")
+            .uses("SessionDep")
+            .uses("Endpoints")
+            .uses("Lists")
+            .uses("Rows")
             .from(&format!("app.{snake}"), "routes")
             .from(&format!("app.{snake}"), "service")
             .from(&deps, "Creator")
-            .from(&deps, "ReadScope")
+            .from(&deps, &format!("{class}Lister"))
             .from(&deps, &format!("{class}ForDelete"))
             .from(&deps, &format!("{class}ForRead"))
             .from(&deps, &format!("{class}ForUpdate"))
             .from(&schemas, &format!("{class}Create"))
+            .from(&schemas, &format!("{class}ListQuery"))
             .from(&schemas, &format!("{class}Page"))
             .from(&schemas, &format!("{class}Read"))
-            .from(&schemas, &format!("{class}Update"))
-            .uses("CurrentUser")
-            .uses("SessionDep")
-            .uses("responses")
-            .uses("Annotated")
-            .uses("Query")
-            .from(&schemas, &format!("{class}ListQuery"))
-            .from(&format!("app.{snake}.models"), class);
-        if facts.raw.soft_delete {
-            self.router
-                .from(&deps, &format!("{class}ForRestore"))
-                .uses("OptionalUser")
-                .uses("require_admin");
+            .from(&schemas, &format!("{class}Update"));
+        if facts.list.cursor {
+            self.router.uses("CursorSecret");
         }
-        if facts.fields.iter().any(|f| f.raw.read.is_some()) {
+        if facts.raw.soft_delete {
+            self.router.from(&deps, &format!("{class}ForRestore"));
+        }
+        if readers {
             self.router
                 .from(&deps, "FIELD_READERS")
-                .uses("OptionalUser")
-                .uses("User")
-                .uses("hidden_fields");
+                .uses("OptionalUser");
+        } else {
+            self.router.from(&format!("app.{snake}.models"), class);
         }
         if facts.fields.iter().any(|f| f.raw.write.is_some()) {
-            self.router
-                .from(&deps, "FIELD_WRITERS")
-                .uses("check_writable");
+            self.router.from(&deps, "FIELD_WRITERS");
         }
         for n in uses.nested_lists {
             let parent_module = format!("app.{}", n.parent_snake);

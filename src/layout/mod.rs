@@ -1,5 +1,6 @@
 //! The layout stage: the only Rust that writes Python text.
 
+pub(crate) mod api;
 pub(crate) mod assemble;
 pub(crate) mod field;
 pub(crate) mod imports;

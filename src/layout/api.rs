@@ -1,0 +1,419 @@
+//! The Python of a resource's API layer: the route functions of
+//! `router.py`, the `Access` of `dependencies.py`, the class line of the
+//! user's `hooks.py`, and the class variables its schemas give the kit's
+//! bases. What every resource shares is in the generated project's
+//! `app/kit/` (access, endpoints, hooks, schemas); this lays out only what
+//! is the resource's own, wrapped the way `ruff format` wraps it.
+
+use crate::check::permissions::ActionRule;
+use crate::ir::ResourceFacts;
+use crate::model::{Api, ApiLink, ApiNested, Collection, NestedList};
+use crate::python::{self, call};
+use crate::types::IdRow;
+
+/// `head(args)tail` (or with `open`/`close` brackets) as `ruff format` lays
+/// out a statement at `indent` that holds no magic trailing comma: on one
+/// line when it fits; else the arguments on one line of their own when that
+/// fits; else one argument per line, each followed by a comma. The last
+/// bracket pair of the statement must be the one `args` sit in (ruff splits
+/// there first), and no argument may itself be too long to fit.
+fn wrap(head: &str, open: char, args: &[String], close: char, tail: &str, indent: usize) -> String {
+    let joined = args.join(", ");
+    let one_line = format!("{head}{open}{joined}{close}{tail}");
+    if indent + one_line.chars().count() <= python::LINE_LENGTH {
+        return one_line;
+    }
+    let pad = " ".repeat(indent + 4);
+    let end = " ".repeat(indent);
+    if indent + 4 + joined.chars().count() <= python::LINE_LENGTH {
+        return format!("{head}{open}\n{pad}{joined}\n{end}{close}{tail}");
+    }
+    let mut out = format!("{head}{open}\n");
+    for arg in args {
+        out.push_str(&format!("{pad}{arg},\n"));
+    }
+    out.push_str(&format!("{end}{close}{tail}"));
+    out
+}
+
+/// `async def name(params) -> returns:` at column 0.
+fn def(name: &str, params: &[String], returns: &str) -> String {
+    def_line(
+        &format!("async def {name}"),
+        params,
+        &format!(" -> {returns}:"),
+    )
+}
+
+/// A `def` or `class` line `head(params)tail` at column 0: as [`wrap`]
+/// lays out a call, except that ruff adds a trailing comma to a lone
+/// parameter (or base) it moves to a line of its own, which then stays
+/// there; a lone subscripted base too long for that line is split inside
+/// its brackets the same way.
+fn def_line(head: &str, params: &[String], tail: &str) -> String {
+    let [param] = params else {
+        return wrap(head, '(', params, ')', tail, 0);
+    };
+    let one_line = format!("{head}({param}){tail}");
+    if one_line.chars().count() <= python::LINE_LENGTH {
+        return one_line;
+    }
+    let param = match param.split_once('[') {
+        Some((name, rest)) if 4 + param.chars().count() + 1 > python::LINE_LENGTH => {
+            let inner: Vec<String> = rest
+                .trim_end_matches(']')
+                .split(", ")
+                .map(str::to_owned)
+                .collect();
+            wrap(name, '[', &inner, ']', "", 4)
+        }
+        _ => param.clone(),
+    };
+    format!("{head}(\n    {param},\n){tail}")
+}
+
+/// A call statement `head(args)` in a function body (4 spaces).
+fn statement(head: &str, args: &[String]) -> String {
+    wrap(head, '(', args, ')', "", 4)
+}
+
+/// Strings as a list of owned arguments.
+fn args(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The `Rule(...)` of one action as the keyword argument `name=Rule(...)`
+/// of `Access`, at 4 spaces.
+fn rule(name: &str, r: &ActionRule) -> String {
+    let mut parts = Vec::new();
+    if r.anyone {
+        parts.push("anyone=True".to_owned());
+    }
+    if r.authenticated {
+        parts.push("authenticated=True".to_owned());
+    }
+    if r.owner {
+        parts.push("owner=True".to_owned());
+    }
+    if !r.roles.is_empty() {
+        parts.push(format!(
+            "roles={}",
+            crate::check::permissions::frozenset(r.roles.iter())
+        ));
+    }
+    call(&format!("{name}=Rule"), &parts, "", 4)
+}
+
+/// The service call of a write route, which returns the row or (when some
+/// fields are hidden per caller) binds it for `api.show`.
+fn write_call(snake: &str, method: &str, call_args: &[String], shows: bool) -> String {
+    if shows {
+        statement(
+            &format!("{snake} = await service.repository.{method}"),
+            call_args,
+        )
+    } else {
+        statement(
+            &format!("return await service.repository.{method}"),
+            call_args,
+        )
+    }
+}
+
+/// What [`lay_out_api`] needs beyond the facts.
+pub(crate) struct ApiInput<'a> {
+    /// The resource's `id:` type.
+    pub(crate) own_id: &'static IdRow,
+    /// Lists of it under parents.
+    pub(crate) nested_lists: &'a [NestedList],
+    /// Its many-to-many collections.
+    pub(crate) links: &'a [Collection],
+    /// Quoted attributes an update may not set to null.
+    pub(crate) not_null: &'a [String],
+    /// Some fields only some roles see.
+    pub(crate) readers: bool,
+    /// Some fields only some roles may set.
+    pub(crate) writers: bool,
+}
+
+/// Lays out the resource's own part of its router, dependencies, hooks and
+/// schemas (see [`Api`]).
+pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
+    let (class, snake, plural) = (facts.class, facts.snake, facts.plural);
+    let r = facts.raw;
+    let shows = input.readers;
+    let response = if shows {
+        format!("{class}Read")
+    } else {
+        class.to_owned()
+    };
+    let cursor = facts.list.cursor;
+    let mut endpoints_args = vec![
+        format!("{class}Read"),
+        format!("{class}Page"),
+        python::string(&crate::names::words(snake).to_lowercase()),
+        python::string(&crate::names::words(plural).to_lowercase()),
+    ];
+    if input.readers {
+        endpoints_args.push("readers=FIELD_READERS".into());
+    }
+    if input.writers {
+        endpoints_args.push("writers=FIELD_WRITERS".into());
+    }
+    let mut lists_args = vec!["service.repository".to_owned()];
+    if input.readers {
+        lists_args.push("api.show".into());
+    }
+    if r.owned {
+        lists_args.push("owned=True".into());
+    }
+    let mut list_params = args(&["session: SessionDep", "query: ListParams"]);
+    list_params.push(format!("lister: {class}Lister"));
+    let page_call = if cursor {
+        "return await lists.cursor_page"
+    } else {
+        "return await lists.offset_page"
+    };
+    let page_type = format!(
+        "Rows[{}]",
+        if shows {
+            format!("{class}Read")
+        } else {
+            class.to_owned()
+        }
+    );
+    let mut page_args = args(&["session", "query", "lister"]);
+    if cursor {
+        list_params.push("secret: CursorSecret".into());
+        page_args.push("secret".into());
+    }
+    let nested = input
+        .nested_lists
+        .iter()
+        .map(|n| {
+            let mut params = vec![format!("{}: {}ForRead", n.parent_snake, n.parent_class)];
+            params.extend(list_params.iter().cloned());
+            let mut call_args = page_args.clone();
+            call_args.push(format!("where={}", n.where_call));
+            ApiNested {
+                decorator: wrap(
+                    "@nested.get",
+                    '(',
+                    &[
+                        python::string(&n.path),
+                        format!("**api.nested({})", python::string(&n.summary)),
+                    ],
+                    ')',
+                    "",
+                    0,
+                ),
+                def: def(&n.function, &params, &page_type),
+                call: statement(page_call, &call_args),
+                summary: n.summary.clone(),
+            }
+        })
+        .collect();
+    let row = |dependency: &str| format!("{snake}: {class}{dependency}");
+    let acting = args(&["session: SessionDep", "user: CurrentUser"]);
+    let mut update_params = vec![row("ForUpdate"), format!("data: {class}Update")];
+    update_params.extend(acting.iter().cloned());
+    let mut read_params = vec![row("ForRead")];
+    if shows {
+        read_params.push("user: OptionalUser".into());
+    }
+    let with_row = |first: String| {
+        let mut p = vec![first];
+        p.extend(acting.iter().cloned());
+        p
+    };
+    let links = input.links.iter().map(|c| lay_out_link(facts, c)).collect();
+    let id_param = format!("{snake}_id");
+    let access = {
+        let [read, create, update, delete] = &facts.rules;
+        let mut a = vec![
+            python::string(&crate::names::words(snake)),
+            id_param.clone(),
+            "service.repository.get".to_owned(),
+        ];
+        if r.owned {
+            a.push("owned=True".into());
+        }
+        a.push(rule("read", read));
+        a.push(rule("create", create));
+        a.push(rule("update", update));
+        a.push(rule("delete", delete));
+        call("access = Access", &a, "", 0)
+    };
+    let alias = |name: String, dependency: &str, target: &str| {
+        wrap(
+            &format!("{name} = Annotated"),
+            '[',
+            &[target.to_owned(), format!("Depends(access.{dependency})")],
+            ']',
+            "",
+            0,
+        )
+    };
+    let mut aliases = vec![
+        alias(format!("{class}Lister"), "lister", "Lister"),
+        alias("Creator".into(), "creator", "User"),
+        alias(format!("{class}ForRead"), "for_read", class),
+        alias(format!("{class}ForUpdate"), "for_update", class),
+        alias(format!("{class}ForDelete"), "for_delete", class),
+    ];
+    if r.soft_delete {
+        aliases.push(alias(format!("{class}ForRestore"), "for_restore", class));
+    }
+    let keys: Vec<String> = facts
+        .list
+        .sort_columns
+        .iter()
+        .map(|(k, _)| python::string(k))
+        .collect();
+    Api {
+        endpoints: call("api = Endpoints", &endpoints_args, "", 0),
+        lists: call("lists = Lists", &lists_args, "", 0),
+        list_params: wrap(
+            "ListParams = Annotated",
+            '[',
+            &[format!("{class}ListQuery"), "Query()".into()],
+            ']',
+            "",
+            0,
+        ),
+        create_def: def(
+            &format!("create_{snake}"),
+            &[
+                format!("data: {class}Create"),
+                "session: SessionDep".into(),
+                "user: Creator".into(),
+            ],
+            &response,
+        ),
+        create_call: write_call(
+            snake,
+            "create",
+            &args(&["session", "data", "actor=user"]),
+            shows,
+        ),
+        list_def: def(&format!("list_{plural}"), &list_params, &page_type),
+        list_call: statement(page_call, &page_args),
+        nested,
+        read_def: def(&format!("read_{snake}"), &read_params, &response),
+        update_def: def(&format!("update_{snake}"), &update_params, &response),
+        update_call: write_call(
+            snake,
+            "update",
+            &[
+                "session".into(),
+                snake.to_owned(),
+                "data".into(),
+                "actor=user".into(),
+            ],
+            shows,
+        ),
+        delete_def: def(
+            &format!("delete_{snake}"),
+            &with_row(row("ForDelete")),
+            "None",
+        ),
+        delete_call: statement(
+            "await service.repository.delete",
+            &["session".into(), snake.to_owned(), "actor=user".into()],
+        ),
+        restore_def: def(
+            &format!("restore_{snake}"),
+            &with_row(row("ForRestore")),
+            &response,
+        ),
+        restore_call: write_call(
+            snake,
+            "restore",
+            &["session".into(), snake.to_owned(), "actor=user".into()],
+            shows,
+        ),
+        links,
+        ident_def: def(
+            &id_param,
+            &[format!("{id_param}: {}", input.own_id.path)],
+            input.own_id.python,
+        ),
+        access,
+        aliases,
+        not_null: match input.not_null {
+            [] => String::new(),
+            [one] => format!("not_null = ({one},)"),
+            names => call("not_null = ", names, "", 4),
+        },
+        router_decl: wrap(
+            "router = APIRouter",
+            '(',
+            &[
+                format!(
+                    "prefix={}",
+                    python::string(&format!("/{}", crate::names::kebab(plural)))
+                ),
+                format!("tags=[{}]", python::string(&crate::names::kebab(plural))),
+            ],
+            ')',
+            "",
+            0,
+        ),
+        sort_keys: if keys.len() == 1 {
+            format!("sort_keys = ({},)", keys[0])
+        } else {
+            call("sort_keys = ", &keys, "", 4)
+        },
+    }
+}
+
+/// The link and unlink routes of one many-to-many collection.
+fn lay_out_link(facts: &ResourceFacts, c: &Collection) -> ApiLink {
+    let (class, snake) = (facts.class, facts.snake);
+    let path = python::string(&format!(
+        "/{{{snake}_id}}{}/{{{}}}",
+        c.segment, c.target_id_param
+    ));
+    let target = python::string(&c.target_words.to_lowercase());
+    let params = vec![
+        format!("{snake}: {class}ForUpdate"),
+        format!("{}: {}", c.target_id_param, c.target_id_path),
+        "session: SessionDep".to_owned(),
+        "user: CurrentUser".to_owned(),
+    ];
+    let call_args = |actor: bool| {
+        let mut a = vec![
+            "session".to_owned(),
+            snake.to_owned(),
+            python::string(&c.name),
+            c.target_id_param.clone(),
+        ];
+        if actor {
+            a.push("actor=user".into());
+        }
+        a
+    };
+    ApiLink {
+        words: c.words.clone(),
+        link_decorator: wrap(
+            "@router.put",
+            '(',
+            &[path.clone(), format!("**api.link({target})")],
+            ')',
+            "",
+            0,
+        ),
+        link_def: def(&format!("link_{snake}_{}", c.name), &params, "None"),
+        link_call: statement("await service.repository.link", &call_args(true)),
+        unlink_decorator: wrap(
+            "@router.delete",
+            '(',
+            &[path, format!("**api.unlink({target})")],
+            ')',
+            "",
+            0,
+        ),
+        unlink_def: def(&format!("unlink_{snake}_{}", c.name), &params, "None"),
+        unlink_call: statement("await service.repository.unlink", &call_args(false)),
+    }
+}
