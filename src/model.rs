@@ -464,6 +464,10 @@ pub struct ResourceTests {
     /// them, or empty when creation order already is that order (sequence
     /// ids); the tests read the same fact as `Blueprint.sequential`.
     pub order_ids: String,
+    /// Names of the `write_only` fields (for SECURITY.md).
+    pub write_only: Vec<String>,
+    /// Names of the `read_only` fields (for SECURITY.md).
+    pub read_only: Vec<String>,
     /// The keyword arguments of its `Blueprint(...)` in `tests/factories.py`,
     /// each laid out at 8 spaces without its trailing comma.
     pub blueprint: Vec<String>,

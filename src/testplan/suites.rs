@@ -68,6 +68,14 @@ pub(crate) fn lay_out(b: &Builder, d: &Data, collections: &[Collection]) -> Reso
         } else {
             String::new()
         },
+        write_only: d.write_only.iter().map(|w| w.0.clone()).collect(),
+        read_only: b
+            .facts
+            .fields
+            .iter()
+            .filter(|f| f.raw.read_only)
+            .map(|f| f.name.clone())
+            .collect(),
         blueprint: blueprint(b, d),
         crud: crud(b, d),
         fields: fields(b, d),
