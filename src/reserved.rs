@@ -420,6 +420,7 @@ pub const TABLE: &[Reserved] = &[
     row("Column", ClassName, "sqlalchemy"),
     row("CrudTests", ClassName, "tests.kit.crud"),
     row("FieldTests", ClassName, "tests.kit.fields"),
+    row("InvalidTests", ClassName, "tests.kit.fields"),
     row("NotNullTests", ClassName, "tests.kit.fields"),
     row("BoundaryTests", ClassName, "tests.kit.fields"),
     row("ReadOnlyTests", ClassName, "tests.kit.fields"),

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 
 use serde_json::Value as Json;
 
-use crate::check::AUDIT_COLUMNS;
 use crate::check::relations::RelationPlan;
 use crate::layout::resource::Builder;
 use crate::model::{Collection, Reach, ResourceTests};
@@ -267,54 +266,24 @@ fn permission_field(
         .map(|f| (f.name.clone(), python::literal(&f.samples_cache[0])))
 }
 
-/// `read_only` fields' cases, `pytest.param(field, value on create, value
-/// to send, id=...)` at 4 spaces, and the update bodies the server refuses
-/// because it sets their field, as (case id, Python dict literal): the
-/// id, the owner, `updated_at`, read-only fields and audit columns.
-fn server_set(b: &Builder) -> (Vec<(String, String)>, Vec<String>) {
-    let mut server_set: Vec<(String, String)> = ["id", "owner_id"]
+/// `read_only` fields' cases: `pytest.param(field, value on create, value
+/// to send, id=...)` at 4 spaces.
+fn read_only(b: &Builder) -> Vec<String> {
+    b.facts
+        .fields
         .iter()
-        .map(|name| {
-            (
-                name.replace('_', "-"),
-                format!("{{{}: 1}}", python::string(name)),
-            )
+        .filter(|f| f.raw.read_only)
+        .map(|f| {
+            let initial = f
+                .default
+                .as_ref()
+                .map_or("None".to_owned(), python::literal);
+            let value = python::literal(&f.samples_cache[0]);
+            let id = python::string(&f.name.replace('_', "-"));
+            let args = [python::string(&f.name), initial, value, format!("id={id}")];
+            call("pytest.param", &args, ",", 4)
         })
-        .collect();
-    server_set.push(("updated-at".into(), "{\"updated_at\": None}".into()));
-    let mut read_only = Vec::new();
-    for f in b.facts.fields.iter().filter(|f| f.raw.read_only) {
-        let initial = f
-            .default
-            .as_ref()
-            .map_or("None".to_owned(), python::literal);
-        let value = python::literal(&f.samples_cache[0]);
-        let id = f.name.replace('_', "-");
-        server_set.push((
-            id.clone(),
-            format!("{{{}: {value}}}", python::string(&f.name)),
-        ));
-        read_only.push(call(
-            "pytest.param",
-            &[
-                python::string(&f.name),
-                initial,
-                value,
-                format!("id={}", python::string(&id)),
-            ],
-            ",",
-            4,
-        ));
-    }
-    if b.facts.raw.audit {
-        for name in AUDIT_COLUMNS {
-            server_set.push((
-                name.replace('_', "-"),
-                format!("{{{}: 1}}", python::string(name)),
-            ));
-        }
-    }
-    (server_set, read_only)
+        .collect()
 }
 
 /// `write_only` fields: (field, value on create, value on update), as
@@ -363,7 +332,7 @@ pub(crate) fn plan(
         .min(standing.capacity.clamp(2, SAMPLES));
     let example = example(b, &values);
     let [creator, reader, updater, deleter] = actors(b, &standing);
-    let (server_set, read_only) = server_set(b);
+    let read_only = read_only(b);
     let data = Data {
         samples: samples(&values, count, 12),
         numbered: suites::numbered(b, &values, &shared_parents, unique_groups),
@@ -382,7 +351,6 @@ pub(crate) fn plan(
         guarded_field: permission_field(b, |f| f.raw.write.is_some()),
         renamed: renamed(b),
         unique_cases: unique_cases(b),
-        server_set,
         read_only,
         write_only: write_only(b),
     };

@@ -51,8 +51,6 @@ pub(crate) struct Data {
     pub(crate) renamed: Vec<String>,
     /// `pytest.param(...)` rows of the unique test.
     pub(crate) unique_cases: Vec<String>,
-    /// Update bodies refused because the server sets them: (id, dict).
-    pub(crate) server_set: Vec<(String, String)>,
     /// `pytest.param(...)` rows of the read-only test.
     pub(crate) read_only: Vec<String>,
     /// `write_only` fields: (name, value on create, value on update).
@@ -302,18 +300,6 @@ fn crud(b: &Builder, d: &Data) -> SuiteFile {
     m.done()
 }
 
-/// The create bodies every resource refuses, after its own fields' cases.
-const ALWAYS_INVALID: [(&str, &str, &str); 4] = [
-    ("not_a_field", "1", "unknown-field"),
-    ("id", "1", "id-not-accepted"),
-    ("owner_id", "1", "owner-id-not-accepted"),
-    (
-        "created_at",
-        "\"2024-01-01T00:00:00Z\"",
-        "created-at-not-accepted",
-    ),
-];
-
 /// `test_fields.py`: invalid values, bounds, server-set, read-only,
 /// write-only, audit, renamed and unique fields.
 fn fields(b: &Builder, d: &Data) -> SuiteFile {
@@ -325,23 +311,15 @@ fn fields(b: &Builder, d: &Data) -> SuiteFile {
         "what each field accepts, refuses, returns and keeps unique.",
         "Values accepted and refused, and fields the server keeps.",
     );
-    m.base("FieldTests");
-    let mut invalid = b.invalid.clone();
-    invalid.extend(
-        ALWAYS_INVALID
-            .iter()
-            .map(|(field, value, id)| param(&[s(field), (*value).to_owned()], id)),
-    );
-    if invalid.iter().any(|row| row.contains("MISSING")) {
-        m.imports.from("tests.helpers", "MISSING");
+    // `InvalidTests` is `FieldTests` with the fields' own invalid values.
+    if b.invalid.is_empty() {
+        m.base("FieldTests");
+    } else {
+        if b.invalid.iter().any(|row| row.contains("MISSING")) {
+            m.imports.from("tests.helpers", "MISSING");
+        }
+        m.base("InvalidTests").table("invalid", b.invalid.clone());
     }
-    m.table("invalid", invalid);
-    let server_set = d
-        .server_set
-        .iter()
-        .map(|(id, body)| param(std::slice::from_ref(body), id))
-        .collect();
-    m.table("server_set", server_set);
     if let Some(field) = &d.not_null_field {
         m.base("NotNullTests").attr(attr("not_null", &s(field)));
     }
@@ -381,6 +359,9 @@ fn fields(b: &Builder, d: &Data) -> SuiteFile {
     }
     m.done()
 }
+
+/// The operations of the access table, in the order of its rows.
+const OPERATIONS: [&str; 5] = ["create", "list", "read", "update", "delete"];
 
 /// The access table: (actor, operation, status) on a row the creator made.
 /// Only what the permissions decide for sure: the default role acting on
@@ -448,16 +429,29 @@ fn access(b: &Builder, d: &Data) -> SuiteFile {
         "Each actor and operation, field permissions, other users' rows.",
     );
     m.base("AccessTests");
-    let rows = access_cases(b, d)
-        .into_iter()
-        .map(|(actor, operation, status)| {
-            param(
-                &[s(actor), s(operation), status.to_string()],
-                &format!("{}-{operation}", actor.replace('_', "-")),
-            )
-        })
-        .collect();
-    m.table("access", rows);
+    m.imports.from("tests.kit.access", "cases");
+    let cases = access_cases(b, d);
+    let mut rows = String::new();
+    for actor in ["anonymous", "member", "other_member", "admin"] {
+        let statuses: Vec<String> = OPERATIONS
+            .iter()
+            .map(|op| {
+                cases
+                    .iter()
+                    .find(|(a, o, _)| *a == actor && o == op)
+                    .map_or("None".to_owned(), |(_, _, status)| status.to_string())
+            })
+            .collect();
+        if statuses.iter().any(|st| st != "None") {
+            rows.push_str(&format!("    {}: {},\n", s(actor), tuple(&statuses)));
+        }
+    }
+    m.file.constants.push(format!(
+        "#: The status of create, list, read, update and delete on a row made by\n\
+         #: the creator, by actor (see `tests.kit.access.cases`).\n\
+         ACCESS = {{\n{rows}}}"
+    ));
+    m.attr(attr("access", "cases(ACCESS)"));
     if let Some((field, value)) = &d.hidden_field {
         let member_reads = b.facts.rules[0].member(b.default_role) == Reach::All;
         m.base(if member_reads {
