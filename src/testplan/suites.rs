@@ -712,37 +712,46 @@ fn soft_delete(b: &Builder) -> SuiteFile {
 
 /// How the unique fields of row `n` of the default-page test differ, so
 /// that 51 rows can be made: `{sample 0}-{n}` (shortened to fit) for each
-/// unique string field, checked as the field checks values. `None` when
-/// some unique field is not a string that takes such values, when a unique
-/// group or a required parent of its own per row (one-to-one) is in the way.
+/// unique string field and for one string field of each unique group,
+/// checked as the field checks values. `None` when some unique field, or
+/// every field of a unique group, is not a string that takes such values,
+/// or when a required parent of its own per row (one-to-one) is in the way.
 pub(crate) fn numbered(
     b: &Builder,
     values: &[(String, Vec<Json>)],
     shared: &[String],
     unique_groups: &[Vec<String>],
 ) -> Option<Vec<(String, String)>> {
-    if !unique_groups.is_empty()
-        || b.tests
-            .parents
-            .iter()
-            .any(|p| p.unique || (p.reuse.is_none() && !shared.contains(&p.column)))
+    if b.tests
+        .parents
+        .iter()
+        .any(|p| p.unique || (p.reuse.is_none() && !shared.contains(&p.column)))
     {
         return None;
     }
-    let mut out = Vec::new();
-    for f in b.facts.fields.iter().filter(|f| f.raw.unique) {
+    let form_of = |name: &str| -> Option<String> {
+        let f = b.facts.fields.iter().find(|f| f.name == name)?;
         if !matches!(f.row.ty, FieldType::String | FieldType::Text) {
             return None;
         }
         let sample = values
             .iter()
-            .find(|(name, _)| *name == f.name)?
+            .find(|(n, _)| n == name)?
             .1
             .first()?
-            .as_str()?
-            .to_owned();
-        let form = numbered_form(f, &sample)?;
-        out.push((f.name.clone(), form));
+            .as_str()?;
+        numbered_form(f, sample)
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for f in b.facts.fields.iter().filter(|f| f.raw.unique) {
+        out.push((f.name.clone(), form_of(&f.name)?));
+    }
+    for group in unique_groups {
+        if group.iter().any(|c| out.iter().any(|(n, _)| n == c)) {
+            continue;
+        }
+        let numbered = group.iter().find_map(|c| Some((c.clone(), form_of(c)?)))?;
+        out.push(numbered);
     }
     Some(out)
 }
