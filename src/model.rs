@@ -187,8 +187,6 @@ pub struct Resource {
     pub hooks_imports: String,
     /// `class <Class>Hooks(Hooks[...]):` of the user's `hooks.py`.
     pub hooks_class: String,
-    /// Some relation points at owned rows, so writes check the caller may use them.
-    pub scoped_references: bool,
     /// `model_config = ConfigDict(...)` of the Create schema, with an example body.
     pub create_config: String,
     /// `TAGS` entry in `app/main.py`, laid out at 4 spaces.

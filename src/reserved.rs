@@ -283,13 +283,13 @@ pub const TABLE: &[Reserved] = &[
     row("tests", Module, "the `tests` package"),
     row("migrations", Module, "Alembic's `migrations/`"),
     row("middleware", Module, "`app/middleware.py`"),
-    row("pagination", Module, "`app/pagination.py`"),
     row("ratelimit", Module, "`app/ratelimit.py`"),
     row("conftest", Module, "`tests/conftest.py`"),
     row("factories", Module, "`tests/factories.py`"),
     row("helpers", Module, "`tests/helpers.py`"),
     row("test_app", Module, "`tests/test_app.py`"),
     row("test_limits", Module, "`tests/test_limits.py`"),
+    row("test_database", Module, "`tests/test_database.py`"),
     // Columns gen generates (the message that refuses them lists them in
     // this order).
     row("id", Column, "every table's primary key"),

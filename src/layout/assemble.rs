@@ -77,6 +77,28 @@ fn role_map(
         .collect()
 }
 
+/// `class <Class>Hooks(Hooks[<Class>, <Class>Create, <Class>Update]):`,
+/// split as `ruff format` would when it is too long: the base on its own
+/// line, then, if that is still too long, one type argument a line (the
+/// magic trailing comma keeps them there).
+fn hooks_class(class: &str) -> String {
+    let items = [
+        class.to_owned(),
+        format!("{class}Create"),
+        format!("{class}Update"),
+    ];
+    let base = format!("Hooks[{}]", items.join(", "));
+    let one = format!("class {class}Hooks({base}):");
+    if one.chars().count() <= python::LINE_LENGTH {
+        return one;
+    }
+    if 4 + base.chars().count() + 1 <= python::LINE_LENGTH {
+        return format!("class {class}Hooks(\n    {base},\n):");
+    }
+    let lines: String = items.iter().map(|i| format!("        {i},\n")).collect();
+    format!("class {class}Hooks(\n    Hooks[\n{lines}    ],\n):")
+}
+
 /// The tag's description (Python literal), its `TAGS` entry at 4 spaces,
 /// and the docstring paragraph of the resource's description.
 fn descriptions(facts: &ResourceFacts, tag: &str) -> (String, String, String) {
@@ -180,13 +202,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             dependency_imports: m.dependency.render(),
             router_imports: m.router.render(),
             hooks_imports: m.hooks.render(),
-            hooks_class: call(
-                &format!("class {class}Hooks"),
-                &[format!("Hooks[{class}, {class}Create, {class}Update]")],
-                ":",
-                0,
-            ),
-            scoped_references: facts.relations.iter().any(|rel| rel.target_owned),
+            hooks_class: hooks_class(class),
             read: read.access("READ", default_role),
             create: create.access("CREATE", default_role),
             update: update.access("UPDATE", default_role),
