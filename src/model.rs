@@ -523,113 +523,59 @@ pub struct EnumType {
     pub members: Vec<(String, String)>,
 }
 
-/// Data the generated tests of one resource use.
+/// Data the generated tests of one resource use: its entry in the
+/// factories' registry, and its test modules.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceTests {
     /// An id no row has, as a URL path segment (`2147483647`).
     pub missing_id: String,
-    /// Python type of an id in a JSON response (`int`, `str`).
-    pub id_json: String,
-    /// Path segments that are not ids of this resource, as a Python list.
-    pub malformed_ids: String,
-    /// Statement putting the created rows' `ids` in the order `sort=id`
-    /// lists them (laid out at 4 spaces), or empty when creation order
-    /// already is that order (sequence ids).
+    /// Statement putting created rows' `ids` in the order `sort=id` lists
+    /// them, or empty when creation order already is that order (sequence
+    /// ids); the tests read the same fact as `Blueprint.sequential`.
     pub order_ids: String,
-    /// Assertions of the cursor test that inserts a row while walking the
-    /// pages sorted by `-id` (laid out at 4 spaces): a sequence id sorts
-    /// before the cursor, so it is never seen; a random one may land on
-    /// either side, so only the original rows' order is checked.
-    pub late_row_checks: String,
-    /// Rows the pagination test creates (2 or 3).
-    pub rows: usize,
-    /// The default role may create this resource and its required parents,
-    /// so the tests create rows as `member`.
-    pub member_creates: bool,
-    /// Fixture that creates rows in the tests: `member` when
-    /// `member_creates`, else `admin`.
-    pub creator: String,
-    /// Fixtures that read, update and delete the creator's row.
-    pub reader: String,
-    /// See `reader`.
-    pub updater: String,
-    /// See `reader`.
-    pub deleter: String,
-    /// A field only some roles see, with a value to set (admin), if any.
-    pub hidden_field: Option<(String, String)>,
-    /// `RENAMED = (...)`: the JSON names of the fields whose Python
-    /// attribute differs (`from` for `from_`), or empty when there are none.
-    pub renamed: String,
-    /// A field only some roles may set, with a value, if any.
-    pub guarded_field: Option<(String, String)>,
-    /// Sample payloads as Python dict literals (exploded, 4-space indent
-    /// inside a list), one per row a test may create.
-    pub samples: Vec<String>,
-    /// Required relations the factory must fill: (column, factory function
-    /// or `None` for the calling user).
-    pub parents: Vec<Parent>,
-    /// `pytest.param(...)` lines of invalid create payloads.
-    pub invalid: Vec<String>,
-    /// A field and a new value for the update test.
-    pub update_field: String,
-    /// Python literal of that new value.
-    pub update_value: String,
-    /// A field the update test sets to null to get a 422, if any is non-nullable.
-    pub not_null_field: Option<String>,
-    /// Relations whose target is owned: (column, target factory).
-    pub owned_targets: Vec<Parent>,
-    /// Every relation: (column, target factory), for 422 on a missing id.
-    pub references: Vec<Parent>,
-    /// Relations to other resources, for the `on_delete` tests.
-    pub deletions: Vec<Deletion>,
-    /// `pytest.param(field, value, "exact" | "decimal", id=...)` lines of
-    /// values at each bound of a field, which a create must accept.
-    pub boundaries: Vec<String>,
-    /// One-to-one columns, for the uniqueness tests.
-    pub one_to_one: Vec<Parent>,
-    /// `pytest.param((field, ...), id=...)` lines: each unique field (not
-    /// one-to-one columns) and each unique group the 409 test makes two
-    /// rows clash on.
-    pub unique_cases: Vec<String>,
-    /// Required relation columns whose parent rows the tests' rows share
-    /// (one-to-one columns and those in a unique group get a parent per row).
-    pub shared_parents: Vec<String>,
-    /// `pytest.param(field, value on create, value to send, id=...)` lines
-    /// of the `read_only` fields.
+    /// Names of the `write_only` fields (for SECURITY.md).
+    pub write_only: Vec<String>,
+    /// Names of the `read_only` fields (for SECURITY.md).
     pub read_only: Vec<String>,
-    /// `write_only` fields: (field, value on create, value on update), as
-    /// Python literals.
-    pub write_only: Vec<(String, String, String)>,
-    /// Update bodies refused because the server sets their field (beyond
-    /// `id`, `owner_id` and `updated_at`), as Python dict literals.
-    pub server_set: Vec<String>,
-    /// `@pytest.mark.parametrize("key", [...])` of the declared sort keys,
-    /// at column 0.
-    pub sort_params: String,
-    /// `keys = [...]`: the JSON keys of the searched fields, for the search
-    /// test, at 4 spaces.
-    pub search_keys: String,
-    /// `sorts += [...]`: every declared sort key in both directions, for the
-    /// cursor walk test, laid out at 4 spaces.
-    pub sort_walk: String,
-    /// `EXAMPLE: dict[str, Any] = {...}`: the Create schema's example in
-    /// /docs, laid out at column 0.
-    pub docs_example: String,
-    /// Relation ids of that example the test replaces with rows it creates.
-    pub example_refs: Vec<ExampleRef>,
+    /// The keyword arguments of its `Blueprint(...)` in `tests/factories.py`,
+    /// each laid out at 8 spaces without its trailing comma.
+    pub blueprint: Vec<String>,
+    /// `tests/<resource>/test_crud.py`.
+    pub crud: SuiteFile,
+    /// `tests/<resource>/test_fields.py`.
+    pub fields: SuiteFile,
+    /// `tests/<resource>/test_access.py`.
+    pub access: SuiteFile,
+    /// `tests/<resource>/test_list.py`.
+    pub list: SuiteFile,
+    /// `tests/<resource>/test_relations.py`; empty without relations.
+    pub relations: SuiteFile,
+    /// `tests/<resource>/test_soft_delete.py`; empty without soft delete.
+    pub soft_delete: SuiteFile,
 }
 
-/// A relation id of the /docs example that its test points at a real row.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExampleRef {
-    /// Foreign key column (`category_id`).
-    pub column: String,
-    /// Factory creating the target (`create_category`), empty for `User`
-    /// (the acting admin's id is used).
-    pub factory: String,
-    /// Sample number passed to the factory: distinct per relation, and
-    /// never one whose unique values the example itself uses.
-    pub n: usize,
+/// One test module of a resource: a class made of the suites of
+/// `tests/kit/` that apply, with the tables they run on. A file whose
+/// `bases` is empty renders empty and is not written.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SuiteFile {
+    /// The module docstring, escaped.
+    pub doc: String,
+    /// The import block.
+    pub imports: String,
+    /// Module-level constants (tables of cases, example bodies, ...), each
+    /// a statement laid out at column 0, in order.
+    pub constants: Vec<String>,
+    /// The test class (`TestFields`).
+    pub class_name: String,
+    /// Its base classes, comma-separated; empty when no suite applies.
+    pub bases: String,
+    /// `class TestFields(...):`, laid out as `ruff format` would.
+    pub class_line: String,
+    /// The class docstring, escaped.
+    pub class_doc: String,
+    /// `name = value` statements of the class body, laid out at 4 spaces.
+    pub attributes: Vec<String>,
 }
 
 /// What deleting a relation's target does to the rows pointing at it.

@@ -91,7 +91,7 @@ fn files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
 fn load_engine() -> Result<Tera, Error> {
     let mut all = Vec::new();
     files(&TEMPLATES, &mut all);
-    let mut sources: Vec<(String, &str)> = all
+    let sources: Vec<(String, &str)> = all
         .iter()
         .filter(|f| f.path().extension().is_some_and(|e| e == "tera"))
         .map(|f| {
@@ -101,9 +101,14 @@ fn load_engine() -> Result<Tera, Error> {
             )
         })
         .collect();
+    // Macros (`templates/macros/`) go into every group, since a template
+    // can import only macros its own Tera instance holds.
+    let (macros, mut sources): (Vec<_>, Vec<_>) = sources
+        .into_iter()
+        .partition(|(name, _)| name.starts_with("macros/"));
     sources.sort_by_key(|(name, text)| (std::cmp::Reverse(text.len()), name.clone()));
     let count = parallel::cores().min(sources.len()).max(1);
-    let mut groups: Vec<(usize, Vec<(String, &str)>)> = vec![(0, Vec::new()); count];
+    let mut groups: Vec<(usize, Vec<(String, &str)>)> = vec![(0, macros); count];
     for source in sources {
         let lightest = groups
             .iter_mut()
@@ -250,6 +255,7 @@ pub fn render(model: &Model) -> Result<Plan, Error> {
                 };
                 emit(tera, t, target, &context)
             })
+            .filter_map(Result::transpose)
             .collect()
     };
     let mut plan = Plan::new();
@@ -284,12 +290,16 @@ fn render_revision_with(tera: &Tera, rev: &crate::migrate::Revision) -> Result<S
     Ok(tidy(String::new(), &text))
 }
 
+/// Renders `template` as the file `target`; `None` when a template with
+/// text renders blank (a resource's test module no suite applies to, such
+/// as `test_soft_delete.py` without soft delete): that file is not written.
+/// Empty templates (`__init__.py`) still make their file.
 fn emit(
     tera: &Tera,
     template: &Template,
     target: String,
     context: &Context,
-) -> Result<(String, PlanFile), Error> {
+) -> Result<Option<(String, PlanFile)>, Error> {
     let ownership = template.ownership;
     let (target, content) = match target.strip_suffix(".tera") {
         Some(target) => {
@@ -299,6 +309,10 @@ fn emit(
                     template: template.path.clone(),
                     source,
                 })?;
+            let source = template.file.contents_utf8().unwrap_or_default();
+            if text.trim().is_empty() && !source.trim().is_empty() {
+                return Ok(None);
+            }
             let first = match ownership {
                 Ownership::Generated => header(target),
                 _ => String::new(),
@@ -310,7 +324,7 @@ fn emit(
             template.file.contents_utf8().unwrap_or_default().to_owned(),
         ),
     };
-    Ok((target, PlanFile { content, ownership }))
+    Ok(Some((target, PlanFile { content, ownership })))
 }
 
 /// Normalizes template output after `first` (the header, or nothing): no

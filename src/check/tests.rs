@@ -181,7 +181,8 @@ fn id_types_reach_keys_foreign_keys_links_filters_and_tests() {
     assert!(res("Product").tests.order_ids.is_empty());
     assert!(
         line.tests
-            .invalid
+            .fields
+            .constants
             .iter()
             .any(|i| i.contains("\"not-a-uuid\""))
     );
@@ -202,15 +203,22 @@ fn category(example_name: &str) -> Model {
 fn example_parents_of_the_same_resource_avoid_its_unique_values() {
     // Sample 0 of `name` is its field example, `Books`: the parent row
     // the test creates must take another sample.
-    let refs = |m: &Model| m.resources[0].tests.example_refs.clone();
-    let clash = refs(&category("Books"));
-    assert_eq!(clash.len(), 1);
+    let parents = |m: &Model| {
+        let crud = &m.resources[0].tests.crud;
+        let found = crud
+            .constants
+            .iter()
+            .find(|c| c.starts_with("EXAMPLE_PARENTS"));
+        found.cloned().unwrap_or_default()
+    };
     assert_eq!(
-        (clash[0].column.as_str(), clash[0].factory.as_str()),
-        ("parent_id", "create_category")
+        parents(&category("Books")),
+        "EXAMPLE_PARENTS = [(\"parent_id\", \"category\", 1)]"
     );
-    assert_eq!(clash[0].n, 1);
-    assert_eq!(refs(&category("Novels"))[0].n, 0);
+    assert_eq!(
+        parents(&category("Novels")),
+        "EXAMPLE_PARENTS = [(\"parent_id\", \"category\", 0)]"
+    );
 }
 
 #[test]
@@ -225,7 +233,8 @@ fn read_only_write_only_and_audit_shape_the_schemas_and_table() {
     assert!(field("secret").read_decl.is_empty() && !field("secret").create_decl.is_empty());
     assert!(
         r.tests
-            .invalid
+            .fields
+            .constants
             .iter()
             .any(|c| c.contains("id=\"score-read-only\""))
     );

@@ -5,6 +5,7 @@
 //! the facts of every resource, before any resource is laid out.
 
 pub(crate) mod resource;
+pub(crate) mod suites;
 pub(crate) mod values;
 
 use std::collections::BTreeMap;

@@ -1,20 +1,31 @@
-//! The test data of one resource that its own facts decide: sample bodies,
-//! the update test's change, unique and invalid cases, the /docs example's
-//! parents, and the cases of `read_only`, `write_only` and audit columns.
-//! What depends on other resources (who creates rows, how many) is decided
-//! by [`crate::testplan::finish_tests`] once every resource is laid out.
+//! The test data of one resource: sample bodies, the update test's change,
+//! unique and invalid cases, the /docs example's parents, the cases of
+//! `read_only`, `write_only` and audit columns, and who acts. What depends
+//! on other resources (how many rows, who may create them) comes from its
+//! [`Standing`]; [`crate::testplan::suites`] lays the data out as files.
 
 use std::collections::BTreeSet;
 
 use serde_json::Value as Json;
 
-use crate::check::AUDIT_COLUMNS;
 use crate::check::relations::RelationPlan;
 use crate::layout::resource::Builder;
-use crate::model::{ExampleRef, Reach, ResourceTests};
+use crate::model::{Collection, Reach, ResourceTests};
 use crate::python::{self, call};
+use crate::testplan::suites::{self, Data};
 use crate::testplan::{SAMPLES, Standing};
-use crate::types::IdKind;
+
+/// A relation id of the /docs example that its test points at a real row.
+pub(crate) struct ExampleRef {
+    /// Foreign key column (`category_id`).
+    pub(crate) column: String,
+    /// The resource of the target row (`category`), `None` for `User` (the
+    /// acting admin's id is used).
+    pub(crate) resource: Option<String>,
+    /// Sample number of that row: distinct per relation, and never one
+    /// whose unique values the example itself uses.
+    pub(crate) n: usize,
+}
 
 /// A resource's test data, and the example body the layout shows in /docs.
 pub(crate) struct Plan {
@@ -36,24 +47,16 @@ fn sample_values(b: &Builder) -> Vec<(String, Vec<Json>)> {
         .collect()
 }
 
-/// One Python dict literal per row the tests may create.
-fn samples(values: &[(String, Vec<Json>)], rows: usize) -> Vec<String> {
+/// One Python dict literal per row the tests may create, exploded one key
+/// a line, for a list whose items stand at `indent` spaces.
+fn samples(values: &[(String, Vec<Json>)], rows: usize, indent: usize) -> Vec<String> {
     (0..rows)
         .map(|n| {
-            if values.is_empty() {
-                return "{}".to_owned();
-            }
-            let mut lines = String::from("{\n");
-            for (name, values) in values {
-                let v = &values[n % values.len()];
-                lines.push_str(&format!(
-                    "        {}: {},\n",
-                    python::string(name),
-                    python::literal(v)
-                ));
-            }
-            lines.push_str("    }");
-            lines
+            let entries: Vec<(String, Json)> = values
+                .iter()
+                .map(|(name, values)| (name.clone(), values[n % values.len()].clone()))
+                .collect();
+            python::dict_at(&entries, indent)
         })
         .collect()
 }
@@ -97,8 +100,9 @@ fn unique_cases(b: &Builder) -> Vec<String> {
 }
 
 /// The update test compares the response with what it sent, so it changes
-/// a field responses show: (JSON name, Python literal), or empty strings.
-fn update_change(b: &Builder, values: &[(String, Vec<Json>)]) -> (String, String) {
+/// a field responses show: (JSON name, new value), if any field has two
+/// samples.
+fn update_change(b: &Builder, values: &[(String, Vec<Json>)]) -> Option<(String, Json)> {
     let write_only: BTreeSet<&str> = b
         .facts
         .fields
@@ -106,13 +110,10 @@ fn update_change(b: &Builder, values: &[(String, Vec<Json>)]) -> (String, String
         .filter(|f| f.raw.write_only)
         .map(|f| f.name.as_str())
         .collect();
-    match values
+    values
         .iter()
         .find(|(name, v)| v.len() > 1 && !write_only.contains(name.as_str()))
-    {
-        Some((name, values)) => (name.clone(), python::literal(&values[1])),
-        None => (String::new(), String::new()),
-    }
+        .map(|(name, values)| (name.clone(), values[1].clone()))
 }
 
 /// A field the update test sets to null to get a 422, if any.
@@ -131,20 +132,14 @@ fn not_null_field(b: &Builder) -> Option<String> {
         })
 }
 
-/// `RENAMED = (...)` of the JSON names whose Python attribute differs, or empty.
-fn renamed(b: &Builder) -> String {
-    let renamed: Vec<String> = b
-        .facts
+/// The JSON names of the fields whose Python attribute differs.
+fn renamed(b: &Builder) -> Vec<String> {
+    b.facts
         .fields
         .iter()
         .filter(|f| f.attr != f.name)
-        .map(|f| python::string(&f.name))
-        .collect();
-    match renamed.as_slice() {
-        [] => String::new(),
-        [one] => format!("RENAMED = ({one},)"),
-        many => call("RENAMED = ", many, "", 0),
-    }
+        .map(|f| f.name.clone())
+        .collect()
 }
 
 /// The example body for /docs: the spec's `example`, else sample 0 with
@@ -231,9 +226,8 @@ fn actors(b: &Builder, standing: &Standing) -> [String; 4] {
 }
 
 /// The relation ids of the /docs example its test points at rows it
-/// creates, each with the sample number of that row (`count` samples);
-/// imports their factories.
-fn example_refs(b: &mut Builder, example: &[(String, Json)], count: usize) -> Vec<ExampleRef> {
+/// creates, each with the sample number of that row (`count` samples).
+fn example_refs(b: &Builder, example: &[(String, Json)], count: usize) -> Vec<ExampleRef> {
     let refs = referenced(b, example);
     let uniques: Vec<(Json, Vec<Json>)> = b
         .facts
@@ -249,23 +243,14 @@ fn example_refs(b: &mut Builder, example: &[(String, Json)], count: usize) -> Ve
         .collect();
     let targets: Vec<&str> = refs.iter().map(|rel| rel.target_class.as_str()).collect();
     let numbers = example_numbers(b.facts.class, &targets, count, &uniques);
-    let example_refs: Vec<ExampleRef> = refs
-        .iter()
+    refs.iter()
         .zip(numbers)
         .map(|(rel, n)| ExampleRef {
             column: format!("{}_id", rel.name),
-            factory: rel
-                .target_snake
-                .as_ref()
-                .map(|s| format!("create_{s}"))
-                .unwrap_or_default(),
+            resource: rel.target_snake.clone(),
             n,
         })
-        .collect();
-    for e in example_refs.iter().filter(|e| !e.factory.is_empty()) {
-        b.imports.test.from("tests.factories", &e.factory);
-    }
-    example_refs
+        .collect()
 }
 
 /// A field and a sample value for the field-permission tests, the first
@@ -281,43 +266,30 @@ fn permission_field(
         .map(|f| (f.name.clone(), python::literal(&f.samples_cache[0])))
 }
 
-/// `read_only` fields' cases and the update bodies the server refuses
-/// because it sets their field (read-only fields, audit columns).
-fn server_set(b: &mut Builder) -> (Vec<String>, Vec<String>) {
-    let mut server_set = Vec::new();
-    let mut read_only = Vec::new();
-    for f in b.facts.fields.iter().filter(|f| f.raw.read_only) {
-        let initial = f
-            .default
-            .as_ref()
-            .map_or("None".to_owned(), python::literal);
-        let value = python::literal(&f.samples_cache[0]);
-        server_set.push(format!("{{{}: {value}}}", python::string(&f.name)));
-        read_only.push(call(
-            "pytest.param",
-            &[
-                python::string(&f.name),
-                initial,
-                value,
-                format!("id={}", python::string(&f.name.replace('_', "-"))),
-            ],
-            ",",
-            4,
-        ));
-    }
-    if b.facts.raw.audit {
-        for name in AUDIT_COLUMNS {
-            server_set.push(format!("{{{}: admin.id}}", python::string(name)));
-        }
-        b.imports.test.uses("FastAPI").uses("delete").uses("User");
-    }
-    (server_set, read_only)
+/// `read_only` fields' cases: `pytest.param(field, value on create, value
+/// to send, id=...)` at 4 spaces.
+fn read_only(b: &Builder) -> Vec<String> {
+    b.facts
+        .fields
+        .iter()
+        .filter(|f| f.raw.read_only)
+        .map(|f| {
+            let initial = f
+                .default
+                .as_ref()
+                .map_or("None".to_owned(), python::literal);
+            let value = python::literal(&f.samples_cache[0]);
+            let id = python::string(&f.name.replace('_', "-"));
+            let args = [python::string(&f.name), initial, value, format!("id={id}")];
+            call("pytest.param", &args, ",", 4)
+        })
+        .collect()
 }
 
-/// `write_only` fields: (field, value on create, value on update).
-fn write_only(b: &mut Builder) -> Vec<(String, String, String)> {
-    let cases: Vec<(String, String, String)> = b
-        .facts
+/// `write_only` fields: (field, value on create, value on update), as
+/// Python literals.
+fn write_only(b: &Builder) -> Vec<(String, String, String)> {
+    b.facts
         .fields
         .iter()
         .filter(|f| f.raw.write_only)
@@ -330,101 +302,18 @@ fn write_only(b: &mut Builder) -> Vec<(String, String, String)> {
                 python::literal(second),
             )
         })
-        .collect();
-    if !cases.is_empty() {
-        let (class, snake) = (b.facts.class, b.facts.snake);
-        b.imports
-            .test
-            .uses("FastAPI")
-            .from(&format!("app.{snake}.models"), class)
-            .from(&format!("app.{snake}.schemas"), &format!("{class}Create"));
-    }
-    cases
+        .collect()
 }
 
-/// Sequence ids grow with each insert; random ones (uuid4) do not, and the
-/// API orders them as their text (PostgreSQL's `uuid` and SQLite's hex
-/// `CHAR(32)` alike), as Python sorts the JSON strings: (statement ordering
-/// the created ids, assertions of the late-row cursor test).
-fn id_order(kind: IdKind) -> (String, String) {
-    if kind == IdKind::Uuid {
-        (
-            "ids.sort()".to_owned(),
-            "assert len(seen) == len(set(seen))\n    \
-             assert [i for i in seen if i not in late] == sorted(ids, reverse=True)"
-                .to_owned(),
-        )
-    } else {
-        (
-            String::new(),
-            "assert seen == sorted(ids, reverse=True)\n    assert late[0] not in seen".to_owned(),
-        )
-    }
-}
-
-/// `{head}[...]` of the strings `items`, laid out at 4 spaces.
-fn list_statement(head: &str, items: impl Iterator<Item = String>) -> String {
-    let items = Json::Array(items.map(Json::String).collect());
-    format!("{head}{}", python::literal_at(&items, 4, head.len(), 0))
-}
-
-/// `sorts += [...]`: each sort key of the list both ways, at 4 spaces.
-fn sort_walk(b: &Builder) -> String {
-    let keys = b.facts.list.sort_cases.iter();
-    list_statement("sorts += ", keys.flat_map(|k| [k.clone(), format!("-{k}")]))
-}
-
-/// `@pytest.mark.parametrize("key", [...])` of the list's sort keys.
-fn sort_params(b: &Builder) -> String {
-    let keys: Vec<Json> = b
-        .facts
-        .list
-        .sort_cases
-        .iter()
-        .map(|k| Json::String(k.clone()))
-        .collect();
-    call(
-        "@pytest.mark.parametrize",
-        &[
-            python::string("key"),
-            python::literal_at(&Json::Array(keys), 4, 0, 1),
-        ],
-        "",
-        0,
-    )
-}
-
-/// The factories the tests module imports beyond its own resource's.
-fn factory_imports(b: &mut Builder, collections: &[crate::model::Collection]) {
-    let snake = b.facts.snake;
-    let mut factories: Vec<String> = collections
-        .iter()
-        .map(|c| c.target_factory.clone())
-        .collect();
-    factories.extend(b.tests.one_to_one.iter().map(|p| p.factory.clone()));
-    factories.extend(b.tests.deletions.iter().map(|d| d.factory.clone()));
-    factories.extend(b.tests.owned_targets.iter().map(|t| t.factory.clone()));
-    for factory in &factories {
-        b.imports.test.from("tests.factories", factory);
-    }
-    b.imports
-        .test
-        .from("tests.factories", &format!("{snake}_body"))
-        .from("tests.factories", &format!("{snake}_parents"))
-        .uses("assert_problem")
-        .uses("error_fields")
-        .uses("page_count");
-}
-
-/// Derives the test data of the resource `b` is laying out; its unique
-/// groups are `unique_groups`. Adds the imports the tests module needs.
+/// Derives the test data of the resource `b` is laying out, whose unique
+/// groups are `unique_groups` and collections `collections`, and lays it
+/// out as the registry entry and the test modules.
 pub(crate) fn plan(
     b: &mut Builder,
     unique_groups: &[Vec<String>],
-    collections: &[crate::model::Collection],
+    collections: &[Collection],
 ) -> Plan {
     let values = sample_values(b);
-    factory_imports(b, collections);
     // Rows the tests create share their required parents, except where a
     // relation is part of a unique group: there each row gets its own.
     let shared_parents: Vec<String> = b
@@ -437,61 +326,34 @@ pub(crate) fn plan(
     let standing = b.standings[b.facts.class];
     // As many samples as its own unique values allow, cut to what its
     // required parents allow (at least 2, for the tests that need two rows).
-    let samples = samples(
-        &values,
-        b.capacity
-            .min(SAMPLES)
-            .min(standing.capacity.clamp(2, SAMPLES)),
-    );
+    let count = b
+        .capacity
+        .min(SAMPLES)
+        .min(standing.capacity.clamp(2, SAMPLES));
     let example = example(b, &values);
-    let example_refs = example_refs(b, &example, samples.len());
     let [creator, reader, updater, deleter] = actors(b, &standing);
-    let (server_set, read_only) = server_set(b);
-    let write_only = write_only(b);
-    let (update_field, update_value) = update_change(b, &values);
-    let (order_ids, late_row_checks) = id_order(b.own_id.kind);
-    let own_id = b.own_id;
-    let tests = ResourceTests {
-        missing_id: own_id.missing.to_owned(),
-        id_json: if own_id.kind == IdKind::Uuid {
-            "str"
-        } else {
-            "int"
-        }
-        .to_owned(),
-        malformed_ids: own_id.malformed.to_owned(),
-        order_ids,
-        late_row_checks,
+    let read_only = read_only(b);
+    let data = Data {
+        samples: samples(&values, count, 12),
+        numbered: suites::numbered(b, &values, &shared_parents, unique_groups),
+        shared_parents,
         rows: standing.capacity.clamp(2, 3),
         member_creates: standing.member_creates,
         creator,
         reader,
         updater,
         deleter,
+        example_refs: example_refs(b, &example, count),
+        example: example.clone(),
+        change: update_change(b, &values),
+        not_null_field: not_null_field(b),
         hidden_field: permission_field(b, |f| f.raw.read.is_some() && !f.raw.read_only),
         guarded_field: permission_field(b, |f| f.raw.write.is_some()),
         renamed: renamed(b),
-        samples,
-        parents: std::mem::take(&mut b.tests.parents),
-        invalid: std::mem::take(&mut b.invalid),
-        update_field,
-        update_value,
-        not_null_field: not_null_field(b),
-        owned_targets: std::mem::take(&mut b.tests.owned_targets),
-        references: std::mem::take(&mut b.tests.references),
-        deletions: std::mem::take(&mut b.tests.deletions),
-        boundaries: std::mem::take(&mut b.boundaries),
-        shared_parents,
         unique_cases: unique_cases(b),
-        one_to_one: std::mem::take(&mut b.tests.one_to_one),
         read_only,
-        write_only,
-        server_set,
-        sort_params: sort_params(b),
-        sort_walk: sort_walk(b),
-        search_keys: list_statement("keys = ", b.facts.list.search_keys.iter().cloned()),
-        docs_example: format!("EXAMPLE: dict[str, Any] = {}", python::dict_at(&example, 0)),
-        example_refs,
+        write_only: write_only(b),
     };
+    let tests = suites::lay_out(b, &data, collections);
     Plan { tests, example }
 }
