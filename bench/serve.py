@@ -27,7 +27,8 @@ For each size in --rows it:
 6. wrk (-t2, -c64, --duration seconds, 127.0.0.1) on the app and on the
    floor: GET one post by a random id, the 50-row first page in the
    default sort, and POST create with the user's token (last, so the
-   probes see N rows).
+   probes see N rows); after each, it waits until no query runs on the
+   database (servers finish requests wrk gave up on).
 
 and prints the tables, then the ratios across sizes. Speeds mean
 something only as ratios within one run: the machine is shared. --json
@@ -239,6 +240,22 @@ def wrk(url: str, case: str, duration: int, connections: int, env: dict, scratch
     }
 
 
+def drain(database: str, seconds: float = 60) -> None:
+    """Waits until no query runs on `database`: a server keeps answering
+    requests wrk gave up on (and PostgreSQL keeps running their queries)
+    after wrk stops, which would slow the next case down."""
+    deadline = time.monotonic() + seconds
+    sql = (f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}'"
+           " AND state = 'active' AND pid <> pg_backend_pid()")
+    while time.monotonic() < deadline:
+        out = run(["psql", f"{PG}/{database}", "-Atc", sql]).stdout.strip()
+        if out == "0":
+            time.sleep(1)
+            return
+        time.sleep(0.5)
+    log(f"queries still running on {database} after {seconds} s")
+
+
 def sort_keys(project: Path) -> tuple[list[str], str]:
     schemas = (project / "app/post/schemas.py").read_text()
     keys = re.search(r"^SORT_KEYS = \(([^)]*)\)", schemas, re.M).group(1)
@@ -292,12 +309,17 @@ def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor
                 log(f"wrk {case}: {name}")
                 wrk_env = {"BENCH_ROWS": str(rows), "BENCH_TOKEN": token, "BENCH_SLUG": f"{name}-{rows}"}
                 result["wrk"][case][name] = wrk(url, case, ns.duration, ns.connections, wrk_env, scratch)
+                drain(database)
     finally:
         for server in servers:
             stop(server)
         if not ns.keep:
             psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     return result
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "–"
 
 
 def print_size(result: dict) -> None:
@@ -307,7 +329,7 @@ def print_size(result: dict) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for case, by in result["wrk"].items():
         g, f = by["gen"], by["floor"]
-        print(f"| {case} | {g['rps']:,.0f} | {f['rps']:,.0f} | {g['rps'] / f['rps']:.2f} | "
+        print(f"| {case} | {g['rps']:,.0f} | {f['rps']:,.0f} | {ratio(g['rps'], f['rps'])} | "
               f"{g['errors']}/{f['errors']} | {g['p50_ms']:.1f}/{f['p50_ms']:.1f} | {g['p99_ms']:.1f}/{f['p99_ms']:.1f} |")
     latency = result["latency"]
     print("\nOne request at a time, median ms (50-row pages):\n")
@@ -316,25 +338,25 @@ def print_size(result: dict) -> None:
     for sort, first in latency["first"].items():
         cf = latency["cursor_first"].get(sort)
         cd = latency["cursor_deep"].get(sort)
-        cells = f"{cf:.1f} | {cd:.1f} | {cd / cf:.2f}" if cf else "– | – | –"
+        cells = f"{cf:.1f} | {cd:.1f} | {ratio(cd, cf)}" if cf else "– | – | –"
         print(f"| {sort} | {first:.1f} | {cells} |")
     for sort, ms in latency["offset90"].items():
         first = latency["first"][sort]
-        print(f"| offset at 90%, {sort} | {ms:.1f} | | | {ms / first:.2f} (offset 90% / first) |")
+        print(f"| offset at 90%, {sort} | {ms:.1f} | | | {ratio(ms, first)} (offset 90% / first) |")
 
 
 def print_scaling(small: dict, large: dict) -> None:
-    ratio = large["rows"] // small["rows"]
+    times = large["rows"] // small["rows"]
     print(f"\n### {large['rows']:,} / {small['rows']:,} rows (target: ≤ 2)\n")
     print("| sort | first page | cursor first | cursor at 90% |")
     print("| --- | ---: | ---: | ---: |")
     a, b = small["latency"], large["latency"]
     for sort in a["first"]:
-        cells = [f"{b['first'][sort] / a['first'][sort]:.2f}"]
+        cells = [ratio(b["first"][sort], a["first"][sort])]
         for kind in ("cursor_first", "cursor_deep"):
-            cells.append(f"{b[kind][sort] / a[kind][sort]:.2f}" if sort in a[kind] else "–")
+            cells.append(ratio(b[kind][sort], a[kind][sort]) if sort in a[kind] else "–")
         print(f"| {sort} | {' | '.join(cells)} |")
-    print(f"\n(×{ratio} rows)")
+    print(f"\n(×{times} rows)")
 
 
 def main() -> None:
@@ -347,7 +369,12 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=6, help="seconds per latency case, at least 5 requests")
     parser.add_argument("--keep", action="store_true", help="keep the databases and the project folders")
     parser.add_argument("--json", help="write every number to this file")
+    parser.add_argument("--print", metavar="JSON", help="only print the tables of a --json file")
     ns = parser.parse_args()
+    if ns.print:
+        saved = json.loads(Path(ns.print).read_text())
+        report(saved["results"], saved["header"])
+        return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     gen = gen_binary(ns.gen)
@@ -357,18 +384,28 @@ def main() -> None:
     try:
         blog, cursor = generate(gen, scratch)
         python = venv_python(blog)
-        results = [one_size(int(n), ns, python, blog, cursor, scratch) for n in ns.rows.split(",")]
+        results = []
+        for n in ns.rows.split(","):
+            results.append(one_size(int(n), ns, python, blog, cursor, scratch))
+            if ns.json:
+                Path(ns.json).write_text(json.dumps({"header": commit, "results": results}, indent=2))
     finally:
         if not ns.keep:
             shutil.rmtree(scratch, ignore_errors=True)
-    print(f"\ncommit {commit}, gen {gen.relative_to(ROOT) if gen.is_relative_to(ROOT) else gen}, "
-          f"{os.cpu_count()} cores, wrk -t2 -c{ns.connections} -d{ns.duration}s")
+    header = (f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}, gen "
+              f"{gen.relative_to(ROOT) if gen.is_relative_to(ROOT) else gen}, {os.cpu_count()} cores, "
+              f"wrk -t2 -c{ns.connections} -d{ns.duration}s")
+    if ns.json:
+        Path(ns.json).write_text(json.dumps({"header": header, "results": results}, indent=2))
+    report(results, header)
+
+
+def report(results: list[dict], header: str) -> None:
+    print(f"\n{header}")
     for result in results:
         print_size(result)
     if len(results) > 1:
         print_scaling(results[0], results[-1])
-    if ns.json:
-        Path(ns.json).write_text(json.dumps({"commit": commit, "results": results}, indent=2))
 
 
 if __name__ == "__main__":

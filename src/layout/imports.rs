@@ -141,7 +141,7 @@ impl ModuleImports {
             self.model.uses("UniqueConstraint");
             self.service.uses("ensure_unique_together");
         }
-        if !facts.composites.indexes.is_empty() {
+        if !crate::table::composite_indexes(facts).is_empty() {
             self.model.uses("Index");
         }
         if !uses.relations.is_empty() {
