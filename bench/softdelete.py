@@ -67,7 +67,9 @@ def main() -> None:
         for name, update in scenarios.items():
             psql(update)
             for kind, where in (("full", ""), ("partial", f" WHERE {live}")):
-                psql(f"DROP INDEX IF EXISTS ix_sort; CREATE INDEX ix_sort ON items (created_at, id){where}; VACUUM ANALYZE items")
+                psql("DROP INDEX IF EXISTS ix_sort")
+                psql(f"CREATE INDEX ix_sort ON items (created_at, id){where}")
+                psql("VACUUM ANALYZE items")
                 count = int(psql(f"SELECT count(*) FROM items WHERE {live}"))
                 key = psql(
                     f"SELECT created_at, id FROM items WHERE {live} ORDER BY created_at DESC, id DESC"
