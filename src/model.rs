@@ -141,6 +141,9 @@ pub struct Resource {
     /// What write and read handlers return: the model (`Post`), or the Read
     /// schema (`PostRead`) when some fields must be left out per caller.
     pub response_type: String,
+    /// What a list page's rows are once the router has them: the model, or
+    /// its Read schema when some fields are hidden from some roles.
+    pub page_item: String,
     /// Fields only some roles see: (Python attribute, Python `frozenset` of
     /// those roles); attributes, as `model_dump(exclude=...)` takes them.
     pub field_readers: Vec<(String, String)>,
@@ -163,15 +166,6 @@ pub struct Resource {
     /// Lists of this resource under a parent row (`/posts/{post_id}/comments`),
     /// from the parents' `one_to_many` and `many_to_many` relations.
     pub nested_lists: Vec<NestedList>,
-    /// `exclude={...}` argument of `model_dump` leaving out the `*_ids` of
-    /// many-to-many relations, or empty.
-    pub dump_exclude: String,
-    /// `stmt = stmt.options(selectinload(Post.tags))`: the loader options of
-    /// the list query (the many-to-many collections responses show), laid
-    /// out at 4 spaces, or empty.
-    pub load_options: String,
-    /// The same for the query of one row (`query = query.options(...)`).
-    pub load_options_get: String,
     /// Enum classes defined in the models module.
     pub enums: Vec<EnumType>,
     /// Import block of `models.py`.
@@ -180,6 +174,9 @@ pub struct Resource {
     pub schema_imports: String,
     /// Import block of `service.py`.
     pub service_imports: String,
+    /// `repository = Repository(...)` of `service.py`, laid out by
+    /// [`crate::layout::service`].
+    pub repository_decl: String,
     /// Import block of the tests module.
     pub test_imports: String,
     /// Import block of `dependencies.py`.
@@ -188,8 +185,8 @@ pub struct Resource {
     pub router_imports: String,
     /// Import block of the user's `hooks.py`.
     pub hooks_imports: String,
-    /// Some relation points at owned rows, so writes check the caller may use them.
-    pub scoped_references: bool,
+    /// `class <Class>Hooks(Hooks[...]):` of the user's `hooks.py`.
+    pub hooks_class: String,
     /// `model_config = ConfigDict(...)` of the Create schema, with an example body.
     pub create_config: String,
     /// `TAGS` entry in `app/main.py`, laid out at 4 spaces.
@@ -199,9 +196,6 @@ pub struct Resource {
     pub not_null_on_update: String,
     /// Fields with `unique: true`: (Python attribute, JSON name).
     pub unique_fields: Vec<(String, String)>,
-    /// `await ensure_unique_together(...)` statements of the service's
-    /// `_check_unique`, one per `unique_together` group, laid out at 4 spaces.
-    pub unique_together: Vec<String>,
     /// `__table_args__ = (...)` of the model (composite unique constraints
     /// and indexes), laid out at 4 spaces; empty when there are none.
     pub table_args: String,
@@ -240,11 +234,8 @@ pub struct ListSpec {
     pub query_base: String,
     /// Generic page type: `Page` or `CursorPage`.
     pub page_base: String,
-    /// What the list service returns besides the rows: `total` or `last`
-    /// (the sort keys of the last row, for the next cursor).
-    pub page_key: String,
-    /// Arguments of the router's `_page` after the rows.
-    pub page_args: String,
+    /// The repository method that reads a page: `cursor_page` or `offset_page`.
+    pub page_method: String,
 }
 
 /// Who may perform one action on a resource.
@@ -328,6 +319,9 @@ pub struct Collection {
     /// Service function returning the condition that selects the target
     /// rows of one parent (`tags_of`).
     pub where_fn: String,
+    /// `def <where_fn>(<snake>: <Class>) -> ColumnElement[bool]:`, laid out
+    /// as `ruff format` would.
+    pub where_def: String,
     /// Its `return ...` statement, laid out at 4 spaces.
     pub where_return: String,
     /// Many-to-many: JSON field of the linked ids (`tag_ids`).
@@ -362,13 +356,6 @@ pub struct Collection {
     pub update_decl: String,
     /// See `create_decl`.
     pub read_decl: String,
-    /// Many-to-many: `found = await find(...)` for ids from a request body,
-    /// laid out at 4 spaces (create) and 8 (update).
-    pub find_body: String,
-    /// See `find_body`.
-    pub find_body_nested: String,
-    /// Many-to-many: `found = await find(...)` for the id of the link route.
-    pub find_one: String,
     /// Tests: factory creating a target row (`create_tag`).
     pub target_factory: String,
     /// Tests: one-to-many, the target's foreign key column (`post_id`).
@@ -439,8 +426,6 @@ pub struct Relation {
     pub update_decl: String,
     /// Read schema declaration.
     pub read_decl: String,
-    /// The service statement that checks the referenced row exists.
-    pub check_stmt: String,
 }
 
 /// A Python `enum.StrEnum` for an enum field.

@@ -225,6 +225,7 @@ const STDLIB: &[&str] = &[
     "decimal",
     "enum",
     "functools",
+    "gc",
     "json",
     "logging",
     "os",

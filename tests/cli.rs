@@ -68,7 +68,7 @@ fn long_constraint_names_are_shortened_not_refused() {
     assert!(names.len() >= 8, "{names:?}");
     assert!(names.iter().all(|n| n.len() <= 63), "{names:?}");
     // The project applies the same rule to the names SQLAlchemy derives.
-    let database = &plan["app/database.py"].content;
+    let database = &plan["app/database/base.py"].content;
     assert!(database.contains("def fit_name(name: str) -> str:"));
     assert!(database.contains("\"fk\": \"%(fk_name)s\","));
 }

@@ -490,7 +490,7 @@ fn resources_cannot_take_the_names_of_imported_classes() {
         "Mapped",
         "Query",
         "ReadScope",
-        "Sequence",
+        "Repository",
     ] {
         assert!(seen.contains(name), "{name} not found; the scan is broken");
     }

@@ -221,8 +221,8 @@ fn hand_edits_survive_regeneration() {
     edit(
         &dir,
         "app/notebook/hooks.py",
-        "    return data\n",
-        "    return data  # mine\n",
+        "hooks = NotebookHooks()\n",
+        "hooks = NotebookHooks()  # mine\n",
     );
     assert_eq!(
         in_project(&dir, &["check"]).status.code(),

@@ -13,6 +13,7 @@ use crate::reserved::{self, Class};
 use crate::spec::raw::RawList;
 use crate::spec::words::{Pagination, Words};
 use crate::spec::{RawResource, spans::join_key};
+use crate::symbols::module_of;
 use crate::types::FieldType;
 
 /// Resolves `list:`: the query model's filter parameters, the conditions
@@ -171,17 +172,11 @@ impl ListBuilder<'_> {
         spec.cursor = cursor;
         spec.query_base = if cursor { "CursorQuery" } else { "ListQuery" }.to_owned();
         spec.page_base = if cursor { "CursorPage" } else { "Page" }.to_owned();
-        spec.page_key = if cursor { "last" } else { "total" }.to_owned();
-        spec.page_args = if cursor {
-            "last, query, secret"
-        } else {
-            "total, query"
-        }
-        .to_owned();
+        spec.page_method = if cursor { "cursor_page" } else { "offset_page" }.to_owned();
         self.imports
-            .push(("app.schemas".into(), spec.query_base.clone()));
+            .push((module_of(&spec.query_base).into(), spec.query_base.clone()));
         self.imports
-            .push(("app.schemas".into(), spec.page_base.clone()));
+            .push((module_of(&spec.page_base).into(), spec.page_base.clone()));
     }
 
     /// Checks entry `i` of `filter:` (`given`) and adds its parameters:
@@ -226,7 +221,7 @@ impl ListBuilder<'_> {
         let ty = f.row.ty;
         if matches!(ty, FieldType::Int | FieldType::BigInt) {
             self.imports
-                .push(("app.schemas".into(), ops.eq_type.to_owned()));
+                .push((module_of(ops.eq_type).into(), ops.eq_type.to_owned()));
         }
         self.field_params(&name, f, &ops);
         self.spec.kinds.push(format!(
@@ -236,13 +231,14 @@ impl ListBuilder<'_> {
         ));
         for n in f.mapping.schema_imports {
             self.imports
-                .push((crate::symbols::module_of(n).to_owned(), (*n).to_owned()));
+                .push((module_of(n).to_owned(), (*n).to_owned()));
         }
         if ty == FieldType::Float {
             self.imports.push(("pydantic".into(), "FiniteFloat".into()));
         }
         if ops.contains {
-            self.imports.push(("app.schemas".into(), "SafeStr".into()));
+            self.imports
+                .push((module_of("SafeStr").into(), "SafeStr".into()));
         }
         self.indexes.push(name);
     }
@@ -272,7 +268,7 @@ impl ListBuilder<'_> {
         }
         if let Some(t) = ops.in_type {
             self.imports
-                .push(("app.schemas".into(), "CommaList".into()));
+                .push((module_of("CommaList").into(), "CommaList".into()));
             let p = format!("{name}__in");
             let cond = Condition::call(&format!("{column}.in_"), &[format!("query.{p}")]);
             self.add_filter(
@@ -360,7 +356,7 @@ impl ListBuilder<'_> {
         }
         self.imports.push(body_type_import(rel.target_id));
         self.imports
-            .push(("app.schemas".into(), "CommaList".into()));
+            .push((module_of("CommaList").into(), "CommaList".into()));
     }
 
     /// The sort keys as `(key, column)`: `id` always, the timestamps when
@@ -474,7 +470,8 @@ impl ListBuilder<'_> {
             }
         }
         if !self.spec.search.is_empty() {
-            self.imports.push(("app.schemas".into(), "SafeStr".into()));
+            self.imports
+                .push((module_of("SafeStr").into(), "SafeStr".into()));
         }
     }
 

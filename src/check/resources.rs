@@ -474,16 +474,6 @@ fn association_clashes(
         .filter(|rel| rel.kind == RelationKind::ManyToMany)
     {
         let table = format!("{snake}_{}", rel.name);
-        if snake == "link" || snake == "unlink" {
-            let rkey = spelled(r.relations.keys(), &rel.name);
-            c.at_key(
-                &join_key(&join_key(path, "relations"), rkey),
-                format!(
-                    "the association table of relation `{rkey}` would be `{table}`, the name of the service function that {snake}s its rows"
-                ),
-                format!("rename the resource, for example `{}Item`", n.class),
-            );
-        }
         let Some(f) = fields.iter().find(|f| f.attr == table) else {
             continue;
         };

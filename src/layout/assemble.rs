@@ -3,6 +3,7 @@
 //! type-checking imports, loader options, `/docs` example, tag), and the
 //! [`Resource`] the templates see.
 
+use super::service::RepositoryParts;
 use crate::ir::ResourceFacts;
 use crate::layout::resource::{Builder, Resolved};
 use crate::model::{Collection, EnumType, Field, NestedList, Relation, Resource};
@@ -28,8 +29,8 @@ pub(crate) struct Parts {
     pub(crate) nested_lists: Vec<NestedList>,
     /// `__table_args__` of the model, or empty.
     pub(crate) table_args: String,
-    /// `ensure_unique_together` statements.
-    pub(crate) unique_together: Vec<String>,
+    /// The column expressions of each `unique_together` group.
+    pub(crate) unique_together: Vec<Vec<String>>,
 }
 
 /// The `if TYPE_CHECKING:` block importing relationship targets, or empty.
@@ -76,22 +77,26 @@ fn role_map(
         .collect()
 }
 
-/// `LINK_FIELDS = {...}`: the `*_ids` fields `model_dump` leaves out, or empty.
-fn dump_exclude(collections: &[Collection]) -> String {
-    let link_fields: Vec<String> = collections
-        .iter()
-        .filter(|c| c.many_to_many)
-        .map(|c| python::string(&c.ids_field))
-        .collect();
-    if link_fields.is_empty() {
-        return String::new();
+/// `class <Class>Hooks(Hooks[<Class>, <Class>Create, <Class>Update]):`,
+/// split as `ruff format` would when it is too long: the base on its own
+/// line, then, if that is still too long, one type argument a line (the
+/// magic trailing comma keeps them there).
+fn hooks_class(class: &str) -> String {
+    let items = [
+        class.to_owned(),
+        format!("{class}Create"),
+        format!("{class}Update"),
+    ];
+    let base = format!("Hooks[{}]", items.join(", "));
+    let one = format!("class {class}Hooks({base}):");
+    if one.chars().count() <= python::LINE_LENGTH {
+        return one;
     }
-    let one_line = format!("LINK_FIELDS = {{{}}}", link_fields.join(", "));
-    if one_line.len() <= python::LINE_LENGTH {
-        one_line
-    } else {
-        format!("LINK_FIELDS = {{\n    {},\n}}", link_fields.join(",\n    "))
+    if 4 + base.chars().count() + 1 <= python::LINE_LENGTH {
+        return format!("class {class}Hooks(\n    {base},\n):");
     }
+    let lines: String = items.iter().map(|i| format!("        {i},\n")).collect();
+    format!("class {class}Hooks(\n    Hooks[\n{lines}    ],\n):")
 }
 
 /// The tag's description (Python literal), its `TAGS` entry at 4 spaces,
@@ -130,16 +135,18 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
     let [read, create, update, delete] = &facts.rules;
     let field_readers = role_map(facts, |f| &f.read);
     let field_writers = role_map(facts, |f| &f.write);
-    // Built when a query runs, not at import: the mappers are configured
-    // only once every model module is imported.
-    let (load_options, load_options_get) = if b.load.is_empty() {
-        (String::new(), String::new())
-    } else {
-        (
-            call("stmt = stmt.options", &b.load, "", 4),
-            call("query = query.options", &b.load, "", 4),
-        )
+    let service = RepositoryParts {
+        class,
+        snake,
+        search: &facts.list.search,
+        load: &b.load,
+        relations: &parts.relations,
+        collections: &parts.collections,
+        unique: &b.unique_fields,
+        unique_together: &parts.unique_together,
     };
+    let repository_decl = service.declaration();
+    let service_imports = service.imports(&b.service_targets);
     let create_config = format!(
         "model_config = ConfigDict(\n        extra=\"forbid\",\n        json_schema_extra={{\n            \"examples\": [\n                {},\n            ],\n        }},\n    )",
         python::dict_at(&plan.example, 16)
@@ -180,11 +187,8 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
                 .filter(|c| c.many_to_many)
                 .cloned()
                 .collect(),
-            dump_exclude: dump_exclude(&parts.collections),
             collections: parts.collections,
             nested_lists: parts.nested_lists,
-            load_options,
-            load_options_get,
             enums: parts.enums,
             model_imports: format!(
                 "{}{}",
@@ -192,16 +196,22 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
                 type_checking_block(&b.type_checking)
             ),
             schema_imports: m.schema.render(),
-            service_imports: m.service.render(),
+            service_imports,
+            repository_decl,
             test_imports: m.test.render(),
             dependency_imports: m.dependency.render(),
             router_imports: m.router.render(),
             hooks_imports: m.hooks.render(),
-            scoped_references: facts.relations.iter().any(|rel| rel.target_owned),
+            hooks_class: hooks_class(class),
             read: read.access("READ", default_role),
             create: create.access("CREATE", default_role),
             update: update.access("UPDATE", default_role),
             delete: delete.access("DELETE", default_role),
+            page_item: if field_readers.is_empty() {
+                class.to_owned()
+            } else {
+                format!("{class}Read")
+            },
             response_type: if field_readers.is_empty() {
                 class.to_owned()
             } else {
@@ -218,7 +228,6 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
                 call("@field_validator", &b.not_null, "", 4)
             },
             unique_fields: b.unique_fields.clone(),
-            unique_together: parts.unique_together,
             table_args: parts.table_args,
             tests: plan.tests,
         },

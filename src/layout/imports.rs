@@ -14,8 +14,6 @@ pub(crate) struct ModuleImports {
     pub(crate) model: Imports,
     /// `schemas.py`.
     pub(crate) schema: Imports,
-    /// `service.py`.
-    pub(crate) service: Imports,
     /// The tests module.
     pub(crate) test: Imports,
     /// `dependencies.py`.
@@ -36,8 +34,6 @@ pub(crate) struct Uses<'a> {
     pub(crate) nested_lists: &'a [NestedList],
     /// Relationship targets imported for type checking only.
     pub(crate) type_checking: bool,
-    /// Some field or one-to-one column is unique.
-    pub(crate) unique_fields: bool,
     /// Some attribute may not be set to null on update.
     pub(crate) not_null: bool,
     /// Some field has boundary test cases.
@@ -48,7 +44,7 @@ impl ModuleImports {
     /// What every resource's modules import, with its id type, timestamps,
     /// soft delete and list query model.
     pub(crate) fn base(facts: &ResourceFacts, own_id: &IdRow) -> Self {
-        let (class, snake, r) = (facts.class, facts.snake, facts.raw);
+        let (snake, r) = (facts.snake, facts.raw);
         let mut m = ModuleImports::default();
         m.model.uses("Mapped").uses("mapped_column").uses("Base");
         m.schema
@@ -61,19 +57,6 @@ impl ModuleImports {
         for (module, name) in &facts.list_imports {
             m.schema.from(module, name);
         }
-        let schemas = format!("app.{snake}.schemas");
-        m.service
-            .uses("Sequence")
-            .uses("Any")
-            .uses("ColumnElement")
-            .uses("select")
-            .uses("InstrumentedAttribute")
-            .uses("order_by")
-            .uses("AsyncSession")
-            .from(&format!("app.{snake}.models"), class)
-            .from(&schemas, &format!("{class}Create"))
-            .from(&schemas, &format!("{class}ListQuery"))
-            .from(&schemas, &format!("{class}Update"));
         m.test
             .uses("Any")
             .module("pytest")
@@ -94,12 +77,10 @@ impl ModuleImports {
         }
         for name in own_id.python_imports {
             m.schema.uses(name);
-            m.service.uses(name);
         }
         if r.soft_delete {
             m.model.uses("datetime").uses("UTCDateTime");
             m.schema.uses("datetime");
-            m.service.uses("utc_now");
         }
         m.dependencies_and_hooks(facts, own_id);
         m
@@ -126,12 +107,10 @@ impl ModuleImports {
             self.dependency.uses("CurrentUser").uses("require_admin");
         }
         self.hooks
-            .module("logging")
-            .uses("AsyncSession")
+            .uses("Hooks")
             .from(&format!("app.{snake}.models"), class)
             .from(&format!("app.{snake}.schemas"), &format!("{class}Create"))
-            .from(&format!("app.{snake}.schemas"), &format!("{class}Update"))
-            .uses("User");
+            .from(&format!("app.{snake}.schemas"), &format!("{class}Update"));
     }
 
     /// What the laid-out relations, composite groups, unique and not-null
@@ -139,13 +118,9 @@ impl ModuleImports {
     pub(crate) fn finish(&mut self, facts: &ResourceFacts, uses: &Uses) {
         if !facts.composites.unique.is_empty() {
             self.model.uses("UniqueConstraint");
-            self.service.uses("ensure_unique_together");
         }
         if !crate::table::composite_indexes(facts).is_empty() {
             self.model.uses("Index");
-        }
-        if !uses.relations.is_empty() {
-            self.service.uses("ensure_exists");
         }
         if !uses.relations.is_empty() || !uses.collections.is_empty() {
             self.model.uses("annotations").uses("relationship");
@@ -153,40 +128,21 @@ impl ModuleImports {
         if uses.type_checking {
             self.model.uses("TYPE_CHECKING");
         }
-        if uses.unique_fields {
-            self.service.uses("ensure_unique");
-        }
         if uses.not_null {
             self.schema.uses("field_validator").uses("reject_null");
         }
-        self.service
-            .from(&format!("app.{}", facts.snake), "hooks")
-            .uses("User");
         self.list(facts, uses.boundaries);
         self.router(facts, uses);
         self.test
-            .from(&format!("app.{}", facts.snake), "hooks")
+            .from(&format!("app.{}.hooks", facts.snake), "hooks")
             .uses("recording");
     }
 
     /// What the list's search, pagination and filters add.
     fn list(&mut self, facts: &ResourceFacts, boundaries: bool) {
         let list = &facts.list;
-        if !list.search.is_empty() {
-            self.service.uses("or_");
-        }
         if list.cursor {
-            self.service.uses("after").uses("row_keys");
-            self.router
-                .uses("Any")
-                .uses("CursorSecret")
-                .uses("decode_cursor")
-                .uses("encode_cursor");
-        } else {
-            self.service.uses("func");
-        }
-        if list.filters.iter().any(|(p, _)| p.ends_with("__isnull")) {
-            self.service.uses("is_null");
+            self.router.uses("CursorSecret");
         }
         if !list.filter_cases.is_empty() || !list.sort_cases.is_empty() || boundaries {
             self.test.uses("Decimal");
@@ -199,7 +155,7 @@ impl ModuleImports {
         let deps = format!("app.{snake}.dependencies");
         let schemas = format!("app.{snake}.schemas");
         self.router
-            .uses("Sequence")
+            .uses("Rows")
             .uses("APIRouter")
             .from(&format!("app.{snake}"), "routes")
             .from(&format!("app.{snake}"), "service")

@@ -5,6 +5,7 @@ pub(crate) mod field;
 pub(crate) mod imports;
 pub(crate) mod relations;
 pub(crate) mod resource;
+pub(crate) mod service;
 
 use crate::model::Resource;
 use crate::python::{self, Imports, call};
@@ -69,13 +70,10 @@ pub(crate) fn id_aliases(resources: &[Resource]) -> (String, String) {
 /// Import blocks of `app/main.py` and `app/models.py`, which import every resource.
 pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
     let mut main = Imports::default();
-    main.uses("AsyncIterator")
-        .uses("Awaitable")
-        .uses("Callable")
+    main.module("gc")
+        .uses("AsyncIterator")
         .uses("asynccontextmanager")
         .uses("FastAPI")
-        .uses("Request")
-        .uses("Response")
         .uses("CORSMiddleware")
         .uses("APIRoute")
         .uses("errors")
@@ -85,6 +83,7 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("create_engine")
         .uses("create_sessionmaker")
         .uses("BodySizeLimit")
+        .uses("SecurityHeaders")
         .uses("create_rate_limiter");
     let mut models = Imports::default();
     models.uses("User").uses("Base");

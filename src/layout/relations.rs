@@ -49,9 +49,8 @@ impl Builder<'_> {
         let (create_decl, update_decl) = self.reference_schema(rel, &column);
         self.reference_tests(rel, &column, target_id);
         self.reference_table(rel, &column);
-        self.imports
-            .service
-            .from(&rel.target_module, &rel.target_class);
+        self.service_targets
+            .push((rel.target_module.clone(), rel.target_class.clone()));
         Relation {
             name: rel.name.clone(),
             column: column.clone(),
@@ -68,7 +67,6 @@ impl Builder<'_> {
             create_decl,
             update_decl,
             read_decl: format!("{column}: {}{opt}", target_id.python),
-            check_stmt: check_stmt(rel, &column),
         }
     }
 
@@ -265,10 +263,8 @@ impl Builder<'_> {
             self.type_checking
                 .push((rel.target_module.clone(), target.to_owned()));
         }
-        self.imports
-            .service
-            .from(&rel.target_module, target)
-            .uses("ColumnElement");
+        self.service_targets
+            .push((rel.target_module.clone(), target.to_owned()));
         let id = rel.target_id.row();
         let mut c = Collection {
             name: rel.name.clone(),
@@ -278,6 +274,12 @@ impl Builder<'_> {
             target_words: names::words(&target_snake),
             relationship_decl: String::new(),
             where_fn: format!("{}_of", rel.name),
+            where_def: call(
+                &format!("def {}_of", rel.name),
+                &[format!("{}: {class}", self.facts.snake)],
+                " -> ColumnElement[bool]:",
+                0,
+            ),
             where_return: String::new(),
             ids_field: String::new(),
             association: String::new(),
@@ -292,9 +294,6 @@ impl Builder<'_> {
             create_decl: String::new(),
             update_decl: String::new(),
             read_decl: String::new(),
-            find_body: String::new(),
-            find_body_nested: String::new(),
-            find_one: String::new(),
             target_factory: format!("create_{target_snake}"),
             via_column: String::new(),
             child_offset: if target == class { " + 2" } else { "" }.to_owned(),
@@ -357,9 +356,6 @@ impl Builder<'_> {
         {
             self.imports.model.uses(name);
         }
-        for name in target_id.python_imports {
-            self.imports.service.uses(name);
-        }
         c.association_decl = call(
             &format!("{assoc} = Table"),
             &[
@@ -393,7 +389,7 @@ impl Builder<'_> {
             4,
         );
         let ids = ids_field(&rel.name);
-        link_statements(rel, c, snake, &ids, &right);
+        c.ids_return = ids_return(rel);
         c.create_decl = schema_decl(
             &ids,
             &format!("list[{}]", target_id.body),
@@ -413,17 +409,17 @@ impl Builder<'_> {
             self.invalid.push(invalid_param(&ids, value, case));
         }
         self.not_null.push(python::string(&ids));
-        self.many_to_many_imports(rel, &assoc);
-        self.load
-            .push(format!("selectinload({class}.{})", rel.name));
+        self.many_to_many_imports(rel);
+        self.load.push(format!("{class}.{}", rel.name));
         self.extra_tables
             .push(association_table(&assoc, &left, &right, self, rel));
         c.ids_field = ids;
         c.association = assoc;
     }
 
-    /// Imports a many-to-many relation adds to the models, schemas and service.
-    fn many_to_many_imports(&mut self, rel: &RelationPlan, assoc: &str) {
+    /// Imports a many-to-many relation adds to the models and schemas (the
+    /// service's are in [`super::service`]).
+    fn many_to_many_imports(&mut self, rel: &RelationPlan) {
         let target_id = rel.target_id.row();
         let (module, body) = body_type_import(rel.target_id);
         self.imports.schema.from(&module, &body).uses("Field");
@@ -432,39 +428,11 @@ impl Builder<'_> {
             self.imports.model.uses(name);
         }
         self.imports
-            .service
-            .uses("linked_to")
-            .uses("pick")
-            .uses("rows_by_id")
-            .uses("NotFoundError")
-            .uses("selectinload")
-            .from(&format!("app.{}.models", self.facts.snake), assoc);
-        self.imports
             .model
             .uses("Column")
             .uses("ForeignKey")
             .uses("Table");
     }
-}
-
-/// The `await ensure_exists(...)` statement checking that a reference's
-/// target row exists (and that the caller may use it), at 8 spaces.
-fn check_stmt(rel: &RelationPlan, column: &str) -> String {
-    let target = &rel.target_class;
-    let mut args = vec![
-        "session".to_owned(),
-        format!("{target}.id"),
-        format!("data.{column}"),
-        format!("field={}", python::string(column)),
-    ];
-    if rel.target_owned {
-        args.push(format!("owner_column={target}.owner_id"));
-        args.push("owner_id=owner_id".to_owned());
-    }
-    if rel.target_soft {
-        args.push(format!("where={target}.deleted_at.is_(None)"));
-    }
-    call("await ensure_exists", &args, "", 8)
 }
 
 /// What the `on_delete` test of a reference expects when its target goes.
@@ -529,50 +497,9 @@ fn one_to_many(
     c.via_column = format!("{via}_id");
 }
 
-/// The service statements of a many-to-many relation: loading the rows a
-/// body's `ids` names and setting the collection (at 4 and 8 spaces), loading
-/// one row to link, and the Read schema's sorted ids.
-fn link_statements(rel: &RelationPlan, c: &mut Collection, snake: &str, ids: &str, right: &str) {
-    let target = rel.target_class.as_str();
-    let mut owner: Vec<String> = if rel.target_owned {
-        vec![
-            format!("owner_column={target}.owner_id"),
-            "owner_id=None if actor.is_admin else actor.id".into(),
-        ]
-    } else {
-        Vec::new()
-    };
-    if rel.target_soft {
-        owner.push(format!("where={target}.deleted_at.is_(None)"));
-    }
-    let find = |source: &str, indent: usize| {
-        let mut args = vec![
-            "session".to_owned(),
-            target.to_owned(),
-            format!("{target}.id"),
-            source.to_owned(),
-        ];
-        args.extend(owner.iter().cloned());
-        call("found = await rows_by_id", &args, "", indent)
-    };
-    // Load the rows named by `data.<ids>`, then set the collection.
-    let set_links = |indent: usize| {
-        let assign = call(
-            &format!("{snake}.{} = pick", rel.name),
-            &[
-                "found".into(),
-                format!("data.{ids}"),
-                format!("field={}", python::string(ids)),
-            ],
-            "",
-            indent,
-        );
-        let pad = " ".repeat(indent);
-        format!("{}\n{pad}{assign}", find(&format!("data.{ids}"), indent))
-    };
-    c.find_body = set_links(4);
-    c.find_body_nested = set_links(8);
-    c.find_one = find(&format!("[{right}]"), 4);
+/// The Read schema's `return sorted(...)` of a many-to-many relation's
+/// ids (live rows only when the target's deletion is soft), at 8 spaces.
+fn ids_return(rel: &RelationPlan) -> String {
     let generator = if rel.target_soft {
         format!(
             "row.id for row in self.{} if row.deleted_at is None",
@@ -581,11 +508,11 @@ fn link_statements(rel: &RelationPlan, c: &mut Collection, snake: &str, ids: &st
     } else {
         format!("row.id for row in self.{}", rel.name)
     };
-    c.ids_return = if 8 + "return sorted()".len() + generator.len() <= python::LINE_LENGTH {
+    if 8 + "return sorted()".len() + generator.len() <= python::LINE_LENGTH {
         format!("return sorted({generator})")
     } else {
         format!("return sorted(\n            {generator}\n        )")
-    };
+    }
 }
 
 /// One `Column(...)` of an association table (without its trailing

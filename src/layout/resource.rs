@@ -86,8 +86,10 @@ pub(crate) struct Builder<'a> {
     pub(crate) boundaries: Vec<String>,
     /// `(module, class)` imported only for type checking (relationship targets).
     pub(crate) type_checking: Vec<(String, String)>,
-    /// `selectinload(...)` options of the queries.
+    /// Relationships every response shows (`Post.tags`), loaded with each query.
     pub(crate) load: Vec<String>,
+    /// (module, class) of the other resources the service names.
+    pub(crate) service_targets: Vec<(String, String)>,
     /// Tables its references point at (not `users`).
     pub(crate) target_tables: Vec<String>,
     /// What its relations give the tests.
@@ -124,6 +126,7 @@ impl<'a> Builder<'a> {
             boundaries: Vec::new(),
             type_checking: Vec::new(),
             load: Vec::new(),
+            service_targets: Vec::new(),
             target_tables: Vec::new(),
             tests: RelationTests::default(),
             capacity: SAMPLES,
@@ -223,38 +226,17 @@ impl<'a> Builder<'a> {
         self.table.indexes.push(name.into());
     }
 
-    /// The `await ensure_unique_together(...)` statements of the service's
-    /// `_check_unique`, one per unique group, at 4 spaces.
-    fn unique_together(&self, groups: &[Vec<String>]) -> Vec<String> {
+    /// The column expressions (`Review.product_id`) of each unique group,
+    /// for the service's repository.
+    fn unique_together(&self, groups: &[Vec<String>]) -> Vec<Vec<String>> {
         let class = self.facts.class;
+        let attr = |c: &String| -> String {
+            let f = self.facts.fields.iter().find(|f| f.name == *c);
+            format!("{class}.{}", f.map_or(c, |f| &f.attr))
+        };
         groups
             .iter()
-            .map(|g| {
-                let columns: Vec<String> = g
-                    .iter()
-                    .map(|c| {
-                        let attr = self
-                            .facts
-                            .fields
-                            .iter()
-                            .find(|f| f.name == *c)
-                            .map_or(c, |f| &f.attr);
-                        format!("{class}.{attr}")
-                    })
-                    .collect();
-                call(
-                    "await ensure_unique_together",
-                    &[
-                        "session".into(),
-                        format!("({})", columns.join(", ")),
-                        "written".into(),
-                        "current=current".into(),
-                        "where=others".into(),
-                    ],
-                    "",
-                    4,
-                )
-            })
+            .map(|g| g.iter().map(attr).collect())
             .collect()
     }
 
@@ -336,7 +318,6 @@ pub(crate) fn lay_out_resource(
         collections: &collections,
         nested_lists: &nested_lists,
         type_checking: !b.type_checking.is_empty(),
-        unique_fields: !b.unique_fields.is_empty(),
         not_null: !b.not_null.is_empty(),
         boundaries: !b.boundaries.is_empty(),
     };

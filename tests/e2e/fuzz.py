@@ -56,7 +56,8 @@ def main() -> int:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Up to a minute: a loaded machine imports the app slowly.
+        for _ in range(600):
             try:
                 urllib.request.urlopen(f"{base}/health", timeout=1)
                 break
