@@ -8,8 +8,8 @@ paths:
 
     GET  /api/v1/posts/{id}          one post (with its tag ids)
     GET  /api/v1/posts?limit&offset  a page in the default sort (-created_at,
-                                     id ascending as the generated app
-                                     orders), with the total count
+                                     then id as the generated app orders),
+                                     with the (capped) count as the app
     POST /api/v1/posts               create, with a bearer token the
                                      generated app issued (HS256, same
                                      SECRET_KEY, issuer and audience); the
@@ -46,8 +46,18 @@ COLUMNS = (
 TAGS = "array(SELECT t.tag_id FROM post_tags t WHERE t.post_id = p.id ORDER BY t.tag_id)"
 SELECT = f"SELECT {COLUMNS}, {TAGS} AS tag_ids, owner_id, created_at, updated_at FROM posts p"
 ONE = f"{SELECT} WHERE p.id = $1"
-PAGE = f"{SELECT} ORDER BY p.created_at DESC, p.id ASC LIMIT $1 OFFSET $2"
-COUNT = "SELECT count(*) FROM posts"
+# The id tie-breaker: ascending in gen's app until main bd768c0, since
+# then in the direction of the last key (FLOOR_ID_ORDER=DESC).
+ID_ORDER = os.environ.get("FLOOR_ID_ORDER", "ASC")
+PAGE = f"{SELECT} ORDER BY p.created_at DESC, p.id {ID_ORDER} LIMIT $1 OFFSET $2"
+# gen's app counts every row until bd768c0, then at most COUNT_CAP + 1
+# and says `total_capped` (FLOOR_COUNT_CAP=10000).
+COUNT_CAP = int(os.environ.get("FLOOR_COUNT_CAP", "0"))
+COUNT = (
+    f"SELECT count(*) FROM (SELECT 1 FROM posts LIMIT {COUNT_CAP + 1}) t"
+    if COUNT_CAP
+    else "SELECT count(*) FROM posts"
+)
 USER = "SELECT id FROM users WHERE id = $1 AND is_active"
 INSERT = (
     "INSERT INTO posts (title, slug, body, status, views, likes, featured, owner_id,"
@@ -103,7 +113,10 @@ async def list_posts(request: Request) -> Response:
         rows = await connection.fetch(PAGE, limit, offset)
         total = await connection.fetchval(COUNT)
     items = [_row(r) for r in rows]
-    return _json({"items": items, "total": total, "limit": limit, "offset": offset})
+    page = {"items": items, "total": total, "limit": limit, "offset": offset}
+    if COUNT_CAP:
+        page["total"], page["total_capped"] = min(total, COUNT_CAP), total > COUNT_CAP
+    return _json(page)
 
 
 async def create_post(request: Request) -> Response:

@@ -279,6 +279,13 @@ def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor
         "RATE_LIMIT_LOGIN": "1000/minute",
     }
     env.pop("REDIS_URL", None)
+    # The floor answers as the app's kit does: capped count, id tie-breaker
+    # in the key's direction (main since bd768c0), else the older contract.
+    kit = blog / "app/kit/pagination.py"
+    cap = re.search(r"^COUNT_CAP = ([\d_]+)", kit.read_text(), re.M) if kit.exists() else None
+    if cap:
+        env["FLOOR_COUNT_CAP"] = cap.group(1).replace("_", "")
+        env["FLOOR_ID_ORDER"] = "DESC"
     run([python, "-m", "alembic", "upgrade", "head"], cwd=blog, env=env)
     result: dict = {"rows": rows}
     servers = []
@@ -297,6 +304,7 @@ def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor
             "offset_url": app_url, "cursor_url": cursor_url, "dsn": dsn, "secret": SECRET_KEY,
             "rows": rows, "sort_keys": keys, "cursor_sort_keys": cursor_keys,
             "default_sort": default, "samples": ns.samples, "budget": ns.budget,
+            "same_direction": bool(cap),
         }
         result["latency"] = json.loads(run([python, HERE / "probe.py", json.dumps(probe)]).stdout)
         stop(servers.pop())
@@ -342,6 +350,9 @@ def print_size(result: dict) -> None:
         print(f"| {sort} | {first:.1f} | {cells} |")
     for sort, ms in latency["offset90"].items():
         first = latency["first"][sort]
+        if ms is None:
+            print(f"| offset at 90%, {sort} | refused (422: offset cap) | | | |")
+            continue
         print(f"| offset at 90%, {sort} | {ms:.1f} | | | {ratio(ms, first)} (offset 90% / first) |")
 
 
