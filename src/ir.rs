@@ -27,7 +27,8 @@ pub(crate) struct ResourceFacts<'a> {
     pub(crate) plural: &'a str,
     /// The resource as written (flags such as `owned`, `audit`, `timestamps`).
     pub(crate) raw: &'a RawResource,
-    /// Fields in spec order; filtered and sorted ones already marked `index`.
+    /// Fields in spec order; filtered ones already marked `index`, sorted
+    /// ones not (their index is `(field, id)`: `table::composite_indexes`).
     pub(crate) fields: Vec<FieldPlan>,
     /// `many_to_one` and `one_to_one` relations (a foreign key here).
     pub(crate) relations: Vec<RelationPlan>,

@@ -1,6 +1,8 @@
 //! The database schema of the resolved resources: tables in creation order.
 
 use crate::check::Checker;
+use crate::check::list::sort_index_keys;
+use crate::ir::ResourceFacts;
 use crate::layout::resource::Resolved;
 use crate::schema::{self, Schema};
 use crate::spec::spans::join_key;
@@ -100,4 +102,30 @@ pub(crate) fn sql_default(v: &Json) -> String {
         Json::Number(n) => n.to_string(),
         other => schema::sql_string(&other.to_string()),
     }
+}
+
+/// The plain indexes over several columns of a resource's table: those the
+/// spec declares (`indexes:`), then one `(key, id)` for every sort key of
+/// its list, so that the first page in any order, and a keyset page
+/// anywhere, reads about `limit` index entries whatever the table's size.
+///
+/// One ascending index serves both directions of a key: PostgreSQL and
+/// SQLite scan a B-tree backwards, which gives `key DESC, id DESC` (and
+/// PostgreSQL's default `NULLS FIRST` for descending keys, the reverse of
+/// the ascending `NULLS LAST`). No index is added for `id` (the primary
+/// key), for a unique field (its unique index orders it alone, ties cannot
+/// happen), or when the spec already declares the same columns. The sort
+/// index also serves the key's filters, so a sorted field gets no index of
+/// its own (see [`sort_index_keys`], which checking uses to leave them out). Every list, nested ones included,
+/// orders by these keys; nested lists also filter by their parent's column,
+/// which has an index of its own.
+pub(crate) fn composite_indexes(facts: &ResourceFacts) -> Vec<Vec<String>> {
+    let mut out = facts.composites.indexes.clone();
+    for key in sort_index_keys(&facts.list, &facts.fields) {
+        let group = vec![key.to_owned(), "id".to_owned()];
+        if !out.contains(&group) {
+            out.push(group);
+        }
+    }
+    out
 }

@@ -5,6 +5,8 @@
 //!   located, helpful message (snapshots) and nothing is written.
 //! - `snapshots`: the whole generated tree of each example (snapshots),
 //!   and determinism.
+//! - `indexes`: every list's sort keys have an index `(key, id)`, in the
+//!   recorded schema and on the model.
 //! - `limits`: hostile and unlucky input: a closed stdout, specs too
 //!   large, too deep or expanding without end, bytes that are not UTF-8.
 //! - `names`: the names generated class bodies and functions use are those
@@ -25,6 +27,7 @@ mod cli;
 mod common;
 mod compile;
 mod e2e;
+mod indexes;
 mod limits;
 mod mutations;
 mod names;

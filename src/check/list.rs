@@ -520,3 +520,16 @@ fn sortable(f: &FieldPlan, name: &str, cursor: bool) -> Result<(), (String, &'st
     }
     Ok(())
 }
+
+/// The sort keys of a list that need an index `(key, id)`: not `id`, not
+/// a unique field (see [`crate::table::composite_indexes`]), in `SORT_KEYS` order.
+/// These fields get no single-column index of their own: the sort index
+/// serves their filters too.
+pub(crate) fn sort_index_keys<'a>(list: &'a ListSpec, fields: &[FieldPlan]) -> Vec<&'a str> {
+    list.sort_columns
+        .iter()
+        .map(|(key, _)| key.as_str())
+        .filter(|key| *key != "id")
+        .filter(|key| !fields.iter().any(|f| f.name == *key && f.raw.unique))
+        .collect()
+}

@@ -311,9 +311,17 @@ pub(crate) fn resource<'a>(
     if c.problems.len() > before {
         return None;
     }
-    // Filtered and sorted fields get an index, in the model and the migration alike.
+    // Filtered fields get an index, in the model and the migration alike;
+    // sorted ones get `(field, id)` instead, which serves filters too
+    // (`table::composite_indexes`).
+    let sorted: Vec<String> = crate::check::list::sort_index_keys(&list, &fields)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     for f in fields.iter_mut() {
-        if indexed.contains(&f.name) && !f.raw.unique {
+        if sorted.contains(&f.name) {
+            f.raw.index = false;
+        } else if indexed.contains(&f.name) && !f.raw.unique {
             f.raw.index = true;
         }
     }

@@ -113,7 +113,7 @@ impl ModuleImports {
         if !facts.composites.unique.is_empty() {
             self.model.uses("UniqueConstraint");
         }
-        if !facts.composites.indexes.is_empty() {
+        if !crate::table::composite_indexes(facts).is_empty() {
             self.model.uses("Index");
         }
         if !uses.relations.is_empty() || !uses.collections.is_empty() {

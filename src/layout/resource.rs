@@ -251,7 +251,7 @@ impl<'a> Builder<'a> {
             indexes: parts.indexes,
             foreign_keys: parts.foreign_keys,
             unique_together: unique_groups,
-            composite_indexes: self.facts.composites.indexes.clone(),
+            composite_indexes: crate::table::composite_indexes(self.facts),
             renamed_from: self
                 .facts
                 .raw
@@ -306,7 +306,7 @@ pub(crate) fn lay_out_resource(
         .iter()
         .map(|(g, _)| g.clone())
         .collect();
-    let table_args = table_args(&unique_groups, &facts.composites.indexes);
+    let table_args = table_args(&unique_groups, &crate::table::composite_indexes(facts));
     let unique_together = b.unique_together(&unique_groups);
     let nested_lists = inverses
         .nested
