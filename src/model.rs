@@ -325,8 +325,6 @@ pub struct ListSpec {
 /// Who may perform one action on a resource.
 #[derive(Debug, Clone, Serialize)]
 pub struct Access {
-    /// The `Rule(...)` expression of `app/auth/permissions.py`.
-    pub rule: String,
     /// What a user with the default role may do.
     pub member: Reach,
     /// No token needed.

@@ -86,7 +86,9 @@ impl ActionRule {
         }
     }
 
-    pub(crate) fn access(&self, name: &str, default_role: &str) -> Access {
+    /// The keyword arguments of the generated `Rule(...)` for this rule
+    /// (`anyone=True`, `roles=frozenset({...})`, ...).
+    pub(crate) fn rule_args(&self) -> Vec<String> {
         let mut args = Vec::new();
         if self.anyone {
             args.push("anyone=True".to_owned());
@@ -100,6 +102,10 @@ impl ActionRule {
         if !self.roles.is_empty() {
             args.push(format!("roles={}", frozenset(self.roles.iter())));
         }
+        args
+    }
+
+    pub(crate) fn access(&self, default_role: &str) -> Access {
         let mut who: Vec<String> = Vec::new();
         if self.anyone {
             who.push("anyone".into());
@@ -113,7 +119,6 @@ impl ActionRule {
             who.push("admins".into());
         }
         Access {
-            rule: call(&format!("{name} = Rule"), &args, "", 0),
             member: self.member(default_role),
             anonymous: self.anyone,
             who: who.join(", "),

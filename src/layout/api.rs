@@ -85,23 +85,7 @@ fn args(items: &[&str]) -> Vec<String> {
 /// The `Rule(...)` of one action as the keyword argument `name=Rule(...)`
 /// of `Access`, at 4 spaces.
 fn rule(name: &str, r: &ActionRule) -> String {
-    let mut parts = Vec::new();
-    if r.anyone {
-        parts.push("anyone=True".to_owned());
-    }
-    if r.authenticated {
-        parts.push("authenticated=True".to_owned());
-    }
-    if r.owner {
-        parts.push("owner=True".to_owned());
-    }
-    if !r.roles.is_empty() {
-        parts.push(format!(
-            "roles={}",
-            crate::check::permissions::frozenset(r.roles.iter())
-        ));
-    }
-    call(&format!("{name}=Rule"), &parts, "", 4)
+    call(&format!("{name}=Rule"), &r.rule_args(), "", 4)
 }
 
 /// The service call of a write route, which returns the row or (when some

@@ -235,10 +235,10 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             router_imports: m.router.render(),
             hooks_imports: m.hooks.render(),
             hooks_class: hooks_class(class),
-            read: read.access("READ", default_role),
-            create: create.access("CREATE", default_role),
-            update: update.access("UPDATE", default_role),
-            delete: delete.access("DELETE", default_role),
+            read: read.access(default_role),
+            create: create.access(default_role),
+            update: update.access(default_role),
+            delete: delete.access(default_role),
             page_item: if field_readers.is_empty() {
                 class.to_owned()
             } else {
