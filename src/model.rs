@@ -177,8 +177,6 @@ pub struct Resource {
     /// `repository = Repository(...)` of `service.py`, laid out by
     /// [`crate::layout::service`].
     pub repository_decl: String,
-    /// Import block of the tests module.
-    pub test_imports: String,
     /// Import block of `dependencies.py`.
     pub dependency_imports: String,
     /// Import block of `router.py`.
@@ -449,12 +447,6 @@ pub struct Collection {
     pub target_url: String,
     /// The target rows are owned: only their owner (or an admin) may link them.
     pub target_owned: bool,
-    /// Tests: when the default role creates rows of both sides, the
-    /// assertion on `response`, another user's request for the nested list
-    /// under the first user's row.
-    pub other_user_check: Option<String>,
-    /// Tests: `child = ` when that check names the child row, else empty.
-    pub child_binding: String,
 }
 
 /// A list of one resource's rows under a parent row, served by the listed

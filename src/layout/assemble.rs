@@ -230,7 +230,6 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             schema_imports: m.schema.render(),
             service_imports,
             repository_decl,
-            test_imports: m.test.render(),
             dependency_imports: m.dependency.render(),
             router_imports: m.router.render(),
             hooks_imports: m.hooks.render(),

@@ -14,8 +14,6 @@ pub(crate) struct ModuleImports {
     pub(crate) model: Imports,
     /// `schemas.py`.
     pub(crate) schema: Imports,
-    /// The tests module.
-    pub(crate) test: Imports,
     /// `dependencies.py`.
     pub(crate) dependency: Imports,
     /// `router.py`.
@@ -34,15 +32,13 @@ pub(crate) struct Uses<'a> {
     pub(crate) nested_lists: &'a [NestedList],
     /// Relationship targets imported for type checking only.
     pub(crate) type_checking: bool,
-    /// Some field has boundary test cases.
-    pub(crate) boundaries: bool,
 }
 
 impl ModuleImports {
     /// What every resource's modules import, with its id type, timestamps,
     /// soft delete and list query model.
     pub(crate) fn base(facts: &ResourceFacts, own_id: &IdRow) -> Self {
-        let (snake, r) = (facts.snake, facts.raw);
+        let r = facts.raw;
         let mut m = ModuleImports::default();
         m.model.uses("Mapped").uses("mapped_column").uses("Base");
         m.schema
@@ -55,14 +51,6 @@ impl ModuleImports {
         for (module, name) in &facts.list_imports {
             m.schema.from(module, name);
         }
-        m.test
-            .uses("Any")
-            .module("pytest")
-            .uses("AsyncClient")
-            .uses("AuthUser")
-            .uses("MISSING")
-            .from("tests.factories", &format!("create_{snake}"))
-            .from("tests.factories", &format!("{snake}_payload"));
         if r.timestamps.unwrap_or(true) {
             m.model.uses("TimestampMixin");
             m.schema.uses("datetime");
@@ -122,19 +110,7 @@ impl ModuleImports {
         if uses.type_checking {
             self.model.uses("TYPE_CHECKING");
         }
-        self.list(facts, uses.boundaries);
         self.router(facts, uses);
-        self.test
-            .from(&format!("app.{}.hooks", facts.snake), "hooks")
-            .uses("recording");
-    }
-
-    /// What the list's search, pagination and filters add.
-    fn list(&mut self, facts: &ResourceFacts, boundaries: bool) {
-        let list = &facts.list;
-        if !list.filter_cases.is_empty() || !list.sort_cases.is_empty() || boundaries {
-            self.test.uses("Decimal");
-        }
     }
 
     /// The block of `router.py`.

@@ -318,7 +318,6 @@ pub(crate) fn lay_out_resource(
         collections: &collections,
         nested_lists: &nested_lists,
         type_checking: !b.type_checking.is_empty(),
-        boundaries: !b.boundaries.is_empty(),
     };
     b.imports.finish(facts, &uses);
     let plan = crate::testplan::resource::plan(&mut b, &unique_groups, &collections);
