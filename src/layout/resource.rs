@@ -287,7 +287,12 @@ pub(crate) fn lay_out_resource(
     let mut b = Builder::new(facts, standings, default_role);
     let id_decl = b.id_decl();
     let (fields, enums) = b.fields();
-    let shared = shared_targets(&facts.relations);
+    let mut shared = shared_targets(&facts.relations);
+    // `owner_id` and the audit columns point at users too: a relation to
+    // User is then one of several foreign keys to the same table.
+    if facts.raw.owned || facts.raw.audit {
+        shared.insert("User");
+    }
     let relations: Vec<_> = facts
         .relations
         .iter()
