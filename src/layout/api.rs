@@ -171,32 +171,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         list_params.push("secret: CursorSecret".into());
         page_args.push("secret".into());
     }
-    let nested = input
-        .nested_lists
-        .iter()
-        .map(|n| {
-            let mut params = vec![format!("{}: {}ForRead", n.parent_snake, n.parent_class)];
-            params.extend(list_params.iter().cloned());
-            let mut call_args = page_args.clone();
-            call_args.push(format!("where={}", n.where_call));
-            ApiNested {
-                decorator: wrap(
-                    "@nested.get",
-                    '(',
-                    &[
-                        python::string(&n.path),
-                        format!("**api.nested({})", python::string(&n.summary)),
-                    ],
-                    ')',
-                    "",
-                    0,
-                ),
-                def: def(&n.function, &params, &page_type),
-                call: statement(page_call, &call_args),
-                summary: n.summary.clone(),
-            }
-        })
-        .collect();
+    let nested = nested_routes(input, &list_params, &page_args, page_call, &page_type);
     let row = |dependency: &str| format!("{snake}: {class}{dependency}");
     let acting = args(&["session: SessionDep", "user: CurrentUser"]);
     let mut update_params = vec![row("ForUpdate"), format!("data: {class}Update")];
@@ -212,48 +187,8 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     };
     let links = input.links.iter().map(|c| lay_out_link(facts, c)).collect();
     let id_param = format!("{snake}_id");
-    let access = {
-        let [read, create, update, delete] = &facts.rules;
-        let mut a = vec![
-            python::string(&crate::names::words(snake)),
-            id_param.clone(),
-            "service.repository.get".to_owned(),
-        ];
-        if r.owned {
-            a.push("owned=True".into());
-        }
-        a.push(rule("read", read));
-        a.push(rule("create", create));
-        a.push(rule("update", update));
-        a.push(rule("delete", delete));
-        call("access = Access", &a, "", 0)
-    };
-    let alias = |name: String, dependency: &str, target: &str| {
-        wrap(
-            &format!("{name} = Annotated"),
-            '[',
-            &[target.to_owned(), format!("Depends(access.{dependency})")],
-            ']',
-            "",
-            0,
-        )
-    };
-    let mut aliases = vec![
-        alias(format!("{class}Lister"), "lister", "Lister"),
-        alias("Creator".into(), "creator", "User"),
-        alias(format!("{class}ForRead"), "for_read", class),
-        alias(format!("{class}ForUpdate"), "for_update", class),
-        alias(format!("{class}ForDelete"), "for_delete", class),
-    ];
-    if r.soft_delete {
-        aliases.push(alias(format!("{class}ForRestore"), "for_restore", class));
-    }
-    let keys: Vec<String> = facts
-        .list
-        .sort_columns
-        .iter()
-        .map(|(k, _)| python::string(k))
-        .collect();
+    let access = access_decl(facts, &id_param);
+    let aliases = aliases(facts);
     Api {
         endpoints: call("api = Endpoints", &endpoints_args, "", 0),
         lists: call("lists = Lists", &lists_args, "", 0),
@@ -343,11 +278,106 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             "",
             0,
         ),
-        sort_keys: if keys.len() == 1 {
-            format!("sort_keys = ({},)", keys[0])
-        } else {
-            call("sort_keys = ", &keys, "", 4)
-        },
+        sort_keys: sort_keys(facts),
+    }
+}
+
+/// The routes of the lists of this resource under its parents: the list's
+/// parameters after the parent's, and its page call narrowed by `where`.
+fn nested_routes(
+    input: &ApiInput,
+    list_params: &[String],
+    page_args: &[String],
+    page_call: &str,
+    page_type: &str,
+) -> Vec<ApiNested> {
+    input
+        .nested_lists
+        .iter()
+        .map(|n| {
+            let mut params = vec![format!("{}: {}ForRead", n.parent_snake, n.parent_class)];
+            params.extend(list_params.iter().cloned());
+            let mut call_args = page_args.to_vec();
+            call_args.push(format!("where={}", n.where_call));
+            ApiNested {
+                decorator: wrap(
+                    "@nested.get",
+                    '(',
+                    &[
+                        python::string(&n.path),
+                        format!("**api.nested({})", python::string(&n.summary)),
+                    ],
+                    ')',
+                    "",
+                    0,
+                ),
+                def: def(&n.function, &params, &page_type),
+                call: statement(page_call, &call_args),
+                summary: n.summary.clone(),
+            }
+        })
+        .collect()
+}
+
+/// `access = Access(...)` of `dependencies.py`: the resource's name, its
+/// path-id function, its getter and one `Rule` per action.
+fn access_decl(facts: &ResourceFacts, id_param: &str) -> String {
+    let snake = facts.snake;
+    let [read, create, update, delete] = &facts.rules;
+    let mut a = vec![
+        python::string(&crate::names::words(snake)),
+        id_param.to_owned(),
+        "service.repository.get".to_owned(),
+    ];
+    if facts.raw.owned {
+        a.push("owned=True".into());
+    }
+    a.push(rule("read", read));
+    a.push(rule("create", create));
+    a.push(rule("update", update));
+    a.push(rule("delete", delete));
+    call("access = Access", &a, "", 0)
+}
+
+/// The `Annotated` aliases of `dependencies.py` (`ProductForRead`, ...),
+/// each naming one dependency of `access`.
+fn aliases(facts: &ResourceFacts) -> Vec<String> {
+    let class = facts.class;
+    let alias = |name: String, dependency: &str, target: &str| {
+        wrap(
+            &format!("{name} = Annotated"),
+            '[',
+            &[target.to_owned(), format!("Depends(access.{dependency})")],
+            ']',
+            "",
+            0,
+        )
+    };
+    let mut aliases = vec![
+        alias(format!("{class}Lister"), "lister", "Lister"),
+        alias("Creator".into(), "creator", "User"),
+        alias(format!("{class}ForRead"), "for_read", class),
+        alias(format!("{class}ForUpdate"), "for_update", class),
+        alias(format!("{class}ForDelete"), "for_delete", class),
+    ];
+    if facts.raw.soft_delete {
+        aliases.push(alias(format!("{class}ForRestore"), "for_restore", class));
+    }
+    aliases
+}
+
+/// `sort_keys = (...)` of the list query: the keys the list may be sorted by.
+fn sort_keys(facts: &ResourceFacts) -> String {
+    let keys: Vec<String> = facts
+        .list
+        .sort_columns
+        .iter()
+        .map(|(k, _)| python::string(k))
+        .collect();
+    if keys.len() == 1 {
+        format!("sort_keys = ({},)", keys[0])
+    } else {
+        call("sort_keys = ", &keys, "", 4)
     }
 }
 
