@@ -82,11 +82,13 @@ fn base_path(path: &str) -> String {
 }
 
 /// The `.gen/` files recording `plan` and `state`. `previous` keeps the
-/// hashes of extension points created earlier (their content is the user's now).
+/// hashes of extension points created earlier (their content is the user's
+/// now), except those `written` now (created, or upgraded while unedited).
 fn state_files(
     plan: &Plan,
     state: &SchemaState,
     previous: &Manifest,
+    written: &BTreeMap<String, String>,
     spec_text: &str,
 ) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -105,6 +107,7 @@ fn state_files(
                 let hash = previous
                     .extensions
                     .get(path)
+                    .filter(|_| !written.contains_key(path))
                     .cloned()
                     .unwrap_or_else(|| sha256(&file.content));
                 manifest.extensions.insert(path.clone(), hash);
@@ -161,7 +164,9 @@ pub fn new_project(model: &Model) -> Result<Plan, Error> {
         revision: 1,
         schema: model.schema.clone(),
     };
-    for (path, content) in state_files(&plan, &state, &Manifest::default(), &model.spec_text) {
+    let none = BTreeMap::new();
+    for (path, content) in state_files(&plan, &state, &Manifest::default(), &none, &model.spec_text)
+    {
         plan.insert(
             path,
             PlanFile {
@@ -575,7 +580,7 @@ fn compare(
             let action = match (&current, file.ownership) {
                 (None, _) => Some((Action::Create, new.clone())),
                 (Some(now), _) if now == new => None,
-                (Some(_), Ownership::Extension) => None,
+                (Some(now), Ownership::Extension) => upgrade_extension(path, now, new, manifest),
                 (Some(_), Ownership::User) if path != render::SPEC_FILE => None,
                 (Some(_), Ownership::User) => Some((Action::Update, new.clone())),
                 (Some(now), _) => merge(dir, path, now, new, manifest, options)?,
@@ -595,6 +600,18 @@ fn compare(
         }
     }
     Ok(())
+}
+
+/// An extension point as gen created it and nobody has edited since (its
+/// hash is the one recorded at creation) follows gen's template when that
+/// changes; once edited, it is the user's and stays as it is.
+fn upgrade_extension(
+    path: &str,
+    now: &str,
+    new: &str,
+    manifest: &Manifest,
+) -> Option<(Action, String)> {
+    (manifest.extensions.get(path) == Some(&sha256(now))).then(|| (Action::Update, new.to_owned()))
 }
 
 /// Files and extension points gen generated before but not any more (a
@@ -690,7 +707,13 @@ pub fn update(
 
     compare(dir, &plan, &manifest, options, &mut update)?;
     removed(dir, &plan, &manifest, options, &mut update)?;
-    let records = state_files(&plan, &state, &manifest, &model.spec_text);
+    let records = state_files(
+        &plan,
+        &state,
+        &manifest,
+        &update.changeset.writes,
+        &model.spec_text,
+    );
     write_records(dir, records, &mut update)?;
     if update.changes.is_empty() && !update.rebuilt_records {
         // Nothing to show; only a manifest from another build of gen (or

@@ -454,3 +454,46 @@ fn append(path: &Path, text: &str) {
     content.push_str(text);
     std::fs::write(path, content).unwrap();
 }
+
+/// The lowercase hex SHA-256 of `text`, as `.gen/manifest.json` records it.
+fn sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn unedited_extension_points_follow_the_template_and_edited_ones_stay() {
+    let (_tmp, dir) = project();
+    let hooks = dir.join("app/notebook/hooks.py");
+    let routes = dir.join("app/notebook/routes.py");
+    let current = std::fs::read_to_string(&hooks).unwrap();
+    // As an older gen created it, never edited: the manifest holds its hash.
+    let older = "\"\"\"Hooks as an older gen wrote them.\"\"\"\n";
+    std::fs::write(&hooks, older).unwrap();
+    // Edited by the user: its hash is not the one recorded.
+    let mine = "\"\"\"My routes.\"\"\"\n";
+    std::fs::write(&routes, mine).unwrap();
+    let manifest_path = dir.join(".gen/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    manifest["extensions"]["app/notebook/hooks.py"] = sha256(older).into();
+    // Written by another build of gen: no nothing-changed shortcut.
+    manifest["spec"] = "".into();
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+
+    let out = in_project(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&hooks).unwrap(), current);
+    assert_eq!(std::fs::read_to_string(&routes).unwrap(), mine);
+    let after: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    assert_eq!(
+        after["extensions"]["app/notebook/hooks.py"],
+        sha256(&current)
+    );
+    // Recorded as it is now: an edit from here on is the user's again.
+    assert_eq!(in_project(&dir, &["check"]).status.code(), Some(0));
+}
