@@ -611,7 +611,13 @@ fn upgrade_extension(
     new: &str,
     manifest: &Manifest,
 ) -> Option<(Action, String)> {
-    (manifest.extensions.get(path) == Some(&sha256(now))).then(|| (Action::Update, new.to_owned()))
+    unedited_extension(manifest, path, now).then(|| (Action::Update, new.to_owned()))
+}
+
+/// Whether the extension point at `path`, whose text is `now`, is still as
+/// gen created it: its hash is the one the manifest recorded then.
+fn unedited_extension(manifest: &Manifest, path: &str, now: &str) -> bool {
+    manifest.extensions.get(path) == Some(&sha256(now))
 }
 
 /// Files and extension points gen generated before but not any more (a
@@ -637,15 +643,15 @@ fn removed(
         update.changeset.deletes.push(base_path(path));
     }
     // Extension points of a removed resource go only if nobody edited them.
-    for (path, created) in manifest
+    for path in manifest
         .extensions
-        .iter()
-        .filter(|(p, _)| !plan.contains_key(*p))
+        .keys()
+        .filter(|p| !plan.contains_key(*p))
     {
         let Some(now) = write::read(dir, path)? else {
             continue;
         };
-        if &sha256(&now) == created {
+        if unedited_extension(manifest, path, &now) {
             update.delete(path, now);
         } else {
             update.kept.push(path.clone());
