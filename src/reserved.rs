@@ -243,7 +243,7 @@ pub const TABLE: &[Reserved] = &[
     ),
     row("uuid4", ClassBody, "the default of UUID keys"),
     row(
-        "example_config",
+        "create_config",
         ClassBody,
         "the create schemas' `model_config` (`app.kit.schemas`)",
     ),
@@ -393,7 +393,6 @@ pub const TABLE: &[Reserved] = &[
     row("Lists", ClassName, "app.kit.endpoints"),
     row("PatchModel", ClassName, "app.kit.schemas"),
     row("Lister", ClassName, "app.kit.access"),
-    row("CreateModel", ClassName, "app.kit.schemas"),
     row("ReadModel", ClassName, "app.kit.schemas"),
     row("Sort", ClassName, "app.kit.pagination"),
     row("IncludeDeleted", ClassName, "app.kit.pagination"),

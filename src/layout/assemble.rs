@@ -151,12 +151,12 @@ fn lay_out_api(
     crate::layout::api::lay_out_api(facts, &input)
 }
 
-/// `model_config = example_config({...})` of the Create schema (at 4
+/// `model_config = create_config({...})` of the Create schema (at 4
 /// spaces), showing `example` in the OpenAPI document, laid out as `ruff
 /// format` leaves it: on one line when it fits, else the dict on a line of
 /// its own, else the dict exploded one entry per line.
 fn create_config(example: &[(String, Json)]) -> String {
-    let head = "model_config = example_config(";
+    let head = "model_config = create_config(";
     let entries: Vec<String> = example
         .iter()
         .map(|(key, value)| format!("{}: {}", python::string(key), python::literal(value)))

@@ -42,8 +42,8 @@ impl ModuleImports {
         let mut m = ModuleImports::default();
         m.model.uses("Mapped").uses("mapped_column").uses("Base");
         m.schema
-            .uses("CreateModel")
-            .uses("example_config")
+            .uses("BaseModel")
+            .uses("create_config")
             .uses("PatchModel")
             .uses("ReadModel")
             .uses("Sort");
