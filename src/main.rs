@@ -5,10 +5,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use anstream::AutoStream;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use r#gen::app::{self, NewResource};
 use r#gen::error::Error;
 use r#gen::project::{Options, Update};
+use r#gen::report::{self, CheckJson, ValidateJson};
 
 /// mimalloc: gen allocates many small strings and JSON values (the spec's
 /// nodes, every template context), where it is markedly faster than the
@@ -26,10 +28,31 @@ Examples:
   gen validate examples/blog.yaml          check a spec and list every problem
   gen resource Tag name:string:unique      add a resource to gen.yaml and regenerate
   gen generate                             regenerate after editing gen.yaml
-  gen check                                exit 1 when the code has drifted from the spec")]
+  gen check                                exit 1 when the code has drifted from the spec
+  gen completions bash > ~/.local/share/bash-completion/completions/gen")]
 struct Cli {
+    /// Colour diagnostics and change lists: `auto` on a terminal unless
+    /// NO_COLOR is set (https://no-color.org), `always`, or `never`.
+    #[arg(long, global = true, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto)]
+    color: clap::ColorChoice,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How `validate` and `check` print their findings.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// For people: text, coloured on a terminal.
+    Text,
+    /// For editors and CI: one JSON document on standard output (shape in the README).
+    Json,
+}
+
+#[derive(Args)]
+struct FormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
 }
 
 #[derive(Args)]
@@ -83,10 +106,14 @@ Examples:
   gen validate gen.yaml
   gen validate examples/blog.yaml
 
+  gen validate gen.yaml --format json      every problem with line and column, for editors
+
 Exit status: 0 valid, 2 problems found, 1 the file could not be read.")]
     Validate {
         /// The spec file to check.
         file: PathBuf,
+        #[command(flatten)]
+        format: FormatArgs,
     },
     /// Add a resource to the project's gen.yaml (in place) and regenerate.
     #[command(after_help = "\
@@ -158,6 +185,7 @@ and editors with the YAML language server complete and check it as you type.
 Examples:
   gen check
   gen check --project services/blog
+  gen check --format json                  the files that drifted, for CI annotations
 
 Prints a unified diff per file and a summary such as
 \"3 files differ, 1 missing, migration pending\". Exit status: 0 in sync,
@@ -165,6 +193,20 @@ Prints a unified diff per file and a summary such as
     Check {
         #[command(flatten)]
         project: ProjectArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+    },
+    /// Print a shell completion script for gen.
+    #[command(after_help = "\
+Examples:
+  gen completions bash > ~/.local/share/bash-completion/completions/gen
+  gen completions zsh > ~/.zfunc/_gen      with fpath+=~/.zfunc before compinit
+  gen completions fish > ~/.config/fish/completions/gen.fish
+  gen completions powershell >> $PROFILE")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -172,8 +214,8 @@ Prints a unified diff per file and a summary such as
 /// (`gen check | head -1`) ends the report, not the command: later lines
 /// are dropped quietly and the exit status is the command's own.
 struct Console {
-    stdout: io::StdoutLock<'static>,
-    stderr: io::StderrLock<'static>,
+    stdout: AutoStream<io::StdoutLock<'static>>,
+    stderr: AutoStream<io::StderrLock<'static>>,
     /// Standard output failed; no more is written to it.
     out_closed: bool,
     /// Standard error failed; no more is written to it.
@@ -183,10 +225,17 @@ struct Console {
 }
 
 impl Console {
-    fn new() -> Console {
+    /// Both streams, styled or stripped as `color` asks (`auto`: on a
+    /// terminal unless NO_COLOR or CLICOLOR=0 is set).
+    fn new(color: clap::ColorChoice) -> Console {
+        let choice = match color {
+            clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
+            clap::ColorChoice::Always => anstream::ColorChoice::Always,
+            clap::ColorChoice::Never => anstream::ColorChoice::Never,
+        };
         Console {
-            stdout: io::stdout().lock(),
-            stderr: io::stderr().lock(),
+            stdout: AutoStream::new(io::stdout().lock(), choice),
+            stderr: AutoStream::new(io::stderr().lock(), choice),
             out_closed: false,
             err_closed: false,
             failure: None,
@@ -272,7 +321,7 @@ fn report(con: &mut Console, update: &Update, dry_run: bool) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    say!(con, "{}", app::describe(update, dry_run));
+    say!(con, "{}", report::describe(update, dry_run));
     if let Some(revision) = &update.revision {
         sayln!(
             con,
@@ -294,16 +343,16 @@ fn report(con: &mut Console, update: &Update, dry_run: bool) -> ExitCode {
         );
         ExitCode::SUCCESS
     } else {
-        for (path, lines) in &conflicts {
-            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
-            warn!(con, "conflict: {path}: line {}", lines.join(", "));
-        }
         warn!(
             con,
-            "{} file{} have conflict markers: resolve them, then run gen generate again",
+            "{} {} file{} have conflict markers: resolve them, then run gen generate again",
+            report::error_label(),
             conflicts.len(),
             if conflicts.len() == 1 { "" } else { "s" }
         );
+        for (path, lines) in &conflicts {
+            warn!(con, "  conflict: {path}: line {}", report::line_list(lines));
+        }
         ExitCode::from(1)
     }
 }
@@ -352,10 +401,54 @@ fn new(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `gen validate`: exit 0 when the spec is valid, else 2 with every problem.
+fn validate(
+    con: &mut Console,
+    file: &std::path::Path,
+    format: FormatArg,
+) -> Result<ExitCode, Error> {
+    let outcome = app::validate_file(file);
+    if let FormatArg::Json = format {
+        let document = ValidateJson::new(&file.display().to_string(), &outcome);
+        say!(con, "{}", report::to_json(&document));
+        return Ok(exit_status(&outcome));
+    }
+    let n = outcome?;
+    sayln!(
+        con,
+        "{}: valid ({n} resource{})",
+        file.display(),
+        if n == 1 { "" } else { "s" }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The exit status of a command whose findings were printed as JSON: 0,
+/// or the error's own.
+fn exit_status<T>(outcome: &Result<T, Error>) -> ExitCode {
+    match outcome {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => ExitCode::from(e.exit_code()),
+    }
+}
+
 /// `gen check`: exit 0 when the project is in sync, else 1 with a diff per
 /// file and a summary.
-fn check(con: &mut Console, project: &std::path::Path) -> Result<ExitCode, Error> {
-    let update = app::check(project)?;
+fn check(
+    con: &mut Console,
+    project: &std::path::Path,
+    format: FormatArg,
+) -> Result<ExitCode, Error> {
+    let outcome = app::check(project);
+    if let FormatArg::Json = format {
+        let document = CheckJson::new(&outcome);
+        say!(con, "{}", report::to_json(&document));
+        return Ok(match &outcome {
+            Ok(update) if !update.is_up_to_date() => ExitCode::from(1),
+            _ => exit_status(&outcome),
+        });
+    }
+    let update = outcome?;
     if update.is_up_to_date() {
         sayln!(con, "in sync with gen.yaml");
         if update.rebuilt_records {
@@ -370,14 +463,14 @@ fn check(con: &mut Console, project: &std::path::Path) -> Result<ExitCode, Error
         say!(
             con,
             "{}",
-            app::unified_diff(
+            report::unified_diff(
                 &change.path,
                 change.before.as_deref(),
                 change.after.as_deref()
             )
         );
     }
-    sayln!(con, "{}", app::drift_summary(&update));
+    sayln!(con, "{}", report::drift_summary(&update));
     sayln!(
         con,
         "run `gen generate` to bring the project in line with gen.yaml"
@@ -393,16 +486,7 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
             force,
             dry_run,
         } => new(con, dir, spec.as_deref(), *force, *dry_run),
-        Command::Validate { file } => {
-            let n = app::validate_file(file)?;
-            sayln!(
-                con,
-                "{}: valid ({n} resource{})",
-                file.display(),
-                if n == 1 { "" } else { "s" }
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Validate { file, format } => validate(con, file, format.format),
         Command::Resource {
             name,
             fields,
@@ -439,26 +523,35 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
             say!(con, "{}", r#gen::spec::raw::json_schema());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { project } => check(con, &project.project),
+        Command::Check { project, format } => check(con, &project.project, format.format),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "gen", &mut script);
+            say!(con, "{}", String::from_utf8_lossy(&script));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut con = Console::new();
+    let mut con = Console::new(cli.color);
     let code = match run(&mut con, &cli) {
         Ok(code) => code,
         Err(error) => {
-            let code = error.exit_code();
-            warn!(con, "{:#}", anyhow::Error::new(error));
-            ExitCode::from(code)
+            con.err(format_args!("{}", report::error(&error)));
+            ExitCode::from(error.exit_code())
         }
     };
     con.flush();
     match con.failure.take() {
         // Standard output went to a file that could not take it: say so.
         Some(e) => {
-            warn!(con, "cannot write the report to standard output: {e}");
+            warn!(
+                con,
+                "{} cannot write the report to standard output: {e}",
+                report::error_label()
+            );
             if code == ExitCode::SUCCESS {
                 ExitCode::from(1)
             } else {
