@@ -229,7 +229,8 @@ const SUBCOMMANDS: [&str; 7] = [
 #[test]
 fn completions_name_every_subcommand_in_each_shell() {
     // How each script offers a subcommand.
-    let offers: [(&str, &str, fn(&str) -> String); 4] = [
+    type Offer = fn(&str) -> String;
+    let offers: [(&str, &str, Offer); 4] = [
         ("bash", "complete -F", |sub| format!("gen,{sub})")),
         ("zsh", "#compdef gen", |sub| format!("'{sub}:")),
         ("fish", "complete -c gen", |sub| format!("-f -a \"{sub}\"")),
