@@ -9,8 +9,8 @@ use anstream::AutoStream;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use r#gen::app::{self, NewResource};
 use r#gen::error::Error;
-use r#gen::project::{Options, Update};
-use r#gen::report::{self, CheckJson, ValidateJson};
+use r#gen::project::Options;
+use r#gen::report::{self, Printed};
 
 /// mimalloc: gen allocates many small strings and JSON values (the spec's
 /// nodes, every template context), where it is markedly faster than the
@@ -280,19 +280,14 @@ impl Console {
     }
 }
 
-/// `print!` to a [`Console`].
-macro_rules! say {
-    ($con:expr, $($arg:tt)*) => { $con.out(format_args!($($arg)*)) };
-}
-
-/// `println!` to a [`Console`].
-macro_rules! sayln {
-    ($con:expr, $($arg:tt)*) => { $con.out(format_args!("{}\n", format_args!($($arg)*))) };
-}
-
-/// `eprintln!` to a [`Console`].
-macro_rules! warn {
-    ($con:expr, $($arg:tt)*) => { $con.err(format_args!("{}\n", format_args!($($arg)*))) };
+impl Console {
+    /// Prints `printed`: standard output, then standard error.
+    fn print(&mut self, printed: &Printed) {
+        self.out(format_args!("{}", printed.out));
+        if !printed.err.is_empty() {
+            self.err(format_args!("{}", printed.err));
+        }
+    }
 }
 
 fn options(w: &WriteArgs) -> Options {
@@ -303,190 +298,25 @@ fn options(w: &WriteArgs) -> Options {
     }
 }
 
-/// Prints what an update did (or would do); returns the exit status.
-fn report(con: &mut Console, update: &Update, dry_run: bool) -> ExitCode {
-    if update.is_up_to_date() {
-        if !update.rebuilt_records {
-            sayln!(con, "the project is up to date; nothing to write");
-        } else if dry_run {
-            sayln!(
-                con,
-                "the project is up to date; gen's missing records in .gen/ would be written again"
-            );
-        } else {
-            sayln!(
-                con,
-                "the project is up to date; gen's missing records in .gen/ are written again"
-            );
-        }
-        return ExitCode::SUCCESS;
-    }
-    say!(con, "{}", report::describe(update, dry_run));
-    if let Some(revision) = &update.revision {
-        sayln!(
-            con,
-            "new migration: {revision} (run `alembic upgrade head`)"
-        );
-    }
-    if dry_run {
-        sayln!(con, "{:>10} {} files", "unchanged", update.unchanged);
-        sayln!(con, "dry run: nothing was written");
-        return ExitCode::SUCCESS;
-    }
-    let conflicts = update.conflicts();
-    if conflicts.is_empty() {
-        sayln!(
-            con,
-            "{} file{} written",
-            update.changes.len(),
-            if update.changes.len() == 1 { "" } else { "s" }
-        );
-        ExitCode::SUCCESS
-    } else {
-        warn!(
-            con,
-            "{} {} file{} have conflict markers: resolve them, then run gen generate again",
-            report::error_label(),
-            conflicts.len(),
-            if conflicts.len() == 1 { "" } else { "s" }
-        );
-        for (path, lines) in &conflicts {
-            warn!(con, "  conflict: {path}: line {}", report::line_list(lines));
-        }
-        ExitCode::from(1)
-    }
-}
-
-/// `gen new`: writes the project (or lists its files with `dry_run`) and
-/// prints the next steps.
-fn new(
-    con: &mut Console,
-    dir: &std::path::Path,
-    spec: Option<&std::path::Path>,
-    force: bool,
-    dry_run: bool,
-) -> Result<ExitCode, Error> {
-    let report = app::new_project(dir, spec, force, dry_run)?;
-    if dry_run {
-        for file in &report.files {
-            sayln!(con, "    create {}", dir.join(file).display());
-        }
-        sayln!(con, "dry run: nothing was written");
-        return Ok(ExitCode::SUCCESS);
-    }
-    if report.starter {
-        sayln!(
-            con,
-            "wrote a starter spec to {}",
-            dir.join("gen.yaml").display()
-        );
-    }
-    sayln!(
-        con,
-        "created {} files in {}",
-        report.files.len(),
-        dir.display()
-    );
-    say!(con, "\n");
-    sayln!(con, "next steps:");
-    sayln!(con, "  cd {}", dir.display());
-    sayln!(
-        con,
-        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'"
-    );
-    sayln!(
-        con,
-        "  alembic upgrade head && uvicorn app.main:app --reload"
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `gen validate`: exit 0 when the spec is valid, else 2 with every problem.
-fn validate(
-    con: &mut Console,
-    file: &std::path::Path,
-    format: FormatArg,
-) -> Result<ExitCode, Error> {
-    let outcome = app::validate_file(file);
-    if let FormatArg::Json = format {
-        let document = ValidateJson::new(&file.display().to_string(), &outcome);
-        say!(con, "{}", report::to_json(&document));
-        return Ok(exit_status(&outcome));
-    }
-    let n = outcome?;
-    sayln!(
-        con,
-        "{}: valid ({n} resource{})",
-        file.display(),
-        if n == 1 { "" } else { "s" }
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The exit status of a command whose findings were printed as JSON: 0,
-/// or the error's own.
-fn exit_status<T>(outcome: &Result<T, Error>) -> ExitCode {
-    match outcome {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => ExitCode::from(e.exit_code()),
-    }
-}
-
-/// `gen check`: exit 0 when the project is in sync, else 1 with a diff per
-/// file and a summary.
-fn check(
-    con: &mut Console,
-    project: &std::path::Path,
-    format: FormatArg,
-) -> Result<ExitCode, Error> {
-    let outcome = app::check(project);
-    if let FormatArg::Json = format {
-        let document = CheckJson::new(&outcome);
-        say!(con, "{}", report::to_json(&document));
-        return Ok(match &outcome {
-            Ok(update) if !update.is_up_to_date() => ExitCode::from(1),
-            _ => exit_status(&outcome),
-        });
-    }
-    let update = outcome?;
-    if update.is_up_to_date() {
-        sayln!(con, "in sync with gen.yaml");
-        if update.rebuilt_records {
-            sayln!(
-                con,
-                "some of gen's records in .gen/ are missing; `gen generate` writes them again"
-            );
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    for change in &update.changes {
-        say!(
-            con,
-            "{}",
-            report::unified_diff(
-                &change.path,
-                change.before.as_deref(),
-                change.after.as_deref()
-            )
-        );
-    }
-    sayln!(con, "{}", report::drift_summary(&update));
-    sayln!(
-        con,
-        "run `gen generate` to bring the project in line with gen.yaml"
-    );
-    Ok(ExitCode::from(1))
-}
-
-fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
-    match &cli.command {
+/// Runs the command; what it prints comes from [`report`].
+fn run(cli: &Cli) -> Result<Printed, Error> {
+    Ok(match &cli.command {
         Command::New {
             dir,
             spec,
             force,
             dry_run,
-        } => new(con, dir, spec.as_deref(), *force, *dry_run),
-        Command::Validate { file, format } => validate(con, file, format.format),
+        } => {
+            let done = app::new_project(dir, spec.as_deref(), *force, *dry_run)?;
+            report::new_project(dir, &done, *dry_run)
+        }
+        Command::Validate { file, format } => {
+            let outcome = app::validate_file(file);
+            match format.format {
+                FormatArg::Json => report::validate_json(file, &outcome),
+                FormatArg::Text => report::valid(file, outcome?),
+            }
+        }
         Command::Resource {
             name,
             fields,
@@ -505,7 +335,7 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
             };
             let (_, update) =
                 app::add_resource(&project.project, &resource, options(write), write.dry_run)?;
-            Ok(report(con, &update, write.dry_run))
+            report::update(&update, write.dry_run)
         }
         Command::Generate {
             project,
@@ -517,27 +347,38 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
                 ..options(write)
             };
             let update = app::generate(&project.project, options, write.dry_run)?;
-            Ok(report(con, &update, write.dry_run))
+            report::update(&update, write.dry_run)
         }
-        Command::Schema => {
-            say!(con, "{}", r#gen::spec::raw::json_schema());
-            Ok(ExitCode::SUCCESS)
+        Command::Schema => Printed {
+            out: r#gen::spec::raw::json_schema(),
+            ..Printed::default()
+        },
+        Command::Check { project, format } => {
+            let outcome = app::check(&project.project);
+            match format.format {
+                FormatArg::Json => report::check_json(&outcome),
+                FormatArg::Text => report::check(&outcome?),
+            }
         }
-        Command::Check { project, format } => check(con, &project.project, format.format),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "gen", &mut script);
-            say!(con, "{}", String::from_utf8_lossy(&script));
-            Ok(ExitCode::SUCCESS)
+            Printed {
+                out: String::from_utf8_lossy(&script).into_owned(),
+                ..Printed::default()
+            }
         }
-    }
+    })
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut con = Console::new(cli.color);
-    let code = match run(&mut con, &cli) {
-        Ok(code) => code,
+    let code = match run(&cli) {
+        Ok(printed) => {
+            con.print(&printed);
+            ExitCode::from(printed.status)
+        }
         Err(error) => {
             con.err(format_args!("{}", report::error(&error)));
             ExitCode::from(error.exit_code())
@@ -547,11 +388,10 @@ fn main() -> ExitCode {
     match con.failure.take() {
         // Standard output went to a file that could not take it: say so.
         Some(e) => {
-            warn!(
-                con,
-                "{} cannot write the report to standard output: {e}",
+            con.err(format_args!(
+                "{} cannot write the report to standard output: {e}\n",
                 report::error_label()
-            );
+            ));
             if code == ExitCode::SUCCESS {
                 ExitCode::from(1)
             } else {

@@ -7,11 +7,13 @@
 //! [`Diagnostic`]'s own `Display`, for instance.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use similar::TextDiff;
 
+use crate::app::NewReport;
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::project::{Action, Update};
@@ -212,14 +214,174 @@ pub fn drift_summary(update: &Update) -> String {
     parts.join(", ")
 }
 
-/// Output formats of `validate` and `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    /// For people: text, coloured on a terminal.
-    #[default]
-    Text,
-    /// For editors and CI: one JSON document on standard output.
-    Json,
+/// What a command prints and the exit status it ends with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    /// For standard output.
+    pub out: String,
+    /// For standard error, printed after `out`.
+    pub err: String,
+    /// The process exit status: 0 done, 1 drift, conflicts or another
+    /// failure, 2 a bad spec or bad usage ([`Error::exit_code`]).
+    pub status: u8,
+}
+
+impl Printed {
+    /// `out` on standard output, exit 0.
+    fn ok(out: String) -> Printed {
+        Printed {
+            out,
+            ..Printed::default()
+        }
+    }
+}
+
+/// "1 file", "2 files".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `gen new`: the files (with `dry_run`), or what was written and the next steps.
+pub fn new_project(dir: &Path, report: &NewReport, dry_run: bool) -> Printed {
+    let mut out = String::new();
+    if dry_run {
+        for file in &report.files {
+            let _ = writeln!(
+                out,
+                "{} {}",
+                paint(ADDED, "    create"),
+                dir.join(file).display()
+            );
+        }
+        out.push_str("dry run: nothing was written\n");
+        return Printed::ok(out);
+    }
+    if report.starter {
+        let _ = writeln!(
+            out,
+            "wrote a starter spec to {}",
+            dir.join("gen.yaml").display()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "created {} in {}",
+        count(report.files.len(), "file"),
+        dir.display()
+    );
+    let _ = write!(
+        out,
+        "\nnext steps:\n  cd {}\n  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'\n  alembic upgrade head && uvicorn app.main:app --reload\n",
+        dir.display()
+    );
+    Printed::ok(out)
+}
+
+/// `gen validate` on a valid spec of `resources` resources.
+pub fn valid(file: &Path, resources: usize) -> Printed {
+    Printed::ok(format!(
+        "{}: valid ({})\n",
+        file.display(),
+        count(resources, "resource")
+    ))
+}
+
+/// What `gen generate` or `gen resource` did (or would do with `dry_run`):
+/// exit 1 when files were written with conflict markers.
+pub fn update(update: &Update, dry_run: bool) -> Printed {
+    if update.is_up_to_date() {
+        let out = if !update.rebuilt_records {
+            "the project is up to date; nothing to write\n"
+        } else if dry_run {
+            "the project is up to date; gen's missing records in .gen/ would be written again\n"
+        } else {
+            "the project is up to date; gen's missing records in .gen/ are written again\n"
+        };
+        return Printed::ok(out.to_owned());
+    }
+    let mut out = describe(update, dry_run);
+    if let Some(revision) = &update.revision {
+        let _ = writeln!(
+            out,
+            "new migration: {revision} (run `alembic upgrade head`)"
+        );
+    }
+    if dry_run {
+        let _ = writeln!(out, "{:>10} {} files", "unchanged", update.unchanged);
+        out.push_str("dry run: nothing was written\n");
+        return Printed::ok(out);
+    }
+    let conflicts = update.conflicts();
+    if conflicts.is_empty() {
+        let _ = writeln!(out, "{} written", count(update.changes.len(), "file"));
+        return Printed::ok(out);
+    }
+    let mut err = format!(
+        "{} {} {} conflict markers: resolve them, then run gen generate again\n",
+        error_label(),
+        count(conflicts.len(), "file"),
+        if conflicts.len() == 1 { "has" } else { "have" },
+    );
+    for (path, lines) in &conflicts {
+        let _ = writeln!(err, "  conflict: {path}: line {}", line_list(lines));
+    }
+    Printed {
+        out,
+        err,
+        status: 1,
+    }
+}
+
+/// `gen check` as text: exit 0 when in sync, else 1 with a diff per file
+/// and a summary.
+pub fn check(update: &Update) -> Printed {
+    if update.is_up_to_date() {
+        let mut out = "in sync with gen.yaml\n".to_owned();
+        if update.rebuilt_records {
+            out.push_str(
+                "some of gen's records in .gen/ are missing; `gen generate` writes them again\n",
+            );
+        }
+        return Printed::ok(out);
+    }
+    let mut out = String::new();
+    for change in &update.changes {
+        out.push_str(&unified_diff(
+            &change.path,
+            change.before.as_deref(),
+            change.after.as_deref(),
+        ));
+    }
+    let _ = writeln!(out, "{}", drift_summary(update));
+    out.push_str("run `gen generate` to bring the project in line with gen.yaml\n");
+    Printed {
+        out,
+        err: String::new(),
+        status: 1,
+    }
+}
+
+/// `gen validate --format json`: the document, exit status as with text.
+pub fn validate_json(file: &Path, outcome: &Result<usize, Error>) -> Printed {
+    let document = ValidateJson::new(&file.display().to_string(), outcome);
+    Printed {
+        out: to_json(&document),
+        err: String::new(),
+        status: outcome.as_ref().err().map_or(0, Error::exit_code),
+    }
+}
+
+/// `gen check --format json`: the document, exit status as with text.
+pub fn check_json(outcome: &Result<Update, Error>) -> Printed {
+    let status = match outcome {
+        Ok(update) => u8::from(!update.is_up_to_date()),
+        Err(e) => e.exit_code(),
+    };
+    Printed {
+        out: to_json(&CheckJson::new(outcome)),
+        err: String::new(),
+        status,
+    }
 }
 
 /// A problem in the `--format json` documents.

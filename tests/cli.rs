@@ -372,7 +372,7 @@ fn every_error_starts_with_error() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.starts_with("error: 1 file have conflict markers"),
+        stderr.starts_with("error: 1 file has conflict markers"),
         "{stderr}"
     );
     assert!(
