@@ -269,11 +269,11 @@ pub fn new_project(dir: &Path, report: &NewReport, dry_run: bool) -> Printed {
         count(report.files.len(), "file"),
         dir.display()
     );
-    let _ = write!(
-        out,
-        "\nnext steps:\n  cd {}\n  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'\n  alembic upgrade head && uvicorn app.main:app --reload\n",
-        dir.display()
-    );
+    let _ = writeln!(out, "\nnext steps:\n  cd {}", dir.display());
+    out.push_str(concat!(
+        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'\n",
+        "  alembic upgrade head && uvicorn app.main:app --reload\n",
+    ));
     Printed::ok(out)
 }
 

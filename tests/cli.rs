@@ -477,6 +477,14 @@ fn check_as_json_lists_the_files_that_drifted() {
             .starts_with("--- ")
     );
     assert!(!coloured(doc.to_string().as_bytes()));
+    // The documented shape (README, "JSON output for editors and CI").
+    let keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(
+        keys(&doc),
+        ["diagnostics", "files", "in_sync", "migration", "summary"]
+    );
+    assert_eq!(keys(&doc["files"][0]), ["action", "diff", "path"]);
 
     std::fs::write(&spec, v1.replace("max_length: 100}", "max_length: [")).unwrap();
     let (code, doc) = json(&args);
