@@ -154,8 +154,8 @@ def venv_python(project: Path) -> Path:
             run([sys.executable, "-m", "venv", venv])
     import tomllib
 
-    pyproject = tomllib.loads((project / "pyproject.toml").read_text())["project"]
-    deps = pyproject["dependencies"] + pyproject["optional-dependencies"]["dev"]
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    deps = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
     if has_uv:
         run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python, *deps, "-c", constraints])
     else:

@@ -9,6 +9,7 @@
 //! | YAML double-quoted scalar | [`yaml`] (and [`yaml_plain`], which leaves safe words unquoted) | `yaml` |
 //! | INI value (configparser) | [`ini`] | `ini` |
 //! | Markdown inline text | [`markdown`] | `md` |
+//! | POSIX shell word | [`shell`] | `sh` |
 //!
 //! Rust code that lays out a file calls the function; templates apply the
 //! filter (`{{ model.project.title | md }}`), registered by
@@ -180,6 +181,13 @@ fn filter(
     }
 }
 
+/// A POSIX shell word, single quotes included (POSIX.1-2017, 2.2.2
+/// "Single-Quotes": nothing inside them is special but `'` itself, which
+/// is closed, escaped and reopened as `'\''`).
+pub fn shell(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
 /// Registers the filters of the table above with `tera`.
 pub fn register_filters(tera: &mut Tera) {
     tera.register_filter("py", filter("py", python::string));
@@ -188,6 +196,7 @@ pub fn register_filters(tera: &mut Tera) {
     tera.register_filter("yaml", filter("yaml", yaml));
     tera.register_filter("ini", filter("ini", ini));
     tera.register_filter("md", filter("md", markdown));
+    tera.register_filter("sh", filter("sh", shell));
 }
 
 #[cfg(test)]
@@ -199,6 +208,12 @@ mod tests {
         assert_eq!(toml("Shop API"), "\"Shop API\"");
         assert_eq!(toml("C:\\Users \"x\""), "\"C:\\\\Users \\\"x\\\"\"");
         assert_eq!(toml("a\0b\n\u{7f}\t"), "\"a\\u0000b\\n\\u007F\t\"");
+    }
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(shell("a b"), "'a b'");
+        assert_eq!(shell("it's $HOME"), "'it'\\''s $HOME'");
     }
 
     #[test]

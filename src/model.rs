@@ -83,6 +83,9 @@ pub struct Auth {
     pub user_not_null_on_update: String,
     /// `"name": value,` lines of a valid value for each user field (tests).
     pub user_sample: Vec<String>,
+    /// JSON signup body of the README's curl example: an email, a
+    /// password and a valid value for each user field.
+    pub signup_json: String,
     /// JSON names of the user fields whose Python attribute differs (`from`
     /// for `from_`), for the test that the API uses the names.
     pub user_renamed: Vec<String>,

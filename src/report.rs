@@ -271,8 +271,8 @@ pub fn new_project(dir: &Path, report: &NewReport, dry_run: bool) -> Printed {
     );
     let _ = writeln!(out, "\nnext steps:\n  cd {}", dir.display());
     out.push_str(concat!(
-        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'\n",
-        "  alembic upgrade head && uvicorn app.main:app --reload\n",
+        "  uv sync && uv run alembic upgrade head\n",
+        "  uv run fastapi dev\n",
     ));
     Printed::ok(out)
 }

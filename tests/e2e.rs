@@ -125,8 +125,8 @@ fn setup_venv() -> PathBuf {
             python.to_str().unwrap(),
             "-r",
             dir.join("pyproject.toml").to_str().unwrap(),
-            "--extra",
-            "dev",
+            "--group",
+            &format!("{}:dev", dir.join("pyproject.toml").display()),
             "schemathesis",
             "-c",
             constraints.to_str().unwrap(),
@@ -689,4 +689,136 @@ fn fuzz_blog() {
 #[test]
 fn fuzz_todo() {
     fuzz_project("todo", "examples/todo.yaml");
+}
+
+/// The `sh` code blocks of the generated README's "Run it" section, each
+/// as its lines.
+fn run_it_blocks(readme: &str) -> Vec<Vec<String>> {
+    let section = readme
+        .split("\n## Run it\n")
+        .nth(1)
+        .expect("the README has a \"## Run it\" section");
+    let section = section.split("\n### ").next().unwrap_or(section);
+    section
+        .split("```sh\n")
+        .skip(1)
+        .map(|block| {
+            block
+                .split("\n```")
+                .next()
+                .unwrap_or("")
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
+}
+
+/// The generated README's "Run it" section works as written on a fresh
+/// project: its setup command, then its run command (`uv run fastapi dev`,
+/// on a free port), then its curl examples (signup, login with the form
+/// body, first requests), each of which must answer 2xx. `uv sync` stands
+/// for installing the project into the shared virtualenv, which holds
+/// exactly what the project declares (pinned by the constraints file); a
+/// shell function `uv` runs `uv run CMD` as `CMD` from that virtualenv.
+#[test]
+fn readme_quickstart() {
+    use std::os::unix::process::CommandExt as _;
+
+    let python = python();
+    let bin = python.parent().unwrap().to_owned();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("blog");
+    let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "examples/blog.yaml"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let blocks = run_it_blocks(&readme);
+    let [commands, curls, ..] = &blocks[..] else {
+        panic!("\"Run it\" needs the commands block and the curl block:\n{readme}");
+    };
+    let [setup, serve] = &commands[..] else {
+        panic!("\"Run it\" promises two commands, one to set up and one to run: {commands:?}");
+    };
+    assert!(
+        setup.starts_with("uv sync"),
+        "the setup command starts by installing the project: {setup}"
+    );
+    assert!(curls.iter().all(|l| l.contains("curl ")), "{curls:?}");
+    assert!(
+        curls.iter().any(|l| l.contains("/auth/signup"))
+            && curls.iter().any(|l| l.contains("/auth/login")),
+        "{curls:?}"
+    );
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    drop(listener);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let prelude = "set -euo pipefail\n\
+        uv() { case \"$1\" in sync) ;; run) shift; \"$@\" ;; *) echo \"uv $1?\" >&2; return 1 ;; esac; }\n\
+        curl() { command curl --fail-with-body -sS \"$@\"; }\n";
+    let shell = |what: &str, script: &str| {
+        let mut cmd = Command::new("bash");
+        cmd.args(["-c", &format!("{prelude}{script}")])
+            .current_dir(&dir)
+            .env("PATH", &path)
+            .env_remove("DATABASE_URL")
+            .env_remove("REDIS_URL")
+            .env_remove("ENVIRONMENT");
+        let out = cmd.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{what} failed:\n{script}\n--- stdout\n{stdout}\n--- stderr\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    shell("the README's setup command", setup);
+
+    let log_path = tmp.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = Command::new("bash")
+        .args(["-c", &format!("{prelude}{serve} --port {port}")])
+        .current_dir(&dir)
+        .env("PATH", &path)
+        .env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
+        .env_remove("ENVIRONMENT")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let result = std::panic::catch_unwind(|| {
+        let base = format!("http://127.0.0.1:{port}");
+        shell(
+            "waiting for the server",
+            &format!(
+                "for _ in $(seq 200); do command curl -s -o /dev/null {base}/health && exit 0; sleep 0.3; done; exit 1"
+            ),
+        );
+        let script = curls.join("\n").replace("http://127.0.0.1:8000", &base);
+        let output = shell("the README's curl examples", &script);
+        assert!(output.contains("\"email\":\"ada@example.com\""), "{output}");
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", "--", &format!("-{}", server.id())])
+        .status();
+    let _ = server.wait();
+    if let Err(panic) = result {
+        eprintln!(
+            "--- server log\n{}",
+            std::fs::read_to_string(&log_path).unwrap_or_default()
+        );
+        std::panic::resume_unwind(panic);
+    }
 }

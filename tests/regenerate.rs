@@ -358,9 +358,10 @@ fn the_generated_ci_workflow_is_valid_yaml_that_runs_gen_check() {
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
     for needed in [
         "gen check",
-        "mypy --strict app",
-        "pytest",
-        "alembic upgrade head && alembic check",
+        "uv sync",
+        "uv run mypy --strict app",
+        "uv run pytest",
+        "uv run alembic upgrade head && uv run alembic check",
     ] {
         assert!(
             runs.iter().any(|r| r.contains(needed)),

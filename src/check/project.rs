@@ -116,6 +116,7 @@ pub(crate) fn auth(c: &mut Checker) -> Auth {
         user_schema_imports: String::new(),
         user_not_null_on_update: String::new(),
         user_sample: Vec::new(),
+        signup_json: String::new(),
         user_renamed: Vec::new(),
     }
 }
@@ -207,6 +208,10 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
     let (mut model_imports, mut schema_imports) = user_imports();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     let mut not_null = Vec::new();
+    let mut signup: Vec<(String, serde_json::Value)> = vec![
+        ("email".to_owned(), "ada@example.com".into()),
+        ("password".to_owned(), "correct-horse-battery".into()),
+    ];
     for (key, raw_field) in &raw {
         let path = join_key("auth.user_fields", key);
         let Some(plan) = user_field(c, &path, key, raw_field, &mut taken) else {
@@ -221,6 +226,7 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
             &mut auth.user_enums,
         );
         if let Some(v) = plan.samples_cache.first() {
+            signup.push((plan.name.clone(), v.clone()));
             auth.user_sample.push(format!(
                 "{}: {},",
                 python::string(&plan.name),
@@ -234,6 +240,11 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
         auth.user_columns.push(laid.column);
         auth.user_fields.push(laid.field);
     }
+    let members: Vec<String> = signup
+        .iter()
+        .map(|(k, v)| format!("{}: {v}", serde_json::Value::from(k.as_str())))
+        .collect();
+    auth.signup_json = format!("{{{}}}", members.join(", "));
     let mut guarded = vec!["\"email\"".to_owned()];
     guarded.extend(not_null);
     auth.user_not_null_on_update = call("@field_validator", &guarded, "", 4);
