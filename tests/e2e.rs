@@ -133,6 +133,38 @@ fn setup_venv() -> PathBuf {
         ],
         &[],
     );
+    // Every installed package is pinned: a dependency the constraints file
+    // does not name would float to upstream's latest release.
+    let pinned = std::fs::read_to_string(&constraints).unwrap();
+    let pinned: Vec<String> = pinned
+        .lines()
+        .filter_map(|l| l.split_once("=="))
+        .map(|(name, _)| name.to_lowercase().replace('_', "-"))
+        .collect();
+    let installed = run(
+        "list installed packages",
+        &base,
+        &system_python,
+        &[
+            "-m",
+            "uv",
+            "pip",
+            "freeze",
+            "--python",
+            python.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let unpinned: Vec<&str> = installed
+        .lines()
+        .filter_map(|l| l.split_once("=="))
+        .map(|(name, _)| name)
+        .filter(|name| !pinned.contains(&name.to_lowercase().replace('_', "-")))
+        .collect();
+    assert!(
+        unpinned.is_empty(),
+        "tests/e2e/constraints.txt does not pin {unpinned:?}: add them (README, \"Working on gen\")"
+    );
     python
 }
 
