@@ -242,6 +242,11 @@ pub const TABLE: &[Reserved] = &[
         "the default of timestamp columns (`app.database`)",
     ),
     row("uuid4", ClassBody, "the default of UUID keys"),
+    row(
+        "create_config",
+        ClassBody,
+        "the create schemas' `model_config` (`app.kit.schemas`)",
+    ),
     // Pydantic 1 methods BaseModel still has.
     row("construct", Pydantic, V1),
     row("copy", Pydantic, V1),
@@ -388,7 +393,9 @@ pub const TABLE: &[Reserved] = &[
     row("Lists", ClassName, "app.kit.endpoints"),
     row("PatchModel", ClassName, "app.kit.schemas"),
     row("Lister", ClassName, "app.kit.access"),
-    row("SortedQuery", ClassName, "app.kit.schemas"),
+    row("ReadModel", ClassName, "app.kit.schemas"),
+    row("Sort", ClassName, "app.kit.pagination"),
+    row("IncludeDeleted", ClassName, "app.kit.pagination"),
     row("ARRAY", ClassName, "sqlalchemy"),
     row("Annotated", ClassName, "typing"),
     row("Any", ClassName, "typing"),

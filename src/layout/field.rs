@@ -145,6 +145,14 @@ pub(crate) fn lay_out_field(
         enums.push(enum_type(f, class, class_name));
     }
     let (create_decl, update_decl) = request_decls(f);
+    let read_decl = read_decl(f);
+    // `schema_decl` is the one writer of `= Field(...)`.
+    if [&create_decl, &update_decl, &read_decl]
+        .iter()
+        .any(|decl| decl.contains(" = Field("))
+    {
+        schema_imports.uses("Field");
+    }
     LaidOut {
         boundaries: boundary_cases(f),
         field: Field {
@@ -154,7 +162,7 @@ pub(crate) fn lay_out_field(
             model_decl: model_decl(f),
             create_decl,
             update_decl,
-            read_decl: read_decl(f),
+            read_decl,
             unique: f.raw.unique,
             index: f.raw.index && !f.raw.unique,
         },
