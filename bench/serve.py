@@ -258,8 +258,10 @@ def drain(database: str, seconds: float = 60) -> None:
 
 def sort_keys(project: Path) -> tuple[list[str], str]:
     schemas = (project / "app/post/schemas.py").read_text()
-    keys = re.search(r"^SORT_KEYS = \(([^)]*)\)", schemas, re.M).group(1)
-    default = re.search(r'sort: SafeStr = Field\(\s*default="([^"]+)"', schemas).group(1)
+    # `sort_keys` on the list query class (SORT_KEYS at module level before).
+    keys = re.search(r"^\s*(?:SORT_KEYS|sort_keys) = \(([^)]*)\)", schemas, re.M).group(1)
+    # `sort: Sort = "-created_at"` (`sort: SafeStr = Field(default=...)` before).
+    default = re.search(r'sort: \w+ = (?:Field\(\s*default=)?"([^"]+)"', schemas).group(1)
     return re.findall(r'"([^"]+)"', keys), default
 
 
