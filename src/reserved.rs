@@ -386,6 +386,7 @@ pub const TABLE: &[Reserved] = &[
     row("Endpoints", ClassName, "app.kit.endpoints"),
     row("ListParams", ClassName, "the resource's router.py"),
     row("Lists", ClassName, "app.kit.endpoints"),
+    row("BodyModel", ClassName, "app.kit.schemas"),
     row("PatchModel", ClassName, "app.kit.schemas"),
     row("Lister", ClassName, "app.kit.access"),
     row("SortedQuery", ClassName, "app.kit.schemas"),
@@ -485,6 +486,7 @@ pub const TABLE: &[Reserved] = &[
     row("InstrumentedAttribute", ClassName, "sqlalchemy.orm"),
     row("Int32", ClassName, "app.schemas"),
     row("Int64", ClassName, "app.schemas"),
+    row("IsoDate", ClassName, "app.schemas"),
     row("Integer", ClassName, "sqlalchemy"),
     row("JSON", ClassName, "sqlalchemy"),
     row("JsonValue", ClassName, "pydantic"),
@@ -507,6 +509,10 @@ pub const TABLE: &[Reserved] = &[
     row("Sequence", ClassName, "collections.abc"),
     row("SessionDep", ClassName, "app.database.session"),
     row("StrEnum", ClassName, "enum"),
+    row("StrictBool", ClassName, "pydantic"),
+    row("StrictFiniteFloat", ClassName, "app.schemas"),
+    row("StrictInt", ClassName, "pydantic"),
+    row("StrictInt32", ClassName, "app.schemas"),
     row("String", ClassName, "sqlalchemy"),
     row("TYPE_CHECKING", ClassName, "typing"),
     row("Table", ClassName, "sqlalchemy"),
@@ -588,6 +594,17 @@ pub fn framework_reserved(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Why no table may be named `name`, or None when one may: SQLite
+/// refuses to create a table whose name starts with `sqlite_` in any case
+/// ("object name reserved for internal use"; SQLite's "CREATE TABLE"
+/// documentation). A prefix, so not a row of the table. PostgreSQL
+/// reserves `pg_` only for schemas, which gen does not create.
+pub fn table_reserved(name: &str) -> Option<&'static str> {
+    name.get(..7)
+        .is_some_and(|head| head.eq_ignore_ascii_case("sqlite_"))
+        .then_some("starts with `sqlite_`, which SQLite reserves for its own tables and refuses to create")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,5 +653,14 @@ mod tests {
             Some(Constant)
         );
         assert_eq!(python_name_clash("Post"), None);
+    }
+
+    #[test]
+    fn sqlite_prefix() {
+        assert!(table_reserved("sqlite_posts").is_some());
+        assert!(table_reserved("SQLite_posts").is_some());
+        assert_eq!(table_reserved("sqlite"), None);
+        assert_eq!(table_reserved("sqlites"), None);
+        assert_eq!(table_reserved("posts_sqlite_"), None);
     }
 }

@@ -43,6 +43,7 @@ impl ModuleImports {
         m.model.uses("Mapped").uses("mapped_column").uses("Base");
         m.schema
             .uses("BaseModel")
+            .uses("BodyModel")
             .uses("ConfigDict")
             .uses("Field")
             .uses("SafeStr")
