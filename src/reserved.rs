@@ -405,6 +405,7 @@ pub const TABLE: &[Reserved] = &[
     row("CrudTests", ClassName, "tests.kit.crud"),
     row("FieldTests", ClassName, "tests.kit.fields"),
     row("InvalidTests", ClassName, "tests.kit.fields"),
+    row("InvalidUpdateTests", ClassName, "tests.kit.fields"),
     row("NotNullTests", ClassName, "tests.kit.fields"),
     row("BoundaryTests", ClassName, "tests.kit.fields"),
     row("ReadOnlyTests", ClassName, "tests.kit.fields"),
@@ -602,7 +603,9 @@ pub fn framework_reserved(name: &str) -> Option<&'static str> {
 pub fn table_reserved(name: &str) -> Option<&'static str> {
     name.get(..7)
         .is_some_and(|head| head.eq_ignore_ascii_case("sqlite_"))
-        .then_some("starts with `sqlite_`, which SQLite reserves for its own tables and refuses to create")
+        .then_some(
+            "starts with `sqlite_`, which SQLite reserves for its own tables and refuses to create",
+        )
 }
 
 #[cfg(test)]

@@ -156,8 +156,16 @@ fn resource_head(
     // names, not in files; fine.
     let plural = plural(c, &path, &snake, r);
     if let Some((message, help)) = table_problem(&plural) {
-        let at = if r.plural.is_some() { join_key(&path, "plural") } else { path.clone() };
-        c.at_key(&at, format!("resource `{key}` would use table `{plural}`, which {message}"), help);
+        let at = if r.plural.is_some() {
+            join_key(&path, "plural")
+        } else {
+            path.clone()
+        };
+        c.at_key(
+            &at,
+            format!("resource `{key}` would use table `{plural}`, which {message}"),
+            help,
+        );
         return None;
     }
     if let Some(owner) = seen_tables.get(&plural) {
@@ -274,7 +282,8 @@ fn table_problem(table: &str) -> Option<(String, String)> {
     if let Some(why) = reserved::table_reserved(table) {
         return Some((
             why.to_owned(),
-            "set `plural:` to a name that does not start with `sqlite_`, or rename the resource".to_owned(),
+            "set `plural:` to a name that does not start with `sqlite_`, or rename the resource"
+                .to_owned(),
         ));
     }
     (table.len() > schema::names::MAX_BYTES).then(|| {

@@ -93,13 +93,18 @@ pub(crate) fn constraints(f: &FieldPlan) -> Vec<String> {
 }
 
 /// `name: annotation = Field(args)`, or `= value` when the only argument
-/// is a default, or a bare annotation when there are none.
+/// is a default that is not a list or a dict, or a bare annotation when
+/// there are none. A mutable default stays in `Field(default=...)`: ruff's
+/// RUF012 takes a bare one for a shared class attribute, since it cannot see
+/// that the class (a `BodyModel`) is a Pydantic model, which copies it.
 pub(crate) fn schema_decl(name: &str, annotation: &str, args: Vec<String>) -> String {
     let head = format!("{name}: {annotation}");
     match args.as_slice() {
         [] => head,
         [only]
             if only.starts_with("default=")
+                && !only.starts_with("default={")
+                && !only.starts_with("default=[")
                 && 4 + head.len() + only.len() - 5 <= python::LINE_LENGTH =>
         {
             format!("{head} = {}", &only["default=".len()..])
@@ -168,7 +173,12 @@ pub(crate) fn lay_out_field(
         invalid_update: if f.raw.read_only {
             Vec::new()
         } else {
-            params(f, invalid_values(f).into_iter().filter(|(case, _)| case != "missing"))
+            params(
+                f,
+                invalid_values(f)
+                    .into_iter()
+                    .filter(|(case, _)| case != "missing"),
+            )
         },
     }
 }

@@ -274,7 +274,11 @@ pub(crate) fn invalid_values(f: &FieldPlan) -> Vec<Invalid> {
 const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
     (
         FieldType::Bool,
-        &[("wrong-type", "\"not a bool\""), ("number", "1"), ("string", "\"true\"")],
+        &[
+            ("wrong-type", "\"not a bool\""),
+            ("number", "1"),
+            ("string", "\"true\""),
+        ],
     ),
     (
         FieldType::Date,
