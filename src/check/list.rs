@@ -253,6 +253,8 @@ impl ListBuilder<'_> {
             let decl = if attr == name {
                 format!("{name}: {eq_type} | None = None")
             } else {
+                self.imports
+                    .push((module_of("Field").into(), "Field".into()));
                 call(
                     &format!("{attr}: {eq_type} | None = Field"),
                     &[
@@ -289,6 +291,8 @@ impl ListBuilder<'_> {
             }
         }
         if ops.contains {
+            self.imports
+                .push((module_of("Field").into(), "Field".into()));
             let p = format!("{name}__contains");
             let decl = format!("{p}: SafeStr | None = Field(default=None, max_length=200)");
             let cond = Condition::call(
@@ -472,6 +476,8 @@ impl ListBuilder<'_> {
         if !self.spec.search.is_empty() {
             self.imports
                 .push((module_of("SafeStr").into(), "SafeStr".into()));
+            self.imports
+                .push((module_of("Field").into(), "Field".into()));
         }
     }
 

@@ -295,7 +295,7 @@ fn user_imports() -> (Imports, Imports) {
         .uses("ConfigDict")
         .uses("CanonicalEmail")
         .uses("Field")
-        .uses("BodyModel")
+        .uses("StorableText")
         .uses("PatchModel")
         .uses("Page")
         .uses("SafeStr")

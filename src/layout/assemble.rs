@@ -12,6 +12,7 @@ use crate::python::{self, Imports};
 use crate::schema;
 use crate::spec::RawField;
 use crate::testplan::resource::Plan;
+use serde_json::Value as Json;
 
 /// The pieces of a resource laid out before its assembly.
 pub(crate) struct Parts {
@@ -150,6 +151,26 @@ fn lay_out_api(
     crate::layout::api::lay_out_api(facts, &input)
 }
 
+/// `model_config = create_config({...})` of the Create schema (at 4
+/// spaces), showing `example` in the OpenAPI document, laid out as `ruff
+/// format` leaves it: on one line when it fits, else the dict on a line of
+/// its own, else the dict exploded one entry per line.
+fn create_config(example: &[(String, Json)]) -> String {
+    let head = "model_config = create_config(";
+    let entries: Vec<String> = example
+        .iter()
+        .map(|(key, value)| format!("{}: {}", python::string(key), python::literal(value)))
+        .collect();
+    let one_line = format!("{{{}}}", entries.join(", "));
+    if 4 + head.len() + one_line.chars().count() + 1 <= python::LINE_LENGTH {
+        format!("{head}{one_line})")
+    } else if 8 + one_line.chars().count() <= python::LINE_LENGTH {
+        format!("{head}\n        {one_line}\n    )")
+    } else {
+        format!("{head}\n        {}\n    )", python::dict_at(example, 8))
+    }
+}
+
 /// Assembles the resource `b` laid out from `parts`, its test `plan` and
 /// its `table`. Most of its length is the one literal of [`Resource`],
 /// every field in one place, each computed by a helper above or by the
@@ -172,10 +193,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
     };
     let repository_decl = service.declaration();
     let service_imports = service.imports(&b.service_targets);
-    let create_config = format!(
-        "model_config = ConfigDict(\n        extra=\"forbid\",\n        json_schema_extra={{\n            \"examples\": [\n                {},\n            ],\n        }},\n    )",
-        python::dict_at(&plan.example, 16)
-    );
+    let create_config = create_config(&plan.example);
     let tag = names::kebab(plural);
     let (description_py, tag_entry, description_doc) = descriptions(facts, &tag);
     let api = lay_out_api(

@@ -93,18 +93,13 @@ pub(crate) fn constraints(f: &FieldPlan) -> Vec<String> {
 }
 
 /// `name: annotation = Field(args)`, or `= value` when the only argument
-/// is a default that is not a list or a dict, or a bare annotation when
-/// there are none. A mutable default stays in `Field(default=...)`: ruff's
-/// RUF012 takes a bare one for a shared class attribute, since it cannot see
-/// that the class (a `BodyModel`) is a Pydantic model, which copies it.
+/// is a default, or a bare annotation when there are none.
 pub(crate) fn schema_decl(name: &str, annotation: &str, args: Vec<String>) -> String {
     let head = format!("{name}: {annotation}");
     match args.as_slice() {
         [] => head,
         [only]
             if only.starts_with("default=")
-                && !only.starts_with("default={")
-                && !only.starts_with("default=[")
                 && 4 + head.len() + only.len() - 5 <= python::LINE_LENGTH =>
         {
             format!("{head} = {}", &only["default=".len()..])
@@ -154,6 +149,14 @@ pub(crate) fn lay_out_field(
         enums.push(enum_type(f, class, class_name));
     }
     let (create_decl, update_decl) = request_decls(f);
+    let read_decl = read_decl(f);
+    // `schema_decl` is the one writer of `= Field(...)`.
+    if [&create_decl, &update_decl, &read_decl]
+        .iter()
+        .any(|decl| decl.contains(" = Field("))
+    {
+        schema_imports.uses("Field");
+    }
     LaidOut {
         boundaries: boundary_cases(f),
         field: Field {
@@ -163,7 +166,7 @@ pub(crate) fn lay_out_field(
             model_decl: model_decl(f),
             create_decl,
             update_decl,
-            read_decl: read_decl(f),
+            read_decl,
             unique: f.raw.unique,
             index: f.raw.index && !f.raw.unique,
         },

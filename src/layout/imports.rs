@@ -43,12 +43,11 @@ impl ModuleImports {
         m.model.uses("Mapped").uses("mapped_column").uses("Base");
         m.schema
             .uses("BaseModel")
-            .uses("BodyModel")
-            .uses("ConfigDict")
-            .uses("Field")
-            .uses("SafeStr")
+            .uses("create_config")
+            .uses("StorableText")
             .uses("PatchModel")
-            .uses("SortedQuery");
+            .uses("ReadModel")
+            .uses("Sort");
         for (module, name) in &facts.list_imports {
             m.schema.from(module, name);
         }
@@ -67,7 +66,7 @@ impl ModuleImports {
         }
         if r.soft_delete {
             m.model.uses("datetime").uses("UTCDateTime");
-            m.schema.uses("datetime");
+            m.schema.uses("datetime").uses("IncludeDeleted");
         }
         m.dependencies_and_hooks(facts, own_id);
         m
