@@ -1,16 +1,13 @@
 //! The commands, as library functions the binary calls. Each returns what
 //! it did (or would do) for the binary to print; only `write::apply` writes.
 
-use std::fmt::Write as _;
 use std::path::Path;
-
-use similar::TextDiff;
 
 use crate::error::Error;
 use crate::escape;
 use crate::model::Model;
 use crate::names;
-use crate::project::{self, Action, Options, Update};
+use crate::project::{self, Options, Update};
 use crate::render::{self, Plan, SPEC_FILE};
 use crate::spec::{self, Spec};
 
@@ -335,81 +332,6 @@ pub fn add_resource(
         write::apply(dir, &update.changeset)?;
     }
     Ok((text, update))
-}
-
-/// A unified diff of one change (similar), with `a/` and `b/` headers.
-pub fn unified_diff(path: &str, before: Option<&str>, after: Option<&str>) -> String {
-    let (a, b) = (before.unwrap_or(""), after.unwrap_or(""));
-    let old = if before.is_some() {
-        format!("a/{path}")
-    } else {
-        "/dev/null".to_owned()
-    };
-    let new = if after.is_some() {
-        format!("b/{path}")
-    } else {
-        "/dev/null".to_owned()
-    };
-    TextDiff::from_lines(a, b)
-        .unified_diff()
-        .context_radius(3)
-        .header(&old, &new)
-        .to_string()
-}
-
-/// A line per change (`update app/post/models.py`), optionally with diffs.
-pub fn describe(update: &Update, diffs: bool) -> String {
-    let mut out = String::new();
-    for c in &update.changes {
-        let verb = match &c.action {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Merge => "merge (hand edits kept)",
-            Action::Conflict(_) => "CONFLICT",
-            Action::Overwrite => "overwrite (hand edits replaced, --force)",
-            Action::Delete => "delete",
-        };
-        let _ = writeln!(out, "{verb:>10} {}", c.path);
-        if let Action::Conflict(lines) = &c.action {
-            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
-            let _ = writeln!(
-                out,
-                "           conflict markers at line {}",
-                lines.join(", ")
-            );
-        }
-        if diffs {
-            out.push_str(&unified_diff(
-                &c.path,
-                c.before.as_deref(),
-                c.after.as_deref(),
-            ));
-        }
-    }
-    for path in &update.kept {
-        let _ = writeln!(
-            out,
-            "{:>10} {path} (no longer generated; left in place because it was edited)",
-            "keep"
-        );
-    }
-    out
-}
-
-/// The `gen check` summary: "3 files differ, 1 missing, migration pending".
-pub fn drift_summary(update: &Update) -> String {
-    let missing = update.changes.iter().filter(|c| c.before.is_none()).count();
-    let differ = update.changes.len() - missing;
-    let mut parts = vec![format!(
-        "{differ} file{} differ{}",
-        if differ == 1 { "" } else { "s" },
-        if differ == 1 { "s" } else { "" }
-    )];
-    parts.push(format!("{missing} missing"));
-    if update.revision.is_some() {
-        parts.push("migration pending".into());
-    }
-    parts.join(", ")
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub(crate) mod parallel;
 pub mod project;
 pub mod python;
 pub mod render;
+pub mod report;
 pub mod reserved;
 pub mod schema;
 pub mod spec;

@@ -5,10 +5,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use anstream::AutoStream;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use r#gen::app::{self, NewResource};
 use r#gen::error::Error;
-use r#gen::project::{Options, Update};
+use r#gen::project::Options;
+use r#gen::report::{self, Printed};
 
 /// mimalloc: gen allocates many small strings and JSON values (the spec's
 /// nodes, every template context), where it is markedly faster than the
@@ -26,10 +28,31 @@ Examples:
   gen validate examples/blog.yaml          check a spec and list every problem
   gen resource Tag name:string:unique      add a resource to gen.yaml and regenerate
   gen generate                             regenerate after editing gen.yaml
-  gen check                                exit 1 when the code has drifted from the spec")]
+  gen check                                exit 1 when the code has drifted from the spec
+  gen completions bash > ~/.local/share/bash-completion/completions/gen")]
 struct Cli {
+    /// Colour diagnostics and change lists: `auto` on a terminal unless
+    /// NO_COLOR is set (https://no-color.org), `always`, or `never`.
+    #[arg(long, global = true, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto)]
+    color: clap::ColorChoice,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How `validate` and `check` print their findings.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// For people: text, coloured on a terminal.
+    Text,
+    /// For editors and CI: one JSON document on standard output (shape in the README).
+    Json,
+}
+
+#[derive(Args)]
+struct FormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
 }
 
 #[derive(Args)]
@@ -83,10 +106,14 @@ Examples:
   gen validate gen.yaml
   gen validate examples/blog.yaml
 
+  gen validate gen.yaml --format json      every problem with line and column, for editors
+
 Exit status: 0 valid, 2 problems found, 1 the file could not be read.")]
     Validate {
         /// The spec file to check.
         file: PathBuf,
+        #[command(flatten)]
+        format: FormatArgs,
     },
     /// Add a resource to the project's gen.yaml (in place) and regenerate.
     #[command(after_help = "\
@@ -158,6 +185,7 @@ and editors with the YAML language server complete and check it as you type.
 Examples:
   gen check
   gen check --project services/blog
+  gen check --format json                  the files that drifted, for CI annotations
 
 Prints a unified diff per file and a summary such as
 \"3 files differ, 1 missing, migration pending\". Exit status: 0 in sync,
@@ -165,6 +193,20 @@ Prints a unified diff per file and a summary such as
     Check {
         #[command(flatten)]
         project: ProjectArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+    },
+    /// Print a shell completion script for gen.
+    #[command(after_help = "\
+Examples:
+  gen completions bash > ~/.local/share/bash-completion/completions/gen
+  gen completions zsh > ~/.zfunc/_gen      with fpath+=~/.zfunc before compinit
+  gen completions fish > ~/.config/fish/completions/gen.fish
+  gen completions powershell >> $PROFILE")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -172,8 +214,8 @@ Prints a unified diff per file and a summary such as
 /// (`gen check | head -1`) ends the report, not the command: later lines
 /// are dropped quietly and the exit status is the command's own.
 struct Console {
-    stdout: io::StdoutLock<'static>,
-    stderr: io::StderrLock<'static>,
+    stdout: AutoStream<io::StdoutLock<'static>>,
+    stderr: AutoStream<io::StderrLock<'static>>,
     /// Standard output failed; no more is written to it.
     out_closed: bool,
     /// Standard error failed; no more is written to it.
@@ -183,10 +225,17 @@ struct Console {
 }
 
 impl Console {
-    fn new() -> Console {
+    /// Both streams, styled or stripped as `color` asks (`auto`: on a
+    /// terminal unless NO_COLOR or CLICOLOR=0 is set).
+    fn new(color: clap::ColorChoice) -> Console {
+        let choice = match color {
+            clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
+            clap::ColorChoice::Always => anstream::ColorChoice::Always,
+            clap::ColorChoice::Never => anstream::ColorChoice::Never,
+        };
         Console {
-            stdout: io::stdout().lock(),
-            stderr: io::stderr().lock(),
+            stdout: AutoStream::new(io::stdout().lock(), choice),
+            stderr: AutoStream::new(io::stderr().lock(), choice),
             out_closed: false,
             err_closed: false,
             failure: None,
@@ -231,19 +280,14 @@ impl Console {
     }
 }
 
-/// `print!` to a [`Console`].
-macro_rules! say {
-    ($con:expr, $($arg:tt)*) => { $con.out(format_args!($($arg)*)) };
-}
-
-/// `println!` to a [`Console`].
-macro_rules! sayln {
-    ($con:expr, $($arg:tt)*) => { $con.out(format_args!("{}\n", format_args!($($arg)*))) };
-}
-
-/// `eprintln!` to a [`Console`].
-macro_rules! warn {
-    ($con:expr, $($arg:tt)*) => { $con.err(format_args!("{}\n", format_args!($($arg)*))) };
+impl Console {
+    /// Prints `printed`: standard output, then standard error.
+    fn print(&mut self, printed: &Printed) {
+        self.out(format_args!("{}", printed.out));
+        if !printed.err.is_empty() {
+            self.err(format_args!("{}", printed.err));
+        }
+    }
 }
 
 fn options(w: &WriteArgs) -> Options {
@@ -254,154 +298,24 @@ fn options(w: &WriteArgs) -> Options {
     }
 }
 
-/// Prints what an update did (or would do); returns the exit status.
-fn report(con: &mut Console, update: &Update, dry_run: bool) -> ExitCode {
-    if update.is_up_to_date() {
-        if !update.rebuilt_records {
-            sayln!(con, "the project is up to date; nothing to write");
-        } else if dry_run {
-            sayln!(
-                con,
-                "the project is up to date; gen's missing records in .gen/ would be written again"
-            );
-        } else {
-            sayln!(
-                con,
-                "the project is up to date; gen's missing records in .gen/ are written again"
-            );
-        }
-        return ExitCode::SUCCESS;
-    }
-    say!(con, "{}", app::describe(update, dry_run));
-    if let Some(revision) = &update.revision {
-        sayln!(
-            con,
-            "new migration: {revision} (run `alembic upgrade head`)"
-        );
-    }
-    if dry_run {
-        sayln!(con, "{:>10} {} files", "unchanged", update.unchanged);
-        sayln!(con, "dry run: nothing was written");
-        return ExitCode::SUCCESS;
-    }
-    let conflicts = update.conflicts();
-    if conflicts.is_empty() {
-        sayln!(
-            con,
-            "{} file{} written",
-            update.changes.len(),
-            if update.changes.len() == 1 { "" } else { "s" }
-        );
-        ExitCode::SUCCESS
-    } else {
-        for (path, lines) in &conflicts {
-            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
-            warn!(con, "conflict: {path}: line {}", lines.join(", "));
-        }
-        warn!(
-            con,
-            "{} file{} have conflict markers: resolve them, then run gen generate again",
-            conflicts.len(),
-            if conflicts.len() == 1 { "" } else { "s" }
-        );
-        ExitCode::from(1)
-    }
-}
-
-/// `gen new`: writes the project (or lists its files with `dry_run`) and
-/// prints the next steps.
-fn new(
-    con: &mut Console,
-    dir: &std::path::Path,
-    spec: Option<&std::path::Path>,
-    force: bool,
-    dry_run: bool,
-) -> Result<ExitCode, Error> {
-    let report = app::new_project(dir, spec, force, dry_run)?;
-    if dry_run {
-        for file in &report.files {
-            sayln!(con, "    create {}", dir.join(file).display());
-        }
-        sayln!(con, "dry run: nothing was written");
-        return Ok(ExitCode::SUCCESS);
-    }
-    if report.starter {
-        sayln!(
-            con,
-            "wrote a starter spec to {}",
-            dir.join("gen.yaml").display()
-        );
-    }
-    sayln!(
-        con,
-        "created {} files in {}",
-        report.files.len(),
-        dir.display()
-    );
-    say!(con, "\n");
-    sayln!(con, "next steps:");
-    sayln!(con, "  cd {}", dir.display());
-    sayln!(
-        con,
-        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'"
-    );
-    sayln!(
-        con,
-        "  alembic upgrade head && uvicorn app.main:app --reload"
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `gen check`: exit 0 when the project is in sync, else 1 with a diff per
-/// file and a summary.
-fn check(con: &mut Console, project: &std::path::Path) -> Result<ExitCode, Error> {
-    let update = app::check(project)?;
-    if update.is_up_to_date() {
-        sayln!(con, "in sync with gen.yaml");
-        if update.rebuilt_records {
-            sayln!(
-                con,
-                "some of gen's records in .gen/ are missing; `gen generate` writes them again"
-            );
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    for change in &update.changes {
-        say!(
-            con,
-            "{}",
-            app::unified_diff(
-                &change.path,
-                change.before.as_deref(),
-                change.after.as_deref()
-            )
-        );
-    }
-    sayln!(con, "{}", app::drift_summary(&update));
-    sayln!(
-        con,
-        "run `gen generate` to bring the project in line with gen.yaml"
-    );
-    Ok(ExitCode::from(1))
-}
-
-fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
-    match &cli.command {
+/// Runs the command; what it prints comes from [`report`].
+fn run(cli: &Cli) -> Result<Printed, Error> {
+    Ok(match &cli.command {
         Command::New {
             dir,
             spec,
             force,
             dry_run,
-        } => new(con, dir, spec.as_deref(), *force, *dry_run),
-        Command::Validate { file } => {
-            let n = app::validate_file(file)?;
-            sayln!(
-                con,
-                "{}: valid ({n} resource{})",
-                file.display(),
-                if n == 1 { "" } else { "s" }
-            );
-            Ok(ExitCode::SUCCESS)
+        } => {
+            let done = app::new_project(dir, spec.as_deref(), *force, *dry_run)?;
+            report::new_project(dir, &done, *dry_run)
+        }
+        Command::Validate { file, format } => {
+            let outcome = app::validate_file(file);
+            match format.format {
+                FormatArg::Json => report::validate_json(file, &outcome),
+                FormatArg::Text => report::valid(file, outcome?),
+            }
         }
         Command::Resource {
             name,
@@ -421,7 +335,7 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
             };
             let (_, update) =
                 app::add_resource(&project.project, &resource, options(write), write.dry_run)?;
-            Ok(report(con, &update, write.dry_run))
+            report::update(&update, write.dry_run)
         }
         Command::Generate {
             project,
@@ -433,32 +347,51 @@ fn run(con: &mut Console, cli: &Cli) -> Result<ExitCode, Error> {
                 ..options(write)
             };
             let update = app::generate(&project.project, options, write.dry_run)?;
-            Ok(report(con, &update, write.dry_run))
+            report::update(&update, write.dry_run)
         }
-        Command::Schema => {
-            say!(con, "{}", r#gen::spec::raw::json_schema());
-            Ok(ExitCode::SUCCESS)
+        Command::Schema => Printed {
+            out: r#gen::spec::raw::json_schema(),
+            ..Printed::default()
+        },
+        Command::Check { project, format } => {
+            let outcome = app::check(&project.project);
+            match format.format {
+                FormatArg::Json => report::check_json(&outcome),
+                FormatArg::Text => report::check(&outcome?),
+            }
         }
-        Command::Check { project } => check(con, &project.project),
-    }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "gen", &mut script);
+            Printed {
+                out: String::from_utf8_lossy(&script).into_owned(),
+                ..Printed::default()
+            }
+        }
+    })
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut con = Console::new();
-    let code = match run(&mut con, &cli) {
-        Ok(code) => code,
+    let mut con = Console::new(cli.color);
+    let code = match run(&cli) {
+        Ok(printed) => {
+            con.print(&printed);
+            ExitCode::from(printed.status)
+        }
         Err(error) => {
-            let code = error.exit_code();
-            warn!(con, "{:#}", anyhow::Error::new(error));
-            ExitCode::from(code)
+            con.err(format_args!("{}", report::error(&error)));
+            ExitCode::from(error.exit_code())
         }
     };
     con.flush();
     match con.failure.take() {
         // Standard output went to a file that could not take it: say so.
         Some(e) => {
-            warn!(con, "cannot write the report to standard output: {e}");
+            con.err(format_args!(
+                "{} cannot write the report to standard output: {e}\n",
+                report::error_label()
+            ));
             if code == ExitCode::SUCCESS {
                 ExitCode::from(1)
             } else {

@@ -1,6 +1,6 @@
 //! The command line.
 
-use crate::common::{gen_cmd, tree};
+use crate::common::{gen_cmd, gen_with_env, in_project, notebook, text, tree};
 
 #[test]
 fn help_has_examples_for_every_command() {
@@ -213,4 +213,282 @@ fn the_rust_code_is_formatted() {
         "cargo fmt --check:\n{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// The subcommands a completion script must offer.
+const SUBCOMMANDS: [&str; 7] = [
+    "new",
+    "validate",
+    "resource",
+    "generate",
+    "schema",
+    "check",
+    "completions",
+];
+
+#[test]
+fn completions_name_every_subcommand_in_each_shell() {
+    // How each script offers a subcommand.
+    type Offer = fn(&str) -> String;
+    let offers: [(&str, &str, Offer); 4] = [
+        ("bash", "complete -F", |sub| format!("gen,{sub})")),
+        ("zsh", "#compdef gen", |sub| format!("'{sub}:")),
+        ("fish", "complete -c gen", |sub| format!("-f -a \"{sub}\"")),
+        ("powershell", "Register-ArgumentCompleter", |sub| {
+            format!("[CompletionResult]::new('{sub}', '{sub}'")
+        }),
+    ];
+    for (shell, marker, offer) in offers {
+        let out = gen_cmd(&["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", text(&out));
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: no `{marker}`");
+        for sub in SUBCOMMANDS {
+            assert!(
+                script.contains(&offer(sub)),
+                "{shell}: `{sub}` is not offered"
+            );
+        }
+        // Options and their values are offered too.
+        assert!(script.contains("allow-destructive"), "{shell}: no option");
+        assert!(script.contains("json"), "{shell}: no `--format json`");
+    }
+    assert_eq!(gen_cmd(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+/// Does `bytes` hold an ANSI escape sequence?
+fn coloured(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|w| w == b"\x1b[")
+}
+
+#[test]
+fn colour_is_on_with_always_and_off_with_never_no_color_or_a_pipe() {
+    let bad = ["validate", "tests/specs/bad/unknown_type.yaml"];
+    let with = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = bad.to_vec();
+        args.extend(extra);
+        let out = gen_with_env(&args, env);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        out
+    };
+    let always = with(&["--color", "always"], &[]);
+    assert!(coloured(&always.stderr));
+    let plain = with(&["--color", "never"], &[]);
+    assert!(!coloured(&plain.stderr));
+    // Stripped of its escapes, the coloured report is the plain one.
+    let stripped = anstream::adapter::strip_bytes(&always.stderr).into_vec();
+    assert_eq!(stripped, plain.stderr);
+    // The output here is a pipe, not a terminal: no colour by default.
+    assert!(!coloured(&with(&[], &[]).stderr));
+    assert!(!coloured(&with(&["--color", "auto"], &[]).stderr));
+    // NO_COLOR turns `auto` off even where colour would be forced...
+    assert!(!coloured(
+        &with(&[], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]).stderr
+    ));
+    assert!(coloured(&with(&[], &[("CLICOLOR_FORCE", "1")]).stderr));
+    // ...and an explicit `--color always` overrides it (no-color.org).
+    assert!(coloured(
+        &with(&["--color", "always"], &[("NO_COLOR", "1")]).stderr
+    ));
+    // `--color` is global: it may come before the subcommand.
+    let mut first = vec!["--color", "always"];
+    first.extend(bad);
+    assert!(coloured(&gen_with_env(&first, &[]).stderr));
+}
+
+#[test]
+fn change_lists_and_diffs_are_coloured_on_request() {
+    let (_tmp, dir) = notebook();
+    let path = dir.join("gen.yaml");
+    let spec = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, spec.replace("max_length: 100}", "max_length: 120}")).unwrap();
+    let dry = in_project(&dir, &["generate", "--dry-run", "--color", "always"]);
+    assert!(dry.status.success(), "{}", text(&dry));
+    let shown = String::from_utf8(dry.stdout).unwrap();
+    assert!(shown.contains("\x1b[33m    update\x1b[0m app/"), "{shown}");
+    assert!(shown.contains("\x1b[32m+"), "{shown}");
+    let check = in_project(&dir, &["check", "--color", "always"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(coloured(&check.stdout));
+    let check = in_project(&dir, &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(!coloured(&check.stdout));
+}
+
+#[test]
+fn every_error_starts_with_error() {
+    let (_tmp, dir) = notebook();
+    let project = dir.to_str().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let mut cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["frobnicate"], 2),
+        (vec!["validate"], 2),
+        (vec!["validate", "tests/specs/bad/unknown_type.yaml"], 2),
+        (vec!["validate", "does/not/exist.yaml"], 1),
+        (vec!["new", project, "--spec", "examples/todo.yaml"], 2),
+        (
+            vec!["check", "--project", empty.path().to_str().unwrap()],
+            2,
+        ),
+        (vec!["resource", "Notebook", "--project", project], 2),
+        (vec!["resource", "Tag", "name", "--project", project], 2),
+        (
+            vec!["resource", "Tag", "name:string:shiny", "--project", project],
+            2,
+        ),
+    ];
+    let check = |cases: &[(Vec<&str>, i32)]| {
+        for (args, code) in cases {
+            let out = gen_with_env(args, &[]);
+            assert_eq!(out.status.code(), Some(*code), "{args:?}: {}", text(&out));
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert!(stderr.starts_with("error:"), "{args:?}:\n{stderr}");
+            let coloured = gen_with_env(&[&["--color", "always"], &args[..]].concat(), &[]);
+            let stripped = anstream::adapter::strip_bytes(&coloured.stderr).into_vec();
+            assert!(stripped.starts_with(b"error:"), "{args:?} in colour");
+        }
+    };
+    check(&cases);
+
+    // A destructive migration refused, then conflict markers written.
+    let spec = dir.join("gen.yaml");
+    let v1 = std::fs::read_to_string(&spec).unwrap();
+    let dropped = v1.replace("      archived: {type: bool, default: false}\n", "");
+    assert_ne!(dropped, v1);
+    std::fs::write(&spec, &dropped).unwrap();
+    cases = vec![(vec!["generate", "--project", project], 1)];
+    check(&cases);
+    std::fs::write(&spec, v1.replace("max_length: 100}", "max_length: 120}")).unwrap();
+    let models = dir.join("app/notebook/models.py");
+    let code = std::fs::read_to_string(&models).unwrap();
+    let edited = code.replacen(
+        "mapped_column(String(100))",
+        "mapped_column(String(100), comment=\"mine\")",
+        1,
+    );
+    assert_ne!(edited, code);
+    std::fs::write(&models, edited).unwrap();
+    let out = in_project(&dir, &["generate"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: 1 file has conflict markers"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("conflict: app/notebook/models.py: line"),
+        "{stderr}"
+    );
+}
+
+/// Runs gen and parses its standard output as one JSON document.
+fn json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = gen_with_env(args, &[]);
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", text(&out)));
+    assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out));
+    (out.status.code(), doc)
+}
+
+#[test]
+fn validate_as_json_gives_every_problem_with_its_position() {
+    let (code, doc) = json(&[
+        "validate",
+        "tests/specs/bad/unknown_type.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(2));
+    // The document as printed, keys in their documented order.
+    let printed = gen_cmd(&[
+        "validate",
+        "tests/specs/bad/unknown_type.yaml",
+        "--format",
+        "json",
+    ]);
+    insta::assert_snapshot!(String::from_utf8(printed.stdout).unwrap());
+    assert_eq!(doc["valid"], false);
+    let first = &doc["diagnostics"][0];
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(7), Some(21))
+    );
+    assert_eq!(first["path"], "resources.Post.fields.title.type");
+    assert_eq!(first["severity"], "error");
+    assert!(first["help"].as_str().unwrap().contains("`string`"));
+
+    let (code, doc) = json(&["validate", "examples/todo.yaml", "--format", "json"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["valid"], true);
+    assert!(doc["resources"].as_u64().unwrap() >= 1);
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+
+    let (code, doc) = json(&["validate", "does/not/exist.yaml", "--format", "json"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["diagnostics"][0]["file"], "does/not/exist.yaml");
+    assert!(doc["diagnostics"][0]["line"].is_null());
+
+    // Text stays the default.
+    let out = gen_cmd(&["validate", "examples/todo.yaml", "--format", "text"]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("valid"));
+}
+
+#[test]
+fn check_as_json_lists_the_files_that_drifted() {
+    let (_tmp, dir) = notebook();
+    let project = dir.to_str().unwrap();
+    let args = ["check", "--format", "json", "--project", project];
+    let (code, doc) = json(&args);
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["in_sync"], true);
+    assert_eq!(doc["files"], serde_json::json!([]));
+
+    std::fs::remove_file(dir.join("app/notebook/router.py")).unwrap();
+    let spec = dir.join("gen.yaml");
+    let v1 = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, v1.replace("max_length: 100}", "max_length: 120}")).unwrap();
+    let (code, doc) = json(&args);
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["in_sync"], false);
+    let files: Vec<(&str, &str)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["action"].as_str().unwrap()))
+        .collect();
+    assert!(
+        files.contains(&("app/notebook/router.py", "create")),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&("app/notebook/models.py", "update")),
+        "{files:?}"
+    );
+    assert!(
+        doc["migration"]
+            .as_str()
+            .unwrap()
+            .starts_with("migrations/versions/0002")
+    );
+    assert!(
+        doc["files"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .starts_with("--- ")
+    );
+    assert!(!coloured(doc.to_string().as_bytes()));
+    // The documented shape (README, "JSON output for editors and CI").
+    let keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(
+        keys(&doc),
+        ["diagnostics", "files", "in_sync", "migration", "summary"]
+    );
+    assert_eq!(keys(&doc["files"][0]), ["action", "diff", "path"]);
+
+    std::fs::write(&spec, v1.replace("max_length: 100}", "max_length: [")).unwrap();
+    let (code, doc) = json(&args);
+    assert_eq!(code, Some(2));
+    assert!(doc["diagnostics"][0]["line"].as_u64().is_some(), "{doc}");
+    assert_eq!(doc["files"], serde_json::json!([]));
 }

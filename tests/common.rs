@@ -10,8 +10,20 @@ pub fn root() -> PathBuf {
 
 /// Runs the `gen` binary with `args` from the repository root.
 pub fn gen_cmd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gen"))
+    gen_with_env(args, &[])
+}
+
+/// Runs the `gen` binary with `args` from the repository root, with the
+/// variables that decide colour (`NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`)
+/// taken from `env` only, never from the caller's environment.
+pub fn gen_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+        command.env_remove(name);
+    }
+    command
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .output()
         .expect("run gen")

@@ -1,6 +1,8 @@
 //! gen's tests, in one integration binary (faster to build than one per file).
 //!
-//! - `cli`: the command line: exit codes, help, `new` and `validate`.
+//! - `cli`: the command line: exit codes, help, `new` and `validate`,
+//!   completions, colour (`--color`, `NO_COLOR`), `error:` on every error,
+//!   `--format json`.
 //! - `bad_specs`: every spec under `tests/specs/bad/` is rejected with a
 //!   located, helpful message (snapshots) and nothing is written.
 //! - `snapshots`: the whole generated tree of each example (snapshots),

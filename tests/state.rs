@@ -65,6 +65,7 @@ fn assert_refused_everywhere(dir: &Path, outside: &Path, needle: &str) {
         assert_eq!(snapshot(dir), project, "{args:?} changed the project");
         assert_eq!(out.status.code(), Some(1), "{args:?}: {all}");
         assert!(all.contains(needle), "{args:?}: no `{needle}` in\n{all}");
+        assert!(out.stderr.starts_with(b"error: "), "{args:?}: {all}");
     }
 }
 
