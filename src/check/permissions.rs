@@ -136,28 +136,39 @@ pub(crate) fn frozenset<'a>(items: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
-/// The four rules of a resource: `permissions` when given, else what
-/// `owned` and `public_read` imply.
+/// Who may perform each action when `permissions` does not say, as
+/// `permissions` entries (`[]`: admins only), in the order read, create,
+/// update, delete. Secure by default: an owned resource's rows are their
+/// owner's (every signed-in user creates their own); a shared resource is
+/// read by signed-in users (by anyone with `public_read`) and written by
+/// admins only, until `permissions` grants writes to others.
+pub(crate) fn default_rules(owned: bool, public_read: bool) -> [&'static [&'static str]; 4] {
+    let read: &[&str] = if public_read {
+        &["anyone"]
+    } else if owned {
+        &["owner"]
+    } else {
+        &["authenticated"]
+    };
+    if owned {
+        [read, &["authenticated"], &["owner"], &["owner"]]
+    } else {
+        [read, &[], &[], &[]]
+    }
+}
+
+/// The four rules of a resource: `permissions` when given, else
+/// [`default_rules`].
 pub(crate) fn permissions(c: &mut Checker, path: &str, r: &RawResource) -> [ActionRule; 4] {
     let given = r.permissions.clone().unwrap_or_default();
-    let default_read: &[&str] = if r.public_read {
-        &["anyone"]
-    } else if r.owned {
-        &["owner"]
-    } else {
-        &["authenticated"]
-    };
-    let default_write: &[&str] = if r.owned {
-        &["owner"]
-    } else {
-        &["authenticated"]
-    };
+    let [default_read, default_create, default_update, default_delete] =
+        default_rules(r.owned, r.public_read);
     let mut out: [ActionRule; 4] = Default::default();
     let actions = [
         ("read", given.read.as_ref(), default_read),
-        ("create", given.create.as_ref(), &["authenticated"][..]),
-        ("update", given.update.as_ref(), default_write),
-        ("delete", given.delete.as_ref(), default_write),
+        ("create", given.create.as_ref(), default_create),
+        ("update", given.update.as_ref(), default_update),
+        ("delete", given.delete.as_ref(), default_delete),
     ];
     for (i, (action, list, default)) in actions.into_iter().enumerate() {
         let apath = join_key(&join_key(path, "permissions"), action);

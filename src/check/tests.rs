@@ -255,3 +255,33 @@ fn read_only_write_only_and_audit_shape_the_schemas_and_table() {
     assert!(r.create_config.contains("\"secret\""));
     assert!(!r.create_config.contains("\"score\""));
 }
+
+#[test]
+fn writes_to_shared_resources_need_a_grant() {
+    let m = model(
+        "version: 1\nproject: {name: p}\nresources:\n  Shared:\n    fields: {name: string}\n  Open:\n    public_read: true\n    fields: {name: string}\n  Granted:\n    permissions: {create: [authenticated], delete: [member]}\n    fields: {name: string}\n  Mine:\n    owned: true\n    fields: {name: string}\n",
+    );
+    let who = |name: &str| {
+        let r = m.resources.iter().find(|r| r.class_name == name).unwrap();
+        [&r.read, &r.create, &r.update, &r.delete].map(|a| (a.member, a.who.clone()))
+    };
+    use crate::model::Reach::{All, None, Own};
+    let admins = || (None, "admins".to_owned());
+    let signed_in = || (All, "signed-in users".to_owned());
+    assert_eq!(who("Shared"), [signed_in(), admins(), admins(), admins()]);
+    assert_eq!(
+        who("Open"),
+        [(All, "anyone".to_owned()), admins(), admins(), admins()]
+    );
+    assert_eq!(
+        who("Granted"),
+        [
+            signed_in(),
+            signed_in(),
+            admins(),
+            (All, "`member`, admins".to_owned())
+        ]
+    );
+    let owner = || (Own, "the owner, admins".to_owned());
+    assert_eq!(who("Mine"), [owner(), signed_in(), owner(), owner()]);
+}

@@ -142,7 +142,9 @@ pub struct RawList {
 }
 
 /// `permissions:` of a resource: who may perform each action. Entries are
-/// `anyone`, `authenticated`, `owner` or a role.
+/// `anyone`, `authenticated`, `owner` or a role; admins always may. An
+/// omitted action defaults to the owner's on an owned resource and to
+/// admins only for writes to a shared one (signed-in users read it).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPermissions {

@@ -368,9 +368,12 @@ fn fields(b: &Builder, d: &Data) -> SuiteFile {
 const OPERATIONS: [&str; 5] = ["create", "list", "read", "update", "delete"];
 
 /// The access table: (actor, operation, status) on a row the creator made.
-/// Only what the permissions decide for sure: the default role acting on
-/// its own row, or another user on it, only when the default role creates
-/// the rows.
+/// Only what the permissions decide for sure: the default role refused
+/// (403), acting on every row (when admins create the rows too: proof that
+/// a shared resource is readable, or writable only on a grant), acting on
+/// its own row, or on another's (404) when it is limited to its own; the
+/// default role creating and another user acting only when the default
+/// role creates the rows.
 fn access_cases(b: &Builder, d: &Data) -> Vec<(&'static str, &'static str, u16)> {
     let [read, create, update, delete] = &b.facts.rules;
     let role = b.default_role;
@@ -385,10 +388,16 @@ fn access_cases(b: &Builder, d: &Data) -> Vec<(&'static str, &'static str, u16)>
     let member = |rule: &crate::check::permissions::ActionRule, ok: u16| match rule.member(role) {
         Reach::None => Some(403),
         _ if d.member_creates => Some(ok),
-        _ => None,
+        Reach::All => Some(ok),
+        Reach::Own => Some(404),
     };
+    if let Some(status) = match create.member(role) {
+        Reach::None => Some(403),
+        _ => d.member_creates.then_some(201),
+    } {
+        cases.push(("member", "create", status));
+    }
     for (operation, rule, ok) in [
-        ("create", create, 201),
         ("list", read, 200),
         ("read", read, 200),
         ("update", update, 200),

@@ -4,7 +4,9 @@ Usage: python fuzz.py PROJECT_DIR DATABASE_URL
 Migrates the database, creates an admin, serves the app with uvicorn on a
 free local port, and runs schemathesis over every operation with the
 checks: no server error, responses match their schema, every status code
-is documented, content types match. Exits with schemathesis' status.
+is documented, content types match, a method a path does not serve is a
+405 with `Allow`, and OPTIONS' `Allow` lists exactly the documented
+methods. Exits with schemathesis' status.
 """
 
 import json
@@ -80,7 +82,8 @@ def main() -> int:
                 f"Authorization: Bearer {token}",
                 "--checks",
                 "not_a_server_error,response_schema_conformance,"
-                "status_code_conformance,content_type_conformance",
+                "status_code_conformance,content_type_conformance,"
+                "unsupported_method,allow_header_conformance",
                 "--generation-allow-x00",
                 "true",
                 "--max-examples",
