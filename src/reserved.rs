@@ -391,6 +391,7 @@ pub const TABLE: &[Reserved] = &[
     row("Endpoints", ClassName, "app.kit.endpoints"),
     row("ListParams", ClassName, "the resource's router.py"),
     row("Lists", ClassName, "app.kit.endpoints"),
+    row("StorableText", ClassName, "app.kit.schemas"),
     row("PatchModel", ClassName, "app.kit.schemas"),
     row("Lister", ClassName, "app.kit.access"),
     row("ReadModel", ClassName, "app.kit.schemas"),
@@ -411,6 +412,7 @@ pub const TABLE: &[Reserved] = &[
     row("CrudTests", ClassName, "tests.kit.crud"),
     row("FieldTests", ClassName, "tests.kit.fields"),
     row("InvalidTests", ClassName, "tests.kit.fields"),
+    row("InvalidUpdateTests", ClassName, "tests.kit.fields"),
     row("NotNullTests", ClassName, "tests.kit.fields"),
     row("BoundaryTests", ClassName, "tests.kit.fields"),
     row("ReadOnlyTests", ClassName, "tests.kit.fields"),
@@ -492,6 +494,7 @@ pub const TABLE: &[Reserved] = &[
     row("InstrumentedAttribute", ClassName, "sqlalchemy.orm"),
     row("Int32", ClassName, "app.schemas"),
     row("Int64", ClassName, "app.schemas"),
+    row("IsoDate", ClassName, "app.schemas"),
     row("Integer", ClassName, "sqlalchemy"),
     row("JSON", ClassName, "sqlalchemy"),
     row("JsonValue", ClassName, "pydantic"),
@@ -514,6 +517,10 @@ pub const TABLE: &[Reserved] = &[
     row("Sequence", ClassName, "collections.abc"),
     row("SessionDep", ClassName, "app.database.session"),
     row("StrEnum", ClassName, "enum"),
+    row("StrictBool", ClassName, "pydantic"),
+    row("StrictFiniteFloat", ClassName, "app.schemas"),
+    row("StrictInt", ClassName, "pydantic"),
+    row("StrictInt32", ClassName, "app.schemas"),
     row("String", ClassName, "sqlalchemy"),
     row("TYPE_CHECKING", ClassName, "typing"),
     row("Table", ClassName, "sqlalchemy"),
@@ -595,6 +602,19 @@ pub fn framework_reserved(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Why no table may be named `name`, or None when one may: SQLite
+/// refuses to create a table whose name starts with `sqlite_` in any case
+/// ("object name reserved for internal use"; SQLite's "CREATE TABLE"
+/// documentation). A prefix, so not a row of the table. PostgreSQL
+/// reserves `pg_` only for schemas, which gen does not create.
+pub fn table_reserved(name: &str) -> Option<&'static str> {
+    name.get(..7)
+        .is_some_and(|head| head.eq_ignore_ascii_case("sqlite_"))
+        .then_some(
+            "starts with `sqlite_`, which SQLite reserves for its own tables and refuses to create",
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,5 +663,14 @@ mod tests {
             Some(Constant)
         );
         assert_eq!(python_name_clash("Post"), None);
+    }
+
+    #[test]
+    fn sqlite_prefix() {
+        assert!(table_reserved("sqlite_posts").is_some());
+        assert!(table_reserved("SQLite_posts").is_some());
+        assert_eq!(table_reserved("sqlite"), None);
+        assert_eq!(table_reserved("sqlites"), None);
+        assert_eq!(table_reserved("posts_sqlite_"), None);
     }
 }

@@ -71,7 +71,12 @@ pub struct TypeRow {
     pub defaultable: bool,
     /// Python type inside `Mapped[...]`.
     pub python: &'static str,
-    /// Pydantic type in Create and Update schemas.
+    /// Pydantic type in Create and Update schemas: strict about JSON types
+    /// (FastAPI validates the parsed body as Python objects, so
+    /// `ConfigDict(strict=True)` would refuse ISO strings for dates, UUIDs,
+    /// decimals and enums): `StrictInt`, `StrictBool`, a float that takes no
+    /// `true`, dates and times that take no number; query parameters use
+    /// their own types (`check::list`), parsed from strings.
     pub input: &'static str,
     /// Pydantic type in the Read schema.
     pub output: &'static str,
@@ -91,10 +96,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "str",
-        input: "SafeStr",
+        input: "str",
         output: "str",
         model_imports: &["String"],
-        schema_imports: &["SafeStr"],
+        schema_imports: &[],
     },
     TypeRow {
         name: "text",
@@ -104,10 +109,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "str",
-        input: "SafeStr",
+        input: "str",
         output: "str",
         model_imports: &["Text"],
-        schema_imports: &["SafeStr"],
+        schema_imports: &[],
     },
     TypeRow {
         name: "int",
@@ -117,10 +122,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "int",
-        input: "int",
+        input: "StrictInt",
         output: "int",
         model_imports: &["Integer"],
-        schema_imports: &[],
+        schema_imports: &["StrictInt"],
     },
     TypeRow {
         name: "bigint",
@@ -130,10 +135,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "int",
-        input: "int",
+        input: "StrictInt",
         output: "int",
         model_imports: &["BigInteger"],
-        schema_imports: &[],
+        schema_imports: &["StrictInt"],
     },
     TypeRow {
         name: "float",
@@ -143,10 +148,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "float",
-        input: "FiniteFloat",
+        input: "StrictFiniteFloat",
         output: "float",
         model_imports: &["Double"],
-        schema_imports: &["FiniteFloat"],
+        schema_imports: &["StrictFiniteFloat"],
     },
     TypeRow {
         name: "decimal",
@@ -169,10 +174,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "bool",
-        input: "bool",
+        input: "StrictBool",
         output: "bool",
         model_imports: &["Boolean"],
-        schema_imports: &[],
+        schema_imports: &["StrictBool"],
     },
     TypeRow {
         name: "date",
@@ -182,10 +187,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: false,
         python: "date",
-        input: "date",
+        input: "IsoDate",
         output: "date",
         model_imports: &["Date", "date"],
-        schema_imports: &["date"],
+        schema_imports: &["IsoDate", "date"],
     },
     TypeRow {
         name: "datetime",
@@ -299,10 +304,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: false,
         defaultable: false,
         python: "list[int]",
-        input: "list[Int32]",
+        input: "list[StrictInt32]",
         output: "list[int]",
         model_imports: &["ARRAY", "Integer", "JSON"],
-        schema_imports: &["Int32"],
+        schema_imports: &["StrictInt32"],
     },
 ];
 

@@ -61,7 +61,8 @@ fn class_body_names(source: &str) -> BTreeSet<String> {
         if !in_class {
             continue;
         }
-        if indent == 4 {
+        // `) -> T:` closes a signature written over several lines.
+        if indent == 4 && !line.trim_start().starts_with(')') {
             in_method = false;
         } else if in_method {
             continue;

@@ -3,15 +3,17 @@
 use crate::check::fields::{FieldPlan, field, member_name};
 use crate::check::{Checker, MAX_PREFIX};
 use crate::diagnostics::allowed_help;
+use crate::layout::api::not_null_decl;
 use crate::layout::field::lay_out_field;
 use crate::model::{Auth, Project};
 use crate::names;
-use crate::python::{self, Imports, call};
+use crate::python::{self, Imports};
 use crate::reserved::{self, Class};
 use crate::spec::spans::join_key;
 use crate::spec::{RawAuth, RawField};
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// Checks `project:` (name, title, description, version, `api_prefix`)
 /// and resolves it, with its strings already quoted for Python.
@@ -40,12 +42,11 @@ pub(crate) fn project(c: &mut Checker) -> Project {
         );
     }
     let api_prefix = p.api_prefix.clone().unwrap_or_else(|| "/api/v1".to_owned());
-    let prefix_ok = Regex::new(r"^(/[A-Za-z0-9._~-]+)*$").expect("static regex");
-    if !prefix_ok.is_match(&api_prefix) {
+    if let Some(why) = prefix_problem(&api_prefix) {
         c.at_value(
             "project.api_prefix",
-            format!("`{api_prefix}` is not a usable route prefix"),
-            "start with `/`, no trailing `/`, no spaces or `{}` (for example `/api/v1`), or `\"\"` for none",
+            format!("`{api_prefix}` is not a usable route prefix: {why}"),
+            "write segments of letters, digits, `-`, `.`, `_` and `~` (RFC 3986's unreserved characters), each after one `/`, for example `/api/v1`; or `\"\"` for none",
         );
     }
     let snake = names::snake(&p.name);
@@ -70,6 +71,35 @@ pub(crate) fn project(c: &mut Checker) -> Project {
         version,
         api_prefix,
     }
+}
+
+/// Why `prefix` cannot prefix every route, or None when it can: each
+/// segment is `/` and one or more of RFC 3986's unreserved characters
+/// (section 2.3), so nothing in it needs percent-encoding; no segment is
+/// `.` or `..` (dot-segments, which clients and proxies remove before
+/// sending, section 5.2.4, so the routes could never be reached); no
+/// empty segment (`//`) and no trailing `/`.
+fn prefix_problem(prefix: &str) -> Option<&'static str> {
+    static SEGMENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Za-z0-9._~-]+$").expect("static regex"));
+    if prefix.is_empty() {
+        return None;
+    }
+    let Some(rest) = prefix.strip_prefix('/') else {
+        return Some("it does not start with `/`");
+    };
+    for segment in rest.split('/') {
+        if segment.is_empty() {
+            return Some("it has an empty segment (`//`, or a trailing `/`)");
+        }
+        if segment == "." || segment == ".." {
+            return Some("`.` and `..` segments are removed by clients before a request is sent");
+        }
+        if !SEGMENT.is_match(segment) {
+            return Some("it has a character outside letters, digits, `-`, `.`, `_` and `~`");
+        }
+    }
+    None
 }
 
 /// Checks `auth:` (roles, the role given at signup, token lifetimes) and
@@ -247,7 +277,7 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
     auth.signup_json = format!("{{{}}}", members.join(", "));
     let mut guarded = vec!["\"email\"".to_owned()];
     guarded.extend(not_null);
-    auth.user_not_null_on_update = call("@field_validator", &guarded, "", 4);
+    auth.user_not_null_on_update = not_null_decl(&guarded);
     auth.user_model_imports = model_imports.render();
     auth.user_schema_imports = schema_imports.render();
 }
@@ -274,12 +304,13 @@ fn user_imports() -> (Imports, Imports) {
         .uses("Literal")
         .uses("BaseModel")
         .uses("ConfigDict")
-        .uses("EmailStr")
+        .uses("CanonicalEmail")
         .uses("Field")
-        .uses("field_validator")
+        .uses("StorableText")
+        .uses("PatchModel")
         .uses("Page")
-        .uses("reject_null")
-        .uses("SafeStr");
+        .uses("SafeStr")
+        .uses("StrictBool");
     (model_imports, schema_imports)
 }
 

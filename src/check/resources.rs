@@ -12,6 +12,7 @@ use crate::ir::ResourceFacts;
 use crate::layout::resource::{Resolved, lay_out_resource};
 use crate::names;
 use crate::reserved::{self, Class};
+use crate::schema;
 use crate::spec::words::{RelationKind, Words};
 use crate::spec::{RawRelation, RawResource, spans::join_key};
 use crate::testplan::standings;
@@ -154,6 +155,19 @@ fn resource_head(
     // Uncountable nouns (plural == snake): table and module would clash in
     // names, not in files; fine.
     let plural = plural(c, &path, &snake, r);
+    if let Some((message, help)) = table_problem(&plural) {
+        let at = if r.plural.is_some() {
+            join_key(&path, "plural")
+        } else {
+            path.clone()
+        };
+        c.at_key(
+            &at,
+            format!("resource `{key}` would use table `{plural}`, which {message}"),
+            help,
+        );
+        return None;
+    }
     if let Some(owner) = seen_tables.get(&plural) {
         c.at_key(
             &path,
@@ -254,6 +268,37 @@ fn reserved_name(class: &str, snake: &str) -> Option<String> {
     Some(format!(
         "would use the variable `{var}` in its generated functions, which already use `{var}` for {what}"
     ))
+}
+
+/// Why no table can be named `table` whatever the other resources, as
+/// `(what follows "which ", help)`: a name SQLite reserves
+/// ([`reserved::table_reserved`]), or one longer than PostgreSQL's
+/// identifiers ([`schema::names::MAX_BYTES`] bytes), which the server
+/// would truncate, so that the migrations and the database never agree
+/// (`alembic check` would report a difference forever). Constraint and
+/// index names are shortened instead (`schema::names::fit`): no one
+/// writes them by hand.
+fn table_problem(table: &str) -> Option<(String, String)> {
+    if let Some(why) = reserved::table_reserved(table) {
+        return Some((
+            why.to_owned(),
+            "set `plural:` to a name that does not start with `sqlite_`, or rename the resource"
+                .to_owned(),
+        ));
+    }
+    (table.len() > schema::names::MAX_BYTES).then(|| {
+        (
+            format!(
+                "is {} bytes long, longer than the {} bytes of a PostgreSQL identifier",
+                table.len(),
+                schema::names::MAX_BYTES
+            ),
+            format!(
+                "shorten `plural:` to at most {} characters",
+                schema::names::MAX_BYTES
+            ),
+        )
+    })
 }
 
 /// The resource's table: `plural:` when given and snake_case, else the
@@ -474,6 +519,19 @@ fn association_clashes(
         .filter(|rel| rel.kind == RelationKind::ManyToMany)
     {
         let table = format!("{snake}_{}", rel.name);
+        if let Some((message, _)) = table_problem(&table) {
+            c.at_key(
+                &join_key(
+                    &join_key(path, "relations"),
+                    spelled(r.relations.keys(), &rel.name),
+                ),
+                format!(
+                    "relation `{}` would use association table `{table}`, which {message}",
+                    rel.name
+                ),
+                "rename the relation or the resource",
+            );
+        }
         let Some(f) = fields.iter().find(|f| f.attr == table) else {
             continue;
         };

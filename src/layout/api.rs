@@ -259,11 +259,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         ),
         access,
         aliases,
-        not_null: match input.not_null {
-            [] => String::new(),
-            [one] => format!("not_null = ({one},)"),
-            names => call("not_null = ", names, "", 4),
-        },
+        not_null: not_null_decl(input.not_null),
         router_decl: wrap(
             "router = APIRouter",
             '(',
@@ -429,5 +425,15 @@ fn lay_out_link(facts: &ResourceFacts, c: &Collection) -> ApiLink {
         ),
         unlink_def: def(&format!("unlink_{snake}_{}", c.name), &params, "None"),
         unlink_call: statement("await service.repository.unlink", &call_args(false)),
+    }
+}
+
+/// An update body's `not_null = (...)` of the quoted attributes `names`
+/// (empty for none), at 4 spaces as `ruff format` lays it out.
+pub(crate) fn not_null_decl(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => format!("not_null = ({one},)"),
+        names => call("not_null = ", names, "", 4),
     }
 }

@@ -116,6 +116,10 @@ pub(crate) struct LaidOut {
     pub(crate) not_null: Option<String>,
     /// `pytest.param(...)` lines of values a create must reject.
     pub(crate) invalid: Vec<String>,
+    /// `pytest.param(...)` lines of values an update must reject: those of
+    /// a create but a missing value (absent leaves a field unchanged); none
+    /// for a read_only field (its own test covers updates).
+    pub(crate) invalid_update: Vec<String>,
     /// `pytest.param(...)` lines of values at each bound, which a create must accept.
     pub(crate) boundaries: Vec<String>,
 }
@@ -169,6 +173,16 @@ pub(crate) fn lay_out_field(
         column: column(f),
         not_null: (!f.raw.nullable && !f.raw.read_only).then(|| python::string(&f.attr)),
         invalid: invalid_cases(f),
+        invalid_update: if f.raw.read_only {
+            Vec::new()
+        } else {
+            params(
+                f,
+                invalid_values(f)
+                    .into_iter()
+                    .filter(|(case, _)| case != "missing"),
+            )
+        },
     }
 }
 
@@ -305,12 +319,16 @@ fn case_id(f: &FieldPlan, case: &str) -> String {
 /// reject (`MISSING` for an absent value); for a read_only field, a valid
 /// value, since clients never set it.
 fn invalid_cases(f: &FieldPlan) -> Vec<String> {
-    let cases = if f.raw.read_only {
+    if f.raw.read_only {
         let valid = f.samples_cache.first().map(python::literal);
-        vec![("read-only".to_owned(), valid)]
-    } else {
-        invalid_values(f)
-    };
+        return params(f, [("read-only".to_owned(), valid)]);
+    }
+    params(f, invalid_values(f))
+}
+
+/// `pytest.param(name, value, id=...)` lines of field `f`'s invalid
+/// `cases`, `MISSING` for an absent value.
+fn params(f: &FieldPlan, cases: impl IntoIterator<Item = (String, Option<String>)>) -> Vec<String> {
     cases
         .into_iter()
         .map(|(case, value)| {

@@ -44,6 +44,7 @@ impl ModuleImports {
         m.schema
             .uses("BaseModel")
             .uses("create_config")
+            .uses("StorableText")
             .uses("PatchModel")
             .uses("ReadModel")
             .uses("Sort");

@@ -50,8 +50,8 @@ pub(crate) fn id_aliases(resources: &[Resource]) -> (String, String) {
         aliases.push_str(concat!(
             "\n\n#: Largest id a 64-bit integer primary key (`id: bigint`) holds.\n",
             "MAX_BIG_ID = 9_223_372_036_854_775_807\n",
-            "\n#: A row id of an `id: bigint` resource in a request body.\n",
-            "BigId = Annotated[int, Field(ge=1, le=MAX_BIG_ID)]\n",
+            "\n#: A row id of an `id: bigint` resource in a request body or a query.\n",
+            "BigId = Annotated[int, Field(ge=1, le=MAX_BIG_ID), BeforeValidator(reject_bool)]\n",
             "\n#: A row id of an `id: bigint` resource in a path.\n",
             "BigIdPath = Annotated[int, Path(ge=1, le=MAX_BIG_ID)]",
         ));

@@ -209,6 +209,8 @@ impl Builder<'_> {
         let (bad_id, bad_case) = target_id.invalid;
         self.invalid
             .push(invalid_param(column, bad_id.into(), bad_case));
+        self.invalid
+            .push(invalid_param(column, "True".into(), "boolean"));
         let parent = Parent {
             column: column.to_owned(),
             factory: factory.clone(),

@@ -82,6 +82,8 @@ pub(crate) struct Builder<'a> {
     pub(crate) unique_fields: Vec<(String, String)>,
     /// `pytest.param(...)` lines of invalid create bodies.
     pub(crate) invalid: Vec<String>,
+    /// `pytest.param(...)` lines of invalid update bodies (the fields').
+    pub(crate) invalid_update: Vec<String>,
     /// `pytest.param(...)` lines of values at each bound.
     pub(crate) boundaries: Vec<String>,
     /// `(module, class)` imported only for type checking (relationship targets).
@@ -123,6 +125,7 @@ impl<'a> Builder<'a> {
             not_null: Vec::new(),
             unique_fields: Vec::new(),
             invalid: Vec::new(),
+            invalid_update: Vec::new(),
             boundaries: Vec::new(),
             type_checking: Vec::new(),
             load: Vec::new(),
@@ -173,6 +176,7 @@ impl<'a> Builder<'a> {
             self.table.columns.push(laid.column);
             self.not_null.extend(laid.not_null);
             self.invalid.extend(laid.invalid);
+            self.invalid_update.extend(laid.invalid_update);
             self.boundaries.extend(laid.boundaries);
             out.push(laid.field);
         }

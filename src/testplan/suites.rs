@@ -320,6 +320,10 @@ fn fields(b: &Builder, d: &Data) -> SuiteFile {
         }
         m.base("InvalidTests").table("invalid", b.invalid.clone());
     }
+    if !b.invalid_update.is_empty() {
+        m.base("InvalidUpdateTests")
+            .table("invalid_update", b.invalid_update.clone());
+    }
     if let Some(field) = &d.not_null_field {
         m.base("NotNullTests").attr(attr("not_null", &s(field)));
     }

@@ -272,13 +272,24 @@ pub(crate) fn invalid_values(f: &FieldPlan) -> Vec<Invalid> {
 /// `(type, [(case id, Python literal)])`. A URL's `too-long` case follows
 /// its own; json has none.
 const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
-    (FieldType::Bool, &[("wrong-type", "\"not a bool\"")]),
-    (FieldType::Date, &[("wrong-type", "\"not a date\"")]),
+    (
+        FieldType::Bool,
+        &[
+            ("wrong-type", "\"not a bool\""),
+            ("number", "1"),
+            ("string", "\"true\""),
+        ],
+    ),
+    (
+        FieldType::Date,
+        &[("wrong-type", "\"not a date\""), ("number", "0")],
+    ),
     (
         FieldType::DateTime,
         &[
             ("wrong-type", "\"not a datetime\""),
             ("naive", "\"2024-01-01T12:00:00\""),
+            ("number", "-1"),
         ],
     ),
     (FieldType::Uuid, &[("wrong-type", "\"not-a-uuid\"")]),
@@ -290,6 +301,7 @@ const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
             ("wrong-type", "\"not a time\""),
             ("with-offset", "\"12:00:00+01:00\""),
             ("out-of-range", "\"24:00:00\""),
+            ("number", "3600"),
         ],
     ),
     (
@@ -301,7 +313,12 @@ const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
     ),
     (
         FieldType::StringArray,
-        &[("wrong-type", "\"not a list\""), ("item-wrong-type", "[1]")],
+        &[
+            ("wrong-type", "\"not a list\""),
+            ("item-wrong-type", "[1]"),
+            ("item-nul", "[\"a\\x00b\"]"),
+            ("item-lone-surrogate", "[\"abcdefgh\\ud800\"]"),
+        ],
     ),
     (
         FieldType::IntArray,
@@ -309,6 +326,8 @@ const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
             ("wrong-type", "\"not a list\""),
             ("item-wrong-type", "[\"x\"]"),
             ("item-above-int32", "[2147483648]"),
+            ("item-boolean", "[True]"),
+            ("item-numeric-string", "[\"1\"]"),
         ],
     ),
 ];
@@ -355,10 +374,14 @@ fn text_invalid(b: &Bounds, out: &mut Vec<Invalid>) {
             out.push(("pattern".into(), Some(python::string(&s))));
         }
     }
+    // Within any pattern or the lengths, these would reach the database.
+    out.push(("nul".into(), Some("\"abcdefgh\\x00\"".into())));
+    out.push(("lone-surrogate".into(), Some("\"abcdefgh\\ud800\"".into())));
     out.push((
         "wrong-type".into(),
         Some("[\"not\", \"a\", \"string\"]".into()),
     ));
+    out.push(("number".into(), Some("1".into())));
 }
 
 /// Adds the invalid values of a numeric field of type `ty` with bounds `b`
@@ -412,4 +435,5 @@ fn number_invalid(b: &Bounds, ty: FieldType, out: &mut Vec<Invalid>) {
         ));
     }
     out.push(("wrong-type".into(), Some("\"not a number\"".into())));
+    out.push(("boolean".into(), Some("True".into())));
 }
