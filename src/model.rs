@@ -104,6 +104,9 @@ pub struct Resource {
     pub words: String,
     /// Words, plural, lower case (`order items`).
     pub plural_words: String,
+    /// Words, singular, lower case, after their indefinite article
+    /// (`an order item`), for docstrings.
+    pub a_words: String,
     /// Route path under the prefix (`/order-items`).
     pub url: String,
     /// Table name (`order_items`).

@@ -164,6 +164,19 @@ pub fn article(word: &str) -> String {
     format!("{} `{word}`", if an { "an" } else { "a" })
 }
 
+/// `words` after its indefinite article, for docstrings: `an order item`,
+/// `a user`, `a unit`. The article follows the sound, guessed from the
+/// spelling: a vowel letter takes `an`, except a `u` or `eu` sounded `yoo`
+/// and a `one` sounded `won`.
+pub fn with_article(words: &str) -> String {
+    let lower = words.to_lowercase();
+    let sounded_y = ["uni", "use", "usu", "uti", "ure", "uro", "ubi", "eu", "one"]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix));
+    let an = lower.starts_with(|c: char| "aeiou".contains(c)) && !sounded_y;
+    format!("{} {words}", if an { "an" } else { "a" })
+}
+
 /// The Python attribute of a field: its name, or the name with a trailing
 /// `_` when [`reserved::attribute_clash`] says the name itself cannot be
 /// one (`from` → `from_`, `date` → `date_`). Spec names never end with
@@ -187,6 +200,21 @@ pub fn is_snake_identifier(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn with_article_follows_the_sound() {
+        for (words, expected) in [
+            ("order item", "an order item"),
+            ("post", "a post"),
+            ("user", "a user"),
+            ("unit", "a unit"),
+            ("umbrella", "an umbrella"),
+            ("euro price", "a euro price"),
+            ("invoice", "an invoice"),
+        ] {
+            assert_eq!(super::with_article(words), expected);
+        }
+    }
+
     use super::*;
 
     #[test]

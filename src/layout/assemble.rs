@@ -215,6 +215,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             plural: plural.to_owned(),
             words: names::words(snake),
             plural_words: names::words(plural).to_lowercase(),
+            a_words: names::with_article(&names::words(snake).to_lowercase()),
             url: format!("/{}", names::kebab(plural)),
             table: plural.to_owned(),
             tag,
