@@ -116,10 +116,9 @@ pub(crate) struct LaidOut {
     pub(crate) not_null: Option<String>,
     /// `pytest.param(...)` lines of values a create must reject.
     pub(crate) invalid: Vec<String>,
-    /// `pytest.param(...)` lines of values an update must reject: those of
-    /// a create but a missing value (absent leaves a field unchanged); none
-    /// for a read_only field (its own test covers updates).
-    pub(crate) invalid_update: Vec<String>,
+    /// Whether an update must reject some of [`LaidOut::invalid`]: every
+    /// case but a missing value (absent leaves a field unchanged).
+    pub(crate) invalid_on_update: bool,
     /// `pytest.param(...)` lines of values at each bound, which a create must accept.
     pub(crate) boundaries: Vec<String>,
 }
@@ -173,16 +172,8 @@ pub(crate) fn lay_out_field(
         column: column(f),
         not_null: (!f.raw.nullable && !f.raw.read_only).then(|| python::string(&f.attr)),
         invalid: invalid_cases(f),
-        invalid_update: if f.raw.read_only {
-            Vec::new()
-        } else {
-            params(
-                f,
-                invalid_values(f)
-                    .into_iter()
-                    .filter(|(case, _)| case != "missing"),
-            )
-        },
+        invalid_on_update: f.raw.read_only
+            || invalid_values(f).iter().any(|(case, _)| case != "missing"),
     }
 }
 

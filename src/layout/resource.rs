@@ -82,8 +82,9 @@ pub(crate) struct Builder<'a> {
     pub(crate) unique_fields: Vec<(String, String)>,
     /// `pytest.param(...)` lines of invalid create bodies.
     pub(crate) invalid: Vec<String>,
-    /// `pytest.param(...)` lines of invalid update bodies (the fields').
-    pub(crate) invalid_update: Vec<String>,
+    /// Whether an update must refuse some of `invalid` (all but the
+    /// missing values: `updates(INVALID)` in the tests).
+    pub(crate) invalid_on_update: bool,
     /// `pytest.param(...)` lines of values at each bound.
     pub(crate) boundaries: Vec<String>,
     /// `(module, class)` imported only for type checking (relationship targets).
@@ -125,7 +126,7 @@ impl<'a> Builder<'a> {
             not_null: Vec::new(),
             unique_fields: Vec::new(),
             invalid: Vec::new(),
-            invalid_update: Vec::new(),
+            invalid_on_update: false,
             boundaries: Vec::new(),
             type_checking: Vec::new(),
             load: Vec::new(),
@@ -176,7 +177,7 @@ impl<'a> Builder<'a> {
             self.table.columns.push(laid.column);
             self.not_null.extend(laid.not_null);
             self.invalid.extend(laid.invalid);
-            self.invalid_update.extend(laid.invalid_update);
+            self.invalid_on_update |= laid.invalid_on_update;
             self.boundaries.extend(laid.boundaries);
             out.push(laid.field);
         }

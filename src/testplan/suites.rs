@@ -320,9 +320,11 @@ fn fields(b: &Builder, d: &Data) -> SuiteFile {
         }
         m.base("InvalidTests").table("invalid", b.invalid.clone());
     }
-    if !b.invalid_update.is_empty() {
+    if b.invalid_on_update {
         m.base("InvalidUpdateTests")
-            .table("invalid_update", b.invalid_update.clone());
+            .attr(attr("invalid_update", "updates(INVALID)"))
+            .imports
+            .from("tests.kit.fields", "updates");
     }
     if let Some(field) = &d.not_null_field {
         m.base("NotNullTests").attr(attr("not_null", &s(field)));
