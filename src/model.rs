@@ -86,6 +86,12 @@ pub struct Auth {
     /// JSON signup body of the README's curl example: an email, a
     /// password and a valid value for each user field.
     pub signup_json: String,
+    /// The email of the README's example user (in `signup_json`, and the
+    /// username of its login form).
+    pub example_email: String,
+    /// The password of the README's example user (in `signup_json` and its
+    /// login form).
+    pub example_password: String,
     /// JSON names of the user fields whose Python attribute differs (`from`
     /// for `from_`), for the test that the API uses the names.
     pub user_renamed: Vec<String>,

@@ -167,13 +167,15 @@ pub fn article(word: &str) -> String {
 /// `words` after its indefinite article, for docstrings: `an order item`,
 /// `a user`, `a unit`. The article follows the sound, guessed from the
 /// spelling: a vowel letter takes `an`, except a `u` or `eu` sounded `yoo`
-/// and a `one` sounded `won`.
+/// and a `one` sounded `won`; a silent `h` (`hour`) takes `an`.
 pub fn with_article(words: &str) -> String {
     let lower = words.to_lowercase();
-    let sounded_y = ["uni", "use", "usu", "uti", "ure", "uro", "ubi", "eu", "one"]
-        .iter()
-        .any(|prefix| lower.starts_with(prefix));
-    let an = lower.starts_with(|c: char| "aeiou".contains(c)) && !sounded_y;
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| lower.starts_with(p));
+    let consonant_sound = starts(&[
+        "uni", "use", "usa", "usu", "uti", "ure", "uro", "ubi", "url", "uu", "eu", "one",
+    ]);
+    let vowel_sound = starts(&["hour", "honest", "honor", "honour", "heir"]);
+    let an = vowel_sound || (lower.starts_with(|c: char| "aeiou".contains(c)) && !consonant_sound);
     format!("{} {words}", if an { "an" } else { "a" })
 }
 
@@ -210,6 +212,9 @@ mod tests {
             ("umbrella", "an umbrella"),
             ("euro price", "a euro price"),
             ("invoice", "an invoice"),
+            ("usage record", "a usage record"),
+            ("url", "a url"),
+            ("hour slot", "an hour slot"),
         ] {
             assert_eq!(super::with_article(words), expected);
         }

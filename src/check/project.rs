@@ -147,6 +147,8 @@ pub(crate) fn auth(c: &mut Checker) -> Auth {
         user_not_null_on_update: String::new(),
         user_sample: Vec::new(),
         signup_json: String::new(),
+        example_email: String::new(),
+        example_password: String::new(),
         user_renamed: Vec::new(),
     }
 }
@@ -238,9 +240,11 @@ pub(crate) fn user_fields(c: &mut Checker, auth: &mut Auth) {
     let (mut model_imports, mut schema_imports) = user_imports();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     let mut not_null = Vec::new();
+    auth.example_email = "ada@example.com".to_owned();
+    auth.example_password = "correct-horse-battery".to_owned();
     let mut signup: Vec<(String, serde_json::Value)> = vec![
-        ("email".to_owned(), "ada@example.com".into()),
-        ("password".to_owned(), "correct-horse-battery".into()),
+        ("email".to_owned(), auth.example_email.as_str().into()),
+        ("password".to_owned(), auth.example_password.as_str().into()),
     ];
     for (key, raw_field) in &raw {
         let path = join_key("auth.user_fields", key);
