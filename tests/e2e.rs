@@ -327,6 +327,14 @@ fn starter() {
     check_project("starter", dir.join("gen.yaml").to_str().unwrap());
 }
 
+/// The acceptance spec written fresh for the hardening and shipping work
+/// (a clinic: public, staff-kept and owned resources, field permissions,
+/// a UUID-keyed audited resource, user fields with a pattern).
+#[test]
+fn clinic() {
+    check_project("clinic", "tests/specs/good/clinic.yaml");
+}
+
 #[test]
 fn long_names() {
     check_project("long_names", "tests/specs/good/long_names.yaml");
