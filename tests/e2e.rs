@@ -235,7 +235,7 @@ fn pytest_args() -> Vec<&'static str> {
         "-p",
         "no:cacheprovider",
         "--cov=app",
-        "--cov-report=term-missing:skip-covered",
+        "--cov-report=term-missing",
         floor,
     ]
 }
