@@ -22,6 +22,7 @@ pub mod report;
 pub mod reserved;
 pub mod schema;
 pub mod spec;
+pub mod ship;
 pub mod symbols;
 pub(crate) mod table;
 pub(crate) mod testplan;

