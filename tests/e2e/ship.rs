@@ -263,6 +263,10 @@ fn image_commands() {
         args.extend(sync.iter().map(String::as_str));
         run(&format!("RUN {}", sync.join(" ")), &dir, &uv, &args, &env_refs);
     }
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    for sync in &syncs {
+        assert!(readme.contains(&sync.join(" ")), "the README does not show {sync:?}");
+    }
     let bin = dir.join(".venv/bin");
     assert!(bin.join("fastapi").exists(), "uv sync made no .venv");
     assert!(!bin.join("pytest").exists(), "dev dependencies were installed");
@@ -291,6 +295,7 @@ fn image_commands() {
         serde_yaml::from_str(&std::fs::read_to_string(dir.join("compose.yaml")).unwrap()).unwrap();
     let migrate: Vec<String> =
         serde_yaml::from_value(compose["services"]["migrate"]["command"].clone()).unwrap();
+    assert!(readme.contains(&migrate.join(" ")), "the README does not show {migrate:?}");
     let out = command(&migrate).output().unwrap();
     assert!(
         out.status.success(),
@@ -300,6 +305,7 @@ fn image_commands() {
 
     let port = free_port().to_string();
     let mut serve = exec_form(&instructions, "CMD ");
+    assert!(readme.contains(&serve.join(" ")), "the README does not show {serve:?}");
     let at = serve.iter().position(|a| a == "--port").expect("--port") + 1;
     let image_port = std::mem::replace(&mut serve[at], port.clone());
     let log_path = tmp.path().join("server.log");
@@ -317,15 +323,21 @@ fn image_commands() {
         .collect();
     let result = std::panic::catch_unwind(|| {
         let url = format!("http://127.0.0.1:{port}/health");
+        // Both workers up (uvicorn restarts one that is slow to answer its
+        // supervisor, so there may be more starts on a busy machine).
         let mut up = false;
-        for _ in 0..200 {
-            if command(&healthcheck).output().unwrap().status.success() {
+        for _ in 0..400 {
+            let started = std::fs::read_to_string(&log_path)
+                .unwrap_or_default()
+                .matches("Application startup complete.")
+                .count();
+            if started >= 2 && command(&healthcheck).output().unwrap().status.success() {
                 up = true;
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(300));
         }
-        assert!(up, "the HEALTHCHECK never passed ({url})");
+        assert!(up, "two workers never started, or the HEALTHCHECK never passed ({url})");
         let body = command(&[
             "python".to_owned(),
             "-c".to_owned(),
@@ -348,13 +360,66 @@ fn image_commands() {
         eprintln!("--- server log\n{log}");
         std::panic::resume_unwind(panic);
     }
-    assert_eq!(
-        log.matches("Started server process").count(),
-        2,
-        "WEB_CONCURRENCY=2 should start two workers:\n{log}"
+    assert!(
+        log.contains("Started parent process"),
+        "WEB_CONCURRENCY=2 should start a parent and its workers:\n{log}"
     );
     assert!(
         !command(&healthcheck).output().unwrap().status.success(),
         "the HEALTHCHECK passes with no server"
     );
+}
+
+/// The README's command for pip users works as written in a fresh project
+/// (with pip's own constraints file set to gen's pins, `PIP_CONSTRAINT`,
+/// so that it installs what the other tests ran): the app imports and the
+/// `dev` group's tools are there.
+#[test]
+fn pip_install() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("blog");
+    generate(&dir, &root().join("examples/blog.yaml"));
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let line = super::run_it_blocks(&readme)
+        .into_iter()
+        .flatten()
+        .find(|l| l.contains("pip install"))
+        .expect("the README's \"Run it\" shows a pip command");
+    let system_python = uv_python();
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    // `python` is the Python the tests run on.
+    std::os::unix::fs::symlink(
+        which(&system_python),
+        bin.join("python"),
+    )
+    .unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let script = format!("set -eu\n{line}\npython -c 'import app.main'\npytest --version\n");
+    let out = Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(&dir)
+        .env("PATH", &path)
+        .env("PIP_CONSTRAINT", root().join("tests/e2e/constraints.txt"))
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .env("PIP_QUIET", "1")
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("PYTHONPATH")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{line}\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The absolute path of `program` (looked up on `PATH` when bare).
+fn which(program: &Path) -> PathBuf {
+    let out = Command::new(program)
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .unwrap();
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
