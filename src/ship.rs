@@ -136,13 +136,7 @@ pub fn ship(project: &Project) -> Ship {
         postgres_image: POSTGRES_IMAGE.to_owned(),
         redis_image: REDIS_IMAGE.to_owned(),
         port: PORT,
-        install_deps: Command::new(&[
-            "uv",
-            "sync",
-            "--locked",
-            "--no-dev",
-            "--no-install-project",
-        ]),
+        install_deps: Command::new(&["uv", "sync", "--locked", "--no-dev", "--no-install-project"]),
         install: Command::new(&["uv", "sync", "--locked", "--no-dev"]),
         migrate: Command::new(&["alembic", "upgrade", "head"]),
         serve: Command::new(&["fastapi", "run", "--host", "0.0.0.0", "--port", &port]),
@@ -265,4 +259,86 @@ fn project_entry(block: &str, project: &Project) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(name: &str, version: &str) -> Project {
+        Project {
+            name: name.to_owned(),
+            title_py: String::new(),
+            title: String::new(),
+            description_py: String::new(),
+            description: String::new(),
+            version: version.to_owned(),
+            api_prefix: String::new(),
+        }
+    }
+
+    const TEMPLATE: &str = "version = 1\n\n[[package]]\nname = \"alpha\"\nversion = \"1.0\"\n\n[[package]]\nname = \"todo\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\ndependencies = [\n    { name = \"alpha\" },\n]\n\n[package.metadata]\nrequires-dist = [{ name = \"alpha\" }]\n\n[[package]]\nname = \"zeta\"\nversion = \"2.0\"\n";
+
+    #[test]
+    fn the_project_entry_is_renamed_and_sorted_where_uv_puts_it() {
+        let renamed = lock(TEMPLATE, &project("Zoo_Keeper.API", "01.002rc03")).unwrap();
+        assert_eq!(
+            renamed,
+            "version = 1\n\n[[package]]\nname = \"alpha\"\nversion = \"1.0\"\n\n[[package]]\nname = \"zeta\"\nversion = \"2.0\"\n\n[[package]]\nname = \"zoo-keeper-api\"\nversion = \"1.2rc3\"\nsource = { editable = \".\" }\ndependencies = [\n    { name = \"alpha\" },\n]\n\n[package.metadata]\nrequires-dist = [{ name = \"alpha\" }]\n"
+        );
+        // The same name gives the template back.
+        assert_eq!(lock(TEMPLATE, &project("todo", "0.1.0")).unwrap(), TEMPLATE);
+        assert!(lock("version = 1\n", &project("todo", "0.1.0")).is_none());
+    }
+
+    #[test]
+    fn commands_read_the_same_in_every_form() {
+        let facts = ship(&project("blog", "0.1.0"));
+        assert_eq!(facts.migrate.shell, "alembic upgrade head");
+        assert_eq!(facts.migrate.json, r#"["alembic", "upgrade", "head"]"#);
+        assert!(
+            facts
+                .healthcheck
+                .shell
+                .starts_with("python -c 'import urllib")
+        );
+        let parsed: Vec<String> = serde_json::from_str(&facts.healthcheck.json).unwrap();
+        assert_eq!(parsed, facts.healthcheck.args);
+    }
+
+    /// Every setting the compose file gives the app is one `Settings`
+    /// reads (a field of `app/config.py`), but `WEB_CONCURRENCY`, which
+    /// uvicorn reads: a renamed or removed setting fails here.
+    #[test]
+    fn compose_settings_are_read_by_the_app() {
+        let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/blog.yaml");
+        let plan = crate::app::plan_from_file(std::path::Path::new(spec)).unwrap();
+        let config = &plan["app/config.py"].content;
+        let class = config
+            .split("class Settings(")
+            .nth(1)
+            .expect("app/config.py defines Settings");
+        let fields: Vec<&str> = class
+            .lines()
+            .filter_map(|l| l.strip_prefix("    "))
+            .filter_map(|l| l.split_once(':').map(|(name, _)| name))
+            .filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .collect();
+        let compose = &plan["compose.yaml"].content;
+        let facts = ship(&project("blog", "0.1.0"));
+        for setting in &facts.settings {
+            assert!(
+                compose.contains(&format!("    {}: ", setting.name)),
+                "compose.yaml lacks {}",
+                setting.name
+            );
+            if setting.name != "WEB_CONCURRENCY" {
+                assert!(
+                    fields.contains(&setting.name.to_lowercase().as_str()),
+                    "Settings has no field {}: {fields:?}",
+                    setting.name.to_lowercase()
+                );
+            }
+        }
+    }
 }

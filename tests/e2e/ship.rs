@@ -5,8 +5,8 @@
 //! outside a container: install from the lock into a fresh environment,
 //! migrate, serve with workers, answer the health check.
 
-use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use super::{python, run};
@@ -106,7 +106,9 @@ fn lock() {
         let dir = tmp.path().join(&name);
         generate(&dir, &spec);
         run(
-            &format!("{name}: uv lock --check (stale? GEN_UPDATE_LOCK=1 cargo test e2e::ship::lock)"),
+            &format!(
+                "{name}: uv lock --check (stale? GEN_UPDATE_LOCK=1 cargo test e2e::ship::lock)"
+            ),
             &dir,
             &uv,
             &["-m", "uv", "lock", "--check"],
@@ -151,7 +153,13 @@ fn lint() {
         "npm ci (dclint)",
         &npm,
         Path::new("npm"),
-        &["ci", "--prefix", npm.to_str().unwrap(), "--no-audit", "--no-fund"],
+        &[
+            "ci",
+            "--prefix",
+            npm.to_str().unwrap(),
+            "--no-audit",
+            "--no-fund",
+        ],
         &[],
     );
     let dclint = npm.join("node_modules/.bin/dclint");
@@ -261,15 +269,27 @@ fn image_commands() {
         assert_eq!(sync[0], "uv", "{sync:?}");
         let mut args = vec!["-m"];
         args.extend(sync.iter().map(String::as_str));
-        run(&format!("RUN {}", sync.join(" ")), &dir, &uv, &args, &env_refs);
+        run(
+            &format!("RUN {}", sync.join(" ")),
+            &dir,
+            &uv,
+            &args,
+            &env_refs,
+        );
     }
     let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
     for sync in &syncs {
-        assert!(readme.contains(&sync.join(" ")), "the README does not show {sync:?}");
+        assert!(
+            readme.contains(&sync.join(" ")),
+            "the README does not show {sync:?}"
+        );
     }
     let bin = dir.join(".venv/bin");
     assert!(bin.join("fastapi").exists(), "uv sync made no .venv");
-    assert!(!bin.join("pytest").exists(), "dev dependencies were installed");
+    assert!(
+        !bin.join("pytest").exists(),
+        "dev dependencies were installed"
+    );
 
     // The runtime: PATH as the image's ENV sets it; settings for SQLite.
     let path = format!(
@@ -277,7 +297,10 @@ fn image_commands() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let database = format!("sqlite+aiosqlite:///{}", tmp.path().join("app.db").display());
+    let database = format!(
+        "sqlite+aiosqlite:///{}",
+        tmp.path().join("app.db").display()
+    );
     let command = |args: &[String]| {
         let mut cmd = Command::new(&args[0]);
         cmd.args(&args[1..])
@@ -286,7 +309,10 @@ fn image_commands() {
             .env("PATH", &path)
             .env("HOME", tmp.path())
             .env("ENVIRONMENT", "production")
-            .env("SECRET_KEY", "a-test-key-of-more-than-thirty-two-bytes-0123456789")
+            .env(
+                "SECRET_KEY",
+                "a-test-key-of-more-than-thirty-two-bytes-0123456789",
+            )
             .env("DATABASE_URL", &database)
             .env("WEB_CONCURRENCY", "2");
         cmd
@@ -295,7 +321,10 @@ fn image_commands() {
         serde_yaml::from_str(&std::fs::read_to_string(dir.join("compose.yaml")).unwrap()).unwrap();
     let migrate: Vec<String> =
         serde_yaml::from_value(compose["services"]["migrate"]["command"].clone()).unwrap();
-    assert!(readme.contains(&migrate.join(" ")), "the README does not show {migrate:?}");
+    assert!(
+        readme.contains(&migrate.join(" ")),
+        "the README does not show {migrate:?}"
+    );
     let out = command(&migrate).output().unwrap();
     assert!(
         out.status.success(),
@@ -305,7 +334,10 @@ fn image_commands() {
 
     let port = free_port().to_string();
     let mut serve = exec_form(&instructions, "CMD ");
-    assert!(readme.contains(&serve.join(" ")), "the README does not show {serve:?}");
+    assert!(
+        readme.contains(&serve.join(" ")),
+        "the README does not show {serve:?}"
+    );
     let at = serve.iter().position(|a| a == "--port").expect("--port") + 1;
     let image_port = std::mem::replace(&mut serve[at], port.clone());
     let log_path = tmp.path().join("server.log");
@@ -337,11 +369,16 @@ fn image_commands() {
             }
             std::thread::sleep(std::time::Duration::from_millis(300));
         }
-        assert!(up, "two workers never started, or the HEALTHCHECK never passed ({url})");
+        assert!(
+            up,
+            "two workers never started, or the HEALTHCHECK never passed ({url})"
+        );
         let body = command(&[
             "python".to_owned(),
             "-c".to_owned(),
-            format!("import urllib.request; print(urllib.request.urlopen({url:?}).read().decode())"),
+            format!(
+                "import urllib.request; print(urllib.request.urlopen({url:?}).read().decode())"
+            ),
         ])
         .output()
         .unwrap();
@@ -389,12 +426,12 @@ fn pip_install() {
     let bin = tmp.path().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     // `python` is the Python the tests run on.
-    std::os::unix::fs::symlink(
-        which(&system_python),
-        bin.join("python"),
-    )
-    .unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    std::os::unix::fs::symlink(which(&system_python), bin.join("python")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let script = format!("set -eu\n{line}\npython -c 'import app.main'\npytest --version\n");
     let out = Command::new("bash")
         .args(["-c", &script])
