@@ -242,7 +242,10 @@ fn image_commands() {
         .skip_while(|i| !i.ends_with(" AS build"))
         .take_while(|i| !(i.starts_with("FROM ") && !i.ends_with(" AS build")))
         .collect();
-    let mut env: Vec<(String, String)> = Vec::new();
+    // The image's environment is /app/.venv, uv's default: whatever the
+    // caller's environment says.
+    let mut env: Vec<(String, String)> =
+        vec![("UV_PROJECT_ENVIRONMENT".to_owned(), ".venv".to_owned())];
     for i in &build_stage {
         if let Some(pairs) = i.strip_prefix("ENV ") {
             for pair in pairs.split_whitespace() {
