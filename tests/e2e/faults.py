@@ -34,6 +34,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -287,9 +288,10 @@ class Load:
 
 
 async def faults(
-    pg: Postgres, rd: Redis, start: float, marks: dict[str, float]
+    pg: Postgres, rd: Redis, load: "Load", start: float, marks: dict[str, float]
 ) -> None:
-    """Restart PostgreSQL, then stop Redis and start it again, on schedule."""
+    """Restart PostgreSQL, then stop Redis and start it again, on schedule.
+    While Redis is down, a few logins must succeed (limited in memory)."""
 
     async def at(offset: float) -> None:
         await asyncio.sleep(max(0.0, start + offset - time.monotonic()))
@@ -301,9 +303,15 @@ async def faults(
     await at(REDIS_STOP_AT)
     await asyncio.to_thread(rd.stop)
     marks["redis stopped"] = time.monotonic() - start
+    logins = asyncio.gather(*(load.send("login") for _ in range(4)))
     await at(REDIS_START_AT)
     await asyncio.to_thread(rd.start)
     marks["redis back"] = time.monotonic() - start
+    for response in await logins:
+        if response is not None and response.status_code != 200:
+            load.stats.failures.append(
+                f"a login while Redis was down answered {response.status_code}"
+            )
 
 
 async def drive(
@@ -311,7 +319,8 @@ async def drive(
 ) -> Stats:
     """Load the served project through the faults, then check it recovered
     and kept every row it answered 201 for."""
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    # Room for the clients and the logins sent while Redis is down.
+    limits = httpx.Limits(max_connections=CLIENTS + 8)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         load = Load(client, project, api)
         first = await load.login()
@@ -320,7 +329,7 @@ async def drive(
         marks: dict[str, float] = {}
         deadline = start + LOAD_SECONDS
         await asyncio.gather(
-            faults(pg, rd, start, marks),
+            faults(pg, rd, load, start, marks),
             *(load.client_loop(i, deadline) for i in range(CLIENTS)),
         )
         stats = load.stats
@@ -415,21 +424,17 @@ def serve(project: dict[str, Any], pg: Postgres, rd: Redis) -> tuple[Stats, floa
         "RATE_LIMIT_REFRESH": "100000/minute",
     }
     python = sys.executable
-    run = {"cwd": folder, "env": env, "check": True, "stdout": subprocess.DEVNULL}
-    subprocess.run([python, "-m", "alembic", "upgrade", "head"], **run)
-    subprocess.run(
-        [
-            python,
-            "-m",
-            "app.cli",
-            "create-admin",
-            "--email",
-            EMAIL,
-            "--password",
-            PASSWORD,
-        ],
-        **run,
-    )
+    for step in (
+        ["alembic", "upgrade", "head"],
+        ["app.cli", "create-admin", "--email", EMAIL, "--password", PASSWORD],
+    ):
+        subprocess.run(
+            [python, "-m", *step],
+            cwd=folder,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     prepared = time.monotonic()
     port = free_port()
     log_path = folder / "server.log"
@@ -447,7 +452,7 @@ def serve(project: dict[str, Any], pg: Postgres, rd: Redis) -> tuple[Stats, floa
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_port(port, 60)
+        wait_for_port(port, 120)
         for _ in range(600):
             try:
                 urllib.request.urlopen(f"{base}/health", timeout=1)
@@ -470,20 +475,29 @@ def serve(project: dict[str, Any], pg: Postgres, rd: Redis) -> tuple[Stats, floa
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, 9)
             server.wait()
+    log = log_path.read_text()
+    if "Redis unreachable" not in log:
+        stats.failures.append(
+            "no worker logged counting in memory while Redis was down"
+        )
     if stats.failures:
         print(f"--- {project['name']}: the server's tracebacks, one of each kind")
-        print(tracebacks(log_path.read_text()))
+        print(tracebacks(log))
     return stats, time.monotonic() - started
 
 
 def main() -> int:
     """Run every project through the faults; 1 when any check failed."""
     projects = json.loads(sys.argv[1])
+    # A SIGTERM (the test harness giving up) still stops both servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("faults: terminated"))
     folder = Path(tempfile.mkdtemp(prefix="gen-faults-"))
-    pg = Postgres(folder)
-    rd = Redis(folder)
+    pg: Postgres | None = None
+    rd: Redis | None = None
     failed = False
     try:
+        pg = Postgres(folder)
+        rd = Redis(folder)
         pg.ctl("start")
         rd.start()
         for project in projects:
@@ -495,9 +509,11 @@ def main() -> int:
             failed |= bool(stats.failures)
             sys.stdout.flush()
     finally:
-        rd.stop()
         try:
-            pg.stop()
+            if rd is not None:
+                rd.stop()
+            if pg is not None:
+                pg.stop()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return 1 if failed else 0
