@@ -6,7 +6,7 @@ use crate::names;
 use crate::python::{self, Imports, call};
 use crate::schema::{self};
 use crate::table::sql_default;
-use crate::testplan::values::{boundary_values, invalid_values};
+use crate::testplan::values::{boundary_values, invalid_values, spelling_values};
 use crate::types::{self, FieldType};
 use serde_json::Value as Json;
 
@@ -121,6 +121,9 @@ pub(crate) struct LaidOut {
     pub(crate) invalid_on_update: bool,
     /// `pytest.param(...)` lines of values at each bound, which a create must accept.
     pub(crate) boundaries: Vec<String>,
+    /// `pytest.param(...)` lines of values a create stores in another
+    /// spelling: (field, sent, stored).
+    pub(crate) spellings: Vec<String>,
 }
 
 /// Lays out field `f` of resource `class`: its model column, its Create,
@@ -158,6 +161,7 @@ pub(crate) fn lay_out_field(
     }
     LaidOut {
         boundaries: boundary_cases(f),
+        spellings: spelling_cases(f),
         field: Field {
             name: f.name.clone(),
             attr: f.attr.clone(),
@@ -340,6 +344,28 @@ fn params(f: &FieldPlan, cases: impl IntoIterator<Item = (String, Option<String>
 /// `pytest.param(name, value, kind, id=...)` lines of values at each bound
 /// of `f`, which a create must accept; none for a field clients do not
 /// both write and read.
+fn spelling_cases(f: &FieldPlan) -> Vec<String> {
+    if f.raw.read_only || f.raw.write_only {
+        return Vec::new();
+    }
+    spelling_values(f)
+        .into_iter()
+        .map(|(case, sent, stored)| {
+            call(
+                "pytest.param",
+                &[
+                    python::string(&f.name),
+                    sent,
+                    stored,
+                    format!("id={}", case_id(f, &case)),
+                ],
+                ",",
+                4,
+            )
+        })
+        .collect()
+}
+
 fn boundary_cases(f: &FieldPlan) -> Vec<String> {
     if f.raw.read_only || f.raw.write_only {
         return Vec::new();

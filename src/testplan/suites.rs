@@ -333,6 +333,9 @@ fn fields(b: &Builder, d: &Data) -> SuiteFile {
         m.base("BoundaryTests")
             .table("boundaries", b.boundaries.clone());
     }
+    if !b.spellings.is_empty() {
+        m.base("SpellingTests").table("spellings", b.spellings.clone());
+    }
     if !d.read_only.is_empty() {
         m.base("ReadOnlyTests")
             .table("read_only", d.read_only.clone());
