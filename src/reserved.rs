@@ -248,6 +248,11 @@ pub const TABLE: &[Reserved] = &[
         "the list queries' `sort` schema (`app.kit.pagination`)",
     ),
     row(
+        "sort_keys",
+        ClassBody,
+        "the list queries' sort keys, which their `sort` schema reads",
+    ),
+    row(
         "create_config",
         ClassBody,
         "the create schemas' `model_config` (`app.kit.schemas`)",
@@ -488,6 +493,7 @@ pub const TABLE: &[Reserved] = &[
     row("Depends", ClassName, "fastapi"),
     row("Double", ClassName, "sqlalchemy"),
     row("EmailStr", ClassName, "pydantic"),
+    row("CanonicalEmail", ClassName, "app.schemas"),
     row("Enum", ClassName, "sqlalchemy"),
     row("FastAPI", ClassName, "fastapi"),
     row("Field", ClassName, "pydantic"),

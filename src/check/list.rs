@@ -91,9 +91,7 @@ fn filter_ops<'a>(f: &'a FieldPlan, name: &str) -> Result<FilterOps<'a>, (String
         kind,
     };
     Ok(match f.row.ty {
-        FieldType::String | FieldType::Text => {
-            ops("SafeStr", Some("SafeStr"), false, true, "text")
-        }
+        FieldType::String | FieldType::Text => ops("SafeStr", Some("SafeStr"), false, true, "text"),
         // An address is looked up in its stored form, so any spelling finds it.
         FieldType::Email => ops(
             "CanonicalEmail",
@@ -111,7 +109,7 @@ fn filter_ops<'a>(f: &'a FieldPlan, name: &str) -> Result<FilterOps<'a>, (String
                 "filter on another field; decimal filters are planned",
             ));
         }
-        FieldType::Date => ops("date", Some("date"), true, false, "text"),
+        FieldType::Date => ops("IsoDate", Some("IsoDate"), true, false, "text"),
         FieldType::Time => ops("LocalTime", Some("LocalTime"), true, false, "text"),
         FieldType::DateTime => ops("UtcDatetime", None, true, false, "text"),
         // Commas are legal in URLs, so there is no `__in` list.

@@ -23,7 +23,10 @@ pub(crate) fn body_type_import(kind: IdKind) -> (String, String) {
 /// `app.schemas` (`IdQuery`, `BigIdQuery`) or `uuid` (`UUID`).
 pub(crate) fn query_type_import(kind: IdKind) -> (String, String) {
     let query = kind.row().query;
-    (crate::symbols::module_of(query).to_owned(), query.to_owned())
+    (
+        crate::symbols::module_of(query).to_owned(),
+        query.to_owned(),
+    )
 }
 
 /// The test statement that linking a row with the missing id `missing`

@@ -334,7 +334,8 @@ fn fields(b: &Builder, d: &Data) -> SuiteFile {
             .table("boundaries", b.boundaries.clone());
     }
     if !b.spellings.is_empty() {
-        m.base("SpellingTests").table("spellings", b.spellings.clone());
+        m.base("SpellingTests")
+            .table("spellings", b.spellings.clone());
     }
     if !d.read_only.is_empty() {
         m.base("ReadOnlyTests")
