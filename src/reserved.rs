@@ -426,6 +426,7 @@ pub const TABLE: &[Reserved] = &[
     row("NotNullTests", ClassName, "tests.kit.fields"),
     row("BoundaryTests", ClassName, "tests.kit.fields"),
     row("SpellingTests", ClassName, "tests.kit.fields"),
+    row("SelfReferenceTests", ClassName, "tests.kit.relations"),
     row("ReadOnlyTests", ClassName, "tests.kit.fields"),
     row("WriteOnlyTests", ClassName, "tests.kit.fields"),
     row("AuditTests", ClassName, "tests.kit.fields"),

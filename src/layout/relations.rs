@@ -227,6 +227,9 @@ impl Builder<'_> {
         if rel.target_snake.is_some() {
             self.tests.deletions.push(deletion(rel, column, factory));
         }
+        if rel.target_class == self.facts.class {
+            self.tests.self_references.push(column.to_owned());
+        }
         self.tests.references.push(parent);
     }
 

@@ -61,6 +61,9 @@ pub(crate) struct RelationTests {
     pub(crate) deletions: Vec<Deletion>,
     /// One-to-one columns, for the uniqueness tests.
     pub(crate) one_to_one: Vec<Parent>,
+    /// Columns referencing the resource itself, which a row may not set
+    /// to its own id.
+    pub(crate) self_references: Vec<String>,
 }
 
 /// The state of laying out one resource: its facts, and what the fields

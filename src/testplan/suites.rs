@@ -636,6 +636,16 @@ fn relations(b: &Builder, collections: &[Collection]) -> SuiteFile {
     if !deletions.is_empty() {
         m.base("DeletionTests").table("deletions", deletions);
     }
+    let selves: Vec<String> = b
+        .tests
+        .self_references
+        .iter()
+        .map(|column| param(&[s(column)], &column.replace('_', "-")))
+        .collect();
+    if !selves.is_empty() {
+        m.base("SelfReferenceTests")
+            .table("self_references", selves);
+    }
     let mut links = Vec::new();
     let mut children = Vec::new();
     let mut others = Vec::new();
