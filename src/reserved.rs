@@ -528,6 +528,7 @@ pub const TABLE: &[Reserved] = &[
     row("Rule", ClassName, "app.auth.permissions"),
     row("SafeJson", ClassName, "app.schemas"),
     row("SafeStr", ClassName, "app.schemas"),
+    row("NO_NUL", ClassName, "app.schemas"),
     row("Sequence", ClassName, "collections.abc"),
     row("SessionDep", ClassName, "app.database.session"),
     row("StrEnum", ClassName, "enum"),

@@ -157,6 +157,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("reject_null", "app.schemas"),
     ("SafeJson", "app.schemas"),
     ("SafeStr", "app.schemas"),
+    ("NO_NUL", "app.schemas"),
     ("UtcDatetime", "app.schemas"),
     ("UuidPath", "app.schemas"),
 ];

@@ -32,6 +32,12 @@ pub(crate) fn bound(x: f64, ty: FieldType) -> String {
     }
 }
 
+/// Whether `f` is a text field without a pattern of its own: its OpenAPI
+/// schema takes the `NO_NUL` pattern of `app.schemas`.
+fn stores_text(f: &FieldPlan) -> bool {
+    matches!(f.row.ty, FieldType::String | FieldType::Text) && f.bounds.pattern.is_none()
+}
+
 /// Pydantic constraints of a field (`ge=0`, `max_length=200`, ...).
 pub(crate) fn constraints(f: &FieldPlan) -> Vec<String> {
     let b = &f.bounds;
@@ -73,6 +79,8 @@ pub(crate) fn constraints(f: &FieldPlan) -> Vec<String> {
     }
     if let Some(re) = &b.pattern {
         out.push(format!("pattern={}", python::regex(re.as_str())));
+    } else if stores_text(f) {
+        out.push("json_schema_extra=NO_NUL".to_owned());
     }
     if ty == FieldType::Decimal {
         out.push(format!("max_digits={}", b.precision));
@@ -145,6 +153,9 @@ pub(crate) fn lay_out_field(
     }
     for name in f.mapping.schema_imports {
         schema_imports.uses(name);
+    }
+    if stores_text(f) && !f.raw.read_only {
+        schema_imports.uses("NO_NUL");
     }
     if let Some(class_name) = &f.enum_class {
         schema_imports.from(models_module, class_name);
