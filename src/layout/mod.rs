@@ -62,7 +62,7 @@ pub(crate) fn id_aliases(resources: &[Resource]) -> (String, String) {
             "MAX_BIG_ID = 9_223_372_036_854_775_807\n",
             "\n#: A row id of an `id: bigint` resource in a JSON body: a JSON integer\n",
             "#: (not `true`, not `\"1\"`), like every integer of a body.\n",
-            "BigId = Annotated[\n    int, Field(ge=1, le=MAX_BIG_ID), BeforeValidator(json_integer)\n]\n",
+            "BigId = Annotated[int, Field(ge=1, le=MAX_BIG_ID), BeforeValidator(json_integer)]\n",
             "\n#: A row id of an `id: bigint` resource in a query, where it comes as text.\n",
             "BigIdQuery = Annotated[int, Field(ge=1, le=MAX_BIG_ID)]\n",
             "\n#: A row id of an `id: bigint` resource in a path.\n",
