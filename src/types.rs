@@ -214,9 +214,11 @@ pub const TYPES: &[TypeRow] = &[
         defaultable: false,
         python: "time",
         input: "LocalTime",
-        output: "time",
+        // `LocalTime` in responses too, for its OpenAPI schema: JSON
+        // Schema's `time` format requires the offset a `TIME` never has.
+        output: "LocalTime",
         model_imports: &["Time", "time"],
-        schema_imports: &["LocalTime", "time"],
+        schema_imports: &["LocalTime"],
     },
     TypeRow {
         name: "uuid",
