@@ -20,7 +20,7 @@ pub const MYPY: &str = "2.4.1";
 pub const PYTEST_COV: &str = "7.1.0";
 
 /// The project's runtime dependencies (`[project] dependencies`), which
-/// the pre-commit mypy hook installs too: it runs in an environment of its
+/// the pre-commit mypy hook installs too (with [`TRACING`]): it runs in an environment of its
 /// own and needs them to check `app/` as `uv run mypy` does.
 pub const DEPENDENCIES: &[&str] = &[
     "fastapi[standard]>=0.115",
@@ -35,6 +35,15 @@ pub const DEPENDENCIES: &[&str] = &[
     "aiosqlite>=0.20",
     "asyncpg>=0.29",
     "redis>=5.0",
+    "prometheus-client>=0.20",
+];
+
+/// The optional `tracing` extra (`uv sync --extra tracing`, then
+/// `TRACING=otlp`: `app/ops/tracing.py`); the dev group has it too, for
+/// the tracing tests (in-memory exporter) and mypy.
+pub const TRACING: &[&str] = &[
+    "opentelemetry-sdk>=1.30",
+    "opentelemetry-exporter-otlp-proto-http>=1.30",
 ];
 
 /// What the project templates get as `tooling`.
@@ -50,6 +59,8 @@ pub struct Tooling {
     pub pytest_cov: &'static str,
     /// [`DEPENDENCIES`].
     pub dependencies: &'static [&'static str],
+    /// [`TRACING`].
+    pub tracing: &'static [&'static str],
     /// This gen's version, which `.gen/manifest.json` records as the
     /// project's generator: the drift check installs this one, since
     /// another version would render other files.
@@ -70,6 +81,7 @@ pub fn tooling() -> Tooling {
         mypy: MYPY,
         pytest_cov: PYTEST_COV,
         dependencies: DEPENDENCIES,
+        tracing: TRACING,
         gen_version: env!("CARGO_PKG_VERSION"),
         gen_git_url_expr: git_url_expr(env!("CARGO_PKG_REPOSITORY")),
     }

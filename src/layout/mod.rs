@@ -98,7 +98,14 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("create_sessionmaker")
         .uses("BodySizeLimit")
         .uses("SecurityHeaders")
-        .uses("create_rate_limiter");
+        .uses("create_rate_limiter")
+        .uses("configure_logging")
+        .uses("quiet_server_access_log")
+        .uses("Metrics")
+        .uses("RequestObserver")
+        .uses("router as ops_router")
+        .uses("metrics_router")
+        .uses("configure_tracing");
     let mut models = Imports::default();
     models.uses("User").uses("Base");
     for r in resources {
