@@ -329,7 +329,8 @@ pub fn names() -> Vec<&'static str> {
 pub const INT32: (i64, i64) = (-2_147_483_648, 2_147_483_647);
 /// Range of PostgreSQL `bigint`.
 pub const INT64: (i64, i64) = (i64::MIN, i64::MAX);
-/// Length of a `url` column; longer URLs (once normalized) are a 422.
+/// Length of a `url` column. A client may send one character less (a URL
+/// without a path gains its `/` once normalized); longer URLs are a 422.
 pub const MAX_URL: u64 = 2048;
 
 /// What a type becomes in generated code, given the field's parameters.
