@@ -822,6 +822,13 @@ fn fuzz_shop() {
     fuzz_project("shop", "examples/shop.yaml");
 }
 
+/// The acceptance spec: owned rows, a soft delete, cursor lists, field
+/// roles, a many-to-many link, a decimal and a URL.
+#[test]
+fn fuzz_clinic() {
+    fuzz_project("clinic", "tests/specs/good/clinic.yaml");
+}
+
 /// The `sh` code blocks of the generated README's "Run it" section, each
 /// as its lines.
 fn run_it_blocks(readme: &str) -> Vec<Vec<String>> {
