@@ -54,6 +54,12 @@ pub struct Project {
     pub version: String,
     /// Route prefix (`/api/v1`, or empty).
     pub api_prefix: String,
+    /// SPDX license expression (`MIT`), if the spec names one.
+    pub license: Option<String>,
+    /// `FastAPI(license_info=...)`: a Python dict literal, or `None`.
+    pub license_py: String,
+    /// `FastAPI(servers=...)`: a Python list literal of the OpenAPI servers.
+    pub servers_py: String,
 }
 
 /// Authentication settings.
@@ -477,6 +483,8 @@ pub struct NestedList {
     pub where_call: String,
     /// OpenAPI summary (`List the comments of a post`).
     pub summary: String,
+    /// Anyone may read the parent row (its `read` rule lists `anyone`).
+    pub parent_public: bool,
 }
 
 /// A many-to-one (or one-to-one) relation: a foreign key column and a relationship.

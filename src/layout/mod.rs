@@ -85,7 +85,8 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("create_sessionmaker")
         .uses("BodySizeLimit")
         .uses("SecurityHeaders")
-        .uses("create_rate_limiter");
+        .uses("create_rate_limiter")
+        .uses("install_openapi");
     let mut models = Imports::default();
     models.uses("User").uses("Base");
     for r in resources {
