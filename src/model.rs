@@ -165,6 +165,9 @@ pub struct Resource {
     /// Fields only some roles see: (Python attribute, Python `frozenset` of
     /// those roles); attributes, as `model_dump(exclude=...)` takes them.
     pub field_readers: Vec<(String, String)>,
+    /// The same fields for the README: "`fee` (`doctor`, `staff`, admins)",
+    /// joined by ", "; empty when every field is seen by every reader.
+    pub field_readers_doc: String,
     /// Fields only some roles may set: (Python attribute, Python `frozenset`
     /// of those roles); attributes, as `model_fields_set` holds them.
     pub field_writers: Vec<(String, String)>,

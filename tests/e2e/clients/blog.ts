@@ -14,7 +14,7 @@ async function main(baseUrl: string): Promise<void> {
   // No `scope`, `grant_type` or client credentials: the form needs none.
   const login = await anonymous.POST("/api/v1/auth/login", {
     body: { username: email, password },
-    bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
   });
   if (!login.data) throw new Error(`login: ${JSON.stringify(login.error)}`);
   const author = createClient<paths>({
