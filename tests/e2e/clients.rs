@@ -146,6 +146,65 @@ fn lint(name: &str, generated: &Generated) {
     );
 }
 
+/// `path` with every `{parameter}` as `{}`: the README writes `{id}`, the
+/// document `{post_id}`.
+fn shape(path: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The README's "who may call what" rows and the document's `security`
+/// agree: a row whose callers are "anyone" is an operation that admits an
+/// anonymous call (`[]`, or `{}` among its requirements); any other row's
+/// needs a token.
+fn readme_agrees_with_security(name: &str, generated: &Generated) {
+    let readme = std::fs::read_to_string(generated.dir.join("README.md")).unwrap();
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&generated.openapi).unwrap()).unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    let mut checked = 0;
+    for row in readme
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains(" | `"))
+    {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        let [method, routes, who] = cells[..] else {
+            continue;
+        };
+        for route in routes.split(", ") {
+            let route = shape(route.trim_matches('`'));
+            let (_, item) = paths
+                .iter()
+                .find(|(p, _)| shape(p) == route)
+                .unwrap_or_else(|| panic!("{name}: README row {row}: no path {route}"));
+            let security = item[method.to_lowercase()]["security"].as_array().unwrap();
+            let anonymous = security.is_empty()
+                || security
+                    .iter()
+                    .any(|s| s.as_object().is_some_and(|o| o.is_empty()));
+            assert_eq!(
+                anonymous,
+                who.starts_with("anyone"),
+                "{name}: README row {row} vs security {security:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 3, "{name}: {checked} README rows checked");
+}
+
 /// A free port on the loopback interface.
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -307,6 +366,7 @@ fn readme_clients(name: &str, generated: &Generated, server: &Server) -> PathBuf
 fn check_clients(name: &str, spec: &str, setup: &[&str]) {
     let generated = generate(name, spec);
     lint(name, &generated);
+    readme_agrees_with_security(name, &generated);
     let server = Server::start(&generated, setup);
     let result = std::panic::catch_unwind(|| {
         let dir = readme_clients(name, &generated, &server);
@@ -347,10 +407,14 @@ fn clinic() {
 
 #[test]
 fn lint_shop() {
-    lint("shop", &generate("shop", "examples/shop.yaml"));
+    let generated = generate("shop", "examples/shop.yaml");
+    lint("shop", &generated);
+    readme_agrees_with_security("shop", &generated);
 }
 
 #[test]
 fn lint_todo() {
-    lint("todo", &generate("todo", "examples/todo.yaml"));
+    let generated = generate("todo", "examples/todo.yaml");
+    lint("todo", &generated);
+    readme_agrees_with_security("todo", &generated);
 }
