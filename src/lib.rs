@@ -26,5 +26,6 @@ pub mod spec;
 pub mod symbols;
 pub(crate) mod table;
 pub(crate) mod testplan;
+pub mod tooling;
 pub mod types;
 pub mod write;

@@ -272,6 +272,10 @@ pub struct Api {
     pub not_null: String,
     /// `sort_keys = (...)` of the list query, at 4 spaces.
     pub sort_keys: String,
+    /// `sort: Sort = Field(...)` of the list query, at 4 spaces: the
+    /// default and the pattern the OpenAPI document gives (see
+    /// [`crate::layout::api`]).
+    pub sort_decl: String,
     /// `router = APIRouter(prefix=..., tags=[...])`.
     pub router_decl: String,
 }

@@ -62,6 +62,7 @@ fn header(path: &str) -> String {
         || name.ends_with(".yml")
         || name.ends_with(".yaml")
         || name == ".gitignore"
+        || name == ".pre-commit-config.yaml"
         || name == ".env.example"
         || name == ".dockerignore"
         || name == "Dockerfile"
@@ -235,12 +236,14 @@ pub fn render(model: &Model) -> Result<Plan, Error> {
     let resource_model = ResourceModel {
         project: &model.project,
     };
+    let tooling = crate::tooling::tooling();
     // Unit 0 is the project, unit i > 0 the resource i - 1.
     let unit = |i: usize| -> Result<Vec<(String, PlanFile)>, Error> {
         let mut context = Context::new();
         let (list, snake) = match i.checked_sub(1) {
             None => {
                 context.insert("model", model);
+                context.insert("tooling", &tooling);
                 (&project, None)
             }
             Some(r) => {

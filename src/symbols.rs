@@ -140,23 +140,27 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("Repository", "app.kit.repository"),
     ("create_rate_limiter", "app.ratelimit"),
     ("BigId", "app.schemas"),
+    ("BigIdQuery", "app.schemas"),
     ("CanonicalEmail", "app.schemas"),
     ("BigIdPath", "app.schemas"),
     ("HttpUrlStr", "app.schemas"),
     ("Id", "app.schemas"),
+    ("IdQuery", "app.schemas"),
     ("Int32", "app.schemas"),
     ("Int64", "app.schemas"),
     ("IsoDate", "app.schemas"),
     ("StrictFiniteFloat", "app.schemas"),
-    ("StrictInt32", "app.schemas"),
+    ("JsonInt32", "app.schemas"),
     ("IdPath", "app.schemas"),
     ("LocalTime", "app.schemas"),
     ("Page", "app.kit.pagination"),
     ("IncludeDeleted", "app.kit.pagination"),
     ("Sort", "app.kit.pagination"),
+    ("sort_schema", "app.kit.pagination"),
     ("reject_null", "app.schemas"),
     ("SafeJson", "app.schemas"),
     ("SafeStr", "app.schemas"),
+    ("NO_NUL", "app.schemas"),
     ("UtcDatetime", "app.schemas"),
     ("UuidPath", "app.schemas"),
 ];
@@ -190,7 +194,7 @@ mod tests {
                     .iter()
                     .chain(row.key_imports)
                     .chain(row.python_imports)
-                    .chain([&row.body, &row.path])
+                    .chain([&row.body, &row.query, &row.path])
             }));
         for name in names {
             assert!(BY_NAME.contains_key(name), "{name} is not in SYMBOLS");

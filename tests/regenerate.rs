@@ -354,18 +354,46 @@ fn the_generated_ci_workflow_is_valid_yaml_that_runs_gen_check() {
     let (_tmp, dir) = project();
     let workflow = std::fs::read_to_string(dir.join(".github/workflows/ci.yml")).unwrap();
     let parsed: serde_yaml::Value = serde_yaml::from_str(&workflow).unwrap();
-    let steps = parsed["jobs"]["test"]["steps"].as_sequence().unwrap();
-    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    for needed in [
-        "gen check",
-        "uv sync",
-        "uv run mypy --strict app",
-        "uv run pytest",
-        "uv run alembic upgrade head && uv run alembic check",
+    let runs = |job: &str| -> Vec<String> {
+        let steps = parsed["jobs"][job]["steps"].as_sequence().unwrap();
+        steps
+            .iter()
+            .filter_map(|s| s["run"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let floor = format!(
+        "--cov=app --cov-report=term-missing --cov-fail-under={}",
+        r#gen::tooling::COVERAGE_FLOOR
+    );
+    for (job, needed) in [
+        ("test", "uv sync --locked"),
+        (
+            "test",
+            "uv run ruff format --check . && uv run ruff check .",
+        ),
+        ("test", "uv run mypy --strict app"),
+        ("test", floor.as_str()),
+        (
+            "test",
+            "uv run alembic upgrade head && uv run alembic check",
+        ),
+        ("drift", "::notice"),
+        ("drift", "cargo install --locked --git"),
+        ("drift", "gen check"),
     ] {
         assert!(
-            runs.iter().any(|r| r.contains(needed)),
-            "workflow does not run `{needed}`"
+            runs(job).iter().any(|r| r.contains(needed)),
+            "job {job} does not run `{needed}`"
+        );
+    }
+    let pytest = runs("test").iter().filter(|r| r.contains("pytest")).count();
+    assert_eq!(pytest, 2, "one pytest run on SQLite, one on PostgreSQL");
+    let services = parsed["jobs"]["test"]["services"].as_mapping().unwrap();
+    for service in ["postgres", "redis"] {
+        let options = services[service]["options"].as_str().unwrap();
+        assert!(
+            options.contains("--health-cmd"),
+            "{service} has no health check"
         );
     }
 }

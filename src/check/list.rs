@@ -5,7 +5,7 @@ use crate::check::fields::FieldPlan;
 use crate::check::permissions::Condition;
 use crate::check::relations::RelationPlan;
 use crate::diagnostics::allowed_help;
-use crate::layout::body_type_import;
+use crate::layout::query_type_import;
 use crate::model::ListSpec;
 use crate::names;
 use crate::python::{self, call};
@@ -91,9 +91,15 @@ fn filter_ops<'a>(f: &'a FieldPlan, name: &str) -> Result<FilterOps<'a>, (String
         kind,
     };
     Ok(match f.row.ty {
-        FieldType::String | FieldType::Text | FieldType::Email => {
-            ops("SafeStr", Some("SafeStr"), false, true, "text")
-        }
+        FieldType::String | FieldType::Text => ops("SafeStr", Some("SafeStr"), false, true, "text"),
+        // An address is looked up in its stored form, so any spelling finds it.
+        FieldType::Email => ops(
+            "CanonicalEmail",
+            Some("CanonicalEmail"),
+            false,
+            true,
+            "text",
+        ),
         FieldType::Int => ops("Int32", Some("Int32"), true, false, "number"),
         FieldType::BigInt => ops("Int64", Some("Int64"), true, false, "number"),
         FieldType::Float => ops("FiniteFloat", None, true, false, "number"),
@@ -103,7 +109,7 @@ fn filter_ops<'a>(f: &'a FieldPlan, name: &str) -> Result<FilterOps<'a>, (String
                 "filter on another field; decimal filters are planned",
             ));
         }
-        FieldType::Date => ops("date", Some("date"), true, false, "text"),
+        FieldType::Date => ops("IsoDate", Some("IsoDate"), true, false, "text"),
         FieldType::Time => ops("LocalTime", Some("LocalTime"), true, false, "text"),
         FieldType::DateTime => ops("UtcDatetime", None, true, false, "text"),
         // Commas are legal in URLs, so there is no `__in` list.
@@ -344,12 +350,12 @@ impl ListBuilder<'_> {
         let p = format!("{name}_id");
         let column = format!("{}.{p}", self.class);
         let id = rel.target_id.row();
-        spec.params.push(format!("{p}: {} | None = None", id.body));
+        spec.params.push(format!("{p}: {} | None = None", id.query));
         let eq = Condition::compare(&column, "==", &format!("query.{p}"));
         spec.filters.push((p.clone(), eq.statement()));
         let pin = format!("{p}__in");
         spec.params
-            .push(format!("{pin}: CommaList[{}] = None", id.body));
+            .push(format!("{pin}: CommaList[{}] = None", id.query));
         let within = Condition::call(&format!("{column}.in_"), &[format!("query.{pin}")]);
         spec.filters.push((pin.clone(), within.statement()));
         if rel.nullable {
@@ -358,7 +364,7 @@ impl ListBuilder<'_> {
             let null = Condition::call("is_null", &[column.clone(), format!("query.{pn}")]);
             spec.filters.push((pn.clone(), null.statement()));
         }
-        self.imports.push(body_type_import(rel.target_id));
+        self.imports.push(query_type_import(rel.target_id));
         self.imports
             .push((module_of("CommaList").into(), "CommaList".into()));
     }

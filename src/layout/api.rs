@@ -278,6 +278,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             0,
         ),
         sort_keys: sort_keys(facts),
+        sort_decl: sort_decl(facts),
     }
 }
 
@@ -384,6 +385,21 @@ fn aliases(facts: &ResourceFacts) -> Vec<String> {
         aliases.push(alias(format!("{class}ForRestore"), "for_restore", class));
     }
     aliases
+}
+
+/// `sort: Sort = Field(...)` of the list query: its default, and the
+/// OpenAPI schema `sort_schema` gives the class's `sort_keys` (declared
+/// just above it in the class body).
+fn sort_decl(facts: &ResourceFacts) -> String {
+    call(
+        "sort: Sort = Field",
+        &[
+            format!("default={}", python::string(&facts.list.default_sort)),
+            "json_schema_extra=sort_schema(sort_keys)".to_owned(),
+        ],
+        "",
+        4,
+    )
 }
 
 /// `sort_keys = (...)` of the list query: the keys the list may be sorted by.

@@ -6,7 +6,7 @@ use crate::names;
 use crate::python::{self, Imports, call};
 use crate::schema::{self};
 use crate::table::sql_default;
-use crate::testplan::values::{boundary_values, invalid_values};
+use crate::testplan::values::{boundary_values, invalid_values, spelling_values};
 use crate::types::{self, FieldType};
 use serde_json::Value as Json;
 
@@ -30,6 +30,12 @@ pub(crate) fn bound(x: f64, ty: FieldType) -> String {
     } else {
         format!("{x}")
     }
+}
+
+/// Whether `f` is a text field without a pattern of its own: its OpenAPI
+/// schema takes the `NO_NUL` pattern of `app.schemas`.
+fn stores_text(f: &FieldPlan) -> bool {
+    matches!(f.row.ty, FieldType::String | FieldType::Text) && f.bounds.pattern.is_none()
 }
 
 /// Pydantic constraints of a field (`ge=0`, `max_length=200`, ...).
@@ -73,6 +79,8 @@ pub(crate) fn constraints(f: &FieldPlan) -> Vec<String> {
     }
     if let Some(re) = &b.pattern {
         out.push(format!("pattern={}", python::regex(re.as_str())));
+    } else if stores_text(f) {
+        out.push("json_schema_extra=NO_NUL".to_owned());
     }
     if ty == FieldType::Decimal {
         out.push(format!("max_digits={}", b.precision));
@@ -121,6 +129,9 @@ pub(crate) struct LaidOut {
     pub(crate) invalid_on_update: bool,
     /// `pytest.param(...)` lines of values at each bound, which a create must accept.
     pub(crate) boundaries: Vec<String>,
+    /// `pytest.param(...)` lines of values a create stores in another
+    /// spelling: (field, sent, stored).
+    pub(crate) spellings: Vec<String>,
 }
 
 /// Lays out field `f` of resource `class`: its model column, its Create,
@@ -143,6 +154,9 @@ pub(crate) fn lay_out_field(
     for name in f.mapping.schema_imports {
         schema_imports.uses(name);
     }
+    if stores_text(f) && !f.raw.read_only {
+        schema_imports.uses("NO_NUL");
+    }
     if let Some(class_name) = &f.enum_class {
         schema_imports.from(models_module, class_name);
         enums.push(enum_type(f, class, class_name));
@@ -158,6 +172,7 @@ pub(crate) fn lay_out_field(
     }
     LaidOut {
         boundaries: boundary_cases(f),
+        spellings: spelling_cases(f),
         field: Field {
             name: f.name.clone(),
             attr: f.attr.clone(),
@@ -340,6 +355,28 @@ fn params(f: &FieldPlan, cases: impl IntoIterator<Item = (String, Option<String>
 /// `pytest.param(name, value, kind, id=...)` lines of values at each bound
 /// of `f`, which a create must accept; none for a field clients do not
 /// both write and read.
+fn spelling_cases(f: &FieldPlan) -> Vec<String> {
+    if f.raw.read_only || f.raw.write_only {
+        return Vec::new();
+    }
+    spelling_values(f)
+        .into_iter()
+        .map(|(case, sent, stored)| {
+            call(
+                "pytest.param",
+                &[
+                    python::string(&f.name),
+                    sent,
+                    stored,
+                    format!("id={}", case_id(f, &case)),
+                ],
+                ",",
+                4,
+            )
+        })
+        .collect()
+}
+
 fn boundary_cases(f: &FieldPlan) -> Vec<String> {
     if f.raw.read_only || f.raw.write_only {
         return Vec::new();

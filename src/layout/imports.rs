@@ -47,7 +47,9 @@ impl ModuleImports {
             .uses("StorableText")
             .uses("PatchModel")
             .uses("ReadModel")
-            .uses("Sort");
+            .uses("Sort")
+            .uses("sort_schema")
+            .uses("Field");
         for (module, name) in &facts.list_imports {
             m.schema.from(module, name);
         }

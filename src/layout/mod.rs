@@ -12,11 +12,21 @@ use crate::model::Resource;
 use crate::python::{self, Imports, call};
 use crate::types::IdKind;
 
-/// The import of a body or query parameter's id type, as (module, name):
+/// The import of a JSON body's id type, as (module, name):
 /// `app.schemas` (`Id`, `BigId`) or `uuid` (`UUID`).
 pub(crate) fn body_type_import(kind: IdKind) -> (String, String) {
     let body = kind.row().body;
     (crate::symbols::module_of(body).to_owned(), body.to_owned())
+}
+
+/// The import of a query parameter's id type, as (module, name):
+/// `app.schemas` (`IdQuery`, `BigIdQuery`) or `uuid` (`UUID`).
+pub(crate) fn query_type_import(kind: IdKind) -> (String, String) {
+    let query = kind.row().query;
+    (
+        crate::symbols::module_of(query).to_owned(),
+        query.to_owned(),
+    )
 }
 
 /// The test statement that linking a row with the missing id `missing`
@@ -50,8 +60,11 @@ pub(crate) fn id_aliases(resources: &[Resource]) -> (String, String) {
         aliases.push_str(concat!(
             "\n\n#: Largest id a 64-bit integer primary key (`id: bigint`) holds.\n",
             "MAX_BIG_ID = 9_223_372_036_854_775_807\n",
-            "\n#: A row id of an `id: bigint` resource in a request body or a query.\n",
-            "BigId = Annotated[int, Field(ge=1, le=MAX_BIG_ID), BeforeValidator(reject_bool)]\n",
+            "\n#: A row id of an `id: bigint` resource in a JSON body: a JSON integer\n",
+            "#: (not `true`, not `\"1\"`), like every integer of a body.\n",
+            "BigId = Annotated[int, Field(ge=1, le=MAX_BIG_ID), BeforeValidator(json_integer)]\n",
+            "\n#: A row id of an `id: bigint` resource in a query, where it comes as text.\n",
+            "BigIdQuery = Annotated[int, Field(ge=1, le=MAX_BIG_ID)]\n",
             "\n#: A row id of an `id: bigint` resource in a path.\n",
             "BigIdPath = Annotated[int, Path(ge=1, le=MAX_BIG_ID)]",
         ));

@@ -206,9 +206,10 @@ impl Builder<'_> {
             target_id.missing_py.into(),
             "no-such-row",
         ));
-        let (bad_id, bad_case) = target_id.invalid;
-        self.invalid
-            .push(invalid_param(column, bad_id.into(), bad_case));
+        for &(bad_id, bad_case) in target_id.invalid {
+            self.invalid
+                .push(invalid_param(column, bad_id.into(), bad_case));
+        }
         self.invalid
             .push(invalid_param(column, "True".into(), "boolean"));
         let parent = Parent {
@@ -225,6 +226,9 @@ impl Builder<'_> {
         }
         if rel.target_snake.is_some() {
             self.tests.deletions.push(deletion(rel, column, factory));
+        }
+        if rel.target_class == self.facts.class {
+            self.tests.self_references.push(column.to_owned());
         }
         self.tests.references.push(parent);
     }
@@ -375,11 +379,14 @@ impl Builder<'_> {
             vec!["default=None".into(), "max_length=100".into()],
         );
         c.read_decl = format!("{ids}: list[{}]", target_id.python);
-        for (value, case) in [
-            (format!("[{}]", target_id.invalid.0), target_id.invalid.1),
+        let bad_ids = target_id
+            .invalid
+            .iter()
+            .map(|&(value, case)| (format!("[{value}]"), case));
+        for (value, case) in bad_ids.chain([
             (format!("[{}]", target_id.missing_py), "no-such-row"),
             ("\"1\"".to_owned(), "not-a-list"),
-        ] {
+        ]) {
             self.invalid.push(invalid_param(&ids, value, case));
         }
         self.not_null.push(python::string(&ids));

@@ -61,6 +61,9 @@ pub(crate) struct RelationTests {
     pub(crate) deletions: Vec<Deletion>,
     /// One-to-one columns, for the uniqueness tests.
     pub(crate) one_to_one: Vec<Parent>,
+    /// Columns referencing the resource itself, which a row may not set
+    /// to its own id.
+    pub(crate) self_references: Vec<String>,
 }
 
 /// The state of laying out one resource: its facts, and what the fields
@@ -87,6 +90,8 @@ pub(crate) struct Builder<'a> {
     pub(crate) invalid_on_update: bool,
     /// `pytest.param(...)` lines of values at each bound.
     pub(crate) boundaries: Vec<String>,
+    /// `pytest.param(...)` lines of values stored in another spelling.
+    pub(crate) spellings: Vec<String>,
     /// `(module, class)` imported only for type checking (relationship targets).
     pub(crate) type_checking: Vec<(String, String)>,
     /// Relationships every response shows (`Post.tags`), loaded with each query.
@@ -128,6 +133,7 @@ impl<'a> Builder<'a> {
             invalid: Vec::new(),
             invalid_on_update: false,
             boundaries: Vec::new(),
+            spellings: Vec::new(),
             type_checking: Vec::new(),
             load: Vec::new(),
             service_targets: Vec::new(),
@@ -179,6 +185,7 @@ impl<'a> Builder<'a> {
             self.invalid.extend(laid.invalid);
             self.invalid_on_update |= laid.invalid_on_update;
             self.boundaries.extend(laid.boundaries);
+            self.spellings.extend(laid.spellings);
             out.push(laid.field);
         }
         (out, enums)

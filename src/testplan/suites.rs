@@ -333,6 +333,10 @@ fn fields(b: &Builder, d: &Data) -> SuiteFile {
         m.base("BoundaryTests")
             .table("boundaries", b.boundaries.clone());
     }
+    if !b.spellings.is_empty() {
+        m.base("SpellingTests")
+            .table("spellings", b.spellings.clone());
+    }
     if !d.read_only.is_empty() {
         m.base("ReadOnlyTests")
             .table("read_only", d.read_only.clone());
@@ -631,6 +635,16 @@ fn relations(b: &Builder, collections: &[Collection]) -> SuiteFile {
         .collect();
     if !deletions.is_empty() {
         m.base("DeletionTests").table("deletions", deletions);
+    }
+    let selves: Vec<String> = b
+        .tests
+        .self_references
+        .iter()
+        .map(|column| param(&[s(column)], &column.replace('_', "-")))
+        .collect();
+    if !selves.is_empty() {
+        m.base("SelfReferenceTests")
+            .table("self_references", selves);
     }
     let mut links = Vec::new();
     let mut children = Vec::new();

@@ -223,6 +223,28 @@ pub(crate) fn boundary_values(f: &FieldPlan) -> Vec<(String, String, &'static st
     out
 }
 
+/// Spellings of a value that field `f` stores in another, canonical form:
+/// (case, Python literal sent, Python literal stored and returned). An
+/// email field stores `CanonicalEmail`'s form, as user emails are, so the
+/// upper-case spelling of a sample comes back lower-cased. None for a
+/// field whose pattern could refuse the other spelling.
+pub(crate) fn spelling_values(f: &FieldPlan) -> Vec<(String, String, String)> {
+    if f.row.ty != FieldType::Email || f.bounds.pattern.is_some() {
+        return Vec::new();
+    }
+    f.samples_cache
+        .first()
+        .and_then(|v| v.as_str())
+        .map(|stored| {
+            vec![(
+                "upper-case".to_owned(),
+                python::string(&stored.to_uppercase()),
+                python::string(stored),
+            )]
+        })
+        .unwrap_or_default()
+}
+
 /// One invalid-value case: `(case id, Python literal)`, `None` meaning
 /// "leave the key out".
 type Invalid = (String, Option<String>);
@@ -290,6 +312,7 @@ const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
             ("wrong-type", "\"not a datetime\""),
             ("naive", "\"2024-01-01T12:00:00\""),
             ("number", "-1"),
+            ("past-the-calendar-in-utc", "\"9999-12-31T23:59:59-01:00\""),
         ],
     ),
     (FieldType::Uuid, &[("wrong-type", "\"not-a-uuid\"")]),
@@ -436,4 +459,9 @@ fn number_invalid(b: &Bounds, ty: FieldType, out: &mut Vec<Invalid>) {
     }
     out.push(("wrong-type".into(), Some("\"not a number\"".into())));
     out.push(("boolean".into(), Some("True".into())));
+    if matches!(ty, FieldType::Int | FieldType::BigInt) {
+        // `2.0` is an integer (JSON Schema's `integer`); these are not.
+        out.push(("fractional".into(), Some("1.5".into())));
+        out.push(("numeric-string".into(), Some("\"1\"".into())));
+    }
 }
