@@ -21,6 +21,7 @@ pub mod render;
 pub mod report;
 pub mod reserved;
 pub mod schema;
+pub mod ship;
 pub mod spec;
 pub mod symbols;
 pub(crate) mod table;

@@ -12,6 +12,8 @@ use serde::Serialize;
 pub struct Model {
     /// Project metadata.
     pub project: Project,
+    /// The Dockerfile's, compose file's and README's commands and images.
+    pub ship: crate::ship::Ship,
     /// Authentication settings.
     pub auth: Auth,
     /// Resources in spec order.

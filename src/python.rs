@@ -206,6 +206,16 @@ pub fn call(head: &str, args: &[String], tail: &str, indent: usize) -> String {
     out
 }
 
+/// `head(arg, arg)` as one argument of a call laid out one argument per
+/// line: like [`call`], but it fits only when it fits with the comma that
+/// follows it there (`ruff format` counts that comma in the line's width).
+pub fn argument(head: &str, args: &[String], indent: usize) -> String {
+    let laid = call(head, args, ",", indent);
+    laid.strip_suffix(',')
+        .expect("a call ends with its tail")
+        .to_owned()
+}
+
 /// Import sections in ruff isort's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Section {
@@ -357,6 +367,19 @@ mod tests {
         let long = call("x = f", &args, "", 4);
         assert!(long.starts_with("x = f(\n        argument_0,\n"));
         assert!(long.ends_with("        argument_11,\n    )"));
+    }
+
+    #[test]
+    fn an_argument_counts_the_comma_after_it() {
+        // 8 spaces + 80 characters: fits as a statement, not with the comma.
+        let args = vec!["a".repeat(37), "b".repeat(37)];
+        let flat = format!("fn({}, {})", args[0], args[1]);
+        assert_eq!(8 + flat.len(), LINE_LENGTH);
+        assert_eq!(call("fn", &args, "", 8), flat);
+        let laid = argument("fn", &args, 8);
+        assert!(laid.starts_with("fn(\n            aaa"), "{laid}");
+        assert!(laid.ends_with("b,\n        )"), "{laid}");
+        assert_eq!(argument("fn", &args[..1], 8), format!("fn({})", args[0]));
     }
 
     #[test]

@@ -60,8 +60,11 @@ fn header(path: &str) -> String {
         || name.ends_with(".toml")
         || name.ends_with(".ini")
         || name.ends_with(".yml")
+        || name.ends_with(".yaml")
         || name == ".gitignore"
         || name == ".env.example"
+        || name == ".dockerignore"
+        || name == "Dockerfile"
     {
         format!("# {HEADER}\n")
     } else if name.ends_with(".md") {
@@ -262,7 +265,35 @@ pub fn render(model: &Model) -> Result<Plan, Error> {
     for files in parallel::map(model.resources.len() + 1, unit) {
         plan.extend(files?);
     }
+    plan.insert(
+        LOCK_FILE.to_owned(),
+        PlanFile {
+            content: lock(model)?,
+            ownership: Ownership::Generated,
+        },
+    );
     Ok(plan)
+}
+
+/// The project's lock file.
+pub const LOCK_FILE: &str = "uv.lock";
+
+/// The project's `uv.lock`: gen's lock ([`crate::ship::LOCK_TEMPLATE`])
+/// with the project's own entry. It is TOML that uv rewrites whole, so it
+/// carries no header.
+///
+/// Errors: [`Error::Render`] when gen's lock is missing or has no project
+/// entry, a bug in gen.
+fn lock(model: &Model) -> Result<String, Error> {
+    let broken = |why: &str| Error::Render {
+        template: crate::ship::LOCK_TEMPLATE.to_owned(),
+        source: tera::Error::msg(why),
+    };
+    let template = TEMPLATES
+        .get_file(crate::ship::LOCK_TEMPLATE)
+        .and_then(|f| f.contents_utf8())
+        .ok_or_else(|| broken("missing"))?;
+    crate::ship::lock(template, &model.project).ok_or_else(|| broken("no project entry"))
 }
 
 /// Where a revision lives in the project.

@@ -117,10 +117,11 @@ pub enum SqlType {
 }
 
 impl SqlType {
-    /// The Alembic type expression (`sa.String(length=200)`), laid out for
-    /// an argument at `indent` spaces.
-    pub fn migration(&self, indent: usize) -> String {
-        match self {
+    /// The Alembic type expression (`sa.String(length=200)`) after
+    /// `keyword` (`""`, or `"type_="` for a keyword argument), laid out for
+    /// an argument on its own line at `indent` spaces.
+    pub fn migration(&self, keyword: &str, indent: usize) -> String {
+        let expression = match self {
             SqlType::String { length } => format!("sa.String(length={length})"),
             SqlType::Text => "sa.Text()".into(),
             SqlType::Integer => "sa.Integer()".into(),
@@ -139,14 +140,15 @@ impl SqlType {
                 let mut args: Vec<String> = values.iter().map(|v| python::string(v)).collect();
                 args.push("native_enum=False".into());
                 args.push(format!("length={length}"));
-                python::call("sa.Enum", &args, "", indent)
+                return python::argument(&format!("{keyword}sa.Enum"), &args, indent);
             }
             SqlType::Json => "sa.JSON()".into(),
             SqlType::Array { items } => format!(
                 "sa.ARRAY({}).with_variant(sa.JSON(), \"sqlite\")",
-                items.migration(indent)
+                items.migration("", indent)
             ),
-        }
+        };
+        format!("{keyword}{expression}")
     }
 
     /// The SQLAlchemy type expression of the model (`String(200)`), laid out
@@ -168,7 +170,7 @@ impl SqlType {
             SqlType::Time => "Time()".into(),
             SqlType::Uuid => "Uuid()".into(),
             // Stored as VARCHAR (no native enum type), so adding a value needs no DDL.
-            SqlType::Enum { length, .. } => python::call(
+            SqlType::Enum { length, .. } => python::argument(
                 "Enum",
                 &[
                     enum_class.to_owned(),
@@ -176,7 +178,6 @@ impl SqlType {
                     format!("length={length}"),
                     "values_callable=enum_values".into(),
                 ],
-                "",
                 indent,
             ),
             SqlType::Json => "JSON()".into(),
@@ -534,7 +535,7 @@ mod tests {
             items: Box::new(SqlType::Integer),
         };
         assert_eq!(
-            tags.migration(8),
+            tags.migration("", 8),
             "sa.ARRAY(sa.Text()).with_variant(sa.JSON(), \"sqlite\")"
         );
         assert_eq!(
@@ -543,7 +544,7 @@ mod tests {
         );
         assert_eq!(tags.postgres(), "TEXT[]");
         assert_eq!(rows.postgres(), "INTEGER[]");
-        assert_eq!(SqlType::Time.migration(8), "sa.Time()");
+        assert_eq!(SqlType::Time.migration("", 8), "sa.Time()");
         assert_eq!(SqlType::Time.model("", 8), "Time()");
         assert_eq!(SqlType::Time.postgres(), "TIME");
         // Arrays change only to themselves: text[] to integer[] (or back)
@@ -584,7 +585,7 @@ mod tests {
             values: values.iter().map(|v| v.to_string()).collect(),
             length: 16,
         };
-        let migration = t.migration(12);
+        let migration = t.migration("", 12);
         assert!(
             migration.contains("\n                \"on hold, waiting\",\n"),
             "{migration}"
@@ -599,7 +600,7 @@ mod tests {
     fn big_ids_are_integer_primary_keys_on_sqlite() {
         let t = SqlType::BigId;
         assert_eq!(
-            t.migration(8),
+            t.migration("", 8),
             "sa.BigInteger().with_variant(sa.Integer(), \"sqlite\")"
         );
         assert_eq!(

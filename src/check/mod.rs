@@ -135,6 +135,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             };
             return Ok(Model {
                 all_models,
+                ship: crate::ship::ship(&project),
                 project,
                 auth,
                 resources,

@@ -88,7 +88,10 @@ pub fn initial(schema: &Schema) -> Revision {
 /// `sa.Column(...)` at `indent` spaces; `server_default` is a Python
 /// expression (`sa.text("'draft'")`).
 fn column_def(c: &Column, indent: usize, server_default: Option<String>) -> String {
-    let mut args = vec![python::string(&c.name), c.sql_type.migration(indent + 4)];
+    let mut args = vec![
+        python::string(&c.name),
+        c.sql_type.migration("", indent + 4),
+    ];
     args.push(format!(
         "nullable={}",
         if c.nullable { "True" } else { "False" }
@@ -96,7 +99,7 @@ fn column_def(c: &Column, indent: usize, server_default: Option<String>) -> Stri
     if let Some(d) = server_default {
         args.push(format!("server_default={d}"));
     }
-    call("sa.Column", &args, "", indent)
+    python::argument("sa.Column", &args, indent)
 }
 
 /// `["a", "b"]`: column names as a Python list.
@@ -158,14 +161,14 @@ fn create_table(t: &Table) -> Vec<String> {
     args.extend(t.columns.iter().map(|c| column_def(c, 8, None)));
     let mut key: Vec<String> = t.primary_key.iter().map(|c| python::string(c)).collect();
     key.push(name_arg(&names::pk(name), 12));
-    args.push(call("sa.PrimaryKeyConstraint", &key, "", 8));
+    args.push(python::argument("sa.PrimaryKeyConstraint", &key, 8));
     for group in t.unique_groups() {
         let mut unique: Vec<String> = group.iter().map(|c| python::string(c)).collect();
         unique.push(name_arg(&names::uq(name, &group), 12));
-        args.push(call("sa.UniqueConstraint", &unique, "", 8));
+        args.push(python::argument("sa.UniqueConstraint", &unique, 8));
     }
     for fk in &t.foreign_keys {
-        args.push(call(
+        args.push(python::argument(
             "sa.ForeignKeyConstraint",
             &[
                 format!("[{}]", python::string(&fk.column)),
@@ -173,7 +176,6 @@ fn create_table(t: &Table) -> Vec<String> {
                 name_arg(&names::fk(name, &fk.column, &fk.target), 12),
                 format!("ondelete={}", python::string(&fk.on_delete)),
             ],
-            "",
             8,
         ));
     }
@@ -318,10 +320,10 @@ fn batch(table: &str, statements: Vec<String>) -> Option<String> {
 fn alter(from: &Column, to: &Column, name: &str) -> String {
     let mut args = vec![
         python::string(name),
-        format!("existing_type={}", from.sql_type.migration(12)),
+        from.sql_type.migration("existing_type=", 12),
     ];
     if from.sql_type != to.sql_type {
-        args.push(format!("type_={}", to.sql_type.migration(12)));
+        args.push(to.sql_type.migration("type_=", 12));
         let using = format!("\"{name}\"::{}", to.sql_type.postgres());
         args.push(format!("postgresql_using={}", python::string(&using)));
     }
@@ -459,7 +461,7 @@ fn rename_columns(old: &Table, new: &Table, a: &mut Batch, d: &mut TableDiff) {
                 &[
                     python::string(name),
                     format!("new_column_name={}", python::string(new_name)),
-                    format!("existing_type={}", s.sql_type.migration(12)),
+                    s.sql_type.migration("existing_type=", 12),
                 ],
                 "",
                 8,
