@@ -371,6 +371,7 @@ fn user_imports() -> (Imports, Imports) {
     model_imports
         .uses("Boolean")
         .uses("ForeignKey")
+        .uses("Index")
         .uses("Integer")
         .uses("String")
         .uses("Mapped")
