@@ -56,6 +56,12 @@ pub struct Project {
     pub version: String,
     /// Route prefix (`/api/v1`, or empty).
     pub api_prefix: String,
+    /// SPDX license expression (`MIT`), if the spec names one.
+    pub license: Option<String>,
+    /// `FastAPI(license_info=...)`: a Python dict literal, or `None`.
+    pub license_py: String,
+    /// `FastAPI(servers=...)`: a Python list literal of the OpenAPI servers.
+    pub servers_py: String,
 }
 
 /// Authentication settings.
@@ -161,6 +167,9 @@ pub struct Resource {
     /// Fields only some roles see: (Python attribute, Python `frozenset` of
     /// those roles); attributes, as `model_dump(exclude=...)` takes them.
     pub field_readers: Vec<(String, String)>,
+    /// The same fields for the README: "`fee` (`doctor`, `staff`, admins)",
+    /// joined by ", "; empty when every field is seen by every reader.
+    pub field_readers_doc: String,
     /// Fields only some roles may set: (Python attribute, Python `frozenset`
     /// of those roles); attributes, as `model_fields_set` holds them.
     pub field_writers: Vec<(String, String)>,
@@ -483,6 +492,8 @@ pub struct NestedList {
     pub where_call: String,
     /// OpenAPI summary (`List the comments of a post`).
     pub summary: String,
+    /// Anyone may read the parent row (its `read` rule lists `anyone`).
+    pub parent_public: bool,
 }
 
 /// A many-to-one (or one-to-one) relation: a foreign key column and a relationship.

@@ -274,6 +274,9 @@ mod tests {
             description: String::new(),
             version: version.to_owned(),
             api_prefix: String::new(),
+            license: None,
+            license_py: "None".to_owned(),
+            servers_py: String::new(),
         }
     }
 

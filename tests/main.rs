@@ -35,6 +35,7 @@ mod indexes;
 mod limits;
 mod mutations;
 mod names;
+mod readme_access;
 mod regenerate;
 mod snapshots;
 mod state;

@@ -157,6 +157,17 @@ pub(crate) fn default_rules(owned: bool, public_read: bool) -> [&'static [&'stat
     }
 }
 
+/// Whether anyone may read the resource `r`, without a token: its
+/// `permissions.read` lists `anyone`, or it has none and `public_read` is set
+/// (the rule [`permissions`] resolves, read off the raw spec for the
+/// resources that list it under their rows before it is checked).
+pub(crate) fn reads_anonymously(r: &RawResource) -> bool {
+    match r.permissions.as_ref().and_then(|p| p.read.as_ref()) {
+        Some(read) => read.iter().any(|e| e == "anyone"),
+        None => default_rules(r.owned, r.public_read)[0].contains(&"anyone"),
+    }
+}
+
 /// The four rules of a resource: `permissions` when given, else
 /// [`default_rules`].
 pub(crate) fn permissions(c: &mut Checker, path: &str, r: &RawResource) -> [ActionRule; 4] {

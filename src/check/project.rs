@@ -12,7 +12,7 @@ use crate::reserved::{self, Class};
 use crate::spec::spans::join_key;
 use crate::spec::{RawAuth, RawField};
 use regex::Regex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 /// Checks `project:` (name, title, description, version, `api_prefix`)
@@ -62,6 +62,10 @@ pub(crate) fn project(c: &mut Checker) -> Project {
         .clone()
         .unwrap_or_else(|| format!("{} API", names::words(&snake)));
     let description = p.description.clone().unwrap_or_default();
+    let license = p.license.clone();
+    let servers = p.servers.clone();
+    let license_py = license_literal(c, license.as_deref());
+    let servers_py = servers_literal(c, servers.as_deref());
     Project {
         name: p.name.clone(),
         title_py: python::string(&title),
@@ -70,7 +74,82 @@ pub(crate) fn project(c: &mut Checker) -> Project {
         description,
         version,
         api_prefix,
+        license,
+        license_py,
+        servers_py,
     }
+}
+
+/// `LICENSE = ...` of `app/main.py`: the OpenAPI License Object of the
+/// SPDX expression `license` (OpenAPI 3.1 `identifier`), or `None`. Reports
+/// an expression SPDX does not know, with the identifier it likely meant.
+fn license_literal(c: &mut Checker, license: Option<&str>) -> String {
+    let Some(license) = license else {
+        return "None".to_owned();
+    };
+    if let Err(e) = spdx::Expression::parse(license) {
+        let guess = spdx::imprecise_license_id(license)
+            .map(|(id, _)| format!(", e.g. `{}`", id.name))
+            .unwrap_or_default();
+        c.at_value(
+            "project.license",
+            format!("`{license}` is not an SPDX license expression: {}", e.reason),
+            format!("write an identifier from spdx.org/licenses{guess}, or an expression like `MIT OR Apache-2.0`"),
+        );
+    }
+    let value = serde_json::json!({"name": license, "identifier": license});
+    python::literal_at(&value, 0, "LICENSE = ".len(), 0)
+}
+
+/// `SERVERS = ...` of `app/main.py`: the OpenAPI servers, `/` when the spec
+/// names none. Each URL is `http(s)://host[:port][/path]` or a path from
+/// `/`, without a trailing `/` (the routes' paths start with one), without
+/// `{` (server variables are not supported) and named once.
+fn servers_literal(c: &mut Checker, servers: Option<&[crate::spec::raw::RawServer]>) -> String {
+    static URL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)?(/[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*$")
+            .expect("static regex")
+    });
+    let default = [crate::spec::raw::RawServer {
+        url: "/".to_owned(),
+        description: Some("The server of this document".to_owned()),
+    }];
+    let servers = servers.unwrap_or(&default);
+    if servers.is_empty() {
+        c.at_value(
+            "project.servers",
+            "`servers` is empty".to_owned(),
+            "name at least one server, or leave `servers` out for `/` (the server of the document)",
+        );
+    }
+    let mut seen = BTreeSet::new();
+    let mut list = Vec::new();
+    for (i, server) in servers.iter().enumerate() {
+        let url = &server.url;
+        let path = format!("project.servers[{i}].url");
+        let trailing = url.len() > 1 && url.ends_with('/') && !url.ends_with("://");
+        if url.is_empty() || !URL.is_match(url) || trailing {
+            c.at_value(
+                &path,
+                format!("`{url}` is not a server URL gen can use"),
+                "write `https://host[:port][/path]` or a path like `/api`, without a trailing `/`, spaces or `{variables}`",
+            );
+        }
+        if !seen.insert(url.clone()) {
+            c.at_value(
+                &path,
+                format!("`{url}` is listed twice"),
+                "list each server once",
+            );
+        }
+        let mut entry = serde_json::Map::new();
+        entry.insert("url".into(), url.clone().into());
+        if let Some(d) = &server.description {
+            entry.insert("description".into(), d.clone().into());
+        }
+        list.push(serde_json::Value::Object(entry));
+    }
+    python::literal_at(&serde_json::Value::Array(list), 0, "SERVERS = ".len(), 0)
 }
 
 /// Why `prefix` cannot prefix every route, or None when it can: each
@@ -292,6 +371,7 @@ fn user_imports() -> (Imports, Imports) {
     model_imports
         .uses("Boolean")
         .uses("ForeignKey")
+        .uses("Index")
         .uses("Integer")
         .uses("String")
         .uses("Mapped")

@@ -158,6 +158,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
                         names::words(&name).to_lowercase(),
                         names::words(parent_snake).to_lowercase()
                     ),
+                    parent_public: crate::check::permissions::reads_anonymously(r),
                 });
         }
     }

@@ -144,6 +144,9 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     if input.writers {
         endpoints_args.push("writers=FIELD_WRITERS".into());
     }
+    if let Some(reads) = anonymous_reads(facts, input.readers) {
+        endpoints_args.push(format!("reads={reads}"));
+    }
     let mut lists_args = vec!["service.repository".to_owned()];
     if input.readers {
         lists_args.push("api.show".into());
@@ -279,6 +282,20 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     }
 }
 
+/// Who may call the reads of a resource anyone may read, as the name of
+/// one of `app.openapi`'s security requirements: `NO_TOKEN` when a token
+/// changes nothing, `TOKEN_OR_NONE` when it does (fields only some roles
+/// see, `include_deleted` for admins); None when the reads need a token.
+pub(crate) fn anonymous_reads(facts: &ResourceFacts, readers: bool) -> Option<&'static str> {
+    if !facts.rules[0].anyone {
+        None
+    } else if readers || facts.raw.soft_delete {
+        Some("TOKEN_OR_NONE")
+    } else {
+        Some("NO_TOKEN")
+    }
+}
+
 /// The routes of the lists of this resource under its parents: the list's
 /// parameters after the parent's, and its page call narrowed by `where`.
 fn nested_routes(
@@ -302,7 +319,14 @@ fn nested_routes(
                     '(',
                     &[
                         python::string(&n.path),
-                        format!("**api.nested({})", python::string(&n.summary)),
+                        if n.parent_public {
+                            format!(
+                                "**api.nested({}, open_parent=True)",
+                                python::string(&n.summary)
+                            )
+                        } else {
+                            format!("**api.nested({})", python::string(&n.summary))
+                        },
                     ],
                     ')',
                     "",

@@ -58,6 +58,28 @@ fn type_checking_block(type_checking: &[(String, String)]) -> String {
     format!("\n\nif TYPE_CHECKING:\n{body}")
 }
 
+/// The fields only some roles see, for the README's API section: each JSON
+/// name with the roles (from the same `read:` lists as [`role_map`]).
+fn readers_doc(facts: &ResourceFacts) -> String {
+    let entries: Vec<String> = facts
+        .fields
+        .iter()
+        .filter_map(|f| {
+            f.raw.read.as_ref().map(|roles| {
+                let mut who: Vec<String> = roles
+                    .iter()
+                    .filter(|r| *r != "admin")
+                    .map(|r| format!("`{r}`"))
+                    .collect();
+                who.sort();
+                who.push("admins".into());
+                format!("`{}` ({})", f.name, who.join(", "))
+            })
+        })
+        .collect();
+    entries.join(", ")
+}
+
 /// Fields only some roles see (`pick` = `read`) or set (`write`):
 /// (Python attribute, `frozenset` of those roles but admin).
 fn role_map(
@@ -268,6 +290,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
                 format!("{class}Read")
             },
             field_readers,
+            field_readers_doc: readers_doc(facts),
             field_writers,
             list: facts.list.clone(),
             create_config,

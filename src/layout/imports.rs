@@ -145,6 +145,9 @@ impl ModuleImports {
         if facts.list.cursor {
             self.router.uses("CursorSecret");
         }
+        if let Some(reads) = crate::layout::api::anonymous_reads(facts, readers) {
+            self.router.uses(reads);
+        }
         if facts.raw.soft_delete {
             self.router.from(&deps, &format!("{class}ForRestore"));
         }

@@ -105,7 +105,8 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("RequestObserver")
         .uses("router as ops_router")
         .uses("metrics_router")
-        .uses("configure_tracing");
+        .uses("configure_tracing")
+        .uses("install_openapi");
     let mut models = Imports::default();
     models.uses("User").uses("Base");
     for r in resources {

@@ -45,6 +45,24 @@ pub struct RawProject {
     pub version: Option<String>,
     /// Path prefix of every API route.
     pub api_prefix: Option<String>,
+    /// The API's license, as an SPDX license expression (`MIT`,
+    /// `Apache-2.0 OR MIT`): the OpenAPI `info.license`.
+    pub license: Option<String>,
+    /// Where the API is served: the OpenAPI `servers`, first the one
+    /// clients use by default. Default: one server, `/` (wherever the
+    /// document itself is served).
+    pub servers: Option<Vec<RawServer>>,
+}
+
+/// One entry of `project.servers`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawServer {
+    /// Base URL, without the `api_prefix`: `https://api.example.org`, or a
+    /// path on the document's own host (`/`).
+    pub url: String,
+    /// What it is (`Production`).
+    pub description: Option<String>,
 }
 
 /// `auth:` section.
