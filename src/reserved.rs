@@ -248,6 +248,11 @@ pub const TABLE: &[Reserved] = &[
         "the list queries' `sort` schema (`app.kit.pagination`)",
     ),
     row(
+        "decimal_schema",
+        ClassBody,
+        "the decimal fields' OpenAPI schema (`app.schemas`)",
+    ),
+    row(
         "sort_keys",
         ClassBody,
         "the list queries' sort keys, which their `sort` schema reads",

@@ -168,6 +168,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("SafeJson", "app.schemas"),
     ("SafeStr", "app.schemas"),
     ("NO_NUL", "app.schemas"),
+    ("decimal_schema", "app.schemas"),
     ("UtcDatetime", "app.schemas"),
     ("UuidPath", "app.schemas"),
 ];

@@ -1,5 +1,6 @@
 //! Lays out one field as Python: model column, schema declarations, test cases.
 
+use super::decimal::decimal_pattern;
 use crate::check::fields::FieldPlan;
 use crate::model::{EnumType, Field};
 use crate::names;
@@ -85,6 +86,12 @@ pub(crate) fn constraints(f: &FieldPlan) -> Vec<String> {
     if ty == FieldType::Decimal {
         out.push(format!("max_digits={}", b.precision));
         out.push(format!("decimal_places={}", b.scale));
+        let pattern = decimal_pattern(b.precision, b.scale, b.min, b.max);
+        out.push(python::argument(
+            "json_schema_extra=decimal_schema",
+            &[python::regex(&pattern)],
+            8,
+        ));
     }
     if let Some(d) = &f.raw.description {
         out.push(format!("description={}", python::string(d)));
@@ -156,6 +163,9 @@ pub(crate) fn lay_out_field(
     }
     if stores_text(f) && !f.raw.read_only {
         schema_imports.uses("NO_NUL");
+    }
+    if f.row.ty == FieldType::Decimal && !f.raw.read_only {
+        schema_imports.uses("decimal_schema");
     }
     if let Some(class_name) = &f.enum_class {
         schema_imports.from(models_module, class_name);

@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod assemble;
+pub(crate) mod decimal;
 pub(crate) mod field;
 pub(crate) mod imports;
 pub(crate) mod relations;

@@ -459,6 +459,11 @@ fn number_invalid(b: &Bounds, ty: FieldType, out: &mut Vec<Invalid>) {
             ))),
         ));
     }
+    if ty == FieldType::Decimal {
+        // A decimal is a string in plain notation (`app.schemas.json_decimal`).
+        out.push(("json-number".into(), Some("1".into())));
+        out.push(("exponent".into(), Some("\"1E+1\"".into())));
+    }
     out.push(("wrong-type".into(), Some("\"not a number\"".into())));
     out.push(("boolean".into(), Some("True".into())));
     if matches!(ty, FieldType::Int | FieldType::BigInt) {
