@@ -481,6 +481,11 @@ pub const TABLE: &[Reserved] = &[
         ClassName,
         "the test class of `tests/<resource>/test_soft_delete.py`",
     ),
+    row(
+        "TestCaching",
+        ClassName,
+        "the test class of `tests/<resource>/test_caching.py`",
+    ),
     row("ColumnElement", ClassName, "sqlalchemy"),
     row("CommaList", ClassName, "app.kit.listing"),
     row("ConfigDict", ClassName, "pydantic"),
