@@ -149,7 +149,10 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     }
     if let Some(cache) = &r.cache {
         let public = if cache.public { ", public=True" } else { "" };
-        endpoints_args.push(format!("cache=CachePolicy(max_age={}{public})", cache.max_age));
+        endpoints_args.push(format!(
+            "cache=CachePolicy(max_age={}{public})",
+            cache.max_age
+        ));
     }
     endpoints_args.push("access=access".into());
     let mut lists_args = vec!["service.repository".to_owned()];
