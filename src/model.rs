@@ -24,6 +24,9 @@ pub struct Model {
     pub spec_text: String,
     /// Import block of `app/main.py`.
     pub main_imports: String,
+    /// `CACHED_READS = [...]` of `app/main.py`: the resources whose reads
+    /// Redis keeps (`cache.redis`), laid out as `ruff format` would.
+    pub cached_reads: String,
     /// Import block of `app/models.py`.
     pub models_imports: String,
     /// `Base`, `User` and every model class, sorted (for `__all__`).
@@ -148,6 +151,9 @@ pub struct Resource {
     pub owned: bool,
     /// GET endpoints need no token (`read` includes `anyone`).
     pub public_read: bool,
+    /// Seconds the Redis read cache keeps its answers (`cache.redis`), or
+    /// None without one.
+    pub read_cache_seconds: Option<i64>,
     /// Who may read rows.
     pub read: Access,
     /// Who may create rows.
@@ -571,6 +577,9 @@ pub struct ResourceTests {
     pub relations: SuiteFile,
     /// `tests/<resource>/test_soft_delete.py`; empty without soft delete.
     pub soft_delete: SuiteFile,
+    /// `tests/<resource>/test_caching.py`: tags, 304, 412, caching headers
+    /// and the Redis read cache.
+    pub caching: SuiteFile,
 }
 
 /// One test module of a resource: a class made of the suites of

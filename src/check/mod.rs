@@ -125,6 +125,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
         if c.problems.is_empty() {
             let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             let (main_imports, models_imports) = app_imports(&resources);
+            let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);
             let (uuid_import, id_aliases) = id_aliases(&resources);
             let all_models = {
                 let mut names: Vec<String> =
@@ -142,6 +143,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 schema,
                 spec_text: spec.text.clone(),
                 main_imports,
+                cached_reads,
                 models_imports,
                 max_url_length: types::MAX_URL,
                 uuid_import,

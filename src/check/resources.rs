@@ -3,7 +3,7 @@
 use crate::check::composites::composites;
 use crate::check::fields::{FieldPlan, field, member_name, unlistable_fields};
 use crate::check::list::list_spec;
-use crate::check::permissions::permissions;
+use crate::check::permissions::{ActionRule, permissions};
 use crate::check::relations::{RelationPlan, ids_field, inverses, relation, required_cycles};
 use crate::check::values::resource_example;
 use crate::check::{Checker, MAX_NAME};
@@ -346,6 +346,7 @@ pub(crate) fn resource<'a>(
     let (relations, collections) = member_relations(c, &path, &n.class, r, catalog, &mut taken);
     association_clashes(c, &path, n, r, &fields, &collections);
     let rules = permissions(c, &path, r);
+    cache_problems(c, &path, r, &rules[0]);
     unlistable_fields(c, &path, r, &fields);
     let example = r
         .example
@@ -552,4 +553,33 @@ fn association_clashes(
 fn spelled<'a>(mut keys: impl Iterator<Item = &'a String>, name: &'a str) -> &'a str {
     keys.find(|k| names::snake(k) == name)
         .map_or(name, String::as_str)
+}
+
+/// The longest `cache.max_age` (one year, as RFC 9111 section 5.2.2.1's
+/// common practice caps freshness).
+const MAX_AGE_LIMIT: i64 = 31_536_000;
+
+/// Checks `cache:` of the resource at `path`: its max age within 1 second
+/// and a year, and reads open to anyone (`read`), since answers to a token
+/// are always `private, no-cache` and never kept in Redis.
+fn cache_problems(c: &mut Checker, path: &str, r: &RawResource, read: &ActionRule) {
+    let Some(cache) = &r.cache else { return };
+    let at = join_key(path, "cache");
+    if !(1..=MAX_AGE_LIMIT).contains(&cache.max_age) {
+        c.at_value(
+            &join_key(&at, "max_age"),
+            format!(
+                "`cache.max_age` is {}; it must be between 1 and {MAX_AGE_LIMIT} seconds (a year)",
+                cache.max_age
+            ),
+            "give the seconds an answer may be reused, e.g. `max_age: 60`",
+        );
+    }
+    if !read.anyone {
+        c.at_key(
+            &at,
+            "`cache` needs reads open to anyone: answers to a token are always `private, no-cache`",
+            "add `public_read: true` (or `permissions.read: [anyone]`), or remove `cache`",
+        );
+    }
 }

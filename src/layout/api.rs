@@ -147,6 +147,14 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     if let Some(reads) = anonymous_reads(facts, input.readers) {
         endpoints_args.push(format!("reads={reads}"));
     }
+    if let Some(cache) = &r.cache {
+        let public = if cache.public { ", public=True" } else { "" };
+        endpoints_args.push(format!(
+            "cache=CachePolicy(max_age={}{public})",
+            cache.max_age
+        ));
+    }
+    endpoints_args.push("access=access".into());
     let mut lists_args = vec!["service.repository".to_owned()];
     if input.readers {
         lists_args.push("api.show".into());

@@ -250,6 +250,12 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             audit: r.audit,
             owned: r.owned,
             public_read: read.anyone,
+            read_cache_seconds: facts
+                .raw
+                .cache
+                .as_ref()
+                .filter(|c| c.redis)
+                .map(|c| c.max_age),
             timestamps: r.timestamps.unwrap_or(true),
             soft_delete: r.soft_delete,
             fields: parts.fields,

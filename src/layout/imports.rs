@@ -133,6 +133,7 @@ impl ModuleImports {
             .from(&format!("app.{snake}"), "routes")
             .from(&format!("app.{snake}"), "service")
             .from(&deps, "Creator")
+            .from(&deps, "access")
             .from(&deps, &format!("{class}Lister"))
             .from(&deps, &format!("{class}ForDelete"))
             .from(&deps, &format!("{class}ForRead"))
@@ -144,6 +145,9 @@ impl ModuleImports {
             .from(&schemas, &format!("{class}Update"));
         if facts.list.cursor {
             self.router.uses("CursorSecret");
+        }
+        if facts.raw.cache.is_some() {
+            self.router.uses("CachePolicy");
         }
         if let Some(reads) = crate::layout::api::anonymous_reads(facts, readers) {
             self.router.uses(reads);

@@ -82,6 +82,51 @@ pub(crate) fn id_aliases(resources: &[Resource]) -> (String, String) {
     (import, aliases)
 }
 
+/// `CACHED_READS` of `app/main.py`: one `CachedReads` per resource with
+/// `cache.redis`, dropped by writes under its own route and under the
+/// routes of the resources it has relations to (deleting one of them
+/// changes the ids its rows show).
+pub(crate) fn cached_reads(resources: &[Resource], prefix: &str) -> String {
+    let head = "CACHED_READS: list[CachedReads] = ";
+    let urls: std::collections::HashMap<&str, &str> = resources
+        .iter()
+        .map(|r| (r.class_name.as_str(), r.url.as_str()))
+        .collect();
+    let mut entries = Vec::new();
+    for r in resources {
+        let Some(seconds) = r.read_cache_seconds else {
+            continue;
+        };
+        let mut dropped = vec![format!("{prefix}{}", r.url)];
+        let targets = r.relations.iter().map(|rel| rel.target_class.as_str());
+        let targets = targets.chain(r.collections.iter().map(|c| c.target_class.as_str()));
+        for url in targets.filter_map(|class| urls.get(class)) {
+            let url = format!("{prefix}{url}");
+            if !dropped.contains(&url) {
+                dropped.push(url);
+            }
+        }
+        let dropped = match dropped.as_slice() {
+            [one] => format!("({},)", crate::python::string(one)),
+            many => {
+                let rows: String = many
+                    .iter()
+                    .map(|u| format!("            {},\n", crate::python::string(u)))
+                    .collect();
+                format!("(\n{rows}        )")
+            }
+        };
+        entries.push(format!(
+            "    CachedReads(\n        prefix={},\n        seconds={seconds},\n        dropped_by={dropped},\n    ),\n",
+            crate::python::string(&format!("{prefix}{}", r.url))
+        ));
+    }
+    if entries.is_empty() {
+        return format!("{head}[]");
+    }
+    format!("{head}[\n{}]", entries.concat())
+}
+
 /// Import blocks of `app/main.py` and `app/models.py`, which import every resource.
 pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
     let mut main = Imports::default();
@@ -107,7 +152,10 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("router as ops_router")
         .uses("metrics_router")
         .uses("configure_tracing")
-        .uses("install_openapi");
+        .uses("install_openapi")
+        .uses("CachedReads")
+        .uses("HttpCache")
+        .uses("add_read_cache");
     let mut models = Imports::default();
     models.uses("User").uses("Base");
     for r in resources {

@@ -103,6 +103,9 @@ pub struct RawResource {
     pub permissions: Option<RawPermissions>,
     /// Filtering, sorting and search of the list endpoint.
     pub list: Option<RawList>,
+    /// HTTP caching of the reads anyone may call: `Cache-Control` of
+    /// answers without a token, and an optional Redis read-through cache.
+    pub cache: Option<RawCache>,
     /// `created_at` / `updated_at` columns (default true).
     pub timestamps: Option<bool>,
     /// DELETE marks the row (`deleted_at`) instead of removing it; admins
@@ -136,6 +139,27 @@ pub struct RawResource {
     #[serde(default)]
     #[schemars(inner(length(min = 2)))]
     pub indexes: Vec<Vec<String>>,
+}
+
+/// `cache:` of a resource: how long answers without a token may be reused,
+/// by whom, and whether the server keeps them in Redis.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCache {
+    /// Seconds a client (and, with `public`, a shared cache) may reuse an
+    /// answer without asking again: `Cache-Control: max-age`; at most one
+    /// year (31536000). Also how long the Redis cache keeps an answer.
+    #[schemars(range(min = 1, max = 31_536_000))]
+    pub max_age: i64,
+    /// Shared caches (proxies, CDNs) may keep answers without a token
+    /// (`public`); default false: only the client's own cache (`private`).
+    #[serde(default)]
+    pub public: bool,
+    /// Keep answers without a token in Redis (`REDIS_URL`), dropped on every
+    /// write to the resource or to the resources its rows show; off
+    /// without Redis.
+    #[serde(default)]
+    pub redis: bool,
 }
 
 /// `list:` of a resource: what its list endpoint can filter, sort and search by.

@@ -1,7 +1,8 @@
 //! Lays out the tests of one resource: its entry in the factories'
 //! registry (`tests/factories.py`) and its test modules, one per concern
 //! (`tests/<resource>/test_crud.py`, `test_fields.py`, `test_access.py`,
-//! `test_list.py`, `test_relations.py`, `test_soft_delete.py`). Each module
+//! `test_list.py`, `test_relations.py`, `test_soft_delete.py`,
+//! `test_caching.py`). Each module
 //! is a class made of the suites of `tests/kit/` that apply, with the tables
 //! of cases they run on; which suites apply, and every case, is decided here.
 
@@ -81,6 +82,7 @@ pub(crate) fn lay_out(b: &Builder, d: &Data, collections: &[Collection]) -> Reso
         list: list(b, d, collections),
         relations: relations(b, collections),
         soft_delete: soft_delete(b),
+        caching: caching(b),
     }
 }
 
@@ -735,6 +737,32 @@ fn soft_delete(b: &Builder) -> SuiteFile {
     );
     if b.facts.raw.soft_delete {
         m.base("SoftDeleteTests");
+    }
+    m.done()
+}
+
+/// `test_caching.py`: tags, 304 and 412, `Cache-Control` (gen.yaml's
+/// `cache:` for reads without a token where anyone may read), and with
+/// `cache.redis` the read cache.
+fn caching(b: &Builder) -> SuiteFile {
+    let mut m = Module::new(
+        b,
+        "caching",
+        "TestCaching",
+        "entity tags, 304 and 412, caching headers and the read cache.",
+        "Tags, conditional requests and caching headers.",
+    );
+    m.base("CachingTests");
+    if b.facts.rules[0].anyone {
+        let control = match &b.facts.raw.cache {
+            Some(cache) if cache.public => format!("public, max-age={}", cache.max_age),
+            Some(cache) => format!("private, max-age={}", cache.max_age),
+            None => "private, no-cache".to_owned(),
+        };
+        m.attr(attr("anonymous_cache_control", &s(&control)));
+    }
+    if b.facts.raw.cache.as_ref().is_some_and(|c| c.redis) {
+        m.base("ReadCacheTests");
     }
     m.done()
 }
