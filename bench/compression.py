@@ -62,6 +62,8 @@ def main() -> None:
     parser.add_argument("--database", default="bench_compression")
     ns = parser.parse_args()
     serve.WRK_CASES["list"] = WRK_LIST
+    # A loaded machine imports the app slowly: wait up to 5 minutes.
+    serve.wait_up.__defaults__ = (300,)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         blog, _ = serve.generate(serve.gen_binary(ns.gen), scratch)

@@ -359,7 +359,11 @@ pub const TABLE: &[Reserved] = &[
     row("cursor", QueryParameter, "where a cursor page starts"),
     row("sort", QueryParameter, "the sort order"),
     row("q", QueryParameter, "the search text"),
-    row("format", QueryParameter, "what an export writes, csv or ndjson"),
+    row(
+        "format",
+        QueryParameter,
+        "what an export writes, csv or ndjson",
+    ),
     row(
         "include_deleted",
         QueryParameter,
@@ -392,7 +396,11 @@ pub const TABLE: &[Reserved] = &[
         "the condition of a many-to-many nested list",
     ),
     row("query", Variable, "the list's query parameters"),
-    row("request", Variable, "the request an export opens its session from"),
+    row(
+        "request",
+        Variable,
+        "the request an export opens its session from",
+    ),
     row("secret", Variable, "the secret that signs cursors"),
     row("service", Variable, "the package's service module"),
     row("session", Variable, "the database session"),
@@ -530,6 +538,7 @@ pub const TABLE: &[Reserved] = &[
     row("ExportQuery", ClassName, "app.kit.export"),
     row("QueryParameters", ClassName, "app.kit.pagination"),
     row("StreamingResponse", ClassName, "fastapi.responses"),
+    row("Request", ClassName, "fastapi"),
     row("Query", ClassName, "fastapi"),
     row("Rule", ClassName, "app.auth.permissions"),
     row("SafeJson", ClassName, "app.schemas"),

@@ -655,7 +655,7 @@ pub(crate) fn enum_class_name(class: &str, name: &str) -> String {
             "Filters",
             "ExportQuery",
         ]
-            .iter()
-            .any(|s| plain == format!("{class}{s}"));
+        .iter()
+        .any(|s| plain == format!("{class}{s}"));
     if fits || taken { long } else { plain }
 }

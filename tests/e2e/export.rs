@@ -20,7 +20,11 @@ fn memory() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("todo");
     let out = gen_cmd(&["new", dir.to_str().unwrap(), "--spec", "examples/todo.yaml"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pg_script = root().join("tests/e2e/pg.py");
     let db = format!("gen_export_{}", std::process::id());
     let url = run(
@@ -36,7 +40,12 @@ fn memory() {
             "export memory",
             &dir,
             &python,
-            &[script.to_str().unwrap(), dir.to_str().unwrap(), url.trim(), ROWS],
+            &[
+                script.to_str().unwrap(),
+                dir.to_str().unwrap(),
+                url.trim(),
+                ROWS,
+            ],
             &[],
         )
     });
