@@ -244,6 +244,12 @@ pub struct Api {
     pub create_def: String,
     /// Its service call, at 4 spaces.
     pub create_call: String,
+    /// `ExportParams = Annotated[...ExportQuery, Query()]`.
+    pub export_params: String,
+    /// The export route's `async def` line (`GET .../export`).
+    pub export_def: String,
+    /// Its `return lists.export(...)`.
+    pub export_call: String,
     /// The list route's `async def` line.
     pub list_def: String,
     /// Its `return await lists.page(...)`.

@@ -1065,4 +1065,5 @@ fn faults() {
     println!("{out}");
 }
 
+mod export;
 mod ship;

@@ -645,8 +645,17 @@ pub(crate) fn enum_class_name(class: &str, name: &str) -> String {
     let taken = reserved::is(&plain, Class::ClassName)
         || reserved::python_name_clash(&plain).is_some()
         || plain == class
-        || ["Create", "Update", "Read", "Page", "ForRead", "ForWrite"]
-            .iter()
-            .any(|s| plain == format!("{class}{s}"));
+        || [
+            "Create",
+            "Update",
+            "Read",
+            "Page",
+            "ForRead",
+            "ForWrite",
+            "Filters",
+            "ExportQuery",
+        ]
+        .iter()
+        .any(|s| plain == format!("{class}{s}"));
     if fits || taken { long } else { plain }
 }

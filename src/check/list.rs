@@ -181,6 +181,9 @@ impl ListBuilder<'_> {
         spec.page_method = if cursor { "cursor_page" } else { "offset_page" }.to_owned();
         self.imports
             .push((module_of(&spec.query_base).into(), spec.query_base.clone()));
+        for base in ["QueryParameters", "ExportQuery"] {
+            self.imports.push((module_of(base).into(), base.to_owned()));
+        }
         self.imports
             .push((module_of(&spec.page_base).into(), spec.page_base.clone()));
     }

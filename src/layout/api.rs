@@ -226,6 +226,27 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             &args(&["session", "data", "actor=user"]),
             shows,
         ),
+        export_params: wrap(
+            "ExportParams = Annotated",
+            '[',
+            &[format!("{class}ExportQuery"), "Query()".into()],
+            ']',
+            "",
+            0,
+        ),
+        export_def: def(
+            &format!("export_{plural}"),
+            &[
+                "request: Request".into(),
+                "query: ExportParams".into(),
+                format!("lister: {class}Lister"),
+            ],
+            "StreamingResponse",
+        ),
+        export_call: statement(
+            "return lists.export",
+            &args(&["request", "query", "lister", "api"]),
+        ),
         list_def: def(&format!("list_{plural}"), &list_params, &page_type),
         list_call: statement(page_call, &page_args),
         nested,

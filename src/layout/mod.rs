@@ -144,6 +144,7 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("create_sessionmaker")
         .uses("BodySizeLimit")
         .uses("SecurityHeaders")
+        .uses("Compression")
         .uses("create_rate_limiter")
         .uses("configure_logging")
         .uses("quiet_server_access_log")
