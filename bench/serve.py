@@ -14,7 +14,8 @@ For each size in --rows it:
 2. uses target/e2e/venv when it exists (the e2e tests make it), else makes
    target/bench/venv with the project's dependencies pinned by
    tests/e2e/constraints.txt (uv when installed, else pip);
-3. creates a fresh PostgreSQL database bench_serve_<rows>, runs the
+3. creates a fresh PostgreSQL database bench_serve_<rows> (--database
+   changes the prefix, for runs side by side on one server), runs the
    project's Alembic migrations, starts the app with uvicorn (2 workers, no
    access log, ENVIRONMENT=production), signs up and logs in a user
    through the API, and seeds N posts with COPY (bench/seed.py);
@@ -266,7 +267,7 @@ def sort_keys(project: Path) -> tuple[list[str], str]:
 
 
 def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor: Path, scratch: Path) -> dict:
-    database = f"bench_serve_{rows}"
+    database = f"{ns.database}_{rows}"
     dsn = f"{PG}/{database}"
     psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     psql(f"CREATE DATABASE {database}")
@@ -380,6 +381,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--samples", type=int, default=30, help="requests per latency case")
     parser.add_argument("--budget", type=float, default=6, help="seconds per latency case, at least 5 requests")
+    parser.add_argument("--database", default="bench_serve", help="prefix of the database names")
     parser.add_argument("--keep", action="store_true", help="keep the databases and the project folders")
     parser.add_argument("--json", help="write every number to this file")
     parser.add_argument("--print", metavar="JSON", help="only print the tables of a --json file")
