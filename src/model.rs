@@ -260,6 +260,9 @@ pub struct Api {
     pub restore_call: String,
     /// Link and unlink routes of the many-to-many collections.
     pub links: Vec<ApiLink>,
+    /// The routes of the file fields (`FileRoutes`), after two blank
+    /// lines; empty without file fields.
+    pub uploads: String,
     /// `async def post_id(post_id: IdPath) -> int:`: the path's id as a
     /// dependency.
     pub ident_def: String,
@@ -571,6 +574,8 @@ pub struct ResourceTests {
     pub relations: SuiteFile,
     /// `tests/<resource>/test_soft_delete.py`; empty without soft delete.
     pub soft_delete: SuiteFile,
+    /// `tests/<resource>/test_files.py`; empty without file fields.
+    pub files: SuiteFile,
 }
 
 /// One test module of a resource: a class made of the suites of

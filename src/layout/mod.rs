@@ -7,6 +7,7 @@ pub(crate) mod imports;
 pub(crate) mod relations;
 pub(crate) mod resource;
 pub(crate) mod service;
+pub(crate) mod uploads;
 
 use crate::model::Resource;
 use crate::python::{self, Imports, call};
@@ -97,6 +98,7 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("create_engine")
         .uses("create_sessionmaker")
         .uses("BodySizeLimit")
+        .uses("LocalStorage")
         .uses("SecurityHeaders")
         .uses("create_rate_limiter")
         .uses("configure_logging")
