@@ -272,6 +272,9 @@ pub struct Api {
     pub restore_call: String,
     /// Link and unlink routes of the many-to-many collections.
     pub links: Vec<ApiLink>,
+    /// The routes of the file fields (`FileRoutes`), after two blank
+    /// lines; empty without file fields.
+    pub uploads: String,
     /// `async def post_id(post_id: IdPath) -> int:`: the path's id as a
     /// dependency.
     pub ident_def: String,
@@ -586,6 +589,8 @@ pub struct ResourceTests {
     /// `tests/<resource>/test_caching.py`: tags, 304, 412, caching headers
     /// and the Redis read cache.
     pub caching: SuiteFile,
+    /// `tests/<resource>/test_files.py`; empty without file fields.
+    pub files: SuiteFile,
 }
 
 /// One test module of a resource: a class made of the suites of

@@ -185,6 +185,7 @@ pub const TABLE: &[Reserved] = &[
     // Names the generated class bodies use (templates/**/models.py and
     // schemas.py; tests/names.rs finds every one).
     row("bool", ClassBody, BUILTIN_TYPE),
+    row("dict", ClassBody, BUILTIN_TYPE),
     row("tuple", ClassBody, BUILTIN_TYPE),
     row("float", ClassBody, BUILTIN_TYPE),
     row("int", ClassBody, BUILTIN_TYPE),
@@ -387,6 +388,11 @@ pub const TABLE: &[Reserved] = &[
         "the OpenAPI metadata of the package's routes",
     ),
     row("lists", Variable, "the list pages of the package's router"),
+    row(
+        "uploads",
+        Variable,
+        "the file routes of the package's router",
+    ),
     row("lister", Variable, "who lists rows, and whose rows"),
     row("data", Variable, "the request body"),
     row(
@@ -544,6 +550,11 @@ pub const TABLE: &[Reserved] = &[
     row("OptionalUser", ClassName, "app.auth.dependencies"),
     row("Page", ClassName, "app.kit.pagination"),
     row("Hooks", ClassName, "app.kit.hooks"),
+    row("FileField", ClassName, "app.kit.files"),
+    row("StoredFile", ClassName, "app.kit.files"),
+    row("FileRoutes", ClassName, "app.kit.uploads"),
+    row("FileTests", ClassName, "tests.kit.files"),
+    row("OtherUsersFileTests", ClassName, "tests.kit.files"),
     row("Link", ClassName, "app.kit.repository"),
     row("Reference", ClassName, "app.kit.repository"),
     row("Repository", ClassName, "app.kit.repository"),

@@ -36,6 +36,10 @@ pub const DEPENDENCIES: &[&str] = &[
     "asyncpg>=0.29",
     "redis>=5.0",
     "prometheus-client>=0.20",
+    // File fields: content sniffed from the first bytes, an image's size
+    // read from its header (app/kit/files.py).
+    "puremagic>=1.28",
+    "pillow>=11.0",
 ];
 
 /// The optional `tracing` extra (`uv sync --extra tracing`, then

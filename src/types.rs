@@ -40,6 +40,19 @@ pub enum FieldType {
     StringArray,
     /// A list of 32-bit integers (`ARRAY`, JSON on SQLite).
     IntArray,
+    /// An uploaded file: its metadata in a JSON column, its bytes in the
+    /// configured storage (`app/kit/files.py`).
+    File,
+    /// An uploaded image: a file whose width and height may be bounded.
+    Image,
+}
+
+impl FieldType {
+    /// Whether the field holds an upload (`file` or `image`): set through its
+    /// own routes, never in a JSON body.
+    pub fn is_upload(self) -> bool {
+        matches!(self, FieldType::File | FieldType::Image)
+    }
 }
 
 /// Which optional keys a type accepts.
@@ -313,6 +326,32 @@ pub const TYPES: &[TypeRow] = &[
         model_imports: &["ARRAY", "Integer", "JSON"],
         schema_imports: &["JsonInt32"],
     },
+    TypeRow {
+        name: "file",
+        ty: FieldType::File,
+        family: Family::Other,
+        uniquable: false,
+        indexable: false,
+        defaultable: false,
+        python: "dict[str, Any]",
+        input: "StoredFile",
+        output: "StoredFile",
+        model_imports: &["JSON", "Any"],
+        schema_imports: &["StoredFile"],
+    },
+    TypeRow {
+        name: "image",
+        ty: FieldType::Image,
+        family: Family::Other,
+        uniquable: false,
+        indexable: false,
+        defaultable: false,
+        python: "dict[str, Any]",
+        input: "StoredFile",
+        output: "StoredFile",
+        model_imports: &["JSON", "Any"],
+        schema_imports: &["StoredFile"],
+    },
 ];
 
 /// The row for a spec type name.
@@ -401,6 +440,7 @@ pub fn sql_type(ty: FieldType, p: &TypeParams) -> crate::schema::SqlType {
         FieldType::IntArray => S::Array {
             items: Box::new(S::Integer),
         },
+        FieldType::File | FieldType::Image => S::Json,
     }
 }
 
@@ -443,6 +483,10 @@ pub fn base_sample(ty: FieldType, field: &str, n: usize) -> Value {
             format!("{} {}", crate::names::words(field), n + 2),
         ]),
         FieldType::IntArray => json!([n + 1, n + 2]),
+        FieldType::File | FieldType::Image => json!({
+            "name": format!("{}-{}.bin", field.replace('_', "-"), n + 1),
+            "size": n + 1,
+        }),
     }
 }
 

@@ -26,7 +26,21 @@ pub(crate) struct Bounds {
     pub(crate) values: Vec<String>,
     pub(crate) precision: u32,
     pub(crate) scale: u32,
+    /// The largest upload in bytes (files and images).
+    pub(crate) max_bytes: u64,
+    /// The media types an upload may have (files and images).
+    pub(crate) content_types: Vec<String>,
+    /// The widest and tallest image in pixels (images).
+    pub(crate) max_width: Option<u32>,
+    pub(crate) max_height: Option<u32>,
 }
+
+/// The largest `max_bytes`: 5 GiB, the most one S3 `PutObject` takes.
+pub(crate) const MAX_UPLOAD_BYTES: u64 = 5 * 1024 * 1024 * 1024;
+
+/// What an image field accepts when it names no `content_types`: the
+/// formats every browser shows.
+pub(crate) const IMAGE_TYPES: &[&str] = &["image/gif", "image/jpeg", "image/png", "image/webp"];
 
 /// A field after its checks, before layout.
 pub(crate) struct FieldPlan {
@@ -132,12 +146,21 @@ pub(crate) fn field(
     if row.ty == FieldType::Decimal {
         decimal_digits(c, path, raw, &mut b);
     }
-    field_roles(c, path, raw);
+    if row.ty.is_upload() {
+        upload_limits(c, path, raw, row, &mut b);
+    }
+    field_roles(c, path, raw, row);
     access_flags(c, path, raw);
     if c.problems.len() > before {
         return None;
     }
     let mut plan = resolve(name, row, raw, b, enum_class);
+    if row.ty.is_upload() {
+        // No JSON body sets an upload, and a row exists before its file:
+        // for bodies, columns and tests it is a nullable read_only field.
+        plan.raw.read_only = true;
+        plan.raw.nullable = true;
+    }
     default_value(c, path, &mut plan);
     example_value(c, path, &mut plan);
     if c.problems.len() == before {
@@ -190,6 +213,30 @@ fn key_applicability(c: &mut Checker, path: &str, raw: &RawField, row: &TypeRow)
             "decimal fields",
         ),
         ("scale", raw.scale.is_some(), decimal, "decimal fields"),
+        (
+            "max_bytes",
+            raw.max_bytes.is_some(),
+            ty.is_upload(),
+            "file and image fields",
+        ),
+        (
+            "content_types",
+            raw.content_types.is_some(),
+            ty.is_upload(),
+            "file and image fields",
+        ),
+        (
+            "max_width",
+            raw.max_width.is_some(),
+            ty == FieldType::Image,
+            "image fields",
+        ),
+        (
+            "max_height",
+            raw.max_height.is_some(),
+            ty == FieldType::Image,
+            "image fields",
+        ),
     ];
     for (key, present, allowed, which) in applicable {
         if present && !allowed {
@@ -208,6 +255,9 @@ fn key_applicability(c: &mut Checker, path: &str, raw: &RawField, row: &TypeRow)
                 FieldType::Bool => "a unique bool allows at most two rows; remove `unique`",
                 FieldType::Json => {
                     "databases cannot compare JSON documents for uniqueness; remove `unique`"
+                }
+                FieldType::File | FieldType::Image => {
+                    "an upload's metadata is a JSON document, which databases cannot compare; remove `unique`"
                 }
                 _ => "arrays are stored as JSON on SQLite, which cannot compare them; remove `unique`",
             },
@@ -427,9 +477,109 @@ fn decimal_digits(c: &mut Checker, path: &str, raw: &RawField, b: &mut Bounds) {
     }
 }
 
+/// Checks an upload field's limits and stores them in `b`: `max_bytes`
+/// (required, 1 to [`MAX_UPLOAD_BYTES`]), `content_types` (required for
+/// `file`, each a `type/subtype` media type, images' all `image/...`),
+/// `max_width` and `max_height` (at least 1), and the keys that do not
+/// apply to an upload (`default`, `example`, `read_only`, `write_only`).
+fn upload_limits(c: &mut Checker, path: &str, raw: &RawField, row: &TypeRow, b: &mut Bounds) {
+    match raw.max_bytes {
+        None => c.at_key(
+            path,
+            format!("{} fields need `max_bytes`", row.name),
+            "add the largest upload in bytes, for example `max_bytes: 5242880` (5 MiB)",
+        ),
+        Some(n) if n == 0 || n > MAX_UPLOAD_BYTES => c.at_value(
+            &join_key(path, "max_bytes"),
+            format!("`max_bytes` {n} is out of range"),
+            format!("use 1 to {MAX_UPLOAD_BYTES} (5 GiB, the largest single S3 upload)"),
+        ),
+        Some(n) => b.max_bytes = n,
+    }
+    let image = row.ty == FieldType::Image;
+    b.content_types = match &raw.content_types {
+        None if image => IMAGE_TYPES.iter().map(|t| (*t).to_owned()).collect(),
+        None => {
+            c.at_key(
+                path,
+                "file fields need `content_types`",
+                "list the media types an upload may have, for example `content_types: [application/pdf]`",
+            );
+            Vec::new()
+        }
+        Some(list) => media_types(c, &join_key(path, "content_types"), list, image),
+    };
+    for (key, value) in [("max_width", raw.max_width), ("max_height", raw.max_height)] {
+        if value == Some(0) {
+            c.at_value(
+                &join_key(path, key),
+                format!("`{key}` must be at least 1 pixel"),
+                "raise it, or remove it to accept any size",
+            );
+        }
+    }
+    b.max_width = raw.max_width;
+    b.max_height = raw.max_height;
+    let misplaced = [
+        ("default", raw.default.is_some()),
+        ("example", raw.example.is_some()),
+        ("read_only", raw.read_only),
+        ("write_only", raw.write_only),
+    ];
+    for (key, present) in misplaced {
+        if present {
+            c.at_key(
+                &join_key(path, key),
+                format!("`{key}` does not apply to `{}` fields", row.name),
+                "an upload is set through its own route (`PUT .../{id}/{field}`) and its metadata is always shown; remove it",
+            );
+        }
+    }
+}
+
+/// Checks the media types of `content_types` (at `at`): at least one, each
+/// `type/subtype` in lowercase without parameters (RFC 6838 section 4.2
+/// names), none twice, only `image/...` ones for an image field.
+fn media_types(c: &mut Checker, at: &str, list: &[String], image: bool) -> Vec<String> {
+    static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
+            .expect("static regex")
+    });
+    if list.is_empty() {
+        c.at_value(
+            at,
+            "`content_types` is empty",
+            "list at least one media type",
+        );
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, t) in list.iter().enumerate() {
+        let item = format!("{at}[{i}]");
+        if !MEDIA.is_match(t) {
+            c.at_value(
+                &item,
+                format!("`{t}` is not a media type"),
+                "write `type/subtype` in lowercase without parameters, like `application/pdf` or `image/png`",
+            );
+        } else if image && !t.starts_with("image/") {
+            c.at_value(
+                &item,
+                format!("`{t}` is not an image type"),
+                "an image field takes `image/...` types; use `type: file` for other documents",
+            );
+        } else if out.contains(t) {
+            c.at_value(&item, format!("`{t}` is listed twice"), "remove the repeat");
+        } else {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
 /// Checks the field's `read:` and `write:` name roles, and that a field
-/// only some roles may write can be created without it.
-fn field_roles(c: &mut Checker, path: &str, raw: &RawField) {
+/// only some roles may write can be created without it (uploads always
+/// can: a row exists before its file).
+fn field_roles(c: &mut Checker, path: &str, raw: &RawField, row: &TypeRow) {
     for (key, list) in [("read", &raw.read), ("write", &raw.write)] {
         let Some(list) = list else { continue };
         let roles = c.roles.clone();
@@ -444,7 +594,12 @@ fn field_roles(c: &mut Checker, path: &str, raw: &RawField) {
             }
         }
     }
-    if raw.write.is_some() && !raw.nullable && raw.default.is_none() && !raw.read_only {
+    if raw.write.is_some()
+        && !raw.nullable
+        && raw.default.is_none()
+        && !raw.read_only
+        && !row.ty.is_upload()
+    {
         c.at_key(
             &join_key(path, "write"),
             "a field only some roles may set must be nullable or have a default",
@@ -611,7 +766,10 @@ pub(crate) fn unlistable_fields(
                 continue;
             };
             let at = format!("{}[{i}]", join_key(&lpath, key));
-            if f.raw.write_only {
+            if f.row.ty.is_upload() {
+                // `check::list` says why an upload is neither a filter nor a sort key.
+                continue;
+            } else if f.raw.write_only {
                 c.at_value(
                     &at,
                     format!("write_only field `{name}` cannot be in `{key}`"),

@@ -119,6 +119,12 @@ fn filter_ops<'a>(f: &'a FieldPlan, name: &str) -> Result<FilterOps<'a>, (String
             let input = f.mapping.input.as_str();
             ops(input, Some(input), false, false, "text")
         }
+        FieldType::File | FieldType::Image => {
+            return Err((
+                format!("{} field `{name}` cannot be filtered", f.row.name),
+                "filter on a typed field instead; a file's bytes live in the storage",
+            ));
+        }
         FieldType::Json => {
             return Err((
                 format!("json field `{name}` cannot be filtered"),
@@ -516,6 +522,12 @@ fn sortable(f: &FieldPlan, name: &str, cursor: bool) -> Result<(), (String, &'st
         return Err((
             format!("json field `{name}` cannot be sorted by"),
             "sort by a typed field",
+        ));
+    }
+    if f.row.ty.is_upload() {
+        return Err((
+            format!("{} field `{name}` cannot be sorted by", f.row.name),
+            "sort by a typed field; a file's bytes live in the storage",
         ));
     }
     if matches!(f.row.ty, FieldType::StringArray | FieldType::IntArray) {

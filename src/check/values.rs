@@ -294,6 +294,11 @@ pub(crate) fn check_value(f: &FieldPlan, v: &Yaml) -> Result<Json, String> {
         ),
         FieldType::Uuid => matching(v, &UUID, "not a lowercase UUID"),
         FieldType::Json => Ok(yaml_to_json(v)),
+        // An upload's metadata, which only the server writes.
+        FieldType::File | FieldType::Image => match yaml_to_json(v) {
+            Json::Object(m) => Ok(Json::Object(m)),
+            _ => Err("not a file's metadata (name, size): uploads set it".into()),
+        },
         FieldType::Time => {
             let s = v.as_str().ok_or("not a string")?;
             time_text(s).ok_or_else(|| {

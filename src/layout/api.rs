@@ -284,6 +284,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             shows,
         ),
         links,
+        uploads: crate::layout::uploads::uploads_block(facts),
         ident_def: def(
             &id_param,
             &[format!("{id_param}: {}", input.own_id.path)],

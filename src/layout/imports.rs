@@ -184,5 +184,12 @@ impl ModuleImports {
         for c in uses.collections.iter().filter(|c| c.many_to_many) {
             self.router.uses(&c.target_id_path);
         }
+        if facts.fields.iter().any(|f| f.row.ty.is_upload()) {
+            self.router
+                .uses("FileField")
+                .uses("FileRoutes")
+                .from(&deps, "access")
+                .from(&format!("app.{snake}.models"), class);
+        }
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod imports;
 pub(crate) mod relations;
 pub(crate) mod resource;
 pub(crate) mod service;
+pub(crate) mod uploads;
 
 use crate::model::Resource;
 use crate::python::{self, Imports, call};
@@ -143,6 +144,7 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("create_engine")
         .uses("create_sessionmaker")
         .uses("BodySizeLimit")
+        .uses("LocalStorage")
         .uses("SecurityHeaders")
         .uses("Compression")
         .uses("create_rate_limiter")

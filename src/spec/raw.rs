@@ -243,6 +243,14 @@ pub struct RawField {
     pub read_only: bool,
     /// Accepted in bodies, never returned (a secret).
     pub write_only: bool,
+    /// Largest upload in bytes (files and images).
+    pub max_bytes: Option<u64>,
+    /// Media types an upload may have, as sniffed from its bytes (files and images).
+    pub content_types: Option<Vec<String>>,
+    /// Widest image in pixels (images).
+    pub max_width: Option<u32>,
+    /// Tallest image in pixels (images).
+    pub max_height: Option<u32>,
 }
 
 /// The full mapping form of a field, as serde reads it.
@@ -302,6 +310,15 @@ struct FullField {
     /// Accepted in create and update bodies, never returned (a secret).
     #[serde(default)]
     write_only: bool,
+    /// Largest upload in bytes (`file` and `image`; required).
+    max_bytes: Option<u64>,
+    /// Media types an upload may have, sniffed from its first bytes
+    /// (`file` and `image`; required for `file`).
+    content_types: Option<Vec<String>>,
+    /// Widest image in pixels, read from its header (`image`).
+    max_width: Option<u32>,
+    /// Tallest image in pixels, read from its header (`image`).
+    max_height: Option<u32>,
 }
 
 /// Keeps an explicit `default: null` as `Some(Value::Null)`.
@@ -346,6 +363,10 @@ impl<'de> Deserialize<'de> for RawField {
                     write: f.write,
                     read_only: f.read_only,
                     write_only: f.write_only,
+                    max_bytes: f.max_bytes,
+                    content_types: f.content_types,
+                    max_width: f.max_width,
+                    max_height: f.max_height,
                 })
             }
         }

@@ -4,6 +4,7 @@
 //! the default role can create its rows and theirs) is decided here, from
 //! the facts of every resource, before any resource is laid out.
 
+pub(crate) mod files;
 pub(crate) mod resource;
 pub(crate) mod suites;
 pub(crate) mod values;

@@ -83,6 +83,7 @@ pub(crate) fn lay_out(b: &Builder, d: &Data, collections: &[Collection]) -> Reso
         relations: relations(b, collections),
         soft_delete: soft_delete(b),
         caching: caching(b),
+        files: crate::testplan::files::files(b),
     }
 }
 
@@ -130,7 +131,7 @@ fn made_by(factory: &str) -> Option<&str> {
 
 /// A test module: docstring, imports, tables and one class of `bases`
 /// (none: the module is not written).
-struct Module {
+pub(crate) struct Module {
     file: SuiteFile,
     imports: Imports,
     bases: Vec<&'static str>,
@@ -138,7 +139,13 @@ struct Module {
 }
 
 impl Module {
-    fn new(b: &Builder, kit: &'static str, class: &str, doc: &str, class_doc: &str) -> Module {
+    pub(crate) fn new(
+        b: &Builder,
+        kit: &'static str,
+        class: &str,
+        doc: &str,
+        class_doc: &str,
+    ) -> Module {
         let words = names::words(b.facts.plural);
         Module {
             file: SuiteFile {
@@ -155,7 +162,7 @@ impl Module {
     }
 
     /// Adds the suite `base` of the module's kit.
-    fn base(&mut self, base: &'static str) -> &mut Self {
+    pub(crate) fn base(&mut self, base: &'static str) -> &mut Self {
         self.bases.push(base);
         self.imports.from(&format!("tests.kit.{}", self.kit), base);
         self
@@ -163,7 +170,7 @@ impl Module {
 
     /// Adds the table `name` of `rows` (each laid out at 4 spaces with its
     /// comma) as a module-level list the class attribute `name` names.
-    fn table(&mut self, name: &str, rows: Vec<String>) -> &mut Self {
+    pub(crate) fn table(&mut self, name: &str, rows: Vec<String>) -> &mut Self {
         if rows.iter().any(|r| r.starts_with("pytest.param")) {
             self.imports.module("pytest");
         }
@@ -174,7 +181,7 @@ impl Module {
     /// Adds the module-level constant `NAME = value` (laid out at column 0,
     /// `NAME = ` included) that the class attribute `name` names: data a
     /// class does not own as a mutable default.
-    fn constant(&mut self, name: &str, value: &str) -> &mut Self {
+    pub(crate) fn constant(&mut self, name: &str, value: &str) -> &mut Self {
         let constant = name.to_uppercase();
         self.file.attributes.push(attr(name, &constant));
         self.file.constants.push(format!("{constant} = {value}"));
@@ -187,12 +194,12 @@ impl Module {
         self.constant(name, &value)
     }
 
-    fn attr(&mut self, statement: String) -> &mut Self {
+    pub(crate) fn attr(&mut self, statement: String) -> &mut Self {
         self.file.attributes.push(statement);
         self
     }
 
-    fn done(mut self) -> SuiteFile {
+    pub(crate) fn done(mut self) -> SuiteFile {
         if self.bases.is_empty() {
             return SuiteFile::default();
         }

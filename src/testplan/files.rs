@@ -1,0 +1,124 @@
+//! Lays out `tests/<resource>/test_files.py`: the file fields the suites
+//! of `tests/kit/files.py` run on, with the types the tests can make.
+
+use crate::check::fields::FieldPlan;
+use crate::layout::resource::Builder;
+use crate::model::{Reach, SuiteFile};
+use crate::python;
+use crate::testplan::suites::Module;
+
+/// The media types the tests can make a file of (`sample_file`), in the
+/// order they are picked.
+const SAMPLEABLE: &[&str] = &[
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+];
+
+/// What a field refuses is taken from these: the first it does not take.
+const REFUSABLE: &[&str] = &["application/pdf", "image/png", "image/gif"];
+
+/// The largest `max_bytes` the size test sends one byte more than.
+const MAX_TESTED_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The test module of the file fields of the resource `b` lays out; empty
+/// when it has none the tests can exercise: a field whose types the tests
+/// cannot make, or whose limit is over 16 MiB, is left to its owner.
+pub(crate) fn files(b: &Builder) -> SuiteFile {
+    let mut m = Module::new(
+        b,
+        "files",
+        "TestFiles",
+        "upload, download, ranges, limits, access and cleanup of the file fields.",
+        "File fields: bytes in and out, limits, access, no object left behind.",
+    );
+    let fields: Vec<(&FieldPlan, &str, &str)> = b
+        .facts
+        .fields
+        .iter()
+        .filter(|f| f.row.ty.is_upload() && f.bounds.max_bytes <= MAX_TESTED_BYTES)
+        .filter_map(|f| Some((f, accepted(f)?, refused(f)?)))
+        .collect();
+    if fields.is_empty() {
+        return m.done();
+    }
+    let rows = fields
+        .iter()
+        .map(|(f, ok, no)| {
+            param(
+                &[
+                    python::string(&f.name),
+                    python::string(ok),
+                    python::string(no),
+                    f.bounds.max_bytes.to_string(),
+                ],
+                &f.name,
+            )
+        })
+        .collect();
+    m.base("FileTests").table("files", rows);
+    if b.facts.raw.soft_delete {
+        m.attr("hard_delete = False".to_owned());
+    }
+    let (upload, download) = others_statuses(b);
+    let others: Vec<String> = fields
+        .iter()
+        .filter(|(f, _, _)| f.raw.read.is_none() && f.raw.write.is_none())
+        .map(|(f, ok, _)| {
+            param(
+                &[
+                    python::string(&f.name),
+                    python::string(ok),
+                    upload.to_string(),
+                    download.to_string(),
+                ],
+                &f.name,
+            )
+        })
+        .collect();
+    if !others.is_empty() {
+        m.base("OtherUsersFileTests").table("others", others);
+    }
+    m.done()
+}
+
+/// The first type of `f` the tests can make.
+fn accepted(f: &FieldPlan) -> Option<&'static str> {
+    SAMPLEABLE
+        .iter()
+        .copied()
+        .find(|t| f.bounds.content_types.iter().any(|c| c == t))
+}
+
+/// A type the tests can make that `f` does not take.
+fn refused(f: &FieldPlan) -> Option<&'static str> {
+    REFUSABLE
+        .iter()
+        .copied()
+        .find(|t| !f.bounds.content_types.iter().any(|c| c == t))
+}
+
+/// What another member gets for an upload and a download on a row they
+/// did not make: the update and read rules' reach for the default role
+/// (`All` 200, `Own` 404 as for the row, `None` 403).
+fn others_statuses(b: &Builder) -> (u16, u16) {
+    let status = |reach: Reach| match reach {
+        Reach::All => 200,
+        Reach::Own => 404,
+        Reach::None => 403,
+    };
+    let [read, _, update, _] = &b.facts.rules;
+    (
+        status(update.member(b.default_role)),
+        status(read.member(b.default_role)),
+    )
+}
+
+/// `pytest.param(args..., id=...)` as a table row.
+fn param(args: &[String], id: &str) -> String {
+    let mut args = args.to_vec();
+    args.push(format!("id={}", python::string(&id.replace('_', "-"))));
+    python::call("pytest.param", &args, ",", 4)
+}
