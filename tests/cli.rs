@@ -50,6 +50,19 @@ fn validate_accepts_the_good_specs() {
     assert!(count >= 4, "only {count} good specs");
 }
 
+/// Issue 14's proof: schemathesis runs against every example and every
+/// good spec, so each has its `fuzz_project` call in `tests/e2e.rs`.
+#[test]
+fn every_good_spec_is_fuzzed() {
+    let e2e = std::fs::read_to_string(crate::common::root().join("tests/e2e.rs")).unwrap();
+    for spec in crate::common::good_specs() {
+        let relative = spec.strip_prefix(crate::common::root()).unwrap();
+        let stem = spec.file_stem().unwrap().to_string_lossy();
+        let call = format!("fuzz_project(\"{stem}\", \"{}\")", relative.display());
+        assert!(e2e.contains(&call), "tests/e2e.rs has no {call}");
+    }
+}
+
 #[test]
 fn long_constraint_names_are_shortened_not_refused() {
     let spec = crate::common::root().join("tests/specs/good/long_identifiers.yaml");

@@ -836,6 +836,51 @@ fn fuzz_clinic() {
     fuzz_project("clinic", "tests/specs/good/clinic.yaml");
 }
 
+/// Constraint names past PostgreSQL's 63 bytes, shortened.
+#[test]
+fn fuzz_long_identifiers() {
+    fuzz_project("long_identifiers", "tests/specs/good/long_identifiers.yaml");
+}
+
+/// Names as long as gen allows, a long API prefix, a decimal, a bigint.
+#[test]
+fn fuzz_long_names() {
+    fuzz_project("long_names", "tests/specs/good/long_names.yaml");
+}
+
+/// Backslashes, quotes, NUL and Markdown in free text; a pattern; an enum
+/// whose values hold a backslash and a quote.
+#[test]
+fn fuzz_odd_text() {
+    fuzz_project("odd_text", "tests/specs/good/odd_text.yaml");
+}
+
+/// Every resource owned, linked and referenced through relations.
+#[test]
+fn fuzz_owned_links() {
+    fuzz_project("owned_links", "tests/specs/good/owned_links.yaml");
+}
+
+/// Python keywords, soft keywords and SQL reserved words as field, user
+/// field and table names.
+#[test]
+fn fuzz_reserved_words() {
+    fuzz_project("reserved_words", "tests/specs/good/reserved_words.yaml");
+}
+
+/// A tree, two relations to the same target, unique enum, UUID and JSON
+/// fields, bounded floats.
+#[test]
+fn fuzz_self_reference() {
+    fuzz_project("self_reference", "tests/specs/good/self_reference.yaml");
+}
+
+/// Time, URL and array fields, composite unique constraints and indexes.
+#[test]
+fn fuzz_types() {
+    fuzz_project("types", "tests/specs/good/types.yaml");
+}
+
 /// The `sh` code blocks of the generated README's "Run it" section, each
 /// as its lines.
 fn run_it_blocks(readme: &str) -> Vec<Vec<String>> {

@@ -269,6 +269,8 @@ pub(crate) fn invalid_values(f: &FieldPlan) -> Vec<Invalid> {
             }
             out.push(("not-in-values".into(), Some(python::string(&bad))));
         }
+        // JSON null is a JSON value, but not one a required column stores.
+        FieldType::Json if !f.raw.nullable => out.push(("null".into(), Some("None".into()))),
         ty => {
             let fixed = FIXED_INVALID.iter().find(|(t, _)| *t == ty);
             for (case, value) in fixed.map_or(&[][..], |(_, cases)| cases) {
@@ -294,7 +296,7 @@ pub(crate) fn invalid_values(f: &FieldPlan) -> Vec<Invalid> {
 
 /// The invalid values of types whose cases do not depend on the field:
 /// `(type, [(case id, Python literal)])`. A URL's `too-long` case follows
-/// its own; json has none.
+/// its own; json has none (a required one refuses `null`).
 const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
     (
         FieldType::Bool,

@@ -59,12 +59,16 @@ def main() -> int:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        # Up to a minute: a loaded machine imports the app slowly.
-        for _ in range(600):
+        # Up to three minutes: a loaded machine imports the app slowly (a
+        # minute was not enough with the e2e tests running side by side).
+        deadline = time.monotonic() + 180
+        while True:
             try:
                 urllib.request.urlopen(f"{base}/health", timeout=1)
                 break
             except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
                 time.sleep(0.1)
         schema = json.load(urllib.request.urlopen(f"{base}/openapi.json"))
         login = next(p for p in schema["paths"] if p.endswith("/auth/login"))
