@@ -132,6 +132,11 @@ pub struct Resource {
     pub tag: String,
     /// Path parameter (`order_item_id`).
     pub id_param: String,
+    /// Route path of one row under the resource's router, its parameter
+    /// under the `row_id` convertor of `app.schemas`
+    /// (`/{order_item_id:row_id}`), so that `/order-items/export` is never
+    /// taken for a row.
+    pub item_path: String,
     /// Python type of the `id` (`int`, `UUID`).
     pub id_type: String,
     /// Type of the path parameter `id_param` (`IdPath`, `BigIdPath`, `UuidPath`).

@@ -242,6 +242,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             table: plural.to_owned(),
             tag,
             id_param: format!("{snake}_id"),
+            item_path: format!("/{{{snake}_id:row_id}}"),
             id_type: b.own_id.python.to_owned(),
             id_path: b.own_id.path.to_owned(),
             id_decl: parts.id_decl,

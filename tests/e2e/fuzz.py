@@ -87,9 +87,10 @@ def main() -> int:
                 f"Authorization: Bearer {token}",
                 "--checks",
                 "all",
-                # Replaced by `st_hooks.positive_data_acceptance_here`.
+                # Replaced by `st_hooks.positive_data_acceptance_here` and
+                # `st_hooks.negative_data_rejection_here`.
                 "--exclude-checks",
-                "positive_data_acceptance",
+                "positive_data_acceptance,negative_data_rejection",
                 "--generation-allow-x00",
                 "true",
                 "--max-examples",
