@@ -126,6 +126,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             let (main_imports, models_imports) = app_imports(&resources);
             let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);
+            let file_routes = resources.iter().any(|r| !r.api.uploads.is_empty());
             let (uuid_import, id_aliases) = id_aliases(&resources);
             let all_models = {
                 let mut names: Vec<String> =
@@ -144,6 +145,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 spec_text: spec.text.clone(),
                 main_imports,
                 cached_reads,
+                file_routes,
                 models_imports,
                 max_url_length: types::MAX_URL,
                 uuid_import,
