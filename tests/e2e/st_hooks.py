@@ -180,3 +180,9 @@ def negative_data_rejection_here(ctx, response, case):  # type: ignore[no-untype
     if response.status_code == 412 and "If-Match" in (case.headers or {}):
         return None
     return negative_data_rejection(ctx, response, case)
+
+
+# A file field's upload body is raw bytes of its content types; schemathesis
+# sends `application/octet-stream` and images so, but has no serializer for
+# `application/pdf` (shop's `Order.invoice`): reuse its binary one.
+schemathesis.serializer.alias("application/pdf", "application/octet-stream")
