@@ -124,7 +124,8 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
         let schema = tables(&resources, &auth.user_columns, &mut c);
         if c.problems.is_empty() {
             let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
-            let (main_imports, models_imports) = app_imports(&resources);
+            let read_cache = resources.iter().any(|r| r.read_cache_seconds.is_some());
+            let (main_imports, models_imports) = app_imports(&resources, read_cache);
             let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);
             let file_routes = resources.iter().any(|r| !r.api.uploads.is_empty());
             let (uuid_import, id_aliases) = id_aliases(&resources);
@@ -145,6 +146,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 spec_text: spec.text.clone(),
                 main_imports,
                 cached_reads,
+                read_cache,
                 file_routes,
                 models_imports,
                 max_url_length: types::MAX_URL,

@@ -128,8 +128,9 @@ pub(crate) fn cached_reads(resources: &[Resource], prefix: &str) -> String {
     format!("{head}[\n{}]", entries.concat())
 }
 
-/// Import blocks of `app/main.py` and `app/models.py`, which import every resource.
-pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
+/// Import blocks of `app/main.py` and `app/models.py`, which import every
+/// resource; `read_cache`: some resource has `cache.redis`.
+pub(crate) fn app_imports(resources: &[Resource], read_cache: bool) -> (String, String) {
     let mut main = Imports::default();
     main.module("gc")
         .uses("AsyncIterator")
@@ -156,9 +157,10 @@ pub(crate) fn app_imports(resources: &[Resource]) -> (String, String) {
         .uses("metrics_router")
         .uses("configure_tracing")
         .uses("install_openapi")
-        .uses("CachedReads")
-        .uses("HttpCache")
-        .uses("add_read_cache");
+        .uses("HttpCache");
+    if read_cache {
+        main.uses("CachedReads").uses("add_read_cache");
+    }
     let mut models = Imports::default();
     models.uses("User").uses("Base");
     for r in resources {
