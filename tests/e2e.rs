@@ -425,6 +425,15 @@ fn clinic() {
     check_project("clinic", "tests/specs/good/clinic.yaml");
 }
 
+/// The acceptance spec written fresh for the files, HTTP caching,
+/// compression and export work (an estate agency: images and PDFs on three
+/// resources, a public resource kept in Redis, a cascade that deletes rows
+/// with files, owned rows with a file).
+#[test]
+fn estate() {
+    check_project("estate", "tests/specs/good/estate.yaml");
+}
+
 #[test]
 fn long_names() {
     check_project("long_names", "tests/specs/good/long_names.yaml");
@@ -834,6 +843,13 @@ fn fuzz_shop() {
 #[test]
 fn fuzz_clinic() {
     fuzz_project("clinic", "tests/specs/good/clinic.yaml");
+}
+
+/// The files, caching and export acceptance spec: uploads on three
+/// resources, a Redis-cached public resource, cascades.
+#[test]
+fn fuzz_estate() {
+    fuzz_project("estate", "tests/specs/good/estate.yaml");
 }
 
 /// Constraint names past PostgreSQL's 63 bytes, shortened.
