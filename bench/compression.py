@@ -46,6 +46,30 @@ end
 #: The codings compared; identity (no compression) first, the baseline.
 CASES = ("identity", "gzip", "br", "zstd")
 TICKS = os.sysconf("SC_CLK_TCK")
+#: Run in the project with its python: the CPU time one page's coding
+#: takes in `app.middleware.Compression`'s own encoders, at the levels the
+#: settings give, each timed for about a second.
+CODEC_TIMES = """
+import json, sys, time
+from app.config import Settings
+from app.middleware import Compression
+
+body = sys.stdin.buffer.read()
+s = Settings()
+encoders = Compression(
+    None, minimum_size=0, gzip_level=s.compression_level,
+    brotli_quality=s.compression_brotli_quality, zstd_level=s.compression_zstd_level,
+).encoders
+times = {}
+for name, make in encoders.items():
+    count, started = 0, time.process_time()
+    while time.process_time() - started < 1.0:
+        encoder = make()
+        encoder.compress(body) + encoder.flush()
+        count += 1
+    times[name] = (time.process_time() - started) / count * 1000
+print(json.dumps(times))
+"""
 
 
 def wire_bytes(url: str, encoding: str) -> tuple[int, str]:
@@ -118,6 +142,11 @@ def main() -> None:
             print("| --- | ---: | --- | ---: |")
             for name, (size, coding) in sizes.items():
                 print(f"| {name} | {size:,} | {coding} | {size / sizes['identity'][0]:.3f} |")
+            page = urllib.request.urlopen(url + PAGE, timeout=30).read()
+            codec = serve.run([python, "-c", CODEC_TIMES], cwd=blog, env=env, input=page.decode()).stdout
+            codec_ms = json.loads(codec)
+            print(f"\nCPU time to compress that page once in app.middleware's encoders (ms): "
+                  + ", ".join(f"{name} {ms:.3f}" for name, ms in codec_ms.items()))
             runs: dict[str, list[dict]] = {name: [] for name in CASES}
             for round_ in range(ns.rounds):
                 order = CASES[round_ % len(CASES):] + CASES[:round_ % len(CASES)]
@@ -141,7 +170,7 @@ def main() -> None:
                 print(f"| {name} | {m['rps']:.0f} | {m['rps'] / base['rps']:.2f} | {errors} | {m['p50_ms']:.1f}"
                       f" | {m['p99_ms']:.1f} | {m['cpu_ms']:.2f} | {m['cpu_ms'] / base['cpu_ms']:.2f} |")
             if ns.json:
-                Path(ns.json).write_text(json.dumps({"rows": ns.rows, "sizes": sizes, "runs": runs}, indent=2))
+                Path(ns.json).write_text(json.dumps({"rows": ns.rows, "sizes": sizes, "codec_ms": codec_ms, "runs": runs}, indent=2))
         finally:
             if app is not None:
                 serve.stop(app)
