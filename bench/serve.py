@@ -238,6 +238,7 @@ def wrk(url: str, case: str, duration: int, connections: int, env: dict, scratch
         "errors": errors,
         "p50_ms": stats["p50"] / 1000,
         "p99_ms": stats["p99"] / 1000,
+        "requests": stats["requests"],
     }
 
 

@@ -40,7 +40,15 @@ pub const DEPENDENCIES: &[&str] = &[
     // read from its header (app/kit/files.py).
     "puremagic>=1.28",
     "pillow>=11.0",
+    // Response compression beside zlib's gzip: brotli (Google's bindings)
+    // and zstd (app/middleware.py).
+    "brotli>=1.1",
+    "zstandard>=0.23",
 ];
+
+/// Type stubs of runtime dependencies that ship none, for mypy: the dev
+/// group and the pre-commit mypy hook install them.
+pub const STUBS: &[&str] = &["brotli-stubs>=1.2.1"];
 
 /// The optional `tracing` extra (`uv sync --extra tracing`, then
 /// `TRACING=otlp`: `app/ops/tracing.py`); the dev group has it too, for
@@ -65,6 +73,8 @@ pub struct Tooling {
     pub dependencies: &'static [&'static str],
     /// [`TRACING`].
     pub tracing: &'static [&'static str],
+    /// [`STUBS`].
+    pub stubs: &'static [&'static str],
     /// This gen's version, which `.gen/manifest.json` records as the
     /// project's generator: the drift check installs this one, since
     /// another version would render other files.
@@ -86,6 +96,7 @@ pub fn tooling() -> Tooling {
         pytest_cov: PYTEST_COV,
         dependencies: DEPENDENCIES,
         tracing: TRACING,
+        stubs: STUBS,
         gen_version: env!("CARGO_PKG_VERSION"),
         gen_git_url_expr: git_url_expr(env!("CARGO_PKG_REPOSITORY")),
     }
