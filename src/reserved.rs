@@ -555,6 +555,7 @@ pub const TABLE: &[Reserved] = &[
     row("FileRoutes", ClassName, "app.kit.uploads"),
     row("FileTests", ClassName, "tests.kit.files"),
     row("OtherUsersFileTests", ClassName, "tests.kit.files"),
+    row("CascadeFileTests", ClassName, "tests.kit.files"),
     row("Link", ClassName, "app.kit.repository"),
     row("Reference", ClassName, "app.kit.repository"),
     row("Repository", ClassName, "app.kit.repository"),
