@@ -393,6 +393,11 @@ pub const TABLE: &[Reserved] = &[
         Variable,
         "the file routes of the package's router",
     ),
+    row(
+        "deleted_with",
+        Variable,
+        "the function the package's router names its cascading keys with",
+    ),
     row("lister", Variable, "who lists rows, and whose rows"),
     row("data", Variable, "the request body"),
     row(
