@@ -393,6 +393,11 @@ pub const TABLE: &[Reserved] = &[
         Variable,
         "the file routes of the package's router",
     ),
+    row(
+        "deleted_with",
+        Variable,
+        "the function the package's router names its cascading keys with",
+    ),
     row("lister", Variable, "who lists rows, and whose rows"),
     row("data", Variable, "the request body"),
     row(
@@ -555,6 +560,7 @@ pub const TABLE: &[Reserved] = &[
     row("FileRoutes", ClassName, "app.kit.uploads"),
     row("FileTests", ClassName, "tests.kit.files"),
     row("OtherUsersFileTests", ClassName, "tests.kit.files"),
+    row("CascadeFileTests", ClassName, "tests.kit.files"),
     row("Link", ClassName, "app.kit.repository"),
     row("Reference", ClassName, "app.kit.repository"),
     row("Repository", ClassName, "app.kit.repository"),

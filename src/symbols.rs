@@ -146,6 +146,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("StoredFile", "app.kit.files"),
     ("FileField", "app.kit.files"),
     ("FileRoutes", "app.kit.uploads"),
+    ("deleted_with", "app.kit.uploads"),
     ("LocalStorage", "app.kit.files"),
     ("Link", "app.kit.repository"),
     ("Reference", "app.kit.repository"),

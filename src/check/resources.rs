@@ -101,9 +101,10 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
         return Vec::new();
     }
     let standings = standings(&facts, &c.default_role);
+    let carriers = crate::layout::uploads::file_carriers(&facts);
     facts
         .iter()
-        .map(|f| lay_out_resource(f, &inverses, &c.default_role, &standings))
+        .map(|f| lay_out_resource(f, &inverses, &c.default_role, &standings, &carriers))
         .collect()
 }
 

@@ -5,6 +5,8 @@
 //! `app/kit/` (access, endpoints, hooks, schemas); this lays out only what
 //! is the resource's own, wrapped the way `ruff format` wraps it.
 
+use std::collections::BTreeSet;
+
 use crate::check::permissions::ActionRule;
 use crate::ir::ResourceFacts;
 use crate::model::{Api, ApiLink, ApiNested, Collection, NestedList};
@@ -118,6 +120,8 @@ pub(crate) struct ApiInput<'a> {
     pub(crate) readers: bool,
     /// Some fields only some roles may set.
     pub(crate) writers: bool,
+    /// Resources whose deletion by the database reaches files.
+    pub(crate) carriers: &'a BTreeSet<String>,
 }
 
 /// Lays out the resource's own part of its router, dependencies, hooks and
@@ -284,7 +288,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             shows,
         ),
         links,
-        uploads: crate::layout::uploads::uploads_block(facts),
+        uploads: crate::layout::uploads::uploads_block(facts, input.carriers),
         ident_def: def(
             &id_param,
             &[format!("{id_param}: {}", input.own_id.path)],

@@ -169,6 +169,7 @@ fn lay_out_api(
         not_null: &b.not_null,
         readers,
         writers,
+        carriers: b.carriers,
     };
     crate::layout::api::lay_out_api(facts, &input)
 }

@@ -32,6 +32,8 @@ pub(crate) struct Uses<'a> {
     pub(crate) nested_lists: &'a [NestedList],
     /// Relationship targets imported for type checking only.
     pub(crate) type_checking: bool,
+    /// Resources whose deletion by the database reaches files.
+    pub(crate) carriers: &'a std::collections::BTreeSet<String>,
 }
 
 impl ModuleImports {
@@ -183,6 +185,11 @@ impl ModuleImports {
         }
         for c in uses.collections.iter().filter(|c| c.many_to_many) {
             self.router.uses(&c.target_id_path);
+        }
+        if !crate::layout::uploads::cascading_columns(facts, uses.carriers).is_empty() {
+            self.router
+                .uses("deleted_with")
+                .from(&format!("app.{snake}.models"), class);
         }
         if facts.fields.iter().any(|f| f.row.ty.is_upload()) {
             self.router

@@ -108,6 +108,9 @@ pub(crate) struct Builder<'a> {
     pub(crate) standings: &'a BTreeMap<String, Standing>,
     /// The role signup gives.
     pub(crate) default_role: &'a str,
+    /// Class names of the resources whose rows hold files or are deleted
+    /// with rows that do ([`crate::layout::uploads::file_carriers`]).
+    pub(crate) carriers: &'a BTreeSet<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -117,6 +120,7 @@ impl<'a> Builder<'a> {
         facts: &'a ResourceFacts<'a>,
         standings: &'a BTreeMap<String, Standing>,
         default_role: &'a str,
+        carriers: &'a BTreeSet<String>,
     ) -> Self {
         let own_id = crate::check::resources::id_kind(facts.raw).row();
         Builder {
@@ -142,6 +146,7 @@ impl<'a> Builder<'a> {
             capacity: SAMPLES,
             standings,
             default_role,
+            carriers,
         }
     }
 
@@ -289,14 +294,16 @@ fn shared_targets(relations: &[RelationPlan]) -> BTreeSet<&str> {
 
 /// Lays out one resource: declarations, imports, table and test data.
 /// `default_role` is the role signup gives (for the access rules);
-/// `standings` says where every resource stands for the tests.
+/// `standings` says where every resource stands for the tests; `carriers`
+/// names the resources whose deletion by the database reaches files.
 pub(crate) fn lay_out_resource(
     facts: &ResourceFacts,
     inverses: &Inverses,
     default_role: &str,
     standings: &BTreeMap<String, Standing>,
+    carriers: &BTreeSet<String>,
 ) -> Resolved {
-    let mut b = Builder::new(facts, standings, default_role);
+    let mut b = Builder::new(facts, standings, default_role, carriers);
     let id_decl = b.id_decl();
     let (fields, enums) = b.fields();
     let mut shared = shared_targets(&facts.relations);
@@ -335,6 +342,7 @@ pub(crate) fn lay_out_resource(
         collections: &collections,
         nested_lists: &nested_lists,
         type_checking: !b.type_checking.is_empty(),
+        carriers,
     };
     b.imports.finish(facts, &uses);
     let plan = crate::testplan::resource::plan(&mut b, &unique_groups, &collections);

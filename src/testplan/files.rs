@@ -5,6 +5,7 @@ use crate::check::fields::FieldPlan;
 use crate::layout::resource::Builder;
 use crate::model::{Reach, SuiteFile};
 use crate::python;
+use crate::spec::words::OnDelete;
 use crate::testplan::suites::Module;
 
 /// The media types the tests can make a file of (`sample_file`), in the
@@ -81,7 +82,39 @@ pub(crate) fn files(b: &Builder) -> SuiteFile {
     if !others.is_empty() {
         m.base("OtherUsersFileTests").table("others", others);
     }
+    let cascades = cascades(b, &fields);
+    if !cascades.is_empty() {
+        m.base("CascadeFileTests").table("cascades", cascades);
+    }
     m.done()
+}
+
+/// Rows of the `cascades` table: each tested field with each reference the
+/// database deletes the row along (`on_delete: cascade`) to a resource whose
+/// rows the tests can delete for good (not `User`, not soft-deleted).
+fn cascades(b: &Builder, fields: &[(&FieldPlan, &str, &str)]) -> Vec<String> {
+    let parents: Vec<(String, &str)> = b
+        .facts
+        .relations
+        .iter()
+        .filter(|r| r.on_delete == OnDelete::Cascade && !r.target_soft)
+        .filter_map(|r| Some((format!("{}_id", r.name), r.target_snake.as_deref()?)))
+        .collect();
+    let mut rows = Vec::new();
+    for (f, ok, _) in fields {
+        for (column, parent) in &parents {
+            rows.push(param(
+                &[
+                    python::string(&f.name),
+                    python::string(ok),
+                    python::string(column),
+                    python::string(parent),
+                ],
+                &format!("{}-{}", f.name, column),
+            ));
+        }
+    }
+    rows
 }
 
 /// The first type of `f` the tests can make.
