@@ -362,7 +362,7 @@ fn nested_routes(
                     "",
                     0,
                 ),
-                def: def(&n.function, &params, &page_type),
+                def: def(&n.function, &params, page_type),
                 call: statement(page_call, &call_args),
                 summary: n.summary.clone(),
             }

@@ -115,7 +115,7 @@ fn hooks_class(class: &str) -> String {
     if one.chars().count() <= python::LINE_LENGTH {
         return one;
     }
-    if 4 + base.chars().count() + 1 <= python::LINE_LENGTH {
+    if 4 + base.chars().count() < python::LINE_LENGTH {
         return format!("class {class}Hooks(\n    {base},\n):");
     }
     let lines: String = items.iter().map(|i| format!("        {i},\n")).collect();
@@ -184,7 +184,7 @@ fn create_config(example: &[(String, Json)]) -> String {
         .map(|(key, value)| format!("{}: {}", python::string(key), python::literal(value)))
         .collect();
     let one_line = format!("{{{}}}", entries.join(", "));
-    if 4 + head.len() + one_line.chars().count() + 1 <= python::LINE_LENGTH {
+    if 4 + head.len() + one_line.chars().count() < python::LINE_LENGTH {
         format!("{head}{one_line})")
     } else if 8 + one_line.chars().count() <= python::LINE_LENGTH {
         format!("{head}\n        {one_line}\n    )")

@@ -240,7 +240,7 @@ fn image_commands() {
     let build_stage: Vec<&String> = instructions
         .iter()
         .skip_while(|i| !i.ends_with(" AS build"))
-        .take_while(|i| !(i.starts_with("FROM ") && !i.ends_with(" AS build")))
+        .take_while(|i| !i.starts_with("FROM ") || i.ends_with(" AS build"))
         .collect();
     // The image's environment is /app/.venv, uv's default: whatever the
     // caller's environment says.
