@@ -148,6 +148,8 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("FileRoutes", "app.kit.uploads"),
     ("deleted_with", "app.kit.uploads"),
     ("LocalStorage", "app.kit.files"),
+    ("create_storage", "app.kit.s3"),
+    ("close_storage", "app.kit.s3"),
     ("Link", "app.kit.repository"),
     ("Reference", "app.kit.repository"),
     ("Repository", "app.kit.repository"),

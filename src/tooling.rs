@@ -44,11 +44,31 @@ pub const DEPENDENCIES: &[&str] = &[
     // and zstd (app/middleware.py).
     "brotli>=1.1",
     "zstandard>=0.23",
+    // File fields in an S3-compatible bucket (`FILES_BACKEND=s3`,
+    // app/kit/s3.py): botocore's client, asynchronous. Every project gets
+    // it, as every project shares one lock (`templates/lock/uv.lock`).
+    "aiobotocore>=2.15",
 ];
 
 /// Type stubs of runtime dependencies that ship none, for mypy: the dev
 /// group and the pre-commit mypy hook install them.
 pub const STUBS: &[&str] = &["brotli-stubs>=1.2.1"];
+
+/// What the dev group adds for file fields in a bucket: the S3 client's
+/// type stubs (mypy `--strict`; the pre-commit mypy hook installs them
+/// too) and moto, whose server mode (`ThreadedMotoServer`) is the S3 the
+/// generated tests run against (`tests/kit/s3.py`). moto's S3 alone and
+/// the web layer of its server (Flask): its `server` extra would add every
+/// other AWS service's dependencies (cfn-lint, docker, sympy, ...).
+pub const S3_DEV: &[&str] = &[
+    "types-aiobotocore[s3]>=2.15",
+    "moto[s3]>=5.0",
+    "flask>=3.0",
+    "flask-cors>=5.0",
+];
+
+/// The S3 client's stubs alone, for the pre-commit mypy hook.
+pub const S3_STUBS: &[&str] = &["types-aiobotocore[s3]>=2.15"];
 
 /// The optional `tracing` extra (`uv sync --extra tracing`, then
 /// `TRACING=otlp`: `app/ops/tracing.py`); the dev group has it too, for
@@ -75,6 +95,10 @@ pub struct Tooling {
     pub tracing: &'static [&'static str],
     /// [`STUBS`].
     pub stubs: &'static [&'static str],
+    /// [`S3_DEV`].
+    pub s3_dev: &'static [&'static str],
+    /// [`S3_STUBS`].
+    pub s3_stubs: &'static [&'static str],
     /// This gen's version, which `.gen/manifest.json` records as the
     /// project's generator: the drift check installs this one, since
     /// another version would render other files.
@@ -97,6 +121,8 @@ pub fn tooling() -> Tooling {
         dependencies: DEPENDENCIES,
         tracing: TRACING,
         stubs: STUBS,
+        s3_dev: S3_DEV,
+        s3_stubs: S3_STUBS,
         gen_version: env!("CARGO_PKG_VERSION"),
         gen_git_url_expr: git_url_expr(env!("CARGO_PKG_REPOSITORY")),
     }

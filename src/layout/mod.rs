@@ -145,7 +145,6 @@ pub(crate) fn app_imports(resources: &[Resource], read_cache: bool) -> (String, 
         .uses("create_engine")
         .uses("create_sessionmaker")
         .uses("BodySizeLimit")
-        .uses("LocalStorage")
         .uses("SecurityHeaders")
         .uses("Compression")
         .uses("create_rate_limiter")
@@ -160,6 +159,13 @@ pub(crate) fn app_imports(resources: &[Resource], read_cache: bool) -> (String, 
         .uses("HttpCache");
     if read_cache {
         main.uses("CachedReads").uses("add_read_cache");
+    }
+    // With file fields the storage is picked by `FILES_BACKEND` (a folder
+    // or a bucket, `app/kit/s3.py`); without, only the folder exists.
+    if resources.iter().any(|r| !r.api.uploads.is_empty()) {
+        main.uses("create_storage").uses("close_storage");
+    } else {
+        main.uses("LocalStorage");
     }
     let mut models = Imports::default();
     models.uses("User").uses("Base");
