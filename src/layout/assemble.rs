@@ -299,6 +299,12 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             },
             field_readers,
             field_readers_doc: readers_doc(facts),
+            file_fields: facts
+                .fields
+                .iter()
+                .filter(|f| f.row.ty.is_upload())
+                .map(|f| f.name.clone())
+                .collect(),
             field_writers,
             list: facts.list.clone(),
             create_config,
