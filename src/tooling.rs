@@ -40,6 +40,10 @@ pub const DEPENDENCIES: &[&str] = &[
     // read from its header (app/kit/files.py).
     "puremagic>=1.28",
     "pillow>=11.0",
+    // Background jobs (`jobs: true`): the taskiq worker, scheduler and
+    // Redis broker (app/kit/jobs.py; docs/jobs.md says why taskiq).
+    "taskiq>=0.13",
+    "taskiq-redis>=1.2",
 ];
 
 /// The optional `tracing` extra (`uv sync --extra tracing`, then

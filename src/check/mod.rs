@@ -146,6 +146,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 main_imports,
                 cached_reads,
                 file_routes,
+                jobs: raw.jobs,
                 models_imports,
                 max_url_length: types::MAX_URL,
                 uuid_import,
