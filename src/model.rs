@@ -33,6 +33,10 @@ pub struct Model {
     /// Whether some resource has a file field: `app/kit/uploads.py`, which
     /// serves their routes, is written only then.
     pub file_routes: bool,
+    /// Whether the spec has `jobs: true`: the worker (`app/worker.py`), the
+    /// job plumbing (`app/kit/jobs.py`), your `app/jobs.py`, their tests and
+    /// the compose services are written only then.
+    pub jobs: bool,
     /// Import block of `app/models.py`.
     pub models_imports: String,
     /// `Base`, `User` and every model class, sorted (for `__all__`).

@@ -112,6 +112,14 @@ pub struct Ship {
     /// Exits 0 when `/health` answers 2xx within 4 seconds. Python's
     /// standard library only: slim images have no curl.
     pub healthcheck: Command,
+    /// Runs the jobs (`jobs: true`): taskiq's worker on `app.worker:broker`.
+    pub worker: Command,
+    /// Sends periodic jobs and retries when due: taskiq's scheduler, with
+    /// the retries' schedule read every second.
+    pub scheduler: Command,
+    /// The worker's compose health check (`CMD` then the command): exits 0
+    /// when the jobs' broker answers (`python -m app.worker`).
+    pub worker_healthcheck: Command,
     /// The app's settings in the compose file, shared by every service
     /// that runs the app's code.
     pub settings: Vec<Setting>,
@@ -141,6 +149,15 @@ pub fn ship(project: &Project) -> Ship {
         migrate: Command::new(&["alembic", "upgrade", "head"]),
         serve: Command::new(&["fastapi", "run", "--host", "0.0.0.0", "--port", &port]),
         healthcheck: Command::new(&["python", "-c", &health]),
+        worker: Command::new(&["taskiq", "worker", "app.worker:broker"]),
+        scheduler: Command::new(&[
+            "taskiq",
+            "scheduler",
+            "app.worker:scheduler",
+            "--update-interval",
+            "1",
+        ]),
+        worker_healthcheck: Command::new(&["CMD", "python", "-m", "app.worker"]),
         settings: vec![
             setting("ENVIRONMENT", "production".to_owned()),
             setting(

@@ -48,6 +48,10 @@ pub const DEPENDENCIES: &[&str] = &[
     // app/kit/s3.py): botocore's client, asynchronous. Every project gets
     // it, as every project shares one lock (`templates/lock/uv.lock`).
     "aiobotocore>=2.15",
+    // Background jobs (`jobs: true`): the taskiq worker, scheduler and
+    // Redis broker (app/kit/jobs.py; docs/jobs.md says why taskiq).
+    "taskiq>=0.13",
+    "taskiq-redis>=1.2",
 ];
 
 /// Type stubs of runtime dependencies that ship none, for mypy: the dev

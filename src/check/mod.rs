@@ -148,6 +148,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 cached_reads,
                 read_cache,
                 file_routes,
+                jobs: raw.jobs,
                 models_imports,
                 max_url_length: types::MAX_URL,
                 uuid_import,

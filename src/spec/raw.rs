@@ -29,6 +29,11 @@ pub struct RawSpec {
     /// Resources by singular PascalCase name, in file order.
     #[serde(default)]
     pub resources: IndexMap<String, RawResource>,
+    /// Background jobs (`jobs: true`): a taskiq worker on Redis, the
+    /// plumbing in `app/kit/jobs.py` and your jobs in `app/jobs.py`
+    /// (docs/jobs.md). Default: off.
+    #[serde(default)]
+    pub jobs: bool,
 }
 
 /// `project:` section.
