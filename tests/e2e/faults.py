@@ -320,7 +320,13 @@ async def drive(
     """Load the served project through the faults, then check it recovered
     and kept every row it answered 201 for."""
     # Room for the clients and the logins sent while Redis is down.
-    limits = httpx.Limits(max_connections=CLIENTS + 8)
+    # Pooled connections are dropped after 1 s idle, well before uvicorn's
+    # keep-alive timeout (5 s, as httpx's default expiry): with both at 5 s a
+    # client waiting out a Retry-After could reuse a connection at the moment
+    # the server closes it, and get no response through no fault of the app
+    # (RFC 9112 section 9.3: a server may close an idle connection at any
+    # time). A connection dropped while a request is in flight still counts.
+    limits = httpx.Limits(max_connections=CLIENTS + 8, keepalive_expiry=1.0)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         load = Load(client, project, api)
         first = await load.login()
