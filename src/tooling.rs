@@ -54,25 +54,17 @@ pub const DEPENDENCIES: &[&str] = &[
     "taskiq-redis>=1.2",
 ];
 
-/// Type stubs of runtime dependencies that ship none, for mypy: the dev
-/// group and the pre-commit mypy hook install them.
-pub const STUBS: &[&str] = &["brotli-stubs>=1.2.1"];
+/// Type stubs of runtime dependencies that ship none, for mypy `--strict`:
+/// the dev group and the pre-commit mypy hook install them (brotli's, and
+/// the S3 client's).
+pub const STUBS: &[&str] = &["brotli-stubs>=1.2.1", "types-aiobotocore[s3]>=2.15"];
 
-/// What the dev group adds for file fields in a bucket: the S3 client's
-/// type stubs (mypy `--strict`; the pre-commit mypy hook installs them
-/// too) and moto, whose server mode (`ThreadedMotoServer`) is the S3 the
-/// generated tests run against (`tests/kit/s3.py`). moto's S3 alone and
-/// the web layer of its server (Flask): its `server` extra would add every
-/// other AWS service's dependencies (cfn-lint, docker, sympy, ...).
-pub const S3_DEV: &[&str] = &[
-    "types-aiobotocore[s3]>=2.15",
-    "moto[s3]>=5.0",
-    "flask>=3.0",
-    "flask-cors>=5.0",
-];
-
-/// The S3 client's stubs alone, for the pre-commit mypy hook.
-pub const S3_STUBS: &[&str] = &["types-aiobotocore[s3]>=2.15"];
+/// What the dev group adds for file fields in a bucket: moto, whose server
+/// mode (`ThreadedMotoServer`) is the S3 the generated tests run against
+/// (`tests/kit/s3.py`). moto's S3 alone and the web layer of its server
+/// (Flask): its `server` extra would add every other AWS service's
+/// dependencies (cfn-lint, docker, sympy, ...).
+pub const S3_DEV: &[&str] = &["moto[s3]>=5.0", "flask>=3.0", "flask-cors>=5.0"];
 
 /// The optional `tracing` extra (`uv sync --extra tracing`, then
 /// `TRACING=otlp`: `app/ops/tracing.py`); the dev group has it too, for
@@ -101,8 +93,6 @@ pub struct Tooling {
     pub stubs: &'static [&'static str],
     /// [`S3_DEV`].
     pub s3_dev: &'static [&'static str],
-    /// [`S3_STUBS`].
-    pub s3_stubs: &'static [&'static str],
     /// This gen's version, which `.gen/manifest.json` records as the
     /// project's generator: the drift check installs this one, since
     /// another version would render other files.
@@ -126,7 +116,6 @@ pub fn tooling() -> Tooling {
         tracing: TRACING,
         stubs: STUBS,
         s3_dev: S3_DEV,
-        s3_stubs: S3_STUBS,
         gen_version: env!("CARGO_PKG_VERSION"),
         gen_git_url_expr: git_url_expr(env!("CARGO_PKG_REPOSITORY")),
     }
