@@ -186,6 +186,14 @@ pub(crate) struct RelationPlan {
     pub(crate) via: Option<String>,
 }
 
+impl RelationPlan {
+    /// The foreign key column (and JSON field) of a to-one relation:
+    /// `{name}_id` (`category` → `category_id`).
+    pub(crate) fn column(&self) -> String {
+        format!("{}_id", self.name)
+    }
+}
+
 /// Checks relation `name` (at `path`) of resource `class` and resolves it
 /// against `catalog`: kind, target, `on_delete`, and the keys that apply
 /// only to relations with a column or only to collections.

@@ -60,11 +60,7 @@ impl ExampleMembers<'_> {
     fn entry(&self, c: &mut Checker, kpath: &str, key: &str, value: &Yaml) -> Option<Json> {
         if let Some(f) = self.fields.iter().find(|f| f.name == *key) {
             field_entry(c, kpath, key, value, f)
-        } else if let Some(rel) = self
-            .relations
-            .iter()
-            .find(|r| format!("{}_id", r.name) == *key)
-        {
+        } else if let Some(rel) = self.relations.iter().find(|r| r.column() == *key) {
             relation_entry(c, kpath, key, value, rel)
         } else {
             self.not_a_member(c, kpath, key);
@@ -102,7 +98,7 @@ impl ExampleMembers<'_> {
                 .filter(|f| !f.raw.read_only)
                 .map(|f| f.name.clone())
                 .collect();
-            allowed.extend(self.relations.iter().map(|r| format!("{}_id", r.name)));
+            allowed.extend(self.relations.iter().map(|r| r.column()));
             let allowed_refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
             c.at_key(
                 kpath,
@@ -201,12 +197,7 @@ fn missing_required(
         .filter(|f| !f.raw.nullable && f.default.is_none() && !f.raw.read_only)
         .map(|f| f.name.clone())
         .collect();
-    missing.extend(
-        relations
-            .iter()
-            .filter(|r| !r.nullable)
-            .map(|r| format!("{}_id", r.name)),
-    );
+    missing.extend(relations.iter().filter(|r| !r.nullable).map(|r| r.column()));
     missing.retain(|name| !example.contains_key(name));
     if !missing.is_empty() {
         let quoted: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();

@@ -40,7 +40,7 @@ impl Builder<'_> {
         inverses: &Inverses,
         shared_target: bool,
     ) -> Relation {
-        let column = format!("{}_id", rel.name);
+        let column = rel.column();
         let opt = if rel.nullable { " | None" } else { "" };
         let one_to_one = rel.kind == RelationKind::OneToOne;
         let target_id = rel.target_id.row();

@@ -52,7 +52,7 @@ pub(crate) fn cascading_columns(facts: &ResourceFacts, carriers: &BTreeSet<Strin
         .relations
         .iter()
         .filter(|r| r.on_delete == OnDelete::Cascade)
-        .map(|r| format!("{}_id", r.name))
+        .map(|r| r.column())
         .collect();
     if facts.raw.owned {
         out.push("owner_id".to_owned());

@@ -98,7 +98,7 @@ fn cascades(b: &Builder, fields: &[(&FieldPlan, &str, &str)]) -> Vec<String> {
         .relations
         .iter()
         .filter(|r| r.on_delete == OnDelete::Cascade && !r.target_soft)
-        .filter_map(|r| Some((format!("{}_id", r.name), r.target_snake.as_deref()?)))
+        .filter_map(|r| Some((r.column(), r.target_snake.as_deref()?)))
         .collect();
     let mut rows = Vec::new();
     for (f, ok, _) in fields {

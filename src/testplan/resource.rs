@@ -128,7 +128,7 @@ fn not_null_field(b: &Builder) -> Option<String> {
                 .relations
                 .iter()
                 .find(|r| !r.nullable)
-                .map(|r| format!("{}_id", r.name))
+                .map(|r| r.column())
         })
 }
 
@@ -153,7 +153,7 @@ fn example(b: &Builder, values: &[(String, Vec<Json>)]) -> Vec<(String, Json)> {
         entries.extend(b.facts.relations.iter().map(|rel| {
             let placeholder = serde_json::from_str(rel.target_id.row().example)
                 .expect("id placeholders are JSON");
-            (format!("{}_id", rel.name), placeholder)
+            (rel.column(), placeholder)
         }));
         entries
     })
@@ -166,7 +166,7 @@ fn referenced<'a>(b: &'a Builder, example: &[(String, Json)]) -> Vec<&'a Relatio
         .relations
         .iter()
         .filter(|rel| {
-            let column = format!("{}_id", rel.name);
+            let column = rel.column();
             example.iter().any(|(k, v)| *k == column && !v.is_null())
         })
         .collect()
@@ -246,7 +246,7 @@ fn example_refs(b: &Builder, example: &[(String, Json)], count: usize) -> Vec<Ex
     refs.iter()
         .zip(numbers)
         .map(|(rel, n)| ExampleRef {
-            column: format!("{}_id", rel.name),
+            column: rel.column(),
             resource: rel.target_snake.clone(),
             n,
         })
