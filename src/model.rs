@@ -191,9 +191,13 @@ pub struct Resource {
     /// The same fields for the README: "`fee` (`doctor`, `staff`, admins)",
     /// joined by ", "; empty when every field is seen by every reader.
     pub field_readers_doc: String,
-    /// JSON names of the file fields, for the README's API table (each has
-    /// `PUT`, `GET` and `DELETE` at `.../{id}/{field}`).
+    /// JSON names of the file fields (each has `PUT`, `GET` and `DELETE`
+    /// at `.../{id}/{field}`).
     pub file_fields: Vec<String>,
+    /// The file fields' routes for the README's API table, each in
+    /// backticks with the API prefix, comma-separated; empty without file
+    /// fields (set once the prefix is known, in `check::check`).
+    pub file_paths: String,
     /// Fields only some roles may set: (Python attribute, Python `frozenset`
     /// of those roles); attributes, as `model_fields_set` holds them.
     pub field_writers: Vec<(String, String)>,

@@ -123,7 +123,15 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
     if c.problems.is_empty() {
         let schema = tables(&resources, &auth.user_columns, &mut c);
         if c.problems.is_empty() {
-            let resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
+            let mut resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
+            for r in &mut resources {
+                let paths: Vec<String> = r
+                    .file_fields
+                    .iter()
+                    .map(|f| format!("`{}{}/{{id}}/{f}`", project.api_prefix, r.url))
+                    .collect();
+                r.file_paths = paths.join(", ");
+            }
             let read_cache = resources.iter().any(|r| r.read_cache_seconds.is_some());
             let (main_imports, models_imports) = app_imports(&resources, read_cache);
             let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);

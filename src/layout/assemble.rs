@@ -305,6 +305,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
                 .filter(|f| f.row.ty.is_upload())
                 .map(|f| f.name.clone())
                 .collect(),
+            file_paths: String::new(),
             field_writers,
             list: facts.list.clone(),
             create_config,
