@@ -37,6 +37,10 @@ pub struct Model {
     /// job plumbing (`app/kit/jobs.py`), your `app/jobs.py`, their tests and
     /// the compose services are written only then.
     pub jobs: bool,
+    /// Whether some resource publishes change events: the outbox table,
+    /// its relay and the event plumbing (`app/kit/events.py`) are written
+    /// only then.
+    pub events: bool,
     /// Import block of `app/models.py`.
     pub models_imports: String,
     /// `Base`, `User` and every model class, sorted (for `__all__`).
@@ -164,6 +168,9 @@ pub struct Resource {
     pub audit: bool,
     /// Rows belong to the user who created them.
     pub owned: bool,
+    /// The kinds of change the resource publishes (`events:`), in
+    /// `created`, `updated`, `deleted` order; empty without events.
+    pub events: Vec<String>,
     /// GET endpoints need no token (`read` includes `anyone`).
     pub public_read: bool,
     /// Seconds the Redis read cache keeps its answers (`cache.redis`), or

@@ -136,6 +136,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             let (main_imports, models_imports) = app_imports(&resources, read_cache);
             let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);
             let file_routes = resources.iter().any(|r| !r.api.uploads.is_empty());
+            let events = resources.iter().any(|r| !r.events.is_empty());
             let (uuid_import, id_aliases) = id_aliases(&resources);
             let all_models = {
                 let mut names: Vec<String> =
@@ -157,6 +158,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 read_cache,
                 file_routes,
                 jobs: raw.jobs,
+                events,
                 models_imports,
                 max_url_length: types::MAX_URL,
                 uuid_import,

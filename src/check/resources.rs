@@ -13,7 +13,8 @@ use crate::layout::resource::{Resolved, lay_out_resource};
 use crate::names;
 use crate::reserved::{self, Class};
 use crate::schema;
-use crate::spec::words::{RelationKind, Words};
+use crate::spec::raw::RawEvents;
+use crate::spec::words::{EventKind, RelationKind, Words};
 use crate::spec::{RawRelation, RawResource, spans::join_key};
 use crate::testplan::standings;
 use crate::types::IdKind;
@@ -348,6 +349,7 @@ pub(crate) fn resource<'a>(
     association_clashes(c, &path, n, r, &fields, &collections);
     let rules = permissions(c, &path, r);
     cache_problems(c, &path, r, &rules[0]);
+    event_problems(c, &path, r);
     unlistable_fields(c, &path, r, &fields);
     let example = r
         .example
@@ -583,4 +585,53 @@ fn cache_problems(c: &mut Checker, path: &str, r: &RawResource, read: &ActionRul
             "add `public_read: true` (or `permissions.read: [anyone]`), or remove `cache`",
         );
     }
+}
+
+/// Checks `events:` of the resource at `path`: a list names each of
+/// `created`, `updated`, `deleted` at most once, and at least one.
+fn event_problems(c: &mut Checker, path: &str, r: &RawResource) {
+    let Some(RawEvents::Kinds(kinds)) = &r.events else {
+        return;
+    };
+    let at = join_key(path, "events");
+    if kinds.is_empty() {
+        c.at_value(
+            &at,
+            "`events` lists no kind of change",
+            "list some of `created`, `updated`, `deleted`, or write `events: true` for all three",
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, kind) in kinds.iter().enumerate() {
+        let item = format!("{at}[{i}]");
+        if EventKind::parse(kind).is_none() {
+            c.at_value(
+                &item,
+                format!("unknown event kind `{kind}`"),
+                allowed_help(kind, &EventKind::names()),
+            );
+        } else if !seen.insert(kind.as_str()) {
+            c.at_value(
+                &item,
+                format!("event kind `{kind}` is listed twice"),
+                "list each kind of change once",
+            );
+        }
+    }
+}
+
+/// The kinds of change a checked resource publishes, in `created`,
+/// `updated`, `deleted` order: all three for `events: true`, none without
+/// `events` or with `false`.
+pub(crate) fn event_kinds(r: &RawResource) -> Vec<String> {
+    let listed = |word: &str| match &r.events {
+        None | Some(RawEvents::All(false)) => false,
+        Some(RawEvents::All(true)) => true,
+        Some(RawEvents::Kinds(kinds)) => kinds.iter().any(|k| k == word),
+    };
+    EventKind::names()
+        .into_iter()
+        .filter(|w| listed(w))
+        .map(str::to_owned)
+        .collect()
 }

@@ -260,6 +260,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
                 .map(|c| c.max_age),
             timestamps: r.timestamps.unwrap_or(true),
             soft_delete: r.soft_delete,
+            events: crate::check::resources::event_kinds(r),
             fields: parts.fields,
             relations: parts.relations,
             links: parts

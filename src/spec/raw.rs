@@ -12,7 +12,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_yaml::{Number, Value};
 
-use super::words::{OnDelete, Pagination, RelationKind, Words};
+use super::words::{EventKind, OnDelete, Pagination, RelationKind, Words};
 
 /// A whole spec file.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -121,6 +121,10 @@ pub struct RawResource {
     /// changed each row, set from the token.
     #[serde(default)]
     pub audit: bool,
+    /// Change events (`true`, or a list of `created`, `updated`,
+    /// `deleted`): written to the outbox in the request's transaction,
+    /// relayed after commit, streamed over WebSocket (docs/events.md).
+    pub events: Option<RawEvents>,
     /// Shown in the OpenAPI tag description and the model's docstrings.
     pub description: Option<String>,
     /// Example body of the create endpoint in /docs: field names and
@@ -144,6 +148,17 @@ pub struct RawResource {
     #[serde(default)]
     #[schemars(inner(length(min = 2)))]
     pub indexes: Vec<Vec<String>>,
+}
+
+/// `events:` of a resource: every kind of change, or the listed kinds
+/// (checked against [`super::words::EventKind`]).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawEvents {
+    /// `true`: created, updated and deleted; `false`: none.
+    All(bool),
+    /// The kinds to publish, e.g. `[created, deleted]`.
+    Kinds(#[schemars(schema_with = "event_kinds")] Vec<String>),
 }
 
 /// `cache:` of a resource: how long answers without a token may be reused,
@@ -331,6 +346,29 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
     Value::deserialize(deserializer).map(Some)
 }
 
+impl<'de> Deserialize<'de> for RawEvents {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawEvents;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`true`, `false` or a list of `created`, `updated`, `deleted`")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawEvents, E> {
+                Ok(RawEvents::All(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<RawEvents, A::Error> {
+                Vec::<String>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(RawEvents::Kinds)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 impl<'de> Deserialize<'de> for RawField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -425,6 +463,10 @@ fn id_type(_: &mut SchemaGenerator) -> Schema {
 
 fn relation_kind(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"type": "string", "enum": RelationKind::names()})
+}
+
+fn event_kinds(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "enum": EventKind::names()}})
 }
 
 fn pagination(_: &mut SchemaGenerator) -> Schema {

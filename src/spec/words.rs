@@ -98,3 +98,22 @@ impl Words for Pagination {
         ("cursor", Pagination::Cursor),
     ];
 }
+
+/// `events:` of a resource: the kinds of change it publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// A row was created.
+    Created,
+    /// A row was changed.
+    Updated,
+    /// A row was deleted (or soft-deleted).
+    Deleted,
+}
+
+impl Words for EventKind {
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("created", EventKind::Created),
+        ("updated", EventKind::Updated),
+        ("deleted", EventKind::Deleted),
+    ];
+}
