@@ -44,6 +44,35 @@ pub(crate) struct ResourceFacts<'a> {
     pub(crate) composites: Composites,
     /// The spec's `example` body, checked, if any.
     pub(crate) example: Option<Vec<(String, Json)>>,
+    /// `cache:`, checked, if any.
+    pub(crate) cache: Option<CacheRule>,
+    /// The kinds of change it publishes (`events:`), in `created`,
+    /// `updated`, `deleted` order; empty without events.
+    pub(crate) events: Vec<String>,
+}
+
+/// A resource's checked `cache:`: how long answers without a token may be
+/// reused, by whom, and whether Redis keeps them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CacheRule {
+    /// Seconds an answer may be reused (1 to a year).
+    pub(crate) max_age: i64,
+    /// Shared caches may keep answers without a token.
+    pub(crate) public: bool,
+    /// The Redis read cache keeps answers without a token.
+    pub(crate) redis: bool,
+}
+
+/// The `Cache-Control` of a read answered without a token, under `cache`
+/// (RFC 9111 section 5.2.2): `public` or `private` with the max age, or
+/// `private, no-cache` without `cache:`. Answers to a token are always the
+/// latter (`app.kit.caching.CachePolicy`).
+pub(crate) fn anonymous_cache_control(cache: Option<CacheRule>) -> String {
+    match cache {
+        Some(c) if c.public => format!("public, max-age={}", c.max_age),
+        Some(c) => format!("private, max-age={}", c.max_age),
+        None => "private, no-cache".to_owned(),
+    }
 }
 
 impl ResourceFacts<'_> {

@@ -8,7 +8,7 @@ use crate::check::relations::{RelationPlan, ids_field, inverses, relation, requi
 use crate::check::values::resource_example;
 use crate::check::{Checker, MAX_NAME};
 use crate::diagnostics::allowed_help;
-use crate::ir::ResourceFacts;
+use crate::ir::{CacheRule, ResourceFacts};
 use crate::layout::resource::{Resolved, lay_out_resource};
 use crate::names;
 use crate::reserved::{self, Class};
@@ -388,6 +388,12 @@ pub(crate) fn resource<'a>(
         list_imports,
         composites,
         example,
+        cache: r.cache.as_ref().map(|c| CacheRule {
+            max_age: c.max_age,
+            public: c.public,
+            redis: c.redis,
+        }),
+        events: event_kinds(r),
     })
 }
 
@@ -623,7 +629,7 @@ fn event_problems(c: &mut Checker, path: &str, r: &RawResource) {
 /// The kinds of change a checked resource publishes, in `created`,
 /// `updated`, `deleted` order: all three for `events: true`, none without
 /// `events` or with `false`.
-pub(crate) fn event_kinds(r: &RawResource) -> Vec<String> {
+fn event_kinds(r: &RawResource) -> Vec<String> {
     let listed = |word: &str| match &r.events {
         None | Some(RawEvents::All(false)) => false,
         Some(RawEvents::All(true)) => true,

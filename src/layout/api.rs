@@ -151,7 +151,7 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     if let Some(reads) = anonymous_reads(facts, input.readers) {
         endpoints_args.push(format!("reads={reads}"));
     }
-    if let Some(cache) = &r.cache {
+    if let Some(cache) = facts.cache {
         let public = if cache.public { ", public=True" } else { "" };
         endpoints_args.push(format!(
             "cache=CachePolicy(max_age={}{public})",

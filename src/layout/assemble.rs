@@ -252,15 +252,10 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             audit: r.audit,
             owned: r.owned,
             public_read: read.anyone,
-            read_cache_seconds: facts
-                .raw
-                .cache
-                .as_ref()
-                .filter(|c| c.redis)
-                .map(|c| c.max_age),
+            read_cache_seconds: facts.cache.filter(|c| c.redis).map(|c| c.max_age),
             timestamps: r.timestamps.unwrap_or(true),
             soft_delete: r.soft_delete,
-            events: crate::check::resources::event_kinds(r),
+            events: facts.events.clone(),
             fields: parts.fields,
             relations: parts.relations,
             links: parts

@@ -151,7 +151,7 @@ impl ModuleImports {
         if facts.list.cursor {
             self.router.uses("CursorSecret");
         }
-        if facts.raw.cache.is_some() {
+        if facts.cache.is_some() {
             self.router.uses("CachePolicy");
         }
         if let Some(reads) = crate::layout::api::anonymous_reads(facts, readers) {

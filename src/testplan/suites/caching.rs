@@ -2,6 +2,7 @@
 //! and the read cache.
 
 use super::{Module, attr, s};
+use crate::ir::anonymous_cache_control;
 use crate::layout::resource::Builder;
 use crate::model::SuiteFile;
 
@@ -18,14 +19,10 @@ pub(super) fn caching(b: &Builder) -> SuiteFile {
     );
     m.base("CachingTests");
     if b.facts.rules[0].anyone {
-        let control = match &b.facts.raw.cache {
-            Some(cache) if cache.public => format!("public, max-age={}", cache.max_age),
-            Some(cache) => format!("private, max-age={}", cache.max_age),
-            None => "private, no-cache".to_owned(),
-        };
+        let control = anonymous_cache_control(b.facts.cache);
         m.attr(attr("anonymous_cache_control", &s(&control)));
     }
-    if b.facts.raw.cache.as_ref().is_some_and(|c| c.redis) {
+    if b.facts.cache.is_some_and(|c| c.redis) {
         m.base("ReadCacheTests");
     }
     m.done()
