@@ -434,6 +434,14 @@ fn estate() {
     check_project("estate", "tests/specs/good/estate.yaml");
 }
 
+/// The acceptance spec written fresh for the events, jobs, live updates,
+/// webhooks and email work (a help desk: owned tickets with a field only
+/// agents see, replies, a public status page, each publishing changes).
+#[test]
+fn helpdesk() {
+    check_project("helpdesk", "tests/specs/good/helpdesk.yaml");
+}
+
 #[test]
 fn long_names() {
     check_project("long_names", "tests/specs/good/long_names.yaml");
@@ -850,6 +858,12 @@ fn fuzz_clinic() {
 #[test]
 fn fuzz_estate() {
     fuzz_project("estate", "tests/specs/good/estate.yaml");
+}
+
+/// The events, jobs, live updates, webhooks and email acceptance spec.
+#[test]
+fn fuzz_helpdesk() {
+    fuzz_project("helpdesk", "tests/specs/good/helpdesk.yaml");
 }
 
 /// Constraint names past PostgreSQL's 63 bytes, shortened.
