@@ -52,8 +52,6 @@ pub const DEPENDENCIES: &[&str] = &[
     // Redis broker (app/kit/jobs.py; docs/jobs.md says why taskiq).
     "taskiq>=0.13",
     "taskiq-redis>=1.2",
-    // ... and its RabbitMQ broker, picked by `JOBS_BROKER_URL=amqp://...`.
-    "taskiq-aio-pika>=0.6",
     // Email flows (`auth.email`): SMTP, asynchronous, and the mail
     // templates (app/kit/mail.py).
     "aiosmtplib>=4.0",
