@@ -120,6 +120,32 @@ pub struct Auth {
     /// JSON names of the user fields whose Python attribute differs (`from`
     /// for `from_`), for the test that the API uses the names.
     pub user_renamed: Vec<String>,
+    /// `auth.email`: the mails the API sends.
+    pub email: EmailFlows,
+}
+
+/// Which email flows the project has (`auth.email`), each sent as a job.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct EmailFlows {
+    /// Password reset by mail (`auth.email.password_reset`).
+    pub password_reset: bool,
+    /// Email verification (`auth.email.verification`): the user's
+    /// `email_verified_at` column and its routes.
+    pub verification: bool,
+    /// Either of them: the `email_tokens` table, `app/kit/mail.py`,
+    /// `app/auth/emails.py`, the mail templates and the SMTP settings.
+    pub any: bool,
+}
+
+impl EmailFlows {
+    /// The flows `password_reset` and `verification` switch on.
+    pub fn new(password_reset: bool, verification: bool) -> Self {
+        Self {
+            password_reset,
+            verification,
+            any: password_reset || verification,
+        }
+    }
 }
 
 /// One resource, with every name it needs.

@@ -355,6 +355,16 @@ pub const TABLE: &[Reserved] = &[
         UserField,
         "revokes every token when it changes",
     ),
+    row(
+        "email_verified",
+        UserField,
+        "whether the email was verified, with `auth.email.verification`",
+    ),
+    row(
+        "email_verified_at",
+        UserField,
+        "when the email was verified, with `auth.email.verification`",
+    ),
     row("current_password", UserField, "the password-change body"),
     row("new_password", UserField, "the password-change body"),
     row("refresh_token", UserField, "the refresh and logout body"),

@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::EmailFlows;
 use crate::python;
 
 /// Names the generated `Base`'s naming convention gives constraints and
@@ -422,9 +423,11 @@ impl Schema {
     }
 }
 
-/// The built-in tables: `users`, then `refresh_tokens`. `user_columns`
-/// are the spec's `auth.user_fields`, placed after the built-in columns.
-pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
+/// The built-in tables: `users`, then `refresh_tokens`, then with email
+/// flows `email_tokens`. `user_columns` are the spec's `auth.user_fields`,
+/// placed after the built-in columns; `email` adds `email_verified_at`
+/// (verification) and the tokens the mails carry.
+pub fn builtin_tables(user_columns: &[Column], email: EmailFlows) -> Vec<Table> {
     let col = Column::new;
     let mut users = vec![
         col("id", SqlType::Integer, false),
@@ -438,9 +441,12 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
         },
     ];
     users.extend(user_columns.iter().cloned());
+    if email.verification {
+        users.push(col("email_verified_at", SqlType::DateTime, true));
+    }
     users.push(col("created_at", SqlType::DateTime, false));
     users.push(col("updated_at", SqlType::DateTime, false));
-    vec![
+    let mut tables = vec![
         Table {
             name: "users".into(),
             columns: users,
@@ -478,7 +484,42 @@ pub fn builtin_tables(user_columns: &[Column]) -> Vec<Table> {
             composite_indexes: vec![vec!["family".into(), "revoked_at".into()]],
             renamed_from: None,
         },
-    ]
+    ];
+    if email.any {
+        tables.push(email_tokens());
+    }
+    tables
+}
+
+/// `email_tokens`: the single-use tokens of the mails (password reset,
+/// email verification), each stored as its SHA-256 with the address it
+/// was sent to, its purpose, its expiry and when it was used.
+fn email_tokens() -> Table {
+    let col = Column::new;
+    Table {
+        name: "email_tokens".into(),
+        columns: vec![
+            col("id", SqlType::Integer, false),
+            col("user_id", SqlType::Integer, false),
+            col("purpose", SqlType::String { length: 20 }, false),
+            col("email", SqlType::String { length: 320 }, false),
+            col("token_hash", SqlType::String { length: 64 }, false),
+            col("expires_at", SqlType::DateTime, false),
+            col("used_at", SqlType::DateTime, true),
+            col("created_at", SqlType::DateTime, false),
+        ],
+        primary_key: id_key(),
+        uniques: vec!["token_hash".into()],
+        indexes: vec!["user_id".into()],
+        foreign_keys: vec![ForeignKey {
+            column: "user_id".into(),
+            target: "users".into(),
+            on_delete: "CASCADE".into(),
+        }],
+        unique_together: Vec::new(),
+        composite_indexes: Vec::new(),
+        renamed_from: None,
+    }
 }
 
 #[cfg(test)]

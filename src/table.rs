@@ -16,9 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(crate) fn tables(
     resolved: &[Resolved],
     user_columns: &[schema::Column],
+    email: crate::model::EmailFlows,
     c: &mut Checker,
 ) -> Schema {
-    let mut out = schema::builtin_tables(user_columns);
+    let mut out = schema::builtin_tables(user_columns, email);
     let mut identifiers: BTreeMap<String, String> = out
         .iter()
         .flat_map(|t| t.identifiers().into_iter().map(|n| (n, t.name.clone())))

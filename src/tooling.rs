@@ -52,6 +52,10 @@ pub const DEPENDENCIES: &[&str] = &[
     // Redis broker (app/kit/jobs.py; docs/jobs.md says why taskiq).
     "taskiq>=0.13",
     "taskiq-redis>=1.2",
+    // Email flows (`auth.email`): SMTP, asynchronous, and the mail
+    // templates (app/kit/mail.py).
+    "aiosmtplib>=4.0",
+    "jinja2>=3.1",
 ];
 
 /// Type stubs of runtime dependencies that ship none, for mypy `--strict`:

@@ -121,7 +121,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
     let resources = resources(&mut c);
     user_fields(&mut c, &mut auth);
     if c.problems.is_empty() {
-        let schema = tables(&resources, &auth.user_columns, &mut c);
+        let schema = tables(&resources, &auth.user_columns, auth.email, &mut c);
         if c.problems.is_empty() {
             let mut resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             for r in &mut resources {

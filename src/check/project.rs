@@ -5,7 +5,7 @@ use crate::check::{Checker, MAX_PREFIX};
 use crate::diagnostics::allowed_help;
 use crate::layout::api::not_null_decl;
 use crate::layout::field::lay_out_field;
-use crate::model::{Auth, Project};
+use crate::model::{Auth, EmailFlows, Project};
 use crate::names;
 use crate::python::{self, Imports};
 use crate::reserved::{self, Class};
@@ -212,6 +212,7 @@ pub(crate) fn auth(c: &mut Checker) -> Auth {
         365,
         "use 1 to 365; users log in again when a refresh token expires",
     );
+    let email = email_flows(c, &raw);
     Auth {
         roles,
         default_role,
@@ -229,7 +230,25 @@ pub(crate) fn auth(c: &mut Checker) -> Auth {
         example_email: String::new(),
         example_password: String::new(),
         user_renamed: Vec::new(),
+        email,
     }
+}
+
+/// `auth.email`: the flows it switches on. They send their mail as
+/// background jobs, so they need `jobs: true`.
+fn email_flows(c: &mut Checker, raw: &RawAuth) -> EmailFlows {
+    let Some(email) = &raw.email else {
+        return EmailFlows::default();
+    };
+    let flows = EmailFlows::new(email.password_reset, email.verification);
+    if flows.any && !c.spec.raw.jobs {
+        c.at_key(
+            "auth.email",
+            "email flows send their mail as background jobs, and the spec has no `jobs: true`",
+            "add `jobs: true` at the top level (a taskiq worker on Redis, docs/jobs.md), or remove `auth.email`",
+        );
+    }
+    flows
 }
 
 /// The project's roles: `admin` first, then each valid role of

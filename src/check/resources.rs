@@ -83,7 +83,7 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
         ids: BTreeMap::new(),
         keys: HashMap::new(),
     };
-    let mut seen_tables = builtin_tables();
+    let mut seen_tables = builtin_tables(c);
     let mut heads = Vec::new();
     for (key, r) in raw {
         if let Some(head) = resource_head(c, key, r, &mut catalog, &mut seen_tables) {
@@ -111,8 +111,15 @@ pub(crate) fn resources(c: &mut Checker) -> Vec<Resolved> {
 
 /// Tables the generated project has before any resource, with what owns
 /// them (for the message when a resource would take one).
-fn builtin_tables() -> HashMap<String, String> {
+fn builtin_tables(c: &Checker) -> HashMap<String, String> {
     let mut seen_tables: HashMap<String, String> = HashMap::new();
+    let email = c.spec.raw.auth.as_ref().and_then(|a| a.email.as_ref());
+    if email.is_some_and(|e| e.password_reset || e.verification) {
+        seen_tables.insert(
+            "email_tokens".into(),
+            "the built-in email tokens (`auth.email`)".into(),
+        );
+    }
     seen_tables.insert("users".into(), "the built-in User".into());
     seen_tables.insert(
         "refresh_tokens".into(),

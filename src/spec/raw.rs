@@ -85,6 +85,24 @@ pub struct RawAuth {
     /// Extra fields of the built-in User, with the resource field syntax.
     #[serde(default)]
     pub user_fields: IndexMap<String, RawField>,
+    /// Email flows, each sent as a background job through SMTP (they need
+    /// `jobs: true`). Default: none.
+    pub email: Option<RawAuthEmail>,
+}
+
+/// `auth.email:` section: which mails the API sends.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuthEmail {
+    /// `POST /auth/password-reset` mails a single-use, expiring link;
+    /// `POST /auth/password-reset/confirm` sets a new password with it.
+    #[serde(default)]
+    pub password_reset: bool,
+    /// `email_verified_at` on the user, a verification mail after signup
+    /// and on `POST /users/me/verification`, confirmed by
+    /// `POST /auth/verify-email`.
+    #[serde(default)]
+    pub verification: bool,
 }
 
 /// One resource.
