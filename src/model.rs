@@ -41,6 +41,9 @@ pub struct Model {
     /// its relay and the event plumbing (`app/kit/events.py`) are written
     /// only then.
     pub events: bool,
+    /// The snake name of the first resource with events, which the
+    /// generated event tests write to; empty without events.
+    pub events_resource: String,
     /// Import block of `app/models.py`.
     pub models_imports: String,
     /// `Base`, `User` and every model class, sorted (for `__all__`).

@@ -522,6 +522,40 @@ fn email_tokens() -> Table {
     }
 }
 
+/// The name of the outbox table (`events:`).
+pub const OUTBOX_TABLE: &str = "outbox_events";
+
+/// The outbox of change events (`events:`, docs/events.md): one row per
+/// change, written in the transaction of the change; the relay sends the
+/// rows whose `sent_at` is NULL in `id` order and then sets it. The index
+/// on `(sent_at, id)` finds the unsent rows in order, and the sent ones
+/// old enough to prune.
+pub fn outbox_table() -> Table {
+    let col = Column::new;
+    Table {
+        name: OUTBOX_TABLE.into(),
+        columns: vec![
+            col("id", SqlType::Integer, false),
+            col("event_id", SqlType::Uuid, false),
+            col("resource", SqlType::String { length: 64 }, false),
+            col("kind", SqlType::String { length: 16 }, false),
+            col("row_id", SqlType::String { length: 64 }, false),
+            col("actor_id", SqlType::Integer, true),
+            col("owner_id", SqlType::Integer, true),
+            col("recorded_at", SqlType::DateTime, false),
+            col("payload", SqlType::Json, false),
+            col("sent_at", SqlType::DateTime, true),
+        ],
+        primary_key: id_key(),
+        uniques: vec!["event_id".into()],
+        indexes: Vec::new(),
+        foreign_keys: Vec::new(),
+        unique_together: Vec::new(),
+        composite_indexes: vec![vec!["sent_at".into(), "id".into()]],
+        renamed_from: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

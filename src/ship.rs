@@ -120,6 +120,9 @@ pub struct Ship {
     /// The worker's compose health check (`CMD` then the command): exits 0
     /// when the jobs' broker answers (`python -m app.worker`).
     pub worker_healthcheck: Command,
+    /// Sends the outbox's change events after commit (`events:`): the
+    /// relay, `python -m app.relay` (docs/events.md).
+    pub relay: Command,
     /// The app's settings in the compose file, shared by every service
     /// that runs the app's code.
     pub settings: Vec<Setting>,
@@ -158,6 +161,7 @@ pub fn ship(project: &Project) -> Ship {
             "1",
         ]),
         worker_healthcheck: Command::new(&["CMD", "python", "-m", "app.worker"]),
+        relay: Command::new(&["python", "-m", "app.relay"]),
         settings: vec![
             setting("ENVIRONMENT", "production".to_owned()),
             setting(

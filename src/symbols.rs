@@ -152,6 +152,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("close_storage", "app.kit.s3"),
     ("Link", "app.kit.repository"),
     ("Reference", "app.kit.repository"),
+    ("Publishes", "app.kit.repository"),
     ("Repository", "app.kit.repository"),
     ("create_rate_limiter", "app.ratelimit"),
     ("configure_logging", "app.ops.logs"),

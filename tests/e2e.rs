@@ -744,6 +744,17 @@ fn evolution() {
                 r#"[["remember", 3, 1]]"#
             );
         });
+        // v7: Notebook publishes its changes: a revision adds the outbox.
+        edit_spec(
+            "  Notebook:\n    owned: true\n",
+            "  Notebook:\n    owned: true\n    events: true\n",
+        );
+        let (code, shown) = gen_ok(&["generate"]);
+        assert_eq!(code, Some(0), "v7\n{shown}");
+        settle("v7", &|db| {
+            assert_eq!(sql(db, "SELECT count(*) FROM outbox_events"), "[[0]]");
+            assert_eq!(sql(db, "SELECT count(*) FROM notebooks"), "[[2]]");
+        });
         let cache = root().join("target/e2e/mypy-cache/evolution");
         py(
             "v5: mypy",

@@ -121,7 +121,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
     let resources = resources(&mut c);
     user_fields(&mut c, &mut auth);
     if c.problems.is_empty() {
-        let schema = tables(&resources, &auth.user_columns, auth.email, &mut c);
+        let mut schema = tables(&resources, &auth.user_columns, auth.email, &mut c);
         if c.problems.is_empty() {
             let mut resources: Vec<Resource> = resources.into_iter().map(|r| r.resource).collect();
             for r in &mut resources {
@@ -141,11 +141,22 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);
             let file_routes = resources.iter().any(|r| !r.api.uploads.is_empty());
             let events = resources.iter().any(|r| !r.events.is_empty());
+            if events {
+                schema.tables.push(crate::schema::outbox_table());
+            }
+            let events_resource = resources
+                .iter()
+                .find(|r| !r.events.is_empty())
+                .map(|r| r.snake.clone())
+                .unwrap_or_default();
             let (uuid_import, id_aliases) = id_aliases(&resources);
             let all_models = {
                 let mut names: Vec<String> =
                     ["Base", "User"].iter().map(|s| (*s).to_owned()).collect();
                 names.extend(resources.iter().map(|r| r.class_name.clone()));
+                if resources.iter().any(|r| !r.events.is_empty()) {
+                    names.push("OutboxEvent".to_owned());
+                }
                 names.sort();
                 names
             };
@@ -163,6 +174,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 file_routes,
                 jobs: raw.jobs,
                 events,
+                events_resource,
                 models_imports,
                 max_url_length: types::MAX_URL,
                 uuid_import,

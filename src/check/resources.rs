@@ -125,6 +125,10 @@ fn builtin_tables(c: &Checker) -> HashMap<String, String> {
         "refresh_tokens".into(),
         "the built-in refresh tokens".into(),
     );
+    seen_tables.insert(
+        crate::schema::OUTBOX_TABLE.into(),
+        "the outbox of change events".into(),
+    );
     seen_tables.insert("alembic_version".into(), "Alembic".into());
     seen_tables
 }

@@ -204,6 +204,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
     let [read, create, update, delete] = &facts.rules;
     let field_readers = role_map(facts, |f| &f.read);
     let field_writers = role_map(facts, |f| &f.write);
+    let events = facts.events.clone();
     let service = RepositoryParts {
         class,
         snake,
@@ -213,6 +214,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
         collections: &parts.collections,
         unique: &b.unique_fields,
         unique_together: &parts.unique_together,
+        events: &events,
     };
     let repository_decl = service.declaration();
     let service_imports = service.imports(&b.service_targets);
@@ -255,7 +257,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
             read_cache_seconds: facts.cache.filter(|c| c.redis).map(|c| c.max_age),
             timestamps: r.timestamps.unwrap_or(true),
             soft_delete: r.soft_delete,
-            events: facts.events.clone(),
+            events,
             fields: parts.fields,
             relations: parts.relations,
             links: parts

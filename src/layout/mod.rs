@@ -182,5 +182,8 @@ pub(crate) fn app_imports(resources: &[Resource], read_cache: bool) -> (String, 
         }
         models.from(&format!("app.{}.models", r.snake), &r.class_name);
     }
+    if resources.iter().any(|r| !r.events.is_empty()) {
+        models.from("app.kit.outbox", "OutboxEvent");
+    }
     (main.render(), models.render())
 }

@@ -23,6 +23,8 @@ pub(crate) struct RepositoryParts<'a> {
     pub(crate) unique: &'a [(String, String)],
     /// `unique_together` groups, each as its column expressions.
     pub(crate) unique_together: &'a [Vec<String>],
+    /// The kinds of change the resource publishes (`events:`); empty: none.
+    pub(crate) events: &'a [String],
 }
 
 /// A tuple expression of `items` at `indent` spaces, headed by `head`
@@ -94,6 +96,24 @@ impl RepositoryParts<'_> {
                 })
                 .collect(),
         );
+        if !self.events.is_empty() {
+            let kinds: Vec<String> = self
+                .events
+                .iter()
+                .map(|k| crate::python::string(k))
+                .collect();
+            let publishes = call(
+                "Publishes",
+                &[
+                    crate::python::string(self.snake),
+                    format!("{}Read", self.class),
+                    tuple("", &kinds, 8),
+                ],
+                "",
+                4,
+            );
+            args.push(format!("publishes={publishes}"));
+        }
         call("repository = Repository", &args, "", 0)
     }
 
@@ -108,6 +128,12 @@ impl RepositoryParts<'_> {
             .uses("Repository")
             .from(&format!("app.{}.models", self.snake), self.class)
             .from(&format!("app.{}.hooks", self.snake), "hooks");
+        if !self.events.is_empty() {
+            imports.uses("Publishes").from(
+                &format!("app.{}.schemas", self.snake),
+                &format!("{}Read", self.class),
+            );
+        }
         if !self.relations.is_empty() {
             imports.uses("Reference");
         }
