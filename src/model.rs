@@ -27,6 +27,9 @@ pub struct Model {
     /// `CACHED_READS = [...]` of `app/main.py`: the resources whose reads
     /// Redis keeps (`cache.redis`), laid out as `ruff format` would.
     pub cached_reads: String,
+    /// `LIVE = (...)` of `app/main.py`: the resources whose changes stream
+    /// over WebSockets (`events:`), laid out as `ruff format` would.
+    pub live_resources: String,
     /// Whether some resource has `cache.redis`: `app/kit/read_cache.py` and
     /// `CACHED_READS` of `app/main.py` are written only then.
     pub read_cache: bool,

@@ -139,6 +139,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             let read_cache = resources.iter().any(|r| r.read_cache_seconds.is_some());
             let (main_imports, models_imports) = app_imports(&resources, read_cache);
             let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);
+            let live_resources = crate::layout::live_resources(&resources);
             let file_routes = resources.iter().any(|r| !r.api.uploads.is_empty());
             let events = resources.iter().any(|r| !r.events.is_empty());
             if events {
@@ -170,6 +171,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 spec_text: spec.text.clone(),
                 main_imports,
                 cached_reads,
+                live_resources,
                 read_cache,
                 file_routes,
                 jobs: raw.jobs,

@@ -128,6 +128,28 @@ pub(crate) fn cached_reads(resources: &[Resource], prefix: &str) -> String {
     format!("{head}[\n{}]", entries.concat())
 }
 
+/// `LIVE` of `app/main.py`: the snake names of the resources with
+/// `events:`, whose feeds the process's hub subscribes to
+/// (`app.kit.live.Hub`), laid out as `ruff format` would.
+pub(crate) fn live_resources(resources: &[Resource]) -> String {
+    let head = "LIVE: tuple[str, ...] = ";
+    let names: Vec<String> = resources
+        .iter()
+        .filter(|r| !r.events.is_empty())
+        .map(|r| crate::python::string(&r.snake))
+        .collect();
+    let line = match names.as_slice() {
+        [] => "()".to_owned(),
+        [one] => format!("({one},)"),
+        many => format!("({})", many.join(", ")),
+    };
+    if head.len() + line.len() <= 88 {
+        return format!("{head}{line}");
+    }
+    let rows: String = names.iter().map(|n| format!("    {n},\n")).collect();
+    format!("{head}(\n{rows})")
+}
+
 /// Import blocks of `app/main.py` and `app/models.py`, which import every
 /// resource; `read_cache`: some resource has `cache.redis`.
 pub(crate) fn app_imports(resources: &[Resource], read_cache: bool) -> (String, String) {
@@ -159,6 +181,9 @@ pub(crate) fn app_imports(resources: &[Resource], read_cache: bool) -> (String, 
         .uses("HttpCache");
     if read_cache {
         main.uses("CachedReads").uses("add_read_cache");
+    }
+    if resources.iter().any(|r| !r.events.is_empty()) {
+        main.uses("Hub");
     }
     // With file fields the storage is picked by `FILES_BACKEND` (a folder
     // or a bucket, `app/kit/s3.py`); without, only the folder exists.
