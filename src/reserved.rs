@@ -409,6 +409,16 @@ pub const TABLE: &[Reserved] = &[
         "the function the package's router names its cascading keys with",
     ),
     row("lister", Variable, "who lists rows, and whose rows"),
+    row(
+        "live",
+        Variable,
+        "the live feed of the package's router (events)",
+    ),
+    row(
+        "websocket",
+        Variable,
+        "the connection of a live feed's route",
+    ),
     row("data", Variable, "the request body"),
     row(
         "hooks",
@@ -441,6 +451,10 @@ pub const TABLE: &[Reserved] = &[
     row("StorableText", ClassName, "app.kit.schemas"),
     row("PatchModel", ClassName, "app.kit.schemas"),
     row("Lister", ClassName, "app.kit.access"),
+    row("LiveFeed", ClassName, "app.kit.live"),
+    row("OutboxEvent", ClassName, "app.kit.outbox"),
+    row("Publishes", ClassName, "app.kit.repository"),
+    row("WebSocket", ClassName, "fastapi"),
     row("ReadModel", ClassName, "app.kit.schemas"),
     row("Sort", ClassName, "app.kit.pagination"),
     row("IncludeDeleted", ClassName, "app.kit.pagination"),

@@ -157,7 +157,7 @@ impl ModuleImports {
         if let Some(reads) = crate::layout::api::anonymous_reads(facts, readers) {
             self.router.uses(reads);
         }
-        if !crate::check::resources::event_kinds(facts.raw).is_empty() {
+        if !facts.events.is_empty() {
             self.router.uses("WebSocket").uses("LiveFeed");
         }
         if facts.raw.soft_delete {
