@@ -168,7 +168,7 @@ fn shape(path: &str) -> String {
 /// The README's "who may call what" rows and the document's `security`
 /// agree: a row whose callers are "anyone" is an operation that admits an
 /// anonymous call (`[]`, or `{}` among its requirements); any other row's
-/// needs a token.
+/// needs a token. WebSocket rows are left out: OpenAPI has no WebSockets.
 fn readme_agrees_with_security(name: &str, generated: &Generated) {
     let readme = std::fs::read_to_string(generated.dir.join("README.md")).unwrap();
     let document: serde_json::Value =
@@ -183,6 +183,11 @@ fn readme_agrees_with_security(name: &str, generated: &Generated) {
         let [method, routes, who] = cells[..] else {
             continue;
         };
+        // OpenAPI 3.1 describes no WebSocket; the README's Live updates
+        // section does, and the generated tests check those routes' access.
+        if method == "WebSocket" {
+            continue;
+        }
         for route in routes.split(", ") {
             let route = shape(route.trim_matches('`'));
             let (_, item) = paths
