@@ -237,6 +237,10 @@ pub struct Resource {
     /// backticks with the API prefix, comma-separated; empty without file
     /// fields (set once the prefix is known, in `check::check`).
     pub file_paths: String,
+    /// The create with files (`POST .../with-files`, `multipart/form-data`)
+    /// for the README, in backticks with the API prefix; empty without
+    /// file fields (set with `file_paths`).
+    pub create_with_files_path: String,
     /// Fields only some roles may set: (Python attribute, Python `frozenset`
     /// of those roles); attributes, as `model_fields_set` holds them.
     pub field_writers: Vec<(String, String)>,

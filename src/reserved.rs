@@ -585,6 +585,8 @@ pub const TABLE: &[Reserved] = &[
     row("FileTests", ClassName, "tests.kit.files"),
     row("OtherUsersFileTests", ClassName, "tests.kit.files"),
     row("CascadeFileTests", ClassName, "tests.kit.files"),
+    row("UniqueFileCreateTests", ClassName, "tests.kit.files"),
+    row("GuardedFileCreateTests", ClassName, "tests.kit.files"),
     row("Link", ClassName, "app.kit.repository"),
     row("Reference", ClassName, "app.kit.repository"),
     row("Repository", ClassName, "app.kit.repository"),

@@ -131,6 +131,10 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                     .map(|f| format!("`{}{}/{{id}}/{f}`", project.api_prefix, r.url))
                     .collect();
                 r.file_paths = paths.join(", ");
+                if !r.file_fields.is_empty() {
+                    r.create_with_files_path =
+                        format!("`{}{}/with-files`", project.api_prefix, r.url);
+                }
             }
             let read_cache = resources.iter().any(|r| r.read_cache_seconds.is_some());
             let (main_imports, models_imports) = app_imports(&resources, read_cache);

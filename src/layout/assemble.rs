@@ -304,6 +304,7 @@ pub(crate) fn assemble(b: Builder, parts: Parts, plan: Plan, table: schema::Tabl
                 .map(|f| f.name.clone())
                 .collect(),
             file_paths: String::new(),
+            create_with_files_path: String::new(),
             field_writers,
             list: facts.list.clone(),
             create_config,

@@ -1,5 +1,6 @@
-//! Lays out a resource's file fields in `router.py`: one `FileRoutes` and
-//! one `add(FileField(...))` per field (`app/kit/uploads.py` serves them),
+//! Lays out a resource's file fields in `router.py`: one `FileRoutes`, one
+//! `add(FileField(...))` per field and the create with files
+//! (`add_create`; `app/kit/uploads.py` serves them all),
 //! and the foreign keys along which the database deletes its rows, so that
 //! their files leave the storage too (`deleted_with`).
 
@@ -75,7 +76,8 @@ pub(crate) fn uploads_block(facts: &ResourceFacts, carriers: &BTreeSet<String>) 
     out
 }
 
-/// The `FileRoutes` block of the resource's file fields; empty without any.
+/// The `FileRoutes` block of the resource's file fields, ending with the
+/// create with files (`POST .../with-files`); empty without any.
 fn routes_block(facts: &ResourceFacts) -> String {
     let fields: Vec<&FieldPlan> = facts
         .fields
@@ -104,6 +106,17 @@ fn routes_block(facts: &ResourceFacts) -> String {
         out.push('\n');
         out.push_str(&call("uploads.add", &[file_field(f)], "", 0));
     }
+    out.push('\n');
+    out.push_str(&call(
+        "uploads.add_create",
+        &[
+            format!("{}Create", facts.class),
+            "service.repository".into(),
+            "creator=access.creator".into(),
+        ],
+        "",
+        0,
+    ));
     out
 }
 

@@ -86,7 +86,48 @@ pub(crate) fn files(b: &Builder) -> SuiteFile {
     if !cascades.is_empty() {
         m.base("CascadeFileTests").table("cascades", cascades);
     }
+    if let (Some(unique), Some((f, ok, _))) = (unique_files(b), fields.first()) {
+        let args = [unique.0, python::string(&f.name), python::string(ok)];
+        let row = param(&args, &unique.1);
+        m.base("UniqueFileCreateTests")
+            .table("unique_files", vec![row]);
+    }
+    let guarded = guarded_files(b, &fields);
+    if !guarded.is_empty() {
+        m.base("GuardedFileCreateTests")
+            .table("guarded_files", guarded);
+    }
     m.done()
+}
+
+/// The first unique field of the resource the tests can clash on (not a
+/// one-to-one column), as a Python tuple of its name, with a test id; None
+/// without one.
+fn unique_files(b: &Builder) -> Option<(String, String)> {
+    let (_, name) = b
+        .unique_fields
+        .iter()
+        .find(|(_, name)| !b.tests.one_to_one.iter().any(|p| p.column == *name))?;
+    Some((format!("({},)", python::string(name)), name.clone()))
+}
+
+/// Rows of the `guarded_files` table: the tested fields with `write:`
+/// roles that leave out the default role, when that role may create rows
+/// (the test's `member`, who then may not send them).
+fn guarded_files(b: &Builder, fields: &[(&FieldPlan, &str, &str)]) -> Vec<String> {
+    if b.facts.rules[1].member(b.default_role) != Reach::All {
+        return Vec::new();
+    }
+    fields
+        .iter()
+        .filter(|(f, _, _)| {
+            f.raw
+                .write
+                .as_ref()
+                .is_some_and(|roles| !roles.iter().any(|r| r == b.default_role))
+        })
+        .map(|(f, ok, _)| param(&[python::string(&f.name), python::string(ok)], &f.name))
+        .collect()
 }
 
 /// Rows of the `cascades` table: each tested field with each reference the
