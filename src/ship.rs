@@ -27,6 +27,10 @@ pub const POSTGRES_IMAGE: &str = "postgres:16-alpine";
 /// Redis of the compose stack.
 pub const REDIS_IMAGE: &str = "redis:7-alpine";
 
+/// RabbitMQ of the compose stack's optional `rabbitmq` profile, the jobs'
+/// broker when `JOBS_BROKER_URL` names it (`jobs: true`).
+pub const RABBITMQ_IMAGE: &str = "rabbitmq:4-alpine";
+
 /// The lock gen ships: what `uv lock` wrote for a generated project, with
 /// the versions gen's end-to-end tests install (`tests/e2e/constraints.txt`).
 /// Its project entry is replaced by each project's own ([`lock`]).
@@ -98,6 +102,8 @@ pub struct Ship {
     pub postgres_image: String,
     /// [`REDIS_IMAGE`].
     pub redis_image: String,
+    /// [`RABBITMQ_IMAGE`].
+    pub rabbitmq_image: String,
     /// [`PORT`].
     pub port: u16,
     /// Installs the locked dependencies alone, without dev ones (a layer
@@ -146,6 +152,7 @@ pub fn ship(project: &Project) -> Ship {
         uv_image: UV_IMAGE.to_owned(),
         postgres_image: POSTGRES_IMAGE.to_owned(),
         redis_image: REDIS_IMAGE.to_owned(),
+        rabbitmq_image: RABBITMQ_IMAGE.to_owned(),
         port: PORT,
         install_deps: Command::new(&["uv", "sync", "--locked", "--no-dev", "--no-install-project"]),
         install: Command::new(&["uv", "sync", "--locked", "--no-dev"]),
@@ -162,7 +169,7 @@ pub fn ship(project: &Project) -> Ship {
         ]),
         worker_healthcheck: Command::new(&["CMD", "python", "-m", "app.worker"]),
         relay: Command::new(&["python", "-m", "app.relay"]),
-        settings: vec![
+        settings: [
             setting("ENVIRONMENT", "production".to_owned()),
             setting(
                 "DATABASE_URL",
@@ -176,7 +183,16 @@ pub fn ship(project: &Project) -> Ship {
                 "${SECRET_KEY:?set SECRET_KEY to at least 32 random bytes}".to_owned(),
             ),
             setting("WEB_CONCURRENCY", "${WEB_CONCURRENCY:-2}".to_owned()),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            // Empty: the jobs go through Redis; the `rabbitmq` profile's
+            // URL moves them to RabbitMQ (app/kit/jobs.py).
+            project
+                .jobs
+                .then(|| setting("JOBS_BROKER_URL", "${JOBS_BROKER_URL:-}".to_owned())),
+        )
+        .collect(),
         database,
     }
 }
