@@ -136,8 +136,9 @@ pub struct Ship {
     pub database: String,
 }
 
-/// The shipping facts of `project`.
-pub fn ship(project: &Project) -> Ship {
+/// The shipping facts of `project`; `jobs` (the spec's `jobs: true`) adds
+/// the jobs' broker setting.
+pub fn ship(project: &Project, jobs: bool) -> Ship {
     let port = PORT.to_string();
     let health = format!(
         "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{PORT}/health', timeout=4)"
@@ -188,9 +189,7 @@ pub fn ship(project: &Project) -> Ship {
         .chain(
             // Empty: the jobs go through Redis; the `rabbitmq` profile's
             // URL moves them to RabbitMQ (app/kit/jobs.py).
-            project
-                .jobs
-                .then(|| setting("JOBS_BROKER_URL", "${JOBS_BROKER_URL:-}".to_owned())),
+            jobs.then(|| setting("JOBS_BROKER_URL", "${JOBS_BROKER_URL:-}".to_owned())),
         )
         .collect(),
         database,
@@ -333,7 +332,7 @@ mod tests {
 
     #[test]
     fn commands_read_the_same_in_every_form() {
-        let facts = ship(&project("blog", "0.1.0"));
+        let facts = ship(&project("blog", "0.1.0"), true);
         assert_eq!(facts.migrate.shell, "alembic upgrade head");
         assert_eq!(facts.migrate.json, r#"["alembic", "upgrade", "head"]"#);
         assert!(
@@ -365,7 +364,7 @@ mod tests {
             .filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
             .collect();
         let compose = &plan["compose.yaml"].content;
-        let facts = ship(&project("blog", "0.1.0"));
+        let facts = ship(&project("blog", "0.1.0"), true);
         for setting in &facts.settings {
             assert!(
                 compose.contains(&format!("    {}: ", setting.name)),
