@@ -27,6 +27,10 @@ pub const POSTGRES_IMAGE: &str = "postgres:16-alpine";
 /// Redis of the compose stack.
 pub const REDIS_IMAGE: &str = "redis:7-alpine";
 
+/// RabbitMQ of the compose stack's optional `rabbitmq` profile, the jobs'
+/// broker when `JOBS_BROKER_URL` names it (`jobs: true`).
+pub const RABBITMQ_IMAGE: &str = "rabbitmq:4-alpine";
+
 /// The lock gen ships: what `uv lock` wrote for a generated project, with
 /// the versions gen's end-to-end tests install (`tests/e2e/constraints.txt`).
 /// Its project entry is replaced by each project's own ([`lock`]).
@@ -98,6 +102,8 @@ pub struct Ship {
     pub postgres_image: String,
     /// [`REDIS_IMAGE`].
     pub redis_image: String,
+    /// [`RABBITMQ_IMAGE`].
+    pub rabbitmq_image: String,
     /// [`PORT`].
     pub port: u16,
     /// Installs the locked dependencies alone, without dev ones (a layer
@@ -130,8 +136,9 @@ pub struct Ship {
     pub database: String,
 }
 
-/// The shipping facts of `project`.
-pub fn ship(project: &Project) -> Ship {
+/// The shipping facts of `project`; `jobs` (the spec's `jobs: true`) adds
+/// the jobs' broker setting.
+pub fn ship(project: &Project, jobs: bool) -> Ship {
     let port = PORT.to_string();
     let health = format!(
         "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{PORT}/health', timeout=4)"
@@ -146,6 +153,7 @@ pub fn ship(project: &Project) -> Ship {
         uv_image: UV_IMAGE.to_owned(),
         postgres_image: POSTGRES_IMAGE.to_owned(),
         redis_image: REDIS_IMAGE.to_owned(),
+        rabbitmq_image: RABBITMQ_IMAGE.to_owned(),
         port: PORT,
         install_deps: Command::new(&["uv", "sync", "--locked", "--no-dev", "--no-install-project"]),
         install: Command::new(&["uv", "sync", "--locked", "--no-dev"]),
@@ -162,7 +170,7 @@ pub fn ship(project: &Project) -> Ship {
         ]),
         worker_healthcheck: Command::new(&["CMD", "python", "-m", "app.worker"]),
         relay: Command::new(&["python", "-m", "app.relay"]),
-        settings: vec![
+        settings: [
             setting("ENVIRONMENT", "production".to_owned()),
             setting(
                 "DATABASE_URL",
@@ -176,7 +184,14 @@ pub fn ship(project: &Project) -> Ship {
                 "${SECRET_KEY:?set SECRET_KEY to at least 32 random bytes}".to_owned(),
             ),
             setting("WEB_CONCURRENCY", "${WEB_CONCURRENCY:-2}".to_owned()),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            // Empty: the jobs go through Redis; the `rabbitmq` profile's
+            // URL moves them to RabbitMQ (app/kit/jobs.py).
+            jobs.then(|| setting("JOBS_BROKER_URL", "${JOBS_BROKER_URL:-}".to_owned())),
+        )
+        .collect(),
         database,
     }
 }
@@ -317,7 +332,7 @@ mod tests {
 
     #[test]
     fn commands_read_the_same_in_every_form() {
-        let facts = ship(&project("blog", "0.1.0"));
+        let facts = ship(&project("blog", "0.1.0"), true);
         assert_eq!(facts.migrate.shell, "alembic upgrade head");
         assert_eq!(facts.migrate.json, r#"["alembic", "upgrade", "head"]"#);
         assert!(
@@ -349,7 +364,7 @@ mod tests {
             .filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
             .collect();
         let compose = &plan["compose.yaml"].content;
-        let facts = ship(&project("blog", "0.1.0"));
+        let facts = ship(&project("blog", "0.1.0"), true);
         for setting in &facts.settings {
             assert!(
                 compose.contains(&format!("    {}: ", setting.name)),

@@ -49,9 +49,11 @@ pub const DEPENDENCIES: &[&str] = &[
     // it, as every project shares one lock (`templates/lock/uv.lock`).
     "aiobotocore>=2.15",
     // Background jobs (`jobs: true`): the taskiq worker, scheduler and
-    // Redis broker (app/kit/jobs.py; docs/jobs.md says why taskiq).
+    // Redis broker (app/kit/jobs.py; docs/jobs.md says why taskiq), and
+    // its RabbitMQ broker (`JOBS_BROKER_URL=amqp://...`).
     "taskiq>=0.13",
     "taskiq-redis>=1.2",
+    "taskiq-aio-pika>=0.6",
     // Email flows (`auth.email`): SMTP, asynchronous, and the mail
     // templates (app/kit/mail.py).
     "aiosmtplib>=4.0",

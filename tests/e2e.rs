@@ -239,6 +239,14 @@ fn redis_url() -> String {
     std::env::var("GEN_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/15".to_owned())
 }
 
+/// RabbitMQ for the generated job tests' second broker
+/// (`tests/test_rabbitmq.py`; `GEN_TEST_RABBITMQ_URL`, default the local
+/// server's `guest`).
+fn rabbitmq_url() -> String {
+    std::env::var("GEN_TEST_RABBITMQ_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/".to_owned())
+}
+
 /// pytest passed and skipped nothing (a skip would hide the Redis leg).
 fn assert_ran_everything(report: &str) {
     assert!(report.contains(" passed"), "{report}");
@@ -309,10 +317,11 @@ pub fn check_project(name: &str, spec: &str) {
     };
     alembic("SQLite", &sqlite);
     let redis = redis_url();
+    let rabbitmq = rabbitmq_url();
     let report = py(
         "pytest (SQLite)",
         &pytest_args(true),
-        &[("TEST_REDIS_URL", &redis)],
+        &[("TEST_REDIS_URL", &redis), ("TEST_RABBITMQ_URL", &rabbitmq)],
     );
     assert_ran_everything(&report);
 
@@ -331,7 +340,11 @@ pub fn check_project(name: &str, spec: &str) {
         let report = py(
             "pytest (PostgreSQL)",
             &pytest_args(false),
-            &[("TEST_DATABASE_URL", &server), ("TEST_REDIS_URL", &redis)],
+            &[
+                ("TEST_DATABASE_URL", &server),
+                ("TEST_REDIS_URL", &redis),
+                ("TEST_RABBITMQ_URL", &rabbitmq),
+            ],
         );
         assert_ran_everything(&report);
     });
@@ -626,6 +639,8 @@ fn evolution() {
                     .map(|u| ("TEST_DATABASE_URL", u.as_str()))
                     .collect();
                 tests_env.push(("TEST_REDIS_URL", &redis));
+                let rabbitmq = rabbitmq_url();
+                tests_env.push(("TEST_RABBITMQ_URL", &rabbitmq));
                 let report = py(
                     &format!("{step}: pytest ({})", db.label),
                     &["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],

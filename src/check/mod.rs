@@ -163,7 +163,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             };
             return Ok(Model {
                 all_models,
-                ship: crate::ship::ship(&project),
+                ship: crate::ship::ship(&project, raw.jobs),
                 project,
                 auth,
                 resources,
