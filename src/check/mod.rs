@@ -16,6 +16,7 @@ pub(crate) mod relations;
 pub(crate) mod resources;
 
 pub(crate) mod values;
+pub(crate) mod webhooks;
 
 #[cfg(test)]
 mod tests;
@@ -133,13 +134,18 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 r.file_paths = paths.join(", ");
             }
             let read_cache = resources.iter().any(|r| r.read_cache_seconds.is_some());
-            let (main_imports, models_imports) = app_imports(&resources, read_cache);
+            let (main_imports, models_imports) =
+                app_imports(&resources, read_cache, spec.raw.webhooks.is_some());
             let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);
             let live_resources = crate::layout::live_resources(&resources);
             let file_routes = resources.iter().any(|r| !r.api.uploads.is_empty());
             let events = resources.iter().any(|r| !r.events.is_empty());
             if events {
                 schema.tables.push(crate::schema::outbox_table());
+            }
+            let webhooks = webhooks::webhooks(&mut c, &resources);
+            if webhooks.is_some() {
+                schema.tables.extend(crate::schema::webhook_tables());
             }
             let events_resource = resources
                 .iter()
@@ -153,6 +159,10 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 names.extend(resources.iter().map(|r| r.class_name.clone()));
                 if resources.iter().any(|r| !r.events.is_empty()) {
                     names.push("OutboxEvent".to_owned());
+                }
+                if webhooks.is_some() {
+                    names.push("WebhookDelivery".to_owned());
+                    names.push("WebhookEndpoint".to_owned());
                 }
                 names.sort();
                 names
@@ -171,6 +181,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 read_cache,
                 file_routes,
                 jobs: raw.jobs,
+                webhooks,
                 events,
                 events_resource,
                 models_imports,
