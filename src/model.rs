@@ -147,6 +147,10 @@ pub struct Webhooks {
     pub feeds_imports: String,
     /// The resources with `events:`, by snake name.
     pub resources: Vec<WebhookResource>,
+    /// The kinds other than `created` that the events resource of the
+    /// generated tests publishes, as a Python list literal, when it
+    /// publishes `created` too (the kinds-filter test); else empty.
+    pub filter_kinds_py: String,
 }
 
 /// A resource whose events webhooks may carry.

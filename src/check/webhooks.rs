@@ -81,7 +81,21 @@ pub(crate) fn webhooks(c: &mut Checker, resources: &[Resource]) -> Option<Webhoo
             kinds_py: tuple(&r.events),
         })
         .collect();
+    let tested = resources.iter().find(|r| !r.events.is_empty());
+    let filter_kinds_py = match tested {
+        Some(r) if r.events.len() > 1 && r.events.iter().any(|k| k == "created") => {
+            let others: Vec<String> = r
+                .events
+                .iter()
+                .filter(|k| *k != "created")
+                .map(|k| python::string(k))
+                .collect();
+            format!("[{}]", others.join(", "))
+        }
+        _ => String::new(),
+    };
     Some(Webhooks {
+        filter_kinds_py,
         manage_py,
         who,
         feeds_imports: imports.render(),
