@@ -121,6 +121,8 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
     c.default_role = auth.default_role.clone();
     let resources = resources(&mut c);
     user_fields(&mut c, &mut auth);
+    let laid_out: Vec<&Resource> = resources.iter().map(|r| &r.resource).collect();
+    let webhooks = webhooks::webhooks(&mut c, &laid_out);
     if c.problems.is_empty() {
         let mut schema = tables(&resources, &auth.user_columns, auth.email, &mut c);
         if c.problems.is_empty() {
@@ -143,7 +145,6 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
             if events {
                 schema.tables.push(crate::schema::outbox_table());
             }
-            let webhooks = webhooks::webhooks(&mut c, &resources);
             if webhooks.is_some() {
                 schema.tables.extend(crate::schema::webhook_tables());
             }

@@ -3,6 +3,7 @@
 
 use crate::check::Checker;
 use crate::check::permissions::frozenset;
+use crate::diagnostics::allowed_help;
 use crate::model::{Resource, WebhookResource, Webhooks};
 use crate::python::{self, Imports};
 
@@ -12,7 +13,7 @@ const AUTHENTICATED: &str = "authenticated";
 /// `webhooks:` resolved: `None` when absent. Records a problem when the
 /// spec has no `jobs: true` (deliveries are jobs), when no resource has
 /// `events:` (nothing to deliver), or when `manage` names an unknown role.
-pub(crate) fn webhooks(c: &mut Checker, resources: &[Resource]) -> Option<Webhooks> {
+pub(crate) fn webhooks(c: &mut Checker, resources: &[&Resource]) -> Option<Webhooks> {
     let raw = c.spec.raw.webhooks.clone()?;
     if !c.spec.raw.jobs {
         c.at_key(
@@ -46,7 +47,7 @@ pub(crate) fn webhooks(c: &mut Checker, resources: &[Resource]) -> Option<Webhoo
             c.at_value(
                 &format!("webhooks.manage[{i}]"),
                 format!("`{word}` is neither `authenticated` nor a role"),
-                format!("use one of: {}", allowed.join(", ")),
+                allowed_help(word, &allowed),
             );
         }
     }
@@ -65,7 +66,11 @@ pub(crate) fn webhooks(c: &mut Checker, resources: &[Resource]) -> Option<Webhoo
         let who: Vec<String> = roles.iter().map(|r| format!("`{r}`")).collect();
         (frozenset(sorted.iter()), who.join(", "))
     };
-    let mut publishing: Vec<&Resource> = resources.iter().filter(|r| !r.events.is_empty()).collect();
+    let mut publishing: Vec<&Resource> = resources
+        .iter()
+        .copied()
+        .filter(|r| !r.events.is_empty())
+        .collect();
     publishing.sort_by(|a, b| a.snake.cmp(&b.snake));
     let mut imports = Imports::default();
     imports.from("app.kit.live", "LiveFeed");
