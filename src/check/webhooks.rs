@@ -29,9 +29,7 @@ pub(crate) fn webhooks(c: &mut Checker, resources: &[&Resource]) -> Option<Webho
             "add `events: true` (or a list of `created`, `updated`, `deleted`) to a resource, or remove `webhooks`",
         );
     }
-    let manage = raw
-        .manage
-        .unwrap_or_else(|| vec![AUTHENTICATED.to_owned()]);
+    let manage = raw.manage.unwrap_or_else(|| vec![AUTHENTICATED.to_owned()]);
     let mut authenticated = false;
     let mut roles: Vec<String> = vec!["admin".to_owned()];
     for (i, word) in manage.iter().enumerate() {
@@ -76,7 +74,10 @@ pub(crate) fn webhooks(c: &mut Checker, resources: &[&Resource]) -> Option<Webho
     imports.from("app.kit.live", "LiveFeed");
     imports.from("app.kit.events", "EventKind");
     for r in &publishing {
-        imports.from(&format!("app.{}.router", r.snake), &format!("live as {}_live", r.snake));
+        imports.from(
+            &format!("app.{}.router", r.snake),
+            &format!("live as {}_live", r.snake),
+        );
     }
     let feeds = publishing
         .iter()
