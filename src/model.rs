@@ -40,6 +40,9 @@ pub struct Model {
     /// job plumbing (`app/kit/jobs.py`), your `app/jobs.py`, their tests and
     /// the compose services are written only then.
     pub jobs: bool,
+    /// `webhooks:`: endpoints users register for change events, delivered
+    /// as signed jobs (`app/webhooks/`); `None` without.
+    pub webhooks: Option<Webhooks>,
     /// Whether some resource publishes change events: the outbox table,
     /// its relay and the event plumbing (`app/kit/events.py`) are written
     /// only then.
@@ -128,6 +131,38 @@ pub struct Auth {
     pub user_renamed: Vec<String>,
     /// `auth.email`: the mails the API sends.
     pub email: EmailFlows,
+}
+
+/// `webhooks:` resolved: who may register endpoints, and the resources
+/// whose events they may carry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Webhooks {
+    /// `MANAGE` of `app/webhooks/router.py`: `None` (any signed-in user)
+    /// or a Python frozenset literal of the roles who may (admin included).
+    pub manage_py: String,
+    /// Who may register, for the README's API table (`signed in`, or roles).
+    pub who: String,
+    /// Import block of `app/webhooks/feeds.py`: `LiveFeed` and each
+    /// publishing resource's `live` feed.
+    pub feeds_imports: String,
+    /// The resources with `events:`, by snake name.
+    pub resources: Vec<WebhookResource>,
+    /// The kinds other than `created` that the events resource of the
+    /// generated tests publishes, as a Python list literal, when it
+    /// publishes `created` too (the kinds-filter test); else empty.
+    pub filter_kinds_py: String,
+}
+
+/// A resource whose events webhooks may carry.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookResource {
+    /// Snake name (`post`): the `resource` of an endpoint.
+    pub snake: String,
+    /// The same as a Python string literal.
+    pub snake_py: String,
+    /// The kinds it publishes, in `created`, `updated`, `deleted` order,
+    /// as a Python tuple literal.
+    pub kinds_py: String,
 }
 
 /// Which email flows the project has (`auth.email`), each sent as a job.

@@ -556,6 +556,69 @@ pub fn outbox_table() -> Table {
     }
 }
 
+/// The tables of `webhooks:` (docs/events.md): `webhook_endpoints`, the
+/// URLs users register for a resource's events, each with its signing
+/// secret, the kinds it wants and whether it is active; and
+/// `webhook_deliveries`, one row per event sent to an endpoint, unique per
+/// `(endpoint_id, event_id)` so that a resent event makes no second
+/// delivery, with its status, attempts and last answer.
+pub fn webhook_tables() -> Vec<Table> {
+    let col = Column::new;
+    let endpoints = Table {
+        name: "webhook_endpoints".into(),
+        columns: vec![
+            col("id", SqlType::Integer, false),
+            col("owner_id", SqlType::Integer, false),
+            col("resource", SqlType::String { length: 64 }, false),
+            col("url", SqlType::String { length: 2048 }, false),
+            col("secret", SqlType::String { length: 100 }, false),
+            col("kinds", SqlType::Json, false),
+            col("active", SqlType::Boolean, false),
+            col("created_at", SqlType::DateTime, false),
+        ],
+        primary_key: id_key(),
+        uniques: Vec::new(),
+        indexes: vec!["owner_id".into()],
+        foreign_keys: vec![ForeignKey {
+            column: "owner_id".into(),
+            target: "users".into(),
+            on_delete: "CASCADE".into(),
+        }],
+        unique_together: Vec::new(),
+        // `schedule` looks up the active endpoints of an event's resource.
+        composite_indexes: vec![vec!["resource".into(), "active".into()]],
+        renamed_from: None,
+    };
+    let deliveries = Table {
+        name: "webhook_deliveries".into(),
+        columns: vec![
+            col("id", SqlType::Integer, false),
+            col("endpoint_id", SqlType::Integer, false),
+            col("event_id", SqlType::Uuid, false),
+            col("kind", SqlType::String { length: 16 }, false),
+            col("status", SqlType::String { length: 16 }, false),
+            col("attempts", SqlType::Integer, false),
+            col("response_status", SqlType::Integer, true),
+            col("last_error", SqlType::Text, true),
+            col("created_at", SqlType::DateTime, false),
+            col("finished_at", SqlType::DateTime, true),
+        ],
+        primary_key: id_key(),
+        uniques: Vec::new(),
+        indexes: Vec::new(),
+        foreign_keys: vec![ForeignKey {
+            column: "endpoint_id".into(),
+            target: "webhook_endpoints".into(),
+            on_delete: "CASCADE".into(),
+        }],
+        // Also the index of an endpoint's deliveries (its first column).
+        unique_together: vec![vec!["endpoint_id".into(), "event_id".into()]],
+        composite_indexes: Vec::new(),
+        renamed_from: None,
+    };
+    vec![endpoints, deliveries]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub(crate) mod relations;
 pub(crate) mod resources;
 
 pub(crate) mod values;
+pub(crate) mod webhooks;
 
 #[cfg(test)]
 mod tests;
@@ -120,6 +121,8 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
     c.default_role = auth.default_role.clone();
     let resources = resources(&mut c);
     user_fields(&mut c, &mut auth);
+    let laid_out: Vec<&Resource> = resources.iter().map(|r| &r.resource).collect();
+    let webhooks = webhooks::webhooks(&mut c, &laid_out);
     if c.problems.is_empty() {
         let mut schema = tables(&resources, &auth.user_columns, auth.email, &mut c);
         if c.problems.is_empty() {
@@ -137,13 +140,17 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 }
             }
             let read_cache = resources.iter().any(|r| r.read_cache_seconds.is_some());
-            let (main_imports, models_imports) = app_imports(&resources, read_cache);
+            let (main_imports, models_imports) =
+                app_imports(&resources, read_cache, spec.raw.webhooks.is_some());
             let cached_reads = crate::layout::cached_reads(&resources, &project.api_prefix);
             let live_resources = crate::layout::live_resources(&resources);
             let file_routes = resources.iter().any(|r| !r.api.uploads.is_empty());
             let events = resources.iter().any(|r| !r.events.is_empty());
             if events {
                 schema.tables.push(crate::schema::outbox_table());
+            }
+            if webhooks.is_some() {
+                schema.tables.extend(crate::schema::webhook_tables());
             }
             let events_resource = resources
                 .iter()
@@ -157,6 +164,10 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 names.extend(resources.iter().map(|r| r.class_name.clone()));
                 if resources.iter().any(|r| !r.events.is_empty()) {
                     names.push("OutboxEvent".to_owned());
+                }
+                if webhooks.is_some() {
+                    names.push("WebhookDelivery".to_owned());
+                    names.push("WebhookEndpoint".to_owned());
                 }
                 names.sort();
                 names
@@ -175,6 +186,7 @@ pub fn validate(spec: &Spec) -> Result<Model, SpecErrors> {
                 read_cache,
                 file_routes,
                 jobs: raw.jobs,
+                webhooks,
                 events,
                 events_resource,
                 models_imports,

@@ -129,6 +129,11 @@ fn builtin_tables(c: &Checker) -> HashMap<String, String> {
         crate::schema::OUTBOX_TABLE.into(),
         "the outbox of change events".into(),
     );
+    if c.spec.raw.webhooks.is_some() {
+        for table in ["webhook_endpoints", "webhook_deliveries"] {
+            seen_tables.insert(table.into(), "the built-in webhooks (`webhooks:`)".into());
+        }
+    }
     seen_tables.insert("alembic_version".into(), "Alembic".into());
     seen_tables
 }

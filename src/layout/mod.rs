@@ -151,8 +151,13 @@ pub(crate) fn live_resources(resources: &[Resource]) -> String {
 }
 
 /// Import blocks of `app/main.py` and `app/models.py`, which import every
-/// resource; `read_cache`: some resource has `cache.redis`.
-pub(crate) fn app_imports(resources: &[Resource], read_cache: bool) -> (String, String) {
+/// resource; `read_cache`: some resource has `cache.redis`; `webhooks`:
+/// the spec has `webhooks:` (their router and tables).
+pub(crate) fn app_imports(
+    resources: &[Resource],
+    read_cache: bool,
+    webhooks: bool,
+) -> (String, String) {
     let mut main = Imports::default();
     main.module("gc")
         .uses("AsyncIterator")
@@ -209,6 +214,11 @@ pub(crate) fn app_imports(resources: &[Resource], read_cache: bool) -> (String, 
     }
     if resources.iter().any(|r| !r.events.is_empty()) {
         models.from("app.kit.outbox", "OutboxEvent");
+    }
+    if webhooks {
+        main.from("app.webhooks.router", "router as webhooks_router");
+        models.from("app.webhooks.models", "WebhookDelivery");
+        models.from("app.webhooks.models", "WebhookEndpoint");
     }
     (main.render(), models.render())
 }

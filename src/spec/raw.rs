@@ -34,6 +34,20 @@ pub struct RawSpec {
     /// (docs/jobs.md). Default: off.
     #[serde(default)]
     pub jobs: bool,
+    /// Webhooks (`webhooks:`): users register URLs that receive the change
+    /// events of resources with `events:`, signed and retried as jobs
+    /// (needs `jobs: true`; docs/events.md). Default: off.
+    pub webhooks: Option<RawWebhooks>,
+}
+
+/// `webhooks:` section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebhooks {
+    /// Who may register webhook endpoints: `[authenticated]` (any signed-in
+    /// user) or a list of roles; admins always may. Default:
+    /// `[authenticated]`.
+    pub manage: Option<Vec<String>>,
 }
 
 /// `project:` section.

@@ -114,6 +114,12 @@ UNKNOWABLE = {
     "the request refers to data that does not exist",
     "the cursor is not valid here",
     "the current password is wrong",
+    # Webhooks (issue 12): where a URL's host resolves, whether its
+    # normalized form fits its column, and which kinds the chosen resource
+    # publishes are beyond what the schema says.
+    "the URL may not receive webhooks",
+    "the URL is too long",
+    "the resource does not publish these kinds",
 }
 
 #: Error messages of 422s a schema cannot foresee: a row set as its own
