@@ -233,10 +233,20 @@ fn postgres() -> Option<String> {
     None
 }
 
-/// Redis for the generated rate-limit tests (`GEN_TEST_REDIS_URL`, default
-/// the local server's database 15).
+/// Redis for a generated suite's tests (`GEN_TEST_REDIS_URL`, default the
+/// local server): each call gets the next of the databases 1 to 15, so that
+/// suites running side by side do not share keys. The jobs' retry schedule
+/// and failed-job records live in Redis: a suite whose scheduler picked up
+/// another suite's retries sent them to its own queue, where the jobs
+/// counted their runs in the wrong process (seen on RabbitMQ, e2e::blog
+/// beside e2e::helpdesk).
 fn redis_url() -> String {
-    std::env::var("GEN_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/15".to_owned())
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::env::var("GEN_TEST_REDIS_URL").unwrap_or_else(|_| {
+        let db = NEXT.fetch_add(1, Ordering::Relaxed) % 15 + 1;
+        format!("redis://127.0.0.1:6379/{db}")
+    })
 }
 
 /// RabbitMQ for the generated job tests' second broker
