@@ -521,8 +521,8 @@ struct Database {
 
 /// The scripted life of a project, on SQLite and PostgreSQL: v1 from
 /// `gen new`, rows inserted, then `gen resource` (v2), a type and
-/// nullability change (v3), a field rename (v4), a destructive removal (v5)
-/// and a resource rename (v6).
+/// nullability change (v3), a field rename (v4), a destructive removal (v5),
+/// a resource rename (v6) and change events turned on (v7: the outbox).
 /// After each step the rows survive `alembic upgrade head`, `alembic check`
 /// is clean, `alembic downgrade -1` works, the generated tests pass and
 /// `gen check` exits 0.
