@@ -147,6 +147,9 @@ pub struct Webhooks {
     pub feeds_imports: String,
     /// The resources with `events:`, by snake name.
     pub resources: Vec<WebhookResource>,
+    /// `Literal[...]` of their snake names, laid out as `ruff format` does
+    /// after `WebhookResource = ` (`app/webhooks/schemas.py`).
+    pub resource_type_py: String,
     /// The kinds other than `created` that the events resource of the
     /// generated tests publishes, as a Python list literal, when it
     /// publishes `created` too (the kinds-filter test); else empty.

@@ -206,6 +206,23 @@ pub fn call(head: &str, args: &[String], tail: &str, indent: usize) -> String {
     out
 }
 
+/// `head[item, item]` on one line when it fits in [`LINE_LENGTH`] after
+/// `lead` (what comes before it on its line), else one item per line with
+/// a trailing comma. One item never gets that comma: `ruff format` reads
+/// `X["a",]` as a tuple and joins it again.
+pub fn subscript(lead: &str, head: &str, items: &[String]) -> String {
+    let one_line = format!("{head}[{}]", items.join(", "));
+    if items.len() == 1 || lead.chars().count() + one_line.chars().count() <= LINE_LENGTH {
+        return one_line;
+    }
+    let mut out = format!("{head}[\n");
+    for item in items {
+        out.push_str(&format!("    {item},\n"));
+    }
+    out.push(']');
+    out
+}
+
 /// `head(arg, arg)` as one argument of a call laid out one argument per
 /// line: like [`call`], but it fits only when it fits with the comma that
 /// follows it there (`ruff format` counts that comma in the line's width).
@@ -367,6 +384,21 @@ mod tests {
         let long = call("x = f", &args, "", 4);
         assert!(long.starts_with("x = f(\n        argument_0,\n"));
         assert!(long.ends_with("        argument_11,\n    )"));
+    }
+
+    #[test]
+    fn subscripts_wrap_like_ruff() {
+        let one = vec![string("post")];
+        assert_eq!(subscript("T = ", "Literal", &one), "Literal[\"post\"]");
+        let two = vec![string("post"), string("reply")];
+        assert_eq!(
+            subscript("T = ", "Literal", &two),
+            "Literal[\"post\", \"reply\"]"
+        );
+        let many: Vec<String> = (0..12).map(|i| string(&format!("resource_{i}"))).collect();
+        let long = subscript("T = ", "Literal", &many);
+        assert!(long.starts_with("Literal[\n    \"resource_0\",\n"));
+        assert!(long.ends_with("    \"resource_11\",\n]"));
     }
 
     #[test]

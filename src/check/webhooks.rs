@@ -79,6 +79,11 @@ pub(crate) fn webhooks(c: &mut Checker, resources: &[&Resource]) -> Option<Webho
             &format!("live as {}_live", r.snake),
         );
     }
+    let names: Vec<String> = publishing
+        .iter()
+        .map(|r| python::string(&r.snake))
+        .collect();
+    let resource_type_py = python::subscript("WebhookResource = ", "Literal", &names);
     let feeds = publishing
         .iter()
         .map(|r| WebhookResource {
@@ -106,6 +111,7 @@ pub(crate) fn webhooks(c: &mut Checker, resources: &[&Resource]) -> Option<Webho
         who,
         feeds_imports: imports.render(),
         resources: feeds,
+        resource_type_py,
     })
 }
 
