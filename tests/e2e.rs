@@ -53,10 +53,17 @@ fn run(what: &str, dir: &Path, program: &Path, args: &[&str], env: &[(&str, &str
                 .collect::<Vec<_>>()
                 .join("\n")
         };
+        // pytest names its failures above the coverage table, which can
+        // push them out of the tail.
+        let failed: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.starts_with("FAILED ") || l.starts_with("ERROR "))
+            .collect();
         panic!(
-            "{what} failed ({}) in {}\n--- stdout\n{}\n--- stderr\n{}",
+            "{what} failed ({}) in {}\n--- failed\n{}\n--- stdout\n{}\n--- stderr\n{}",
             out.status,
             dir.display(),
+            failed.join("\n"),
             tail(&stdout),
             tail(&stderr)
         );
@@ -274,7 +281,7 @@ fn pytest_args(coverage: bool) -> Vec<&'static str> {
     static FLOOR: OnceLock<String> = OnceLock::new();
     let floor =
         FLOOR.get_or_init(|| format!("--cov-fail-under={}", r#gen::tooling::COVERAGE_FLOOR));
-    let mut args = vec!["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"];
+    let mut args = vec!["-m", "pytest", "-q", "-rfEs", "-p", "no:cacheprovider"];
     if coverage {
         args.extend(["--cov=app", "--cov-report=term-missing", floor.as_str()]);
     }
