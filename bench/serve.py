@@ -281,6 +281,10 @@ def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor
         "DOCS_ENABLED": "false",
         "RATE_LIMIT_SIGNUP": "1000/minute",
         "RATE_LIMIT_LOGIN": "1000/minute",
+        # "Access log off" for both servers (issue 10's conditions): uvicorn's
+        # is off by --no-access-log, the app's own request line
+        # (app.ops.logs.log_request, level INFO) by the level.
+        "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
     # The floor answers as the app's kit does: capped count, id tie-breaker
