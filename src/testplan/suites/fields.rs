@@ -19,31 +19,32 @@ pub(super) fn fields(b: &Builder, d: &Data) -> SuiteFile {
     if b.invalid.is_empty() {
         m.base("FieldTests");
     } else {
-        if b.invalid.iter().any(|row| row.contains("MISSING")) {
+        let rows: Vec<String> = b.invalid.iter().map(|call| call.row()).collect();
+        if rows.iter().any(|row| row.contains("MISSING")) {
             m.imports.from("tests.helpers", "MISSING");
         }
-        m.base("InvalidTests").table("invalid", b.invalid.clone());
+        for call in &b.invalid {
+            m.imports.from("tests.kit.invalid", call.kind);
+        }
+        m.base("InvalidTests").rows("invalid", rows);
     }
     if b.invalid_on_update {
-        m.base("InvalidUpdateTests")
-            .attr(attr("invalid_update", "updates(INVALID)"))
-            .imports
-            .from("tests.kit.fields", "updates");
+        m.base("InvalidUpdateTests");
     }
     if let Some(field) = &d.not_null_field {
         m.base("NotNullTests").attr(attr("not_null", &s(field)));
     }
     if !b.boundaries.is_empty() {
         m.base("BoundaryTests")
-            .table("boundaries", b.boundaries.clone());
+            .rows("boundaries", b.boundaries.clone());
     }
     if !b.spellings.is_empty() {
         m.base("SpellingTests")
-            .table("spellings", b.spellings.clone());
+            .rows("spellings", b.spellings.clone());
     }
     if !d.read_only.is_empty() {
         m.base("ReadOnlyTests")
-            .table("read_only", d.read_only.clone());
+            .rows("read_only", d.read_only.clone());
     }
     if !d.write_only.is_empty() {
         let cases: Vec<String> = d
@@ -68,8 +69,7 @@ pub(super) fn fields(b: &Builder, d: &Data) -> SuiteFile {
             .attr(attr("renamed", &tuple_at(&renamed, 4, 10, 0)));
     }
     if !d.unique_cases.is_empty() {
-        m.base("UniqueTests")
-            .table("unique", d.unique_cases.clone());
+        m.base("UniqueTests").rows("unique", d.unique_cases.clone());
     }
     m.done()
 }

@@ -201,6 +201,25 @@ impl Module {
         self
     }
 
+    /// Adds the table `name` of `rows` (each laid out at
+    /// [`crate::testplan::TABLE_ROW`] with its comma) as a tuple the class
+    /// holds: `name = (rows)`, on one line when it is one row that fits
+    /// (a one-item tuple's comma is not a magic trailing comma to `ruff
+    /// format`).
+    pub(crate) fn rows(&mut self, name: &str, rows: Vec<String>) -> &mut Self {
+        if rows.iter().any(|r| r.starts_with("pytest.param")) {
+            self.imports.module("pytest");
+        }
+        if let [row] = &rows[..] {
+            let one = format!("{name} = ({row})");
+            if !row.contains('\n') && 4 + one.chars().count() <= LINE_LENGTH {
+                return self.attr(one);
+            }
+        }
+        let rows: String = rows.iter().map(|r| format!("        {r}\n")).collect();
+        self.attr(format!("{name} = (\n{rows}    )"))
+    }
+
     /// [`Module::constant`] of a list of `items` (one line when it fits).
     fn list(&mut self, name: &str, items: &[String]) -> &mut Self {
         let value = list_at(items, 0, name.len() + 3);
