@@ -15,7 +15,9 @@ pub(super) fn fields(b: &Builder, d: &Data) -> SuiteFile {
         "what each field accepts, refuses, returns and keeps unique.",
         "Values accepted and refused, and fields the server keeps.",
     );
-    // `InvalidTests` is `FieldTests` with the fields' own invalid values.
+    // `InvalidTests` is `FieldTests` with the fields' own invalid values;
+    // `InvalidUpdateTests`, those and the update's (which never leaves a
+    // field out, always some of them when any).
     if b.invalid.is_empty() {
         m.base("FieldTests");
     } else {
@@ -26,10 +28,12 @@ pub(super) fn fields(b: &Builder, d: &Data) -> SuiteFile {
         for call in &b.invalid {
             m.imports.from("tests.kit.invalid", call.kind);
         }
-        m.base("InvalidTests").rows("invalid", rows);
-    }
-    if b.invalid_on_update {
-        m.base("InvalidUpdateTests");
+        let suite = if b.invalid_on_update {
+            "InvalidUpdateTests"
+        } else {
+            "InvalidTests"
+        };
+        m.base(suite).rows("invalid", rows);
     }
     if let Some(field) = &d.not_null_field {
         m.base("NotNullTests").attr(attr("not_null", &s(field)));

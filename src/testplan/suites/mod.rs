@@ -282,8 +282,12 @@ fn blueprint(b: &Builder, d: &Data) -> Vec<String> {
             args.push(format!("{key}={}", s(who)));
         }
     }
-    if b.own_id.missing != "2147483647" {
+    let int = IdKind::Int.row();
+    if b.own_id.missing != int.missing {
         args.push(format!("missing_id={}", s(b.own_id.missing)));
+    }
+    if b.own_id.malformed != int.malformed {
+        args.push(format!("malformed_ids={}", b.own_id.malformed));
     }
     if b.own_id.kind == IdKind::Uuid {
         args.push("sequential=False".to_owned());
