@@ -139,7 +139,7 @@ pub(super) fn access(b: &Builder, d: &Data) -> SuiteFile {
             })
             .collect();
         if !owned.is_empty() {
-            m.base("OwnedTargetTests").table("owned_target", owned);
+            m.base("OwnedTargetTests").rows("owned_target", owned);
         }
     }
     m.done()

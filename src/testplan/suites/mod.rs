@@ -30,6 +30,7 @@ use crate::layout::resource::Builder;
 use crate::model::{Collection, ResourceTests, SuiteFile};
 use crate::names;
 use crate::python::{self, Imports, LINE_LENGTH, call};
+use crate::testplan::TABLE_ROW;
 use crate::testplan::resource::ExampleRef;
 use crate::types::IdKind;
 
@@ -130,11 +131,11 @@ fn list_at(items: &[String], indent: usize, head: usize) -> String {
     format!("[\n{rows}{}]", " ".repeat(indent))
 }
 
-/// `pytest.param(args..., id=...)` as a table row at 4 spaces.
+/// `pytest.param(args..., id=...)` as a row of a table a class holds.
 fn param(args: &[String], id: &str) -> String {
     let mut args = args.to_vec();
     args.push(format!("id={}", s(id)));
-    call("pytest.param", &args, ",", 4)
+    call("pytest.param", &args, ",", TABLE_ROW)
 }
 
 /// The resource a factory name (`create_category`) makes; `None` for users.
