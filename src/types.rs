@@ -534,12 +534,8 @@ pub struct IdRow {
     pub missing: &'static str,
     /// That id as a Python literal (in a JSON body).
     pub missing_py: &'static str,
-    /// Path segments that are not ids of this type (a 422), as a Python list.
+    /// Path segments that are not ids of this type (a 422), as a Python tuple.
     pub malformed: &'static str,
-    /// Body values that are not ids of this type, as Python literals,
-    /// each with the name of its test case (a numeric string is not an
-    /// integer id: bodies are strict).
-    pub invalid: &'static [(&'static str, &'static str)],
     /// Placeholder relation id of the generated /docs example.
     pub example: &'static str,
 }
@@ -560,8 +556,7 @@ pub static ID_TYPES: &[IdRow] = &[
         python_imports: &[],
         missing: "2147483647",
         missing_py: "2147483647",
-        malformed: r#"["0", "-1", "2147483648", "abc"]"#,
-        invalid: &[("0", "not-positive"), ("\"1\"", "numeric-string")],
+        malformed: r#"("0", "-1", "2147483648", "abc")"#,
         example: "1",
     },
     IdRow {
@@ -580,8 +575,7 @@ pub static ID_TYPES: &[IdRow] = &[
         python_imports: &[],
         missing: "9223372036854775807",
         missing_py: "9223372036854775807",
-        malformed: r#"["0", "-1", "9223372036854775808", "abc"]"#,
-        invalid: &[("0", "not-positive"), ("\"1\"", "numeric-string")],
+        malformed: r#"("0", "-1", "9223372036854775808", "abc")"#,
         example: "1",
     },
     IdRow {
@@ -598,8 +592,7 @@ pub static ID_TYPES: &[IdRow] = &[
         python_imports: &["UUID"],
         missing: "00000000-0000-4000-8000-000000000000",
         missing_py: "\"00000000-0000-4000-8000-000000000000\"",
-        malformed: r#"["0", "abc", "123e4567-e89b-42d3-a456"]"#,
-        invalid: &[("\"not-a-uuid\"", "not-a-uuid")],
+        malformed: r#"("0", "abc", "123e4567-e89b-42d3-a456")"#,
         example: "\"00000000-0000-4000-8000-000000000001\"",
     },
 ];

@@ -7,7 +7,8 @@ use crate::names;
 use crate::python::{self, Imports, call};
 use crate::schema::{self};
 use crate::table::sql_default;
-use crate::testplan::values::{boundary_values, invalid_values, spelling_values};
+use crate::testplan::TABLE_ROW;
+use crate::testplan::values::{InvalidCall, boundary_values, invalid_values, spelling_values};
 use crate::types::{self, FieldType};
 use serde_json::Value as Json;
 
@@ -129,8 +130,8 @@ pub(crate) struct LaidOut {
     pub(crate) column: schema::Column,
     /// The quoted attribute, when the field may not be set to null on update.
     pub(crate) not_null: Option<String>,
-    /// `pytest.param(...)` lines of values a create must reject.
-    pub(crate) invalid: Vec<String>,
+    /// The values a create must reject.
+    pub(crate) invalid: InvalidCall,
     /// Whether an update must reject some of [`LaidOut::invalid`]: every
     /// case but a missing value (absent leaves a field unchanged).
     pub(crate) invalid_on_update: bool,
@@ -197,8 +198,7 @@ pub(crate) fn lay_out_field(
         column: column(f),
         not_null: (!f.raw.nullable && !f.raw.read_only).then(|| python::string(&f.attr)),
         invalid: invalid_cases(f),
-        invalid_on_update: f.raw.read_only
-            || invalid_values(f).iter().any(|(case, _)| case != "missing"),
+        invalid_on_update: f.raw.read_only || invalid_values(f).refused_on_update(),
     }
 }
 
@@ -331,40 +331,20 @@ fn case_id(f: &FieldPlan, case: &str) -> String {
     python::string(&format!("{}-{case}", f.name.replace('_', "-")))
 }
 
-/// `pytest.param(name, value, id=...)` lines of values a create must
-/// reject (`MISSING` for an absent value); for a read_only field, a valid
-/// value, since clients never set it.
-fn invalid_cases(f: &FieldPlan) -> Vec<String> {
+/// The values a create must reject; for a read_only field, a valid value,
+/// since clients never set it (`MISSING`, left out, when it has none).
+fn invalid_cases(f: &FieldPlan) -> InvalidCall {
     if f.raw.read_only {
         let valid = f.samples_cache.first().map(python::literal);
-        return params(f, [("read-only".to_owned(), valid)]);
+        return InvalidCall::new("given", &f.name, false)
+            .case("read-only", valid.unwrap_or_else(|| "MISSING".into()));
     }
-    params(f, invalid_values(f))
+    invalid_values(f)
 }
 
-/// `pytest.param(name, value, id=...)` lines of field `f`'s invalid
-/// `cases`, `MISSING` for an absent value.
-fn params(f: &FieldPlan, cases: impl IntoIterator<Item = (String, Option<String>)>) -> Vec<String> {
-    cases
-        .into_iter()
-        .map(|(case, value)| {
-            call(
-                "pytest.param",
-                &[
-                    python::string(&f.name),
-                    value.unwrap_or_else(|| "MISSING".into()),
-                    format!("id={}", case_id(f, &case)),
-                ],
-                ",",
-                4,
-            )
-        })
-        .collect()
-}
-
-/// `pytest.param(name, value, kind, id=...)` lines of values at each bound
-/// of `f`, which a create must accept; none for a field clients do not
-/// both write and read.
+/// `pytest.param(name, sent, stored, id=...)` lines of values a create
+/// stores in another spelling; none for a field clients do not both write
+/// and read.
 fn spelling_cases(f: &FieldPlan) -> Vec<String> {
     if f.raw.read_only || f.raw.write_only {
         return Vec::new();
@@ -381,7 +361,7 @@ fn spelling_cases(f: &FieldPlan) -> Vec<String> {
                     format!("id={}", case_id(f, &case)),
                 ],
                 ",",
-                4,
+                TABLE_ROW,
             )
         })
         .collect()
@@ -403,7 +383,7 @@ fn boundary_cases(f: &FieldPlan) -> Vec<String> {
                     format!("id={}", case_id(f, &case)),
                 ],
                 ",",
-                4,
+                TABLE_ROW,
             )
         })
         .collect()

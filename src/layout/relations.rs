@@ -11,21 +11,16 @@ use crate::names;
 use crate::python::{self, call};
 use crate::schema;
 use crate::spec::words::{OnDelete, RelationKind};
-use crate::types::IdRow;
+use crate::testplan::values::InvalidCall;
+use crate::types::{IdKind, IdRow};
 
-/// `pytest.param(column, value, id="column-case")`, laid out at 4 spaces:
-/// one invalid create body of the generated tests.
-fn invalid_param(column: &str, value: String, case: &str) -> String {
-    call(
-        "pytest.param",
-        &[
-            python::string(column),
-            value,
-            format!("id=\"{}-{case}\"", column.replace('_', "-")),
-        ],
-        ",",
-        4,
-    )
+/// The kinds of `tests/kit/invalid.py` of a reference to a row with ids
+/// of `kind`, and of a list of them: what any id of the kind refuses.
+fn reference_kinds(kind: IdKind) -> (&'static str, &'static str) {
+    match kind {
+        IdKind::Int | IdKind::BigInt => ("int_reference", "int_references"),
+        IdKind::Uuid => ("uuid_reference", "uuid_references"),
+    }
 }
 
 impl Builder<'_> {
@@ -198,20 +193,12 @@ impl Builder<'_> {
                 reuse,
                 unique: one_to_one,
             });
-            self.invalid
-                .push(invalid_param(column, "MISSING".into(), "missing"));
         }
-        self.invalid.push(invalid_param(
-            column,
-            target_id.missing_py.into(),
-            "no-such-row",
-        ));
-        for &(bad_id, bad_case) in target_id.invalid {
-            self.invalid
-                .push(invalid_param(column, bad_id.into(), bad_case));
-        }
-        self.invalid
-            .push(invalid_param(column, "True".into(), "boolean"));
+        // Its kind adds the ids of no row's type, and a boolean.
+        let (kind, _) = reference_kinds(target_id.kind);
+        self.invalid.push(
+            InvalidCall::new(kind, column, !rel.nullable).case("no-such-row", target_id.missing_py),
+        );
         let parent = Parent {
             column: column.to_owned(),
             factory: factory.clone(),
@@ -379,16 +366,11 @@ impl Builder<'_> {
             vec!["default=None".into(), "max_length=100".into()],
         );
         c.read_decl = format!("{ids}: list[{}]", target_id.python);
-        let bad_ids = target_id
-            .invalid
-            .iter()
-            .map(|&(value, case)| (format!("[{value}]"), case));
-        for (value, case) in bad_ids.chain([
-            (format!("[{}]", target_id.missing_py), "no-such-row"),
-            ("\"1\"".to_owned(), "not-a-list"),
-        ]) {
-            self.invalid.push(invalid_param(&ids, value, case));
-        }
+        // Its kind adds lists of ids of no row's type, and a string.
+        let (_, kind) = reference_kinds(target_id.kind);
+        let no_such_row = format!("[{}]", target_id.missing_py);
+        self.invalid
+            .push(InvalidCall::new(kind, &ids, false).case("no-such-row", no_such_row));
         self.not_null.push(python::string(&ids));
         self.many_to_many_imports(rel);
         self.load.push(format!("{class}.{}", rel.name));

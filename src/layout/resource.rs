@@ -17,6 +17,7 @@ use crate::model::{Deletion, EnumType, Field, Parent, Resource};
 use crate::names;
 use crate::python::{self, call};
 use crate::schema;
+use crate::testplan::values::InvalidCall;
 use crate::testplan::{SAMPLES, Standing};
 use crate::types::IdRow;
 
@@ -83,10 +84,10 @@ pub(crate) struct Builder<'a> {
     pub(crate) not_null: Vec<String>,
     /// Unique fields and one-to-one columns: (Python attribute, JSON name).
     pub(crate) unique_fields: Vec<(String, String)>,
-    /// `pytest.param(...)` lines of invalid create bodies.
-    pub(crate) invalid: Vec<String>,
+    /// The invalid create bodies, a call of `tests/kit/invalid.py` a field.
+    pub(crate) invalid: Vec<InvalidCall>,
     /// Whether an update must refuse some of `invalid` (all but the
-    /// missing values: `updates(INVALID)` in the tests).
+    /// missing values: `InvalidUpdateTests` in the tests).
     pub(crate) invalid_on_update: bool,
     /// `pytest.param(...)` lines of values at each bound.
     pub(crate) boundaries: Vec<String>,
@@ -187,7 +188,9 @@ impl<'a> Builder<'a> {
             }
             self.table.columns.push(laid.column);
             self.not_null.extend(laid.not_null);
-            self.invalid.extend(laid.invalid);
+            if laid.invalid.refuses_any() {
+                self.invalid.push(laid.invalid);
+            }
             self.invalid_on_update |= laid.invalid_on_update;
             self.boundaries.extend(laid.boundaries);
             self.spellings.extend(laid.spellings);
@@ -206,16 +209,8 @@ impl<'a> Builder<'a> {
         if r.audit {
             for name in AUDIT_COLUMNS {
                 self.user_key(name, true, "SET NULL");
-                self.invalid.push(call(
-                    "pytest.param",
-                    &[
-                        python::string(name),
-                        "1".into(),
-                        format!("id=\"{}-not-accepted\"", name.replace('_', "-")),
-                    ],
-                    ",",
-                    4,
-                ));
+                let refused = InvalidCall::new("given", name, false).case("not-accepted", "1");
+                self.invalid.push(refused);
             }
         }
         if r.timestamps.unwrap_or(true) {

@@ -17,6 +17,10 @@ use crate::model::Reach;
 /// How many sample rows the generated tests may create per resource.
 pub(crate) const SAMPLES: usize = 4;
 
+/// The indent of a row of a table a test class holds (`invalid = (...)`):
+/// rows are laid out for it, as `ruff format` would.
+pub(crate) const TABLE_ROW: usize = 8;
+
 /// Where a resource stands among the others, for its tests.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Standing {

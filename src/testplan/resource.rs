@@ -13,7 +13,7 @@ use crate::layout::resource::Builder;
 use crate::model::{Collection, Reach, ResourceTests};
 use crate::python::{self, call};
 use crate::testplan::suites::{self, Data};
-use crate::testplan::{SAMPLES, Standing};
+use crate::testplan::{SAMPLES, Standing, TABLE_ROW};
 
 /// A relation id of the /docs example that its test points at a real row.
 pub(crate) struct ExampleRef {
@@ -93,7 +93,7 @@ fn unique_cases(b: &Builder) -> Vec<String> {
                 "pytest.param",
                 &[tuple, format!("id={}", python::string(&id))],
                 ",",
-                4,
+                TABLE_ROW,
             )
         })
         .collect()
@@ -267,7 +267,7 @@ fn permission_field(
 }
 
 /// `read_only` fields' cases: `pytest.param(field, value on create, value
-/// to send, id=...)` at 4 spaces.
+/// to send, id=...)`, rows of a table in a class body.
 fn read_only(b: &Builder) -> Vec<String> {
     b.facts
         .fields
@@ -281,7 +281,7 @@ fn read_only(b: &Builder) -> Vec<String> {
             let value = python::literal(&f.samples_cache[0]);
             let id = python::string(&f.name.replace('_', "-"));
             let args = [python::string(&f.name), initial, value, format!("id={id}")];
-            call("pytest.param", &args, ",", 4)
+            call("pytest.param", &args, ",", TABLE_ROW)
         })
         .collect()
 }

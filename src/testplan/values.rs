@@ -245,137 +245,146 @@ pub(crate) fn spelling_values(f: &FieldPlan) -> Vec<(String, String, String)> {
         .unwrap_or_default()
 }
 
-/// One invalid-value case: `(case id, Python literal)`, `None` meaning
-/// "leave the key out".
-type Invalid = (String, Option<String>);
+/// One invalid-value case: `(case id, Python literal)`.
+type Invalid = (String, String);
+
+/// The values a create must reject with 422 for one field, as a call of a
+/// kind of `tests/kit/invalid.py`: the kind adds the cases every field of
+/// its type shares; the field's own (its bounds, its pattern) are given.
+pub(crate) struct InvalidCall {
+    /// The kind, a name `tests/kit/invalid.py` exports (`text`).
+    pub(crate) kind: &'static str,
+    /// The field's name in a body.
+    pub(crate) field: String,
+    /// Whether a body that leaves it out is refused (case `missing`).
+    pub(crate) required: bool,
+    /// The field's own cases, by case id.
+    pub(crate) own: Vec<Invalid>,
+}
+
+impl InvalidCall {
+    /// A call of `kind` for `field` with no case of its own yet.
+    pub(crate) fn new(kind: &'static str, field: &str, required: bool) -> InvalidCall {
+        InvalidCall {
+            kind,
+            field: field.to_owned(),
+            required,
+            own: Vec::new(),
+        }
+    }
+
+    /// Adds the field's own case `case` (`too-long`), `value` a literal.
+    pub(crate) fn case(mut self, case: &str, value: impl Into<String>) -> InvalidCall {
+        self.own.push((case.to_owned(), value.into()));
+        self
+    }
+
+    /// Whether any value is refused: the field is required, or its kind or
+    /// itself has a case.
+    pub(crate) fn refuses_any(&self) -> bool {
+        self.required || self.refused_on_update()
+    }
+
+    /// Whether an update, which may leave any field out, must refuse some
+    /// of these values too: every kind but `given` shares some.
+    pub(crate) fn refused_on_update(&self) -> bool {
+        self.kind != "given" || !self.own.is_empty()
+    }
+
+    /// `*kind("field", required=True, too_long="x" * 201),` laid out as a
+    /// row of a table in a class body.
+    pub(crate) fn row(&self) -> String {
+        let mut args = vec![python::string(&self.field)];
+        if self.required {
+            args.push("required=True".to_owned());
+        }
+        for (case, value) in &self.own {
+            args.push(format!("{}={value}", case.replace('-', "_")));
+        }
+        python::call(&format!("*{}", self.kind), &args, ",", super::TABLE_ROW)
+    }
+}
+
+/// The kind of `tests/kit/invalid.py` of each type whose fields share
+/// invalid values; `given` (no shared case) for the others.
+const KINDS: &[(FieldType, &str)] = &[
+    (FieldType::String, "text"),
+    (FieldType::Text, "text"),
+    (FieldType::Int, "integer"),
+    (FieldType::BigInt, "integer"),
+    (FieldType::Float, "number"),
+    (FieldType::Decimal, "decimal"),
+    (FieldType::Bool, "boolean"),
+    (FieldType::Date, "date"),
+    (FieldType::DateTime, "datetime"),
+    (FieldType::Uuid, "uuid"),
+    (FieldType::Email, "email"),
+    (FieldType::Time, "time"),
+    (FieldType::Url, "url"),
+    (FieldType::StringArray, "strings"),
+    (FieldType::IntArray, "integers"),
+];
 
 /// Values the create endpoint must reject with 422, for field `f`: a
-/// missing value when it is required, then its type's cases.
-pub(crate) fn invalid_values(f: &FieldPlan) -> Vec<Invalid> {
+/// missing value when it is required, then its type's cases (the shared
+/// ones are its kind's, in `tests/kit/invalid.py`).
+pub(crate) fn invalid_values(f: &FieldPlan) -> InvalidCall {
     let b = &f.bounds;
-    let mut out: Vec<Invalid> = Vec::new();
-    if !f.raw.nullable && f.default.is_none() {
-        out.push(("missing".into(), None));
-    }
+    let kind = KINDS
+        .iter()
+        .find(|(t, _)| *t == f.row.ty)
+        .map_or("given", |(_, k)| k);
+    let required = !f.raw.nullable && f.default.is_none();
+    let mut call = InvalidCall::new(kind, &f.name, required);
     match f.row.ty {
-        FieldType::String | FieldType::Text => text_invalid(b, &mut out),
+        FieldType::String | FieldType::Text => text_invalid(b, &mut call.own),
         FieldType::Int | FieldType::BigInt | FieldType::Float | FieldType::Decimal => {
-            number_invalid(b, f.row.ty, &mut out);
+            number_invalid(b, f.row.ty, &mut call.own);
         }
         FieldType::Enum => {
             let mut bad = "not-a-value".to_owned();
             while b.values.contains(&bad) {
                 bad.push('x');
             }
-            out.push(("not-in-values".into(), Some(python::string(&bad))));
+            call = call.case("not-in-values", python::string(&bad));
         }
         // JSON null is a JSON value, but not one a required column stores.
-        FieldType::Json if !f.raw.nullable => out.push(("null".into(), Some("None".into()))),
-        ty => {
-            let fixed = FIXED_INVALID.iter().find(|(t, _)| *t == ty);
-            for (case, value) in fixed.map_or(&[][..], |(_, cases)| cases) {
-                out.push(((*case).into(), Some((*value).into())));
-            }
-            if ty == FieldType::Url {
-                // As long as the column: one more than a client may send
-                // (normalizing may add a `/`).
-                let base = "https://example.com/";
-                out.push((
-                    "too-long".into(),
-                    Some(format!(
-                        "{} + \"x\" * {}",
-                        python::string(base),
-                        types::MAX_URL - base.len() as u64
-                    )),
-                ));
-            }
+        FieldType::Json if !f.raw.nullable => call = call.case("null", "None"),
+        FieldType::Url => {
+            // As long as the column: one more than a client may send
+            // (normalizing may add a `/`).
+            let base = "https://example.com/";
+            call = call.case(
+                "too-long",
+                format!(
+                    "{} + \"x\" * {}",
+                    python::string(base),
+                    types::MAX_URL - base.len() as u64
+                ),
+            );
         }
+        _ => {}
     }
-    out
+    call
 }
-
-/// The invalid values of types whose cases do not depend on the field:
-/// `(type, [(case id, Python literal)])`. A URL's `too-long` case follows
-/// its own; json has none (a required one refuses `null`).
-const FIXED_INVALID: &[(FieldType, &[(&str, &str)])] = &[
-    (
-        FieldType::Bool,
-        &[
-            ("wrong-type", "\"not a bool\""),
-            ("number", "1"),
-            ("string", "\"true\""),
-        ],
-    ),
-    (
-        FieldType::Date,
-        &[("wrong-type", "\"not a date\""), ("number", "0")],
-    ),
-    (
-        FieldType::DateTime,
-        &[
-            ("wrong-type", "\"not a datetime\""),
-            ("naive", "\"2024-01-01T12:00:00\""),
-            ("number", "-1"),
-            ("past-the-calendar-in-utc", "\"9999-12-31T23:59:59-01:00\""),
-        ],
-    ),
-    (FieldType::Uuid, &[("wrong-type", "\"not-a-uuid\"")]),
-    (FieldType::Email, &[("not-an-email", "\"not-an-email\"")]),
-    (FieldType::Json, &[]),
-    (
-        FieldType::Time,
-        &[
-            ("wrong-type", "\"not a time\""),
-            ("with-offset", "\"12:00:00+01:00\""),
-            ("out-of-range", "\"24:00:00\""),
-            ("number", "3600"),
-        ],
-    ),
-    (
-        FieldType::Url,
-        &[
-            ("not-a-url", "\"not a url\""),
-            ("other-scheme", "\"ftp://example.com/file\""),
-        ],
-    ),
-    (
-        FieldType::StringArray,
-        &[
-            ("wrong-type", "\"not a list\""),
-            ("item-wrong-type", "[1]"),
-            ("item-nul", "[\"a\\x00b\"]"),
-            ("item-lone-surrogate", "[\"abcdefgh\\ud800\"]"),
-        ],
-    ),
-    (
-        FieldType::IntArray,
-        &[
-            ("wrong-type", "\"not a list\""),
-            ("item-wrong-type", "[\"x\"]"),
-            ("item-above-int32", "[2147483648]"),
-            ("item-boolean", "[True]"),
-            ("item-numeric-string", "[\"1\"]"),
-        ],
-    ),
-];
 
 /// The longest `max_length` whose one-past value the tests send: past it
 /// the body would near the generated app's 1 MiB body limit.
 const TOO_LONG_LIMIT: u64 = 1_000_000;
 
 /// Adds the invalid values of a string or text field with bounds `b` to
-/// `out`: one past each length, one that misses its pattern (when one
-/// within its lengths is found), and a list.
+/// `out`: one past each length and one that misses its pattern (when one
+/// within its lengths is found).
 fn text_invalid(b: &Bounds, out: &mut Vec<Invalid>) {
     // A value one past a `max_length` near the body limit (1 MiB by
     // default) is a 413 before it is a 422: test it only well below.
     if let Some(max) = b.max_length.filter(|m| *m < TOO_LONG_LIMIT) {
-        out.push(("too-long".into(), Some(format!("\"x\" * {}", max + 1))));
+        out.push(("too-long".into(), format!("\"x\" * {}", max + 1)));
     }
     if let Some(min) = b.min_length.filter(|m| *m > 0) {
         out.push((
             "too-short".into(),
-            Some(python::string(&"x".repeat(min as usize - 1))),
+            python::string(&"x".repeat(min as usize - 1)),
         ));
     }
     if let Some(re) = &b.pattern {
@@ -398,22 +407,16 @@ fn text_invalid(b: &Bounds, out: &mut Vec<Invalid>) {
         .chain(b.min_length.map(|m| "!".repeat(m as usize)))
         .find(|s| !re.is_match(s) && within(s));
         if let Some(s) = bad {
-            out.push(("pattern".into(), Some(python::string(&s))));
+            out.push(("pattern".into(), python::string(&s)));
         }
     }
-    // Within any pattern or the lengths, these would reach the database.
-    out.push(("nul".into(), Some("\"abcdefgh\\x00\"".into())));
-    out.push(("lone-surrogate".into(), Some("\"abcdefgh\\ud800\"".into())));
-    out.push((
-        "wrong-type".into(),
-        Some("[\"not\", \"a\", \"string\"]".into()),
-    ));
-    out.push(("number".into(), Some("1".into())));
+    // Its kind adds a NUL, a lone surrogate (within any pattern or the
+    // lengths, these would reach the database), a list and a number.
 }
 
 /// Adds the invalid values of a numeric field of type `ty` with bounds `b`
-/// to `out`: one step past each bound (or past the column's range),
-/// too many digits for a decimal, and a string.
+/// to `out`: one step past each bound (or past the column's range), and
+/// too many digits or decimals for a decimal.
 fn number_invalid(b: &Bounds, ty: FieldType, out: &mut Vec<Invalid>) {
     let num = |x: f64| -> String {
         match ty {
@@ -429,48 +432,35 @@ fn number_invalid(b: &Bounds, ty: FieldType, out: &mut Vec<Invalid>) {
     };
     match (b.min, ty) {
         (Some(min), _) if ty != FieldType::BigInt || min > types::INT64.0 as f64 => {
-            out.push(("below-min".into(), Some(num(min - step))));
+            out.push(("below-min".into(), num(min - step)));
         }
         (None, FieldType::Int) => {
-            out.push(("below-int32".into(), Some(num(types::INT32.0 as f64 - 1.0))))
+            out.push(("below-int32".into(), num(types::INT32.0 as f64 - 1.0)))
         }
         _ => {}
     }
     match (b.max, ty) {
         (Some(max), _) if ty != FieldType::BigInt || max < types::INT64.1 as f64 => {
-            out.push(("above-max".into(), Some(num(max + step))));
+            out.push(("above-max".into(), num(max + step)));
         }
         (None, FieldType::Int) => {
-            out.push(("above-int32".into(), Some(num(types::INT32.1 as f64 + 1.0))))
+            out.push(("above-int32".into(), num(types::INT32.1 as f64 + 1.0)))
         }
-        (None, FieldType::BigInt) => out.push(("above-int64".into(), Some("2**63".into()))),
+        (None, FieldType::BigInt) => out.push(("above-int64".into(), "2**63".into())),
         _ => {}
     }
     if ty == FieldType::Decimal {
         out.push((
             "too-many-digits".into(),
-            Some(python::string(
-                &"9".repeat((b.precision - b.scale + 1) as usize),
-            )),
+            python::string(&"9".repeat((b.precision - b.scale + 1) as usize)),
         ));
         out.push((
             "too-many-decimals".into(),
-            Some(python::string(&format!(
-                "0.{}1",
-                "0".repeat(b.scale as usize)
-            ))),
+            python::string(&format!("0.{}1", "0".repeat(b.scale as usize))),
         ));
     }
-    if ty == FieldType::Decimal {
-        // A decimal is a string in plain notation (`app.schemas.json_decimal`).
-        out.push(("json-number".into(), Some("1".into())));
-        out.push(("exponent".into(), Some("\"1E+1\"".into())));
-    }
-    out.push(("wrong-type".into(), Some("\"not a number\"".into())));
-    out.push(("boolean".into(), Some("True".into())));
-    if matches!(ty, FieldType::Int | FieldType::BigInt) {
-        // `2.0` is an integer (JSON Schema's `integer`); these are not.
-        out.push(("fractional".into(), Some("1.5".into())));
-        out.push(("numeric-string".into(), Some("\"1\"".into())));
-    }
+    // Its kind adds a string and a boolean; for a decimal a JSON number
+    // and an exponent (a decimal is a string in plain notation,
+    // `app.schemas.json_decimal`); for an integer a fraction and a numeric
+    // string (`2.0` is an integer, JSON Schema's `integer`; these are not).
 }

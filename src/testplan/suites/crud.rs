@@ -28,7 +28,6 @@ pub(super) fn crud(b: &Builder, d: &Data) -> SuiteFile {
         let change = Json::Object(change);
         m.constant("change", &python::literal_at(&change, 0, 9, 0));
     }
-    m.constant("malformed_ids", b.own_id.malformed);
     m.attr(attr("example_schema", &s(&format!("{class}Create"))));
     m.constant("example", &python::dict_at(&d.example, 0));
     if !d.example_refs.is_empty() {

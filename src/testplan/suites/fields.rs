@@ -15,35 +15,40 @@ pub(super) fn fields(b: &Builder, d: &Data) -> SuiteFile {
         "what each field accepts, refuses, returns and keeps unique.",
         "Values accepted and refused, and fields the server keeps.",
     );
-    // `InvalidTests` is `FieldTests` with the fields' own invalid values.
+    // `InvalidTests` is `FieldTests` with the fields' own invalid values;
+    // `InvalidUpdateTests`, those and the update's (which never leaves a
+    // field out, always some of them when any).
     if b.invalid.is_empty() {
         m.base("FieldTests");
     } else {
-        if b.invalid.iter().any(|row| row.contains("MISSING")) {
+        let rows: Vec<String> = b.invalid.iter().map(|call| call.row()).collect();
+        if rows.iter().any(|row| row.contains("MISSING")) {
             m.imports.from("tests.helpers", "MISSING");
         }
-        m.base("InvalidTests").table("invalid", b.invalid.clone());
-    }
-    if b.invalid_on_update {
-        m.base("InvalidUpdateTests")
-            .attr(attr("invalid_update", "updates(INVALID)"))
-            .imports
-            .from("tests.kit.fields", "updates");
+        for call in &b.invalid {
+            m.imports.from("tests.kit.invalid", call.kind);
+        }
+        let suite = if b.invalid_on_update {
+            "InvalidUpdateTests"
+        } else {
+            "InvalidTests"
+        };
+        m.base(suite).rows("invalid", rows);
     }
     if let Some(field) = &d.not_null_field {
         m.base("NotNullTests").attr(attr("not_null", &s(field)));
     }
     if !b.boundaries.is_empty() {
         m.base("BoundaryTests")
-            .table("boundaries", b.boundaries.clone());
+            .rows("boundaries", b.boundaries.clone());
     }
     if !b.spellings.is_empty() {
         m.base("SpellingTests")
-            .table("spellings", b.spellings.clone());
+            .rows("spellings", b.spellings.clone());
     }
     if !d.read_only.is_empty() {
         m.base("ReadOnlyTests")
-            .table("read_only", d.read_only.clone());
+            .rows("read_only", d.read_only.clone());
     }
     if !d.write_only.is_empty() {
         let cases: Vec<String> = d
@@ -68,8 +73,7 @@ pub(super) fn fields(b: &Builder, d: &Data) -> SuiteFile {
             .attr(attr("renamed", &tuple_at(&renamed, 4, 10, 0)));
     }
     if !d.unique_cases.is_empty() {
-        m.base("UniqueTests")
-            .table("unique", d.unique_cases.clone());
+        m.base("UniqueTests").rows("unique", d.unique_cases.clone());
     }
     m.done()
 }

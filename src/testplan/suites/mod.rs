@@ -30,6 +30,7 @@ use crate::layout::resource::Builder;
 use crate::model::{Collection, ResourceTests, SuiteFile};
 use crate::names;
 use crate::python::{self, Imports, LINE_LENGTH, call};
+use crate::testplan::TABLE_ROW;
 use crate::testplan::resource::ExampleRef;
 use crate::types::IdKind;
 
@@ -130,11 +131,11 @@ fn list_at(items: &[String], indent: usize, head: usize) -> String {
     format!("[\n{rows}{}]", " ".repeat(indent))
 }
 
-/// `pytest.param(args..., id=...)` as a table row at 4 spaces.
+/// `pytest.param(args..., id=...)` as a row of a table a class holds.
 fn param(args: &[String], id: &str) -> String {
     let mut args = args.to_vec();
     args.push(format!("id={}", s(id)));
-    call("pytest.param", &args, ",", 4)
+    call("pytest.param", &args, ",", TABLE_ROW)
 }
 
 /// The resource a factory name (`create_category`) makes; `None` for users.
@@ -201,6 +202,25 @@ impl Module {
         self
     }
 
+    /// Adds the table `name` of `rows` (each laid out at
+    /// [`crate::testplan::TABLE_ROW`] with its comma) as a tuple the class
+    /// holds: `name = (rows)`, on one line when it is one row that fits
+    /// (a one-item tuple's comma is not a magic trailing comma to `ruff
+    /// format`).
+    pub(crate) fn rows(&mut self, name: &str, rows: Vec<String>) -> &mut Self {
+        if rows.iter().any(|r| r.starts_with("pytest.param")) {
+            self.imports.module("pytest");
+        }
+        if let [row] = &rows[..] {
+            let one = format!("{name} = ({row})");
+            if !row.contains('\n') && 4 + one.chars().count() <= LINE_LENGTH {
+                return self.attr(one);
+            }
+        }
+        let rows: String = rows.iter().map(|r| format!("        {r}\n")).collect();
+        self.attr(format!("{name} = (\n{rows}    )"))
+    }
+
     /// [`Module::constant`] of a list of `items` (one line when it fits).
     fn list(&mut self, name: &str, items: &[String]) -> &mut Self {
         let value = list_at(items, 0, name.len() + 3);
@@ -263,8 +283,12 @@ fn blueprint(b: &Builder, d: &Data) -> Vec<String> {
             args.push(format!("{key}={}", s(who)));
         }
     }
-    if b.own_id.missing != "2147483647" {
+    let int = IdKind::Int.row();
+    if b.own_id.missing != int.missing {
         args.push(format!("missing_id={}", s(b.own_id.missing)));
+    }
+    if b.own_id.malformed != int.malformed {
+        args.push(format!("malformed_ids={}", b.own_id.malformed));
     }
     if b.own_id.kind == IdKind::Uuid {
         args.push("sequential=False".to_owned());

@@ -28,7 +28,7 @@ pub(super) fn relations(b: &Builder, collections: &[Collection]) -> SuiteFile {
         })
         .collect();
     if !one_to_one.is_empty() {
-        m.base("OneToOneTests").table("one_to_one", one_to_one);
+        m.base("OneToOneTests").rows("one_to_one", one_to_one);
     }
     let targets = b
         .facts
@@ -58,7 +58,7 @@ pub(super) fn relations(b: &Builder, collections: &[Collection]) -> SuiteFile {
         })
         .collect();
     if !deletions.is_empty() {
-        m.base("DeletionTests").table("deletions", deletions);
+        m.base("DeletionTests").rows("deletions", deletions);
     }
     let selves: Vec<String> = b
         .tests
@@ -67,8 +67,7 @@ pub(super) fn relations(b: &Builder, collections: &[Collection]) -> SuiteFile {
         .map(|column| param(&[s(column)], &column.replace('_', "-")))
         .collect();
     if !selves.is_empty() {
-        m.base("SelfReferenceTests")
-            .table("self_references", selves);
+        m.base("SelfReferenceTests").rows("self_references", selves);
     }
     let mut links = Vec::new();
     let mut children = Vec::new();
@@ -115,17 +114,17 @@ pub(super) fn relations(b: &Builder, collections: &[Collection]) -> SuiteFile {
         }
     }
     if !links.is_empty() {
-        m.base("LinkTests").table("links_to", links);
+        m.base("LinkTests").rows("links_to", links);
     }
     if !children.is_empty() {
-        m.base("ChildTests").table("children", children);
+        m.base("ChildTests").rows("children", children);
     }
     if !others.is_empty() {
         m.base("OtherUsersChildTests")
-            .table("nested_for_others", others);
+            .rows("nested_for_others", others);
     }
     if !foreign.is_empty() {
-        m.base("ForeignLinkTests").table("foreign_links", foreign);
+        m.base("ForeignLinkTests").rows("foreign_links", foreign);
     }
     m.done()
 }
