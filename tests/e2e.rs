@@ -59,10 +59,20 @@ fn run(what: &str, dir: &Path, program: &Path, args: &[&str], env: &[(&str, &str
             .lines()
             .filter(|l| l.starts_with("FAILED ") || l.starts_with("ERROR "))
             .collect();
+        // The whole output, for what the tails leave out (tracebacks).
+        let logs = root().join("target/e2e/failures");
+        std::fs::create_dir_all(&logs).unwrap();
+        let name: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let log = logs.join(format!("{name}-{}.log", std::process::id()));
+        std::fs::write(&log, format!("{stdout}\n--- stderr\n{stderr}")).unwrap();
         panic!(
-            "{what} failed ({}) in {}\n--- failed\n{}\n--- stdout\n{}\n--- stderr\n{}",
+            "{what} failed ({}) in {} (whole output: {})\n--- failed\n{}\n--- stdout\n{}\n--- stderr\n{}",
             out.status,
             dir.display(),
+            log.display(),
             failed.join("\n"),
             tail(&stdout),
             tail(&stderr)
