@@ -179,13 +179,12 @@ fn id_types_reach_keys_foreign_keys_links_filters_and_tests() {
     assert_eq!(res("Product").tests.missing_id, "9223372036854775807");
     assert_eq!(tag.tests.order_ids, "ids.sort()");
     assert!(res("Product").tests.order_ids.is_empty());
-    assert!(
-        line.tests
-            .fields
-            .constants
-            .iter()
-            .any(|i| i.contains("\"not-a-uuid\""))
-    );
+    // A uuid reference's invalid values are its kind's (`tests/kit/invalid.py`
+    // has `not-a-uuid`), with the missing row of the target's key type.
+    assert!(line.tests.fields.attributes.iter().any(|i| {
+        i.contains("*uuid_reference(")
+            && i.contains("no_such_row=\"00000000-0000-4000-8000-000000000000\"")
+    }));
     // `app/schemas.py` defines the aliases only when some key needs them.
     assert!(m.id_aliases.contains("BigIdPath = ") && m.id_aliases.contains("UuidPath = "));
     assert_eq!(m.uuid_import, "from uuid import UUID\n");
@@ -234,9 +233,9 @@ fn read_only_write_only_and_audit_shape_the_schemas_and_table() {
     assert!(
         r.tests
             .fields
-            .constants
+            .attributes
             .iter()
-            .any(|c| c.contains("id=\"score-read-only\""))
+            .any(|c| c.contains("*given(\"score\", read_only="))
     );
     let table = m.schema.table("accounts").unwrap();
     for column in AUDIT_COLUMNS {
