@@ -406,9 +406,7 @@ def tracebacks(log: str) -> str:
         kind = last.split(":")[0]
         # Its head (where the app called) and tail (what was raised).
         shown = lines if len(lines) <= 60 else [*lines[:30], "...", *lines[-30:]]
-        seen.setdefault(
-            kind, "Traceback (most recent call last):\n" + "\n".join(shown)
-        )
+        seen.setdefault(kind, "Traceback (most recent call last):\n" + "\n".join(shown))
     return "\n".join(seen.values())[-12000:]
 
 
