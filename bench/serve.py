@@ -105,9 +105,11 @@ def log(message: str) -> None:
 
 
 def run(args: list, **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, text=True, capture_output=True, **kwargs)
+    result = subprocess.run(args, text=True, capture_output=True, check=False, **kwargs)
     if result.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(map(str, args))}\n{result.stdout}\n{result.stderr}")
+        raise SystemExit(
+            f"failed: {' '.join(map(str, args))}\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -129,10 +131,15 @@ def generate(gen: Path, workdir: Path) -> tuple[Path, Path]:
         r"(\n      sort:) \[views, title, price\]", r"\1 [views, title]", variant
     )
     if count != 1 or count2 != 1:
-        raise SystemExit("bench: examples/blog.yaml's post list changed; update generate()")
+        raise SystemExit(
+            "bench: examples/blog.yaml's post list changed; update generate()"
+        )
     (workdir / "cursor.yaml").write_text(variant)
     projects = []
-    for name, spec_path in (("blog", ROOT / "examples/blog.yaml"), ("cursor", workdir / "cursor.yaml")):
+    for name, spec_path in (
+        ("blog", ROOT / "examples/blog.yaml"),
+        ("cursor", workdir / "cursor.yaml"),
+    ):
         project = workdir / name
         run([gen, "new", project, "--spec", spec_path])
         projects.append(project)
@@ -146,11 +153,23 @@ def venv_python(project: Path) -> Path:
     venv = ROOT / "target/bench/venv"
     python = venv / "bin/python"
     constraints = ROOT / "tests/e2e/constraints.txt"
-    has_uv = subprocess.run([sys.executable, "-m", "uv", "--version"], capture_output=True).returncode == 0
+    uv = [sys.executable, "-m", "uv", "--version"]
+    has_uv = subprocess.run(uv, capture_output=True, check=False).returncode == 0
     if not python.exists():
         log(f"creating {venv}")
         if has_uv:
-            run([sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, venv])
+            run(
+                [
+                    sys.executable,
+                    "-m",
+                    "uv",
+                    "venv",
+                    "--quiet",
+                    "--python",
+                    sys.executable,
+                    venv,
+                ]
+            )
         else:
             run([sys.executable, "-m", "venv", venv])
     import tomllib
@@ -158,7 +177,21 @@ def venv_python(project: Path) -> Path:
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     deps = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
     if has_uv:
-        run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python, *deps, "-c", constraints])
+        run(
+            [
+                sys.executable,
+                "-m",
+                "uv",
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                python,
+                *deps,
+                "-c",
+                constraints,
+            ]
+        )
     else:
         run([python, "-m", "pip", "install", "--quiet", *deps, "-c", constraints])
     return python
@@ -189,11 +222,28 @@ def wait_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"server did not answer: {url}")
 
 
-def serve(python: Path, module: str, cwd: Path, env: dict, workers: int) -> tuple[str, subprocess.Popen]:
+def serve(
+    python: Path, module: str, cwd: Path, env: dict, workers: int
+) -> tuple[str, subprocess.Popen]:
     port = free_port()
-    args = [python, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
-    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr)
+    args = [
+        python,
+        "-m",
+        "uvicorn",
+        module,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr
+    )
     url = f"http://127.0.0.1:{port}"
     wait_up(url + API + "/posts/1", process)
     return url, process
@@ -208,9 +258,15 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def post_json(url: str, body: object, form: bool = False, token: str | None = None) -> dict:
+def post_json(
+    url: str, body: object, form: bool = False, token: str | None = None
+) -> dict:
     data = urllib.parse.urlencode(body).encode() if form else json.dumps(body).encode()
-    headers = {"Content-Type": "application/x-www-form-urlencoded" if form else "application/json"}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded"
+        if form
+        else "application/json"
+    }
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
@@ -226,11 +282,25 @@ def sign_up(url: str) -> tuple[int, str]:
     return user["id"], token
 
 
-def wrk(url: str, case: str, duration: int, connections: int, env: dict, scratch: Path) -> dict:
+def wrk(
+    url: str, case: str, duration: int, connections: int, env: dict, scratch: Path
+) -> dict:
     script = scratch / f"{re.sub(r'[^a-z]+', '_', case.lower())}.lua"
     script.write_text(WRK_CASES[case] + WRK_DONE)
-    out = run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-               "-s", script, url], env={**os.environ, **env}).stdout
+    out = run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            url,
+        ],
+        env={**os.environ, **env},
+    ).stdout
     stats = json.loads(out.split("WRK_JSON ", 1)[1].splitlines()[0])
     errors = sum(stats[k] for k in ("connect", "read", "write", "status", "timeout"))
     return {
@@ -247,8 +317,10 @@ def drain(database: str, seconds: float = 60) -> None:
     requests wrk gave up on (and PostgreSQL keeps running their queries)
     after wrk stops, which would slow the next case down."""
     deadline = time.monotonic() + seconds
-    sql = (f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}'"
-           " AND state = 'active' AND pid <> pg_backend_pid()")
+    sql = (
+        f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}'"
+        " AND state = 'active' AND pid <> pg_backend_pid()"
+    )
     while time.monotonic() < deadline:
         out = run(["psql", f"{PG}/{database}", "-Atc", sql]).stdout.strip()
         if out == "0":
@@ -261,13 +333,22 @@ def drain(database: str, seconds: float = 60) -> None:
 def sort_keys(project: Path) -> tuple[list[str], str]:
     schemas = (project / "app/post/schemas.py").read_text()
     # `sort_keys` on the list query class (SORT_KEYS at module level before).
-    keys = re.search(r"^\s*(?:SORT_KEYS|sort_keys) = \(([^)]*)\)", schemas, re.M).group(1)
+    keys_re = r"^\s*(?:SORT_KEYS|sort_keys) = \(([^)]*)\)"
+    keys = re.search(keys_re, schemas, re.MULTILINE).group(1)
     # `sort: Sort = "-created_at"` (`sort: SafeStr = Field(default=...)` before).
-    default = re.search(r'sort: \w+ = (?:Field\(\s*default=)?"([^"]+)"', schemas).group(1)
+    default_re = r'sort: \w+ = (?:Field\(\s*default=)?"([^"]+)"'
+    default = re.search(default_re, schemas).group(1)
     return re.findall(r'"([^"]+)"', keys), default
 
 
-def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor: Path, scratch: Path) -> dict:
+def one_size(
+    rows: int,
+    ns: argparse.Namespace,
+    python: Path,
+    blog: Path,
+    cursor: Path,
+    scratch: Path,
+) -> dict:
     database = f"{ns.database}_{rows}"
     dsn = f"{PG}/{database}"
     psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
@@ -290,7 +371,11 @@ def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor
     # The floor answers as the app's kit does: capped count, id tie-breaker
     # in the key's direction (main since bd768c0), else the older contract.
     kit = blog / "app/kit/pagination.py"
-    cap = re.search(r"^COUNT_CAP = ([\d_]+)", kit.read_text(), re.M) if kit.exists() else None
+    cap = (
+        re.search(r"^COUNT_CAP = ([\d_]+)", kit.read_text(), re.MULTILINE)
+        if kit.exists()
+        else None
+    )
     if cap:
         env["FLOOR_COUNT_CAP"] = cap.group(1).replace("_", "")
         env["FLOOR_ID_ORDER"] = "DESC"
@@ -302,19 +387,30 @@ def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor
         servers.append(app)
         user_id, token = sign_up(app_url)
         log(f"seeding {rows:,} posts")
-        log(run([python, HERE / "seed.py", dsn, str(rows), str(user_id)]).stdout.strip())
+        log(
+            run([python, HERE / "seed.py", dsn, str(rows), str(user_id)]).stdout.strip()
+        )
         cursor_url, cursor_app = serve(python, "app.main:app", cursor, env, 1)
         servers.append(cursor_app)
         keys, default = sort_keys(blog)
         cursor_keys, _ = sort_keys(cursor)
         log("one request at a time")
         probe = {
-            "offset_url": app_url, "cursor_url": cursor_url, "dsn": dsn, "secret": SECRET_KEY,
-            "rows": rows, "sort_keys": keys, "cursor_sort_keys": cursor_keys,
-            "default_sort": default, "samples": ns.samples, "budget": ns.budget,
+            "offset_url": app_url,
+            "cursor_url": cursor_url,
+            "dsn": dsn,
+            "secret": SECRET_KEY,
+            "rows": rows,
+            "sort_keys": keys,
+            "cursor_sort_keys": cursor_keys,
+            "default_sort": default,
+            "samples": ns.samples,
+            "budget": ns.budget,
             "same_direction": bool(cap),
         }
-        result["latency"] = json.loads(run([python, HERE / "probe.py", json.dumps(probe)]).stdout)
+        result["latency"] = json.loads(
+            run([python, HERE / "probe.py", json.dumps(probe)]).stdout
+        )
         stop(servers.pop())
         floor_url, floor = serve(python, "floor:app", HERE, env, 2)
         servers.append(floor)
@@ -323,8 +419,14 @@ def one_size(rows: int, ns: argparse.Namespace, python: Path, blog: Path, cursor
             result["wrk"][case] = {}
             for name, url in (("gen", app_url), ("floor", floor_url)):
                 log(f"wrk {case}: {name}")
-                wrk_env = {"BENCH_ROWS": str(rows), "BENCH_TOKEN": token, "BENCH_SLUG": f"{name}-{rows}"}
-                result["wrk"][case][name] = wrk(url, case, ns.duration, ns.connections, wrk_env, scratch)
+                wrk_env = {
+                    "BENCH_ROWS": str(rows),
+                    "BENCH_TOKEN": token,
+                    "BENCH_SLUG": f"{name}-{rows}",
+                }
+                result["wrk"][case][name] = wrk(
+                    url, case, ns.duration, ns.connections, wrk_env, scratch
+                )
                 drain(database)
     finally:
         for server in servers:
@@ -341,12 +443,16 @@ def ratio(a: float, b: float) -> str:
 def print_size(result: dict) -> None:
     rows = result["rows"]
     print(f"\n### {rows:,} posts\n")
-    print("| case | gen req/s | floor req/s | gen/floor | errors gen/floor | p50 ms gen/floor | p99 ms gen/floor |")
+    print(
+        "| case | gen req/s | floor req/s | gen/floor | errors gen/floor | p50 ms gen/floor | p99 ms gen/floor |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for case, by in result["wrk"].items():
         g, f = by["gen"], by["floor"]
-        print(f"| {case} | {g['rps']:,.0f} | {f['rps']:,.0f} | {ratio(g['rps'], f['rps'])} | "
-              f"{g['errors']}/{f['errors']} | {g['p50_ms']:.1f}/{f['p50_ms']:.1f} | {g['p99_ms']:.1f}/{f['p99_ms']:.1f} |")
+        print(
+            f"| {case} | {g['rps']:,.0f} | {f['rps']:,.0f} | {ratio(g['rps'], f['rps'])} | "
+            f"{g['errors']}/{f['errors']} | {g['p50_ms']:.1f}/{f['p50_ms']:.1f} | {g['p99_ms']:.1f}/{f['p99_ms']:.1f} |"
+        )
     latency = result["latency"]
     print("\nOne request at a time, median ms (50-row pages):\n")
     print("| sort | first page | cursor first | cursor at 90% | 90% / first |")
@@ -361,7 +467,9 @@ def print_size(result: dict) -> None:
         if ms is None:
             print(f"| offset at 90%, {sort} | refused (422: offset cap) | | | |")
             continue
-        print(f"| offset at 90%, {sort} | {ms:.1f} | | | {ratio(ms, first)} (offset 90% / first) |")
+        print(
+            f"| offset at 90%, {sort} | {ms:.1f} | | | {ratio(ms, first)} (offset 90% / first) |"
+        )
 
 
 def print_scaling(small: dict, large: dict) -> None:
@@ -373,23 +481,44 @@ def print_scaling(small: dict, large: dict) -> None:
     for sort in a["first"]:
         cells = [ratio(b["first"][sort], a["first"][sort])]
         for kind in ("cursor_first", "cursor_deep"):
-            cells.append(ratio(b[kind][sort], a[kind][sort]) if sort in a[kind] else "–")
+            cells.append(
+                ratio(b[kind][sort], a[kind][sort]) if sort in a[kind] else "–"
+            )
         print(f"| {sort} | {' | '.join(cells)} |")
     print(f"\n(×{times} rows)")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--gen", help="gen binary (default target/release/gen, else target/debug/gen)")
-    parser.add_argument("--rows", default="1000,1000000", help="comma-separated table sizes")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--gen", help="gen binary (default target/release/gen, else target/debug/gen)"
+    )
+    parser.add_argument(
+        "--rows", default="1000,1000000", help="comma-separated table sizes"
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk case")
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--samples", type=int, default=30, help="requests per latency case")
-    parser.add_argument("--budget", type=float, default=6, help="seconds per latency case, at least 5 requests")
-    parser.add_argument("--database", default="bench_serve", help="prefix of the database names")
-    parser.add_argument("--keep", action="store_true", help="keep the databases and the project folders")
+    parser.add_argument(
+        "--samples", type=int, default=30, help="requests per latency case"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=6,
+        help="seconds per latency case, at least 5 requests",
+    )
+    parser.add_argument(
+        "--database", default="bench_serve", help="prefix of the database names"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the databases and the project folders"
+    )
     parser.add_argument("--json", help="write every number to this file")
-    parser.add_argument("--print", metavar="JSON", help="only print the tables of a --json file")
+    parser.add_argument(
+        "--print", metavar="JSON", help="only print the tables of a --json file"
+    )
     ns = parser.parse_args()
     if ns.print:
         saved = json.loads(Path(ns.print).read_text())
@@ -408,15 +537,21 @@ def main() -> None:
         for n in ns.rows.split(","):
             results.append(one_size(int(n), ns, python, blog, cursor, scratch))
             if ns.json:
-                Path(ns.json).write_text(json.dumps({"header": commit, "results": results}, indent=2))
+                Path(ns.json).write_text(
+                    json.dumps({"header": commit, "results": results}, indent=2)
+                )
     finally:
         if not ns.keep:
             shutil.rmtree(scratch, ignore_errors=True)
-    header = (f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}, gen "
-              f"{gen.relative_to(ROOT) if gen.is_relative_to(ROOT) else gen}, {os.cpu_count()} cores, "
-              f"wrk -t2 -c{ns.connections} -d{ns.duration}s")
+    header = (
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}, gen "
+        f"{gen.relative_to(ROOT) if gen.is_relative_to(ROOT) else gen}, {os.cpu_count()} cores, "
+        f"wrk -t2 -c{ns.connections} -d{ns.duration}s"
+    )
     if ns.json:
-        Path(ns.json).write_text(json.dumps({"header": header, "results": results}, indent=2))
+        Path(ns.json).write_text(
+            json.dumps({"header": header, "results": results}, indent=2)
+        )
     report(results, header)
 
 
