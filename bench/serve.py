@@ -3,7 +3,8 @@
 table grows (issue 10, "fast at scale").
 
     python3 bench/serve.py                         # 1,000 and 1,000,000 posts
-    python3 bench/serve.py --rows 1000 --duration 5 --gen target/debug/gen
+    python3 bench/serve.py --rows 1000 --duration 5 --rounds 5 --gen target/debug/gen
+    python3 bench/serve.py --print run.json        # the tables of a --json file
 
 For each size in --rows it:
 
@@ -25,15 +26,28 @@ For each size in --rows it:
    declared sort key both ways, the offset page at 90%, and on the cursor
    variant the first page and a page at 90% of the order for every sort key
    both ways;
-6. wrk (-t2, -c64, --duration seconds, 127.0.0.1) on the app and on the
-   floor: GET one post by a random id, the 50-row first page in the
-   default sort, and POST create with the user's token (last, so the
-   probes see N rows); after each, it waits until no query runs on the
-   database (servers finish requests wrk gave up on).
+6. wrk (-t2, -c64, 127.0.0.1) on the app and on the floor: GET one post
+   by a random id, the 50-row first page in the default sort, and POST
+   create with the user's token (last, so the probes see N rows). Each
+   case runs in --rounds rounds (default 3), one case after the other; a
+   round is one --duration window (default 6 s) on each side, gen first
+   in odd rounds and the floor first in even ones (the order rotated as
+   bench/compression.py does), so each round's gen/floor ratio comes from
+   two adjacent windows. After each window it waits until no query runs on
+   the database (servers finish requests wrk gave up on).
 
-and prints the tables, then the ratios across sizes. Speeds mean
-something only as ratios within one run: the machine is shared. --json
-FILE also writes every number.
+and prints the tables, then the ratios across sizes. In the wrk table,
+req/s, p50 and p99 are each side's median over the rounds, errors their
+sum; gen/floor (the headline) is the median of the rounds' own ratios,
+listed beside it in run order, and p99/p50 gen the median of the rounds'
+p99/p50 (with an even number of rounds a median is the mean of the middle
+two). A round's ratio comes from two adjacent windows, so load that
+changes from one round to the next moves it less than it moves the req/s;
+the by-round column shows how far the rounds still disagree. Speeds mean
+something only as ratios within one run: the machine is shared.
+--json FILE also writes every number, every round's included; --print
+FILE prints the tables of such a file again (files from before --rounds,
+one window per side, print as one round).
 """
 
 import argparse
@@ -42,6 +56,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,6 +81,8 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99)))
 end
 """
+#: The two sides of every wrk case; round i (from 0) starts at SIDES[i % 2].
+SIDES = ("gen", "floor")
 WRK_CASES = {
     "GET by id": """
 local rows = tonumber(os.getenv("BENCH_ROWS"))
@@ -414,20 +431,29 @@ def one_size(
         stop(servers.pop())
         floor_url, floor = serve(python, "floor:app", HERE, env, 2)
         servers.append(floor)
+        urls = {"gen": app_url, "floor": floor_url}
         result["wrk"] = {}
         for case in WRK_CASES:
-            result["wrk"][case] = {}
-            for name, url in (("gen", app_url), ("floor", floor_url)):
-                log(f"wrk {case}: {name}")
-                wrk_env = {
-                    "BENCH_ROWS": str(rows),
-                    "BENCH_TOKEN": token,
-                    "BENCH_SLUG": f"{name}-{rows}",
-                }
-                result["wrk"][case][name] = wrk(
-                    url, case, ns.duration, ns.connections, wrk_env, scratch
-                )
-                drain(database)
+            rounds = []
+            for i in range(ns.rounds):
+                order = SIDES[i % len(SIDES) :] + SIDES[: i % len(SIDES)]
+                one: dict = {"order": list(order)}
+                for name in order:
+                    log(f"wrk {case}, round {i + 1}/{ns.rounds}: {name}")
+                    wrk_env = {
+                        "BENCH_ROWS": str(rows),
+                        "BENCH_TOKEN": token,
+                        # Slugs are unique: one prefix per side and round.
+                        "BENCH_SLUG": f"{name}-{rows}-r{i + 1}",
+                    }
+                    one[name] = wrk(
+                        urls[name], case, ns.duration, ns.connections, wrk_env, scratch
+                    )
+                    drain(database)
+                gen_rps, floor_rps = one["gen"]["rps"], one["floor"]["rps"]
+                one["ratio"] = gen_rps / floor_rps if floor_rps else None
+                rounds.append(one)
+            result["wrk"][case] = {"rounds": rounds}
     finally:
         for server in servers:
             stop(server)
@@ -440,18 +466,56 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "–"
 
 
+def median(values: list) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def summary(by: dict) -> dict:
+    """One wrk case's row: each side's median req/s, p50 and p99 over the
+    rounds and its errors summed, the rounds' gen/floor ratios in run order
+    and their median, and the median of gen's per-round p99/p50. A file
+    from before --rounds has one window per side: one round."""
+    rounds = by.get("rounds", [by])
+    row: dict = {"rounds": len(rounds)}
+    for side in SIDES:
+        runs = [r[side] for r in rounds]
+        row[side] = {
+            k: median([r[k] for r in runs]) for k in ("rps", "p50_ms", "p99_ms")
+        }
+        row[side]["errors"] = sum(r["errors"] for r in runs)
+    row["ratios"] = [
+        r["gen"]["rps"] / r["floor"]["rps"] if r["floor"]["rps"] else None
+        for r in rounds
+    ]
+    row["ratio"] = median([x for x in row["ratios"] if x is not None])
+    tails = [
+        r["gen"]["p99_ms"] / r["gen"]["p50_ms"] for r in rounds if r["gen"]["p50_ms"]
+    ]
+    row["gen_tail"] = median(tails)
+    return row
+
+
+def cell(value: float | None, spec: str, suffix: str = "") -> str:
+    return "–" if value is None else f"{value:{spec}}{suffix}"
+
+
 def print_size(result: dict) -> None:
     rows = result["rows"]
     print(f"\n### {rows:,} posts\n")
     print(
-        "| case | gen req/s | floor req/s | gen/floor | errors gen/floor | p50 ms gen/floor | p99 ms gen/floor |"
+        "| case | gen req/s | floor req/s | gen/floor | gen/floor by round | errors gen/floor"
+        " | p50 ms gen/floor | p99 ms gen/floor | p99/p50 gen |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for case, by in result["wrk"].items():
-        g, f = by["gen"], by["floor"]
+        row = summary(by)
+        g, f = row["gen"], row["floor"]
+        by_round = ", ".join(cell(x, ".2f") for x in row["ratios"])
         print(
-            f"| {case} | {g['rps']:,.0f} | {f['rps']:,.0f} | {ratio(g['rps'], f['rps'])} | "
-            f"{g['errors']}/{f['errors']} | {g['p50_ms']:.1f}/{f['p50_ms']:.1f} | {g['p99_ms']:.1f}/{f['p99_ms']:.1f} |"
+            f"| {case} | {g['rps']:,.0f} | {f['rps']:,.0f} | **{cell(row['ratio'], '.2f')}**"
+            f" | {by_round} | {g['errors']}/{f['errors']}"
+            f" | {g['p50_ms']:.1f}/{f['p50_ms']:.1f} | {g['p99_ms']:.1f}/{f['p99_ms']:.1f}"
+            f" | {cell(row['gen_tail'], '.1f', '×')} |"
         )
     latency = result["latency"]
     print("\nOne request at a time, median ms (50-row pages):\n")
@@ -498,7 +562,15 @@ def main() -> None:
     parser.add_argument(
         "--rows", default="1000,1000000", help="comma-separated table sizes"
     )
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk case")
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=6,
+        help="seconds per wrk window (one side, one round)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="wrk rounds per case, gen and floor each"
+    )
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument(
         "--samples", type=int, default=30, help="requests per latency case"
@@ -520,6 +592,8 @@ def main() -> None:
         "--print", metavar="JSON", help="only print the tables of a --json file"
     )
     ns = parser.parse_args()
+    if ns.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if ns.print:
         saved = json.loads(Path(ns.print).read_text())
         report(saved["results"], saved["header"])
@@ -546,7 +620,8 @@ def main() -> None:
     header = (
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}, gen "
         f"{gen.relative_to(ROOT) if gen.is_relative_to(ROOT) else gen}, {os.cpu_count()} cores, "
-        f"wrk -t2 -c{ns.connections} -d{ns.duration}s"
+        f"wrk -t2 -c{ns.connections} -d{ns.duration}s, {ns.rounds} rounds per case"
+        " (gen first in odd rounds, the floor in even ones; medians over rounds)"
     )
     if ns.json:
         Path(ns.json).write_text(
