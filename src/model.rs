@@ -339,26 +339,15 @@ pub struct Resource {
 pub struct Api {
     /// `api = Endpoints(...)`: the routes' OpenAPI metadata.
     pub endpoints: String,
-    /// `lists = Lists(...)`: the list pages.
+    /// `lists = Lists(...)`: the list, the export and the lists under
+    /// parents (`lists.add(router)` adds the first two).
     pub lists: String,
-    /// `ListParams = Annotated[...ListQuery, Query()]`.
-    pub list_params: String,
     /// `async def create_post(...) -> ...:`, at column 0.
     pub create_def: String,
     /// Its service call, at 4 spaces.
     pub create_call: String,
-    /// `ExportParams = Annotated[...ExportQuery, Query()]`.
-    pub export_params: String,
-    /// The export route's `async def` line (`GET .../export`).
-    pub export_def: String,
-    /// Its `return lists.export(...)`.
-    pub export_call: String,
-    /// The list route's `async def` line.
-    pub list_def: String,
-    /// Its `return await lists.page(...)`.
-    pub list_call: String,
-    /// The lists under parents.
-    pub nested: Vec<ApiNested>,
+    /// `lists.nested(...)`: the lists under parents.
+    pub nested: Vec<String>,
     /// The read route's `async def` line.
     pub read_def: String,
     /// The update route's `async def` line.
@@ -378,9 +367,6 @@ pub struct Api {
     /// The routes of the file fields (`FileRoutes`), after two blank
     /// lines; empty without file fields.
     pub uploads: String,
-    /// `async def post_id(post_id: IdPath) -> int:`: the path's id as a
-    /// dependency.
-    pub ident_def: String,
     /// `access = Access(...)`: the rules and the row loaders.
     pub access: String,
     /// `PostForRead = Annotated[Post, Depends(access.for_read)]` and the
@@ -396,19 +382,6 @@ pub struct Api {
     pub sort_decl: String,
     /// `router = APIRouter(prefix=..., tags=[...])`.
     pub router_decl: String,
-}
-
-/// A list under a parent row, in the router.
-#[derive(Debug, Clone, Serialize)]
-pub struct ApiNested {
-    /// `@nested.get(path, **api.nested(summary))`.
-    pub decorator: String,
-    /// Its `async def` line.
-    pub def: String,
-    /// Its `return await lists.page(..., where=...)`.
-    pub call: String,
-    /// The OpenAPI summary.
-    pub summary: String,
 }
 
 /// The link and unlink routes of one many-to-many collection.
@@ -457,8 +430,6 @@ pub struct ListSpec {
     pub search_keys: Vec<String>,
     /// Cursor (keyset) pagination instead of limit/offset.
     pub cursor: bool,
-    /// Base class of the query model: `ListQuery` or `CursorQuery`.
-    pub query_base: String,
     /// Generic page type: `Page` or `CursorPage`.
     pub page_base: String,
     /// The repository method that reads a page: `cursor_page` or `offset_page`.
@@ -606,8 +577,8 @@ pub struct NestedList {
     pub parent_class: String,
     /// Parent variable name (`post`).
     pub parent_snake: String,
-    /// `post_service.comments_of(post)`: the condition passed to the list.
-    pub where_call: String,
+    /// `post_service.comments_of`: the parent row's condition on the rows.
+    pub narrow: String,
     /// OpenAPI summary (`List the comments of a post`).
     pub summary: String,
     /// Anyone may read the parent row (its `read` rule lists `anyone`).

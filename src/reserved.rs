@@ -418,7 +418,6 @@ pub const TABLE: &[Reserved] = &[
         Variable,
         "the function the package's router names its cascading keys with",
     ),
-    row("lister", Variable, "who lists rows, and whose rows"),
     row(
         "live",
         Variable,
@@ -441,22 +440,14 @@ pub const TABLE: &[Reserved] = &[
         Variable,
         "the condition of a many-to-many nested list",
     ),
-    row("query", Variable, "the list's query parameters"),
-    row(
-        "request",
-        Variable,
-        "the request an export opens its session from",
-    ),
-    row("secret", Variable, "the secret that signs cursors"),
     row("service", Variable, "the package's service module"),
     row("session", Variable, "the database session"),
     // Class-like names the generated modules import or define (tests/names.rs
     // finds every one); the reason is where each comes from.
     row("APIRouter", ClassName, "fastapi"),
     row("Access", ClassName, "app.kit.access"),
+    row("PathId", ClassName, "app.kit.access"),
     row("Endpoints", ClassName, "app.kit.endpoints"),
-    row("ListParams", ClassName, "the resource's router.py"),
-    row("ExportParams", ClassName, "the resource's router.py"),
     row("Lists", ClassName, "app.kit.endpoints"),
     row("StorableText", ClassName, "app.kit.schemas"),
     row("PatchModel", ClassName, "app.kit.schemas"),

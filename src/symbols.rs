@@ -111,6 +111,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("utc_now", "app.database.columns"),
     ("UTCDateTime", "app.database.columns"),
     ("Access", "app.kit.access"),
+    ("PathId", "app.kit.access"),
     ("Lister", "app.kit.access"),
     ("Endpoints", "app.kit.endpoints"),
     ("CachePolicy", "app.kit.caching"),

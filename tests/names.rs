@@ -491,8 +491,8 @@ fn resources_cannot_take_the_names_of_imported_classes() {
         "Base",
         "Creator",
         "Mapped",
-        "ListParams",
-        "Query",
+        "Lists",
+        "Annotated",
         "Repository",
     ] {
         assert!(seen.contains(name), "{name} not found; the scan is broken");

@@ -182,14 +182,12 @@ impl ListBuilder<'_> {
         let cursor = pagination == Pagination::Cursor;
         let spec = &mut self.spec;
         spec.cursor = cursor;
-        spec.query_base = if cursor { "CursorQuery" } else { "ListQuery" }.to_owned();
         spec.page_base = if cursor { "CursorPage" } else { "Page" }.to_owned();
         spec.page_method = if cursor { "cursor_page" } else { "offset_page" }.to_owned();
-        self.imports
-            .push((module_of(&spec.query_base).into(), spec.query_base.clone()));
-        for base in ["QueryParameters", "ExportQuery"] {
-            self.imports.push((module_of(base).into(), base.to_owned()));
-        }
+        self.imports.push((
+            module_of("QueryParameters").into(),
+            "QueryParameters".to_owned(),
+        ));
         self.imports
             .push((module_of(&spec.page_base).into(), spec.page_base.clone()));
     }

@@ -152,7 +152,7 @@ pub(crate) fn inverses(spec: &crate::spec::RawSpec, catalog: &Catalog) -> Invers
                     function: format!("list_{name}_of_{parent_snake}"),
                     parent_class: parent.clone(),
                     parent_snake: parent_snake.clone(),
-                    where_call: format!("{service}.{name}_of({parent_snake})"),
+                    narrow: format!("{service}.{name}_of"),
                     summary: format!(
                         "List the {} of a {}",
                         names::words(&name).to_lowercase(),

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::check::permissions::ActionRule;
 use crate::ir::ResourceFacts;
-use crate::model::{Api, ApiLink, ApiNested, Collection, NestedList};
+use crate::model::{Api, ApiLink, Collection, NestedList};
 use crate::python::{self, call};
 use crate::types::IdRow;
 
@@ -159,34 +159,19 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         ));
     }
     endpoints_args.push("access=access".into());
-    let mut lists_args = vec!["service.repository".to_owned()];
-    if input.readers {
-        lists_args.push("api.show".into());
-    }
+    let mut lists_args = vec![
+        "api".to_owned(),
+        "access".to_owned(),
+        "service.repository".to_owned(),
+        format!("{class}Filters"),
+    ];
     if r.owned {
         lists_args.push("owned=True".into());
     }
-    let mut list_params = args(&["session: SessionDep", "query: ListParams"]);
-    list_params.push(format!("lister: {class}Lister"));
-    let page_call = if cursor {
-        "return await lists.cursor_page"
-    } else {
-        "return await lists.offset_page"
-    };
-    let page_type = format!(
-        "Rows[{}]",
-        if shows {
-            format!("{class}Read")
-        } else {
-            class.to_owned()
-        }
-    );
-    let mut page_args = args(&["session", "query", "lister"]);
     if cursor {
-        list_params.push("secret: CursorSecret".into());
-        page_args.push("secret".into());
+        lists_args.push("cursor=True".into());
     }
-    let nested = nested_routes(input, &list_params, &page_args, page_call, &page_type);
+    let nested = nested_routes(input);
     let row = |dependency: &str| format!("{snake}: {class}{dependency}");
     let acting = args(&["session: SessionDep", "user: CurrentUser"]);
     let mut update_params = vec![row("ForUpdate"), format!("data: {class}Update")];
@@ -202,19 +187,11 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
     };
     let links = input.links.iter().map(|c| lay_out_link(facts, c)).collect();
     let id_param = format!("{snake}_id");
-    let access = access_decl(facts, &id_param);
+    let access = access_decl(facts, &id_param, input.own_id);
     let aliases = aliases(facts);
     Api {
         endpoints: call("api = Endpoints", &endpoints_args, "", 0),
         lists: call("lists = Lists", &lists_args, "", 0),
-        list_params: wrap(
-            "ListParams = Annotated",
-            '[',
-            &[format!("{class}ListQuery"), "Query()".into()],
-            ']',
-            "",
-            0,
-        ),
         create_def: def(
             &format!("create_{snake}"),
             &[
@@ -230,29 +207,6 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
             &args(&["session", "data", "actor=user"]),
             shows,
         ),
-        export_params: wrap(
-            "ExportParams = Annotated",
-            '[',
-            &[format!("{class}ExportQuery"), "Query()".into()],
-            ']',
-            "",
-            0,
-        ),
-        export_def: def(
-            &format!("export_{plural}"),
-            &[
-                "request: Request".into(),
-                "query: ExportParams".into(),
-                format!("lister: {class}Lister"),
-            ],
-            "StreamingResponse",
-        ),
-        export_call: statement(
-            "return lists.export",
-            &args(&["request", "query", "lister", "api"]),
-        ),
-        list_def: def(&format!("list_{plural}"), &list_params, &page_type),
-        list_call: statement(page_call, &page_args),
         nested,
         read_def: def(&format!("read_{snake}"), &read_params, &response),
         update_def: def(&format!("update_{snake}"), &update_params, &response),
@@ -289,11 +243,6 @@ pub(crate) fn lay_out_api(facts: &ResourceFacts, input: &ApiInput) -> Api {
         ),
         links,
         uploads: crate::layout::uploads::uploads_block(facts, input.carriers),
-        ident_def: def(
-            &id_param,
-            &[format!("{id_param}: {}", input.own_id.path)],
-            input.own_id.python,
-        ),
         access,
         aliases,
         not_null: not_null_decl(input.not_null),
@@ -330,58 +279,39 @@ pub(crate) fn anonymous_reads(facts: &ResourceFacts, readers: bool) -> Option<&'
     }
 }
 
-/// The routes of the lists of this resource under its parents: the list's
-/// parameters after the parent's, and its page call narrowed by `where`.
-fn nested_routes(
-    input: &ApiInput,
-    list_params: &[String],
-    page_args: &[String],
-    page_call: &str,
-    page_type: &str,
-) -> Vec<ApiNested> {
+/// The `lists.nested(...)` calls of the lists of this resource under its
+/// parents: the path, the parent's `...ForRead`, its condition on the rows,
+/// the route's name and summary.
+fn nested_routes(input: &ApiInput) -> Vec<String> {
     input
         .nested_lists
         .iter()
         .map(|n| {
-            let mut params = vec![format!("{}: {}ForRead", n.parent_snake, n.parent_class)];
-            params.extend(list_params.iter().cloned());
-            let mut call_args = page_args.to_vec();
-            call_args.push(format!("where={}", n.where_call));
-            ApiNested {
-                decorator: wrap(
-                    "@nested.get",
-                    '(',
-                    &[
-                        python::string(&n.path),
-                        if n.parent_public {
-                            format!(
-                                "**api.nested({}, open_parent=True)",
-                                python::string(&n.summary)
-                            )
-                        } else {
-                            format!("**api.nested({})", python::string(&n.summary))
-                        },
-                    ],
-                    ')',
-                    "",
-                    0,
-                ),
-                def: def(&n.function, &params, page_type),
-                call: statement(page_call, &call_args),
-                summary: n.summary.clone(),
+            let mut a = vec![
+                "nested".to_owned(),
+                python::string(&n.path),
+                format!("{}ForRead", n.parent_class),
+                n.narrow.clone(),
+                format!("name={}", python::string(&n.function)),
+                format!("summary={}", python::string(&n.summary)),
+            ];
+            if n.parent_public {
+                a.push("open_parent=True".into());
             }
+            call("lists.nested", &a, "", 0)
         })
         .collect()
 }
 
-/// `access = Access(...)` of `dependencies.py`: the resource's name, its
-/// path-id function, its getter and one `Rule` per action.
-fn access_decl(facts: &ResourceFacts, id_param: &str) -> String {
+/// `access = Access(...)` of `dependencies.py`: the resource's name, the
+/// `PathId` of its routes' `{<snake>_id}`, its getter and one `Rule` per
+/// action.
+fn access_decl(facts: &ResourceFacts, id_param: &str, own_id: &IdRow) -> String {
     let snake = facts.snake;
     let [read, create, update, delete] = &facts.rules;
     let mut a = vec![
         python::string(&crate::names::words(snake)),
-        id_param.to_owned(),
+        format!("PathId({}, {})", python::string(id_param), own_id.path),
         "service.repository.get".to_owned(),
     ];
     if facts.raw.owned {

@@ -87,11 +87,9 @@ impl ModuleImports {
             .uses("User")
             .uses("Rule")
             .uses("Access")
+            .uses("PathId")
             .uses("Lister")
             .uses(own_id.path);
-        for name in own_id.python_imports {
-            self.dependency.uses(name);
-        }
         self.hooks
             .uses("Hooks")
             .from(&format!("app.{snake}.models"), class)
@@ -124,33 +122,23 @@ impl ModuleImports {
         let schemas = format!("app.{snake}.schemas");
         let readers = facts.fields.iter().any(|f| f.raw.read.is_some());
         self.router
-            .uses("Annotated")
             .uses("APIRouter")
-            .uses("Query")
-            .uses("Request")
-            .uses("StreamingResponse")
             .uses("CurrentUser")
             .uses("SessionDep")
             .uses("Endpoints")
             .uses("Lists")
-            .uses("Rows")
             .from(&format!("app.{snake}"), "routes")
             .from(&format!("app.{snake}"), "service")
             .from(&deps, "Creator")
             .from(&deps, "access")
-            .from(&deps, &format!("{class}Lister"))
             .from(&deps, &format!("{class}ForDelete"))
             .from(&deps, &format!("{class}ForRead"))
             .from(&deps, &format!("{class}ForUpdate"))
             .from(&schemas, &format!("{class}Create"))
-            .from(&schemas, &format!("{class}ExportQuery"))
-            .from(&schemas, &format!("{class}ListQuery"))
+            .from(&schemas, &format!("{class}Filters"))
             .from(&schemas, &format!("{class}Page"))
             .from(&schemas, &format!("{class}Read"))
             .from(&schemas, &format!("{class}Update"));
-        if facts.list.cursor {
-            self.router.uses("CursorSecret");
-        }
         if facts.cache.is_some() {
             self.router.uses("CachePolicy");
         }
