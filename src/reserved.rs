@@ -605,6 +605,7 @@ pub const TABLE: &[Reserved] = &[
     row("NO_NUL", ClassName, "app.schemas"),
     row("Sequence", ClassName, "collections.abc"),
     row("SessionDep", ClassName, "app.database.session"),
+    row("ConnectionSlots", ClassName, "app.database.session"),
     row("StrEnum", ClassName, "enum"),
     row("StrictBool", ClassName, "pydantic"),
     row("StrictFiniteFloat", ClassName, "app.schemas"),

@@ -97,6 +97,7 @@ pub const SYMBOLS: &[(&str, &str)] = &[
     ("Base", "app.database.base"),
     ("create_engine", "app.database.engine"),
     ("create_sessionmaker", "app.database.engine"),
+    ("ConnectionSlots", "app.database.session"),
     ("ensure_exists", "app.kit.queries"),
     ("ensure_unique", "app.kit.queries"),
     ("ensure_unique_together", "app.kit.queries"),

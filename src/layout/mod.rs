@@ -171,6 +171,7 @@ pub(crate) fn app_imports(
         .uses("get_settings")
         .uses("create_engine")
         .uses("create_sessionmaker")
+        .uses("ConnectionSlots")
         .uses("BodySizeLimit")
         .uses("SecurityHeaders")
         .uses("Compression")
